@@ -1,0 +1,46 @@
+// Command-line parsing shared by the tools (the only library file that
+// includes CLI11, which is slow to compile).
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "mqtk/connect_flags.hpp"
+#include "mqtk/tool.hpp"
+
+namespace CLI {
+class App;
+}
+
+namespace mqtk {
+
+// A tool's command line: its own flags (added through app()) followed by the
+// shared connection flags, read from the options file and then argv.
+class CommandLine {
+ public:
+  // An App that parses like mosquitto's clients: -h is the host and help is
+  // --help only, -V is the protocol version, and when a single-value flag is
+  // repeated (in the options file and on the command line) the last one wins.
+  CommandLine(const ToolInfo& tool, const std::string& description);
+  ~CommandLine();
+  CommandLine(const CommandLine&) = delete;
+  CommandLine& operator=(const CommandLine&) = delete;
+
+  CLI::App& app() { return *app_; }
+
+  // Adds the connection flags, parses the tool's options file and then argv,
+  // and applies --quiet to `reporter`. Returns an exit status when the run is
+  // already over (--help or --version was printed). Throws UsageError.
+  std::optional<int> parse(int argc, char** argv, Reporter& reporter);
+
+  // The connection flags checked together. Throws UsageError.
+  ConnectSetup connect_setup() const;
+
+ private:
+  const ToolInfo& tool_;
+  std::unique_ptr<CLI::App> app_;
+  ConnectFlags connect_flags_;
+};
+
+}  // namespace mqtk

@@ -1,0 +1,27 @@
+// Where received messages go: standard output for mqtk-sub, files and
+// databases for mqtk-record.
+#pragma once
+
+#include <cstddef>
+
+#include "mqtk/message.hpp"
+
+namespace mqtk {
+
+class MessageSink {
+ public:
+  virtual ~MessageSink() = default;
+  virtual void write(const Message& message) = 0;
+  // Makes everything written so far safe (written out, synced as the sink's
+  // policy says). Called before the messages' acknowledgements leave.
+  virtual void commit() = 0;
+  // Bytes written but not yet committed.
+  virtual std::size_t uncommitted() const = 0;
+  // The destination went away for good (its reader closed the pipe).
+  virtual bool closed() const { return false; }
+  // A descriptor whose error condition means the destination has gone away
+  // (standard output's pipe); -1 when there is none.
+  virtual int watched_fd() const { return -1; }
+};
+
+}  // namespace mqtk

@@ -1,0 +1,25 @@
+// The -L/--url form of a connection: mqtt(s)://[user[:password]@]host[:port]/topic
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace mqtk {
+
+struct MqttUrl {
+  bool tls = false;  // mqtts://
+  std::optional<std::string> username;
+  std::optional<std::string> password;
+  std::string host;
+  std::optional<int> port;
+  std::string topic;  // everything after the first '/' following the host
+};
+
+// Parses `text` the way mosquitto's clients do: the scheme is matched without
+// regard to case, user and password are taken literally (no percent-decoding).
+// An IPv6 literal may be written in brackets: mqtt://[::1]:1883/topic.
+// Throws UsageError naming -L on anything malformed.
+MqttUrl parse_mqtt_url(std::string_view text);
+
+}  // namespace mqtk

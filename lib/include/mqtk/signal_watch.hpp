@@ -1,0 +1,27 @@
+// Signals as events: the listed signals are blocked and read from a file
+// descriptor that the event loop polls, so no handler and no global flag.
+#pragma once
+
+#include <signal.h>
+
+#include <initializer_list>
+
+namespace mqtk {
+
+class SignalWatch {
+ public:
+  explicit SignalWatch(std::initializer_list<int> signals);
+  ~SignalWatch();
+  SignalWatch(const SignalWatch&) = delete;
+  SignalWatch& operator=(const SignalWatch&) = delete;
+
+  int fd() const { return fd_; }
+  // The next pending signal number, or 0 when none is pending.
+  int take();
+
+ private:
+  int fd_ = -1;
+  sigset_t previous_mask_{};
+};
+
+}  // namespace mqtk

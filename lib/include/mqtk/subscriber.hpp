@@ -1,0 +1,77 @@
+// mqtk-sub's work: subscribe, filter what arrives, hand it to a sink, and
+// know when to stop (-C, -E, -W, --retained-only, signals).
+#pragma once
+
+#include <chrono>
+#include <functional>
+#include <random>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "mqtk/connect_options.hpp"
+#include "mqtk/message_sink.hpp"
+#include "mqtk/session.hpp"
+#include "mqtk/tool.hpp"
+
+namespace mqtk {
+
+struct SubscribeOptions {
+  std::vector<std::string> topics;       // -t
+  std::vector<std::string> filter_out;   // -T
+  std::vector<std::string> unsubscribe;  // -U
+  int qos = 0;
+  int subscribe_options = 0;  // MQTT v5 subscription options (MQTT_SUB_OPT_*)
+  long max_messages = 0;      // -C; 0: no limit
+  int timeout_seconds = 0;    // -W; 0: none
+  bool exit_after_subscribe = false;  // -E
+  bool skip_retained = false;         // -R
+  bool retained_only = false;
+  bool remove_retained = false;
+  double print_percentage = 100.0;  // --random-filter
+};
+
+class Subscriber : private SessionEvents {
+ public:
+  using LogLine = std::function<void(std::string_view)>;
+
+  // `log_line` receives -d debug lines (mosquitto_sub prints them on
+  // standard output, in order with the messages).
+  Subscriber(const ConnectOptions& connect, const SubscribeOptions& options, MessageSink& sink,
+             const Reporter& reporter, LogLine log_line);
+
+  // Runs until done; returns the exit status. Throws Error.
+  int run();
+
+ private:
+  void on_connected(bool session_present) override;
+  void on_message(const Message& message) override;
+  void on_published(int mid, int reason_code) override;
+  void on_subscribed(int mid, std::span<const int> granted_qos) override;
+  void on_connection_lost(const std::string& reason) override;
+  void before_write() override;
+  void on_log(std::string_view line) override;
+
+  bool filtered_out(const Message& message) const;
+  void commit();
+  void finish(int exit_status, int reason_code = 0);
+  int poll_timeout() const;
+
+  const ConnectOptions& connect_;
+  const SubscribeOptions& options_;
+  MessageSink& sink_;
+  const Reporter& reporter_;
+  LogLine log_line_;
+  Session session_;
+  std::mt19937 random_;
+  long handled_ = 0;
+  int publishes_in_flight_ = 0;
+  bool received_this_turn_ = false;
+  bool stopping_ = false;  // done receiving; disconnect once publishes finish
+  int exit_status_ = 0;
+  int disconnect_reason_ = 0;
+  std::chrono::steady_clock::time_point oldest_uncommitted_{};
+  std::chrono::steady_clock::time_point stop_deadline_{};
+};
+
+}  // namespace mqtk

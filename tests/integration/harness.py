@@ -1,0 +1,281 @@
+"""Shared helpers for the integration tests: real brokers on free loopback
+ports, the built tools, and the reference clients.
+
+Run with Debian's /usr/bin/python3. Every process started here is stopped
+here; nothing listens or connects beyond 127.0.0.1.
+"""
+
+import contextlib
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import unittest
+import uuid
+
+BIN_DIR = os.environ.get("MQTK_BIN_DIR", os.path.join(os.path.dirname(__file__), "..", "..", "build", "tools"))
+STATE_DIR = os.environ.get("MQTK_TEST_STATE")  # where the CTest broker fixture keeps its state
+
+
+def tool(name):
+    """Path of a built mqtk executable, e.g. tool("pub")."""
+    return os.path.join(BIN_DIR, "mqtk-" + name)
+
+
+def free_port():
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def unique(prefix="t"):
+    """A topic prefix or client id no other test uses."""
+    return "%s-%s" % (prefix, uuid.uuid4().hex[:12])
+
+
+def wait_until(predicate, timeout=10.0, interval=0.01, what="condition"):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return
+        time.sleep(interval)
+    raise AssertionError("timed out after %.1f s waiting for %s" % (timeout, what))
+
+
+class Broker:
+    """A mosquitto broker on a free 127.0.0.1 port with a generated config."""
+
+    def __init__(self, extra_config="", persistence=False, port=None, directory=None):
+        self.directory = directory or tempfile.mkdtemp(prefix="mqtk-broker-")
+        os.makedirs(self.directory, exist_ok=True)
+        self.port = port or free_port()
+        self.log_path = os.path.join(self.directory, "broker.log")
+        self.config_path = os.path.join(self.directory, "mosquitto.conf")
+        lines = [
+            "listener %d 127.0.0.1" % self.port,
+            "allow_anonymous true",
+            "log_dest file %s" % self.log_path,
+            "log_type error",
+            "log_type warning",
+            "log_type notice",
+            "log_type information",
+            "log_type subscribe",
+            "connection_messages true",
+        ]
+        if os.geteuid() == 0:
+            lines.append("user root")  # otherwise it drops to "mosquitto" and cannot write here
+        if persistence:
+            lines += ["persistence true", "persistence_location %s/" % self.directory, "autosave_interval 1"]
+        with open(self.config_path, "w") as f:
+            f.write("\n".join(lines) + "\n" + extra_config + "\n")
+        self.process = None
+
+    @classmethod
+    def attach(cls, port, log_path):
+        """A broker someone else started (the CTest fixture's)."""
+        broker = cls.__new__(cls)
+        broker.directory = os.path.dirname(log_path)
+        broker.port = port
+        broker.log_path = log_path
+        broker.config_path = None
+        broker.process = None
+        return broker
+
+    def start(self, detach=False):
+        self.process = subprocess.Popen(["mosquitto", "-c", self.config_path], stdout=subprocess.DEVNULL,
+                                        stderr=subprocess.DEVNULL, start_new_session=detach)
+        wait_until(self._accepting, timeout=10, what="mosquitto on port %d" % self.port)
+        return self
+
+    def _accepting(self):
+        if self.process.poll() is not None:
+            raise AssertionError("mosquitto exited with %s; log:\n%s" % (self.process.returncode, self.log()))
+        with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", self.port), timeout=0.2):
+            return True
+        return False
+
+    def stop(self, sig=signal.SIGTERM):
+        if self.process and self.process.poll() is None:
+            self.process.send_signal(sig)
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+        self.process = None
+
+    def kill(self):
+        self.stop(signal.SIGKILL)
+
+    def log(self):
+        try:
+            with open(self.log_path, errors="replace") as f:
+                return f.read()
+        except FileNotFoundError:
+            return ""
+
+    def wait_for_subscription(self, client_id, topic_filter, timeout=10):
+        """Waits until the broker has added `client_id`'s subscription."""
+        pattern = re.compile(r"^\d+: %s \d %s$" % (re.escape(client_id), re.escape(topic_filter)), re.M)
+        wait_until(lambda: pattern.search(self.log()), timeout=timeout,
+                   what="%s to subscribe to %s" % (client_id, topic_filter))
+
+    def count_subscriptions(self, client_id, topic_filter):
+        pattern = re.compile(r"^\d+: %s \d %s$" % (re.escape(client_id), re.escape(topic_filter)), re.M)
+        return len(pattern.findall(self.log()))
+
+    def __enter__(self):
+        return self.start()
+
+    def __exit__(self, *exc):
+        self.stop()
+        shutil.rmtree(self.directory, ignore_errors=True)
+
+
+def shared_broker_port():
+    """The port of the broker the CTest fixture started, if any."""
+    if STATE_DIR:
+        with contextlib.suppress(FileNotFoundError), open(os.path.join(STATE_DIR, "port")) as f:
+            return int(f.read())
+    return None
+
+
+class BrokerTestCase(unittest.TestCase):
+    """A test case with a broker: the CTest fixture's shared one when it runs,
+    otherwise one of its own for the class."""
+
+    broker = None
+    own_broker = None
+
+    @classmethod
+    def setUpClass(cls):
+        port = shared_broker_port()
+        if port:
+            cls.broker = Broker.attach(port, os.path.join(STATE_DIR, "broker", "broker.log"))
+        else:
+            cls.own_broker = Broker().start()
+            cls.broker = cls.own_broker
+
+    @classmethod
+    def tearDownClass(cls):
+        if cls.own_broker:
+            cls.own_broker.__exit__(None, None, None)
+
+    @property
+    def port(self):
+        return self.broker.port
+
+    def topic(self, name=""):
+        return unique(self.id().rsplit(".", 1)[-1]) + ("/" + name if name else "")
+
+
+class Process:
+    """A tool started in the background, stopped when done with. Its output
+    is read as it comes, so a full pipe never stalls it."""
+
+    def __init__(self, argv, stdin=None, env=None):
+        self.argv = argv
+        self.popen = subprocess.Popen(argv, stdin=stdin or subprocess.DEVNULL, stdout=subprocess.PIPE,
+                                      stderr=subprocess.PIPE, env=env)
+        self._out = []
+        self._err = []
+        self._readers = [threading.Thread(target=self._drain, args=(self.popen.stdout, self._out), daemon=True),
+                         threading.Thread(target=self._drain, args=(self.popen.stderr, self._err), daemon=True)]
+        for reader in self._readers:
+            reader.start()
+
+    @staticmethod
+    def _drain(stream, chunks):
+        for chunk in iter(lambda: stream.read1(65536), b""):
+            chunks.append(chunk)
+
+    def output(self):
+        """What the process has written to stdout so far."""
+        return b"".join(self._out)
+
+    def finish(self, timeout=30):
+        try:
+            self.popen.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            self.popen.kill()
+            self.popen.wait()
+            for reader in self._readers:
+                reader.join()
+            raise AssertionError("%s did not finish within %s s; stderr: %s" % (self.argv, timeout,
+                                                                              b"".join(self._err)))
+        for reader in self._readers:
+            reader.join()
+        return self.popen.returncode, b"".join(self._out), b"".join(self._err)
+
+    def signal(self, sig):
+        self.popen.send_signal(sig)
+
+    def stop(self):
+        if self.popen.poll() is None:
+            self.popen.kill()
+        self.popen.wait()
+        for reader in self._readers:
+            reader.join()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.stop()
+
+
+def run(argv, input=None, timeout=30, env=None):
+    """Runs a command to completion: (returncode, stdout bytes, stderr bytes)."""
+    completed = subprocess.run(argv, input=input, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                               timeout=timeout, env=env)
+    return completed.returncode, completed.stdout, completed.stderr
+
+
+def subscriber(broker, argv_tool, topics, extra=(), client_id=None, stdin=None, env=None):
+    """Starts a subscriber (mqtk-sub or mosquitto_sub) and waits until the
+    broker has its subscriptions. Returns the Process."""
+    client_id = client_id or unique("sub")
+    argv = [argv_tool, "-p", str(broker.port), "-i", client_id]
+    for t in topics:
+        argv += ["-t", t]
+    argv += list(extra)
+    process = Process(argv, stdin=stdin, env=env)
+    try:
+        broker.wait_for_subscription(client_id, topics[-1])
+    except AssertionError:
+        process.stop()
+        raise
+    return process
+
+
+def main():
+    """`harness.py start DIR` / `harness.py stop DIR`: the CTest fixture."""
+    command, directory = sys.argv[1], sys.argv[2]
+    if command == "start":
+        shutil.rmtree(directory, ignore_errors=True)
+        os.makedirs(directory)
+        broker = Broker(directory=os.path.join(directory, "broker")).start(detach=True)
+        with open(os.path.join(directory, "pid"), "w") as f:
+            f.write(str(broker.process.pid))
+        with open(os.path.join(directory, "port"), "w") as f:
+            f.write(str(broker.port))
+    elif command == "stop":
+        with contextlib.suppress(FileNotFoundError, ProcessLookupError, ValueError):
+            with open(os.path.join(directory, "pid")) as f:
+                pid = int(f.read())
+            os.kill(pid, signal.SIGTERM)
+            for _ in range(100):
+                os.kill(pid, 0)
+                time.sleep(0.05)
+    else:
+        sys.exit("usage: harness.py start|stop DIR")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,187 @@
+"""Every misuse: one clear line on stderr naming the flag and the problem,
+nothing on stdout, a non-zero exit, and never a hang."""
+
+import os
+import socket
+import tempfile
+import time
+import unittest
+
+from harness import BrokerTestCase, free_port, run, tool
+
+PUB = tool("pub")
+SUB = tool("sub")
+
+
+class BadInputTest(BrokerTestCase):
+    def assert_rejected(self, argv, mentions, input=None, status=1, usage=True):
+        rc, out, err = run(argv, input=input, timeout=20)
+        lines = err.decode(errors="replace").splitlines()
+        self.assertEqual(out, b"", "stdout must stay empty for %s" % argv)
+        self.assertEqual(rc, status, "%s: %s" % (argv, err))
+        self.assertTrue(lines, "no message for %s" % argv)
+        first = lines[0]
+        self.assertTrue(first.startswith(os.path.basename(argv[0]) + ": "), first)
+        for word in mentions:
+            self.assertIn(word, first)
+        if usage:
+            self.assertTrue(lines[1].startswith("Usage: "), lines)
+            self.assertEqual(len(lines), 3, lines)
+        else:
+            self.assertEqual(len(lines), 1, lines)
+        return first
+
+    def pub(self, *args):
+        return [PUB, "-p", str(self.port), *args]
+
+    def sub(self, *args):
+        return [SUB, "-p", str(self.port), *args]
+
+    def test_publish_topics(self):
+        self.assert_rejected(self.pub("-t", "a/+/b", "-m", "x"), ["-t", "a/+/b", "wildcards"])
+        self.assert_rejected(self.pub("-t", "a/#", "-m", "x"), ["-t", "a/#"])
+        self.assert_rejected(self.pub("-t", "", "-m", "x"), ["-t", "empty"])
+        self.assert_rejected(self.pub("-t", "x" * 65536, "-m", "x"), ["-t", "65536", "65535"])
+        self.assert_rejected(self.pub("-m", "x"), ["-t"])
+
+    def test_invalid_utf8_topic_bytes(self):
+        # Arguments are bytes on Linux: pass the invalid sequence itself.
+        for tool_argv in ([PUB, "-p", str(self.port), "-m", "x", "-t"], [SUB, "-p", str(self.port), "-t"]):
+            rc, out, err = run(tool_argv + [b"caf\xe9"], timeout=10)
+            self.assertEqual((rc, out), (1, b""))
+            self.assertIn(b"-t: the ", err)
+            self.assertIn(b"not valid UTF-8", err)
+
+    def test_subscription_filters(self):
+        for bad in ("a/#/b", "a/b#", "a+", ""):
+            with self.subTest(filter=bad):
+                self.assert_rejected(self.sub("-t", bad), ["-t"])
+        self.assert_rejected(self.sub("-t", "ok", "-T", "a/#/b"), ["-T", "a/#/b"])
+        self.assert_rejected(self.sub("-t", "ok", "-U", "x#"), ["-U", "x#"])
+        self.assert_rejected(self.sub("-v"), ["-t", "topic"])
+
+    def test_qos_and_numbers(self):
+        for value in ("3", "-1", "abc", "1.5"):
+            with self.subTest(qos=value):
+                self.assert_rejected(self.pub("-t", "a", "-m", "x", "-q", value), ["qos", value])
+                self.assert_rejected(self.sub("-t", "a", "-q", value), ["qos", value])
+        self.assert_rejected(self.pub("-t", "a", "-m", "x", "--will-topic", "w", "--will-qos", "5"), ["will-qos"])
+        self.assert_rejected(self.sub("-t", "a", "-C", "0"), ["-C"])
+        self.assert_rejected(self.sub("-t", "a", "-W", "soon"), ["-W"])
+        self.assert_rejected(self.pub("-t", "a", "-m", "x", "-k", "2"), ["keepalive"])
+        self.assert_rejected(self.pub("-t", "a", "-m", "x", "--repeat", "0"), ["repeat"])
+        self.assert_rejected(self.pub("-t", "a", "-m", "x", "--repeat-delay", "-1"), ["repeat-delay"])
+        self.assert_rejected(self.sub("-t", "a", "--random-filter", "0"), ["random-filter"])
+
+    def test_ports(self):
+        for value in ("0", "65536", "-5", "http"):
+            with self.subTest(port=value):
+                self.assert_rejected([PUB, "-t", "a", "-m", "x", "-p", value], ["port", value])
+        self.assert_rejected([PUB, "-L", "mqtt://h:70000/t", "-m", "x"], ["-L", "port"])
+
+    def test_message_sources(self):
+        self.assert_rejected(self.pub("-t", "a"), ["-m", "-f", "-s", "-l", "-n"])
+        self.assert_rejected(self.pub("-t", "a", "-m", "x", "-n"), ["only one"])
+        self.assert_rejected(self.pub("-t", "a", "-l", "-s"), ["only one"])
+        self.assert_rejected(self.pub("-t", "a", "-s"), ["-s", "empty"], input=b"")
+        self.assert_rejected(self.pub("-t", "a", "-l", "--repeat", "2"), ["--repeat", "-l"])
+
+    def test_missing_file(self):
+        missing = os.path.join(tempfile.gettempdir(), "mqtk-no-such-file")
+        self.assert_rejected(self.pub("-t", "a", "-f", missing), ["-f", missing, "No such file"], usage=False)
+
+    def test_unknown_flags_and_arguments(self):
+        self.assert_rejected(self.pub("-t", "a", "-m", "x", "--bogus"), ["unknown option", "--bogus"])
+        self.assert_rejected(self.sub("-t", "a", "-Z"), ["unknown option", "-Z"])
+        self.assert_rejected(self.sub("-t", "a", "stray"), ["unexpected argument", "stray"])
+        self.assert_rejected(self.pub("-t", "a", "-m", "x", "-F", "%p"), ["-F"])  # a mosquitto_sub-only flag
+        self.assert_rejected(self.sub("-t", "a", "-m", "x"), ["-m"])  # a mosquitto_pub-only flag
+
+    def test_properties(self):
+        self.assert_rejected(self.pub("-t", "a", "-m", "x", "-D", "publish", "bogus", "1"), ["-D", "bogus"])
+        self.assert_rejected(self.pub("-t", "a", "-m", "x", "-D", "publish", "receive-maximum", "5"),
+                             ["-D", "receive-maximum", "publish"])
+        self.assert_rejected(self.pub("-t", "a", "-m", "x", "-D", "publish", "user-property", "k"), ["-D"])
+        self.assert_rejected(self.pub("-t", "a", "-m", "x", "-D", "connect", "session-expiry-interval", "x"),
+                             ["-D", "session-expiry-interval"])
+        self.assert_rejected(self.pub("-t", "a", "-m", "x", "-V", "311", "-D", "publish", "content-type", "t"),
+                             ["-D", "v5"])
+        self.assert_rejected(self.sub("-t", "a", "-D", "publish", "content-type", "t"), ["-D publish"])
+        self.assert_rejected(self.pub("-t", "a", "-m", "x", "-D", "subscribe", "subscription-identifier", "1"),
+                             ["-D subscribe"])
+
+    def test_identity_and_session(self):
+        self.assert_rejected(self.pub("-t", "a", "-m", "x", "-i", "a", "-I", "b"), ["-i", "-I"])
+        self.assert_rejected(self.sub("-t", "a", "-c"), ["-c", "client id"])
+        self.assert_rejected(self.sub("-t", "a", "-c", "-V", "5"), ["client id"])
+        self.assert_rejected(self.sub("-t", "a", "-x", "-7"), ["-x"])
+        self.assert_rejected(self.sub("-t", "a", "-V", "4"), ["-V", "'4'"])
+        self.assert_rejected(self.pub("-t", "a", "-m", "x", "--will-payload", "p"), ["--will-payload", "--will-topic"])
+        self.assert_rejected(self.pub("-t", "a", "-m", "x", "--will-topic", "w/#"), ["--will-topic", "w/#"])
+        self.assert_rejected(self.sub("-t", "a", "-R", "--retained-only"), ["-R", "--retained-only"])
+
+    def test_urls(self):
+        self.assert_rejected([PUB, "-L", "http://127.0.0.1/t", "-m", "x"], ["-L", "scheme"])
+        self.assert_rejected([PUB, "-L", "mqtt://127.0.0.1", "-m", "x"], ["-L", "topic"])
+        self.assert_rejected([PUB, "-L", "mqtt://127.0.0.1/a", "-t", "b", "-m", "x"], ["-t", "-L"])
+
+    def test_tls_flags_are_refused_not_ignored(self):
+        self.assert_rejected(self.pub("-t", "a", "-m", "x", "--cafile", "/etc/ssl/certs/ca.pem"), ["--cafile"])
+        self.assert_rejected(self.sub("-t", "a", "--insecure"), ["--insecure"])
+        self.assert_rejected(self.sub("-t", "a", "--proxy", "socks5h://127.0.0.1"), ["--proxy"])
+        self.assert_rejected([PUB, "-L", "mqtts://127.0.0.1/t", "-m", "x"], ["-L", "TLS"])
+
+    def test_options_file_mistakes_name_the_file(self):
+        with tempfile.TemporaryDirectory() as config:
+            os.makedirs(os.path.join(config, "mqtk"))
+            path = os.path.join(config, "mqtk", "sub")
+            with open(path, "w") as f:
+                f.write("-q 7\n")
+            env = dict(os.environ, XDG_CONFIG_HOME=config)
+            rc, out, err = run(self.sub("-t", "a"), env=env)
+            self.assertEqual((rc, out), (1, b""))
+            self.assertTrue(err.decode().startswith("mqtk-sub: %s: " % path), err)
+
+
+class UnreachableTest(unittest.TestCase):
+    """Connection failures end within the connect timeout, with a clear line."""
+
+    def assert_fails(self, argv, mention, within):
+        started = time.monotonic()
+        rc, out, err = run(argv, timeout=within + 10)
+        self.assertLess(time.monotonic() - started, within)
+        self.assertEqual((rc, out), (1, b""))
+        lines = err.decode().splitlines()
+        self.assertEqual(len(lines), 1, lines)
+        self.assertIn(mention, lines[0])
+
+    def test_refused_port(self):
+        port = free_port()
+        for argv in ([PUB, "-t", "a", "-m", "x"], [SUB, "-t", "a"]):
+            self.assert_fails(argv + ["-h", "127.0.0.1", "-p", str(port)], "Connection refused", within=5)
+            reference = run([argv[0].replace(os.path.dirname(argv[0]) + "/mqtk-", "mosquitto_")] + argv[1:] +
+                            ["-h", "127.0.0.1", "-p", str(port)], timeout=10)
+            self.assertEqual(reference[0], 1)
+
+    def test_unresolvable_host(self):
+        # A name the resolver rejects without asking any DNS server.
+        self.assert_fails([PUB, "-h", "no!such!host", "-t", "a", "-m", "x"], "no!such!host", within=5)
+        self.assert_fails([SUB, "-h", "no!such!host", "-t", "a"], "cannot connect", within=5)
+
+    def test_silent_server_times_out(self):
+        # A listener that accepts TCP but never answers MQTT.
+        with socket.socket() as server:
+            server.bind(("127.0.0.1", 0))
+            server.listen(8)
+            port = server.getsockname()[1]
+            for argv in ([PUB, "-t", "a", "-m", "x"], [SUB, "-t", "a"]):
+                self.assert_fails(argv + ["-h", "127.0.0.1", "-p", str(port), "--connect-timeout", "1"],
+                                  "no answer within 1 s", within=4)
+
+    def test_quiet_suppresses_runtime_errors(self):
+        rc, out, err = run([PUB, "-h", "127.0.0.1", "-p", str(free_port()), "-t", "a", "-m", "x", "--quiet"])
+        self.assertEqual((rc, out, err), (1, b"", b""))
+
+
+if __name__ == "__main__":
+    unittest.main()

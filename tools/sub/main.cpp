@@ -1,0 +1,104 @@
+// mqtk-sub: subscribe and print MQTT messages, mosquitto_sub's flags and
+// output, byte for byte.
+#include <mqtt_protocol.h>
+#include <unistd.h>
+
+#include <CLI/CLI.hpp>
+
+#include "mqtk/cli.hpp"
+#include "mqtk/error.hpp"
+#include "mqtk/formatted_output.hpp"
+#include "mqtk/message_format.hpp"
+#include "mqtk/output_buffer.hpp"
+#include "mqtk/subscriber.hpp"
+#include "mqtk/topic.hpp"
+
+namespace {
+
+// libmosquitto's default receive maximum; mosquitto_sub lowers it for small -C.
+constexpr long kDefaultReceiveMaximum = 20;
+
+struct SubFlags {
+  mqtk::SubscribeOptions options;
+  bool no_end_of_line = false;
+  bool verbose = false;
+  std::optional<std::string> format;
+  bool pretty = false;
+  bool retain_as_published = false;
+  std::optional<double> random_filter;
+};
+
+void add_sub_flags(CLI::App& app, SubFlags& flags) {
+  mqtk::SubscribeOptions& o = flags.options;
+  const char* what = "Subscription";
+  app.add_option("-t,--topic", o.topics, "Topic filter to subscribe to; repeat for more")
+      ->allow_extra_args(false)->multi_option_policy(CLI::MultiOptionPolicy::TakeAll)->group(what);
+  app.add_option("-T,--filter-out", o.filter_out, "Do not print topics matching this filter; repeatable")
+      ->allow_extra_args(false)->multi_option_policy(CLI::MultiOptionPolicy::TakeAll)->group(what);
+  app.add_option("-U,--unsubscribe", o.unsubscribe, "Unsubscribe from this filter after subscribing; repeatable")
+      ->allow_extra_args(false)->multi_option_policy(CLI::MultiOptionPolicy::TakeAll)->group(what);
+  app.add_option("-q,--qos", o.qos, "Subscription quality of service: 0, 1 or 2 (default: 0)")
+      ->check(CLI::Range(0, 2))->group(what);
+  app.add_option("-C", o.max_messages, "Exit after this many messages")->check(CLI::Range(1L, 2147483647L))->group(what);
+  app.add_option("-W", o.timeout_seconds, "Exit (status 27) after this many seconds")
+      ->check(CLI::Range(1, 2147483647))->group(what);
+  app.add_flag("-E", o.exit_after_subscribe, "Exit once the broker has acknowledged the subscriptions")->group(what);
+  app.add_flag("-R", o.skip_retained, "Do not print retained (stale) messages")->group(what);
+  app.add_flag("--retained-only", o.retained_only, "Print only retained messages; exit at the first live one")
+      ->group(what);
+  app.add_flag("--remove-retained", o.remove_retained, "Clear each retained message received")->group(what);
+  app.add_flag("--retain-as-published", flags.retain_as_published, "MQTT v5: keep the retain flag as published")
+      ->group(what);
+  app.add_option("--random-filter", flags.random_filter, "Print only this percentage of messages (0.1 to 100)")
+      ->check(CLI::Range(0.1, 100.0))->group(what);
+
+  const char* output = "Output";
+  app.add_flag("-v,--verbose", flags.verbose, "Print the topic before each payload")->group(output);
+  app.add_flag("-N", flags.no_end_of_line, "Do not end each message with a newline")->group(output);
+  app.add_option("-F", flags.format, "Output format (see man mqtk-sub)")->group(output);
+  app.add_flag("--pretty", flags.pretty, "Indent JSON output")->group(output);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  const mqtk::ToolInfo tool{"mqtk-sub", "mqtk-sub [-h host] [-p port] -t topic [-t topic ...] [-v] [-C count] [-q qos]",
+                            "sub"};
+  return mqtk::run_tool(tool, [&](mqtk::Reporter& reporter) {
+    mqtk::CommandLine command_line(tool, "Subscribe to MQTT topics and print the messages: mosquitto_sub's flags and output.");
+    SubFlags flags;
+    add_sub_flags(command_line.app(), flags);
+    if (auto status = command_line.parse(argc, argv, reporter)) return *status;
+    mqtk::ConnectSetup setup = command_line.connect_setup();
+    mqtk::SubscribeOptions& options = flags.options;
+    if (setup.url_topic) options.topics.insert(options.topics.begin(), *setup.url_topic);
+    if (options.topics.empty()) throw mqtk::UsageError("-t: give at least one topic to subscribe to");
+    for (const std::string& t : options.topics) mqtk::check_topic_filter(t, "-t");
+    for (const std::string& t : options.filter_out) mqtk::check_topic_filter(t, "-T");
+    for (const std::string& t : options.unsubscribe) mqtk::check_topic_filter(t, "-U");
+    if (options.skip_retained && options.retained_only) {
+      throw mqtk::UsageError("-R and --retained-only together would print nothing");
+    }
+    if (flags.format) throw mqtk::UsageError("-F: output formats are not supported by this version yet");
+    if (flags.random_filter) options.print_percentage = *flags.random_filter;
+    if (options.skip_retained) options.subscribe_options |= MQTT_SUB_OPT_SEND_RETAIN_NEVER;
+    if (flags.retain_as_published) options.subscribe_options |= MQTT_SUB_OPT_RETAIN_AS_PUBLISHED;
+    for (const std::string& command : setup.options.properties.commands_in_use()) {
+      if (command == "publish") throw mqtk::UsageError("-D publish: mqtk-sub publishes no messages of its own");
+    }
+    // Receiving more than -C asks for would acknowledge messages never printed.
+    if (options.max_messages > 0 && options.max_messages < kDefaultReceiveMaximum) {
+      setup.options.receive_maximum = static_cast<int>(options.max_messages);
+    }
+
+    mqtk::OutputBuffer out(STDOUT_FILENO);
+    auto format = mqtk::make_plain_format(flags.verbose, !flags.no_end_of_line);
+    mqtk::FormattedOutput sink(*format, out);
+    mqtk::Subscriber subscriber(setup.options, options, sink, reporter, [&out](std::string_view line) {
+      out.append(line);
+      out.put('\n');
+      out.end_message();
+    });
+    return subscriber.run();
+  });
+}
