@@ -205,13 +205,19 @@ class Process:
         except subprocess.TimeoutExpired:
             self.popen.kill()
             self.popen.wait()
-            for reader in self._readers:
-                reader.join()
+            self._close()
             raise AssertionError("%s did not finish within %s s; stderr: %s" % (self.argv, timeout,
                                                                               b"".join(self._err)))
+        self._close()
+        return self.popen.returncode, b"".join(self._out), b"".join(self._err)
+
+    def _close(self):
         for reader in self._readers:
             reader.join()
-        return self.popen.returncode, b"".join(self._out), b"".join(self._err)
+        self.popen.stdout.close()
+        self.popen.stderr.close()
+        if self.popen.stdin:
+            self.popen.stdin.close()
 
     def signal(self, sig):
         self.popen.send_signal(sig)
@@ -220,8 +226,8 @@ class Process:
         if self.popen.poll() is None:
             self.popen.kill()
         self.popen.wait()
-        for reader in self._readers:
-            reader.join()
+        if not self.popen.stdout.closed:
+            self._close()
 
     def __enter__(self):
         return self
@@ -252,6 +258,37 @@ def subscriber(broker, argv_tool, topics, extra=(), client_id=None, stdin=None, 
         process.stop()
         raise
     return process
+
+
+def publish_all(port, messages, protocol=None):
+    """Publishes (topic, payload, qos, retain) tuples with paho, in order,
+    each acknowledged before the next."""
+    import paho.mqtt.client as mqtt  # Debian's python3-paho-mqtt
+    client = mqtt.Client(client_id=unique("paho"), protocol=protocol or mqtt.MQTTv311)
+    client.connect("127.0.0.1", port)
+    client.loop_start()
+    try:
+        for topic, payload, qos, retain in messages:
+            client.publish(topic, payload, qos=qos, retain=retain).wait_for_publish(timeout=10)
+    finally:
+        client.disconnect()
+        client.loop_stop()
+
+
+def side_by_side(test, broker, flags, publish, count, topics, ours=None, reference="mosquitto_sub", env=None):
+    """Runs mqtk-sub and mosquitto_sub with the same flags on the same
+    messages (`publish()` sends them once both are subscribed) and returns
+    both results: ((rc, out, err), (rc, out, err))."""
+    extra = ["-C", str(count), "-W", "20", *flags]
+    ours_process = subscriber(broker, ours or tool("sub"), topics, extra=extra, env=env)
+    try:
+        reference_process = subscriber(broker, reference, topics, extra=extra, env=env)
+    except AssertionError:
+        ours_process.stop()
+        raise
+    with ours_process, reference_process:
+        publish()
+        return ours_process.finish(), reference_process.finish()
 
 
 def main():

@@ -8,26 +8,11 @@ import tempfile
 import time
 import unittest
 
-import paho.mqtt.client as mqtt
-
-from harness import Broker, BrokerTestCase, Process, run, subscriber, tool, unique, wait_until
+from harness import (Broker, BrokerTestCase, Process, publish_all, run, side_by_side, subscriber, tool, unique,
+                     wait_until)
 
 SUB = tool("sub")
 PUB = tool("pub")
-
-
-def publish_all(port, messages):
-    """Publishes (topic, payload, qos, retain) tuples with paho, in order,
-    each acknowledged before the next."""
-    client = mqtt.Client(client_id=unique("paho"))
-    client.connect("127.0.0.1", port)
-    client.loop_start()
-    try:
-        for topic, payload, qos, retain in messages:
-            client.publish(topic, payload, qos=qos, retain=retain).wait_for_publish(timeout=10)
-    finally:
-        client.disconnect()
-        client.loop_stop()
 
 
 def message_set(prefix, qos=None):
@@ -56,12 +41,7 @@ class SideBySideTest(BrokerTestCase):
             publish_all(self.port, [(prefix + "/" + t, p, 1, True) for t, p in retained])
         count = count if count is not None else len(messages) + len(retained)
         topics = topics or [prefix + "/#"]
-        extra = ["-C", str(count), "-W", "20", *flags]
-        ours = subscriber(self.broker, SUB, topics, extra=extra)
-        reference = subscriber(self.broker, "mosquitto_sub", topics, extra=extra)
-        with ours, reference:
-            publish_all(self.port, messages)
-            result = ours.finish(), reference.finish()
+        result = side_by_side(self, self.broker, flags, lambda: publish_all(self.port, messages), count, topics)
         if retained:
             publish_all(self.port, [(prefix + "/" + t, b"", 1, True) for t, _ in retained])
         (our_rc, our_out, our_err), (ref_rc, ref_out, ref_err) = result

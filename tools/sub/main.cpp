@@ -4,12 +4,16 @@
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
+#include <cstdlib>
+#include <map>
 
 #include "mqtk/cli.hpp"
 #include "mqtk/error.hpp"
+#include "mqtk/format_program.hpp"
 #include "mqtk/formatted_output.hpp"
 #include "mqtk/message_format.hpp"
 #include "mqtk/output_buffer.hpp"
+#include "mqtk/record_formats.hpp"
 #include "mqtk/subscriber.hpp"
 #include "mqtk/topic.hpp"
 
@@ -23,6 +27,9 @@ struct SubFlags {
   bool no_end_of_line = false;
   bool verbose = false;
   std::optional<std::string> format;
+  bool json = false;
+  bool csv = false;
+  mqtk::ColorChoice color = mqtk::ColorChoice::kAuto;
   bool pretty = false;
   bool retain_as_published = false;
   std::optional<double> random_filter;
@@ -55,8 +62,39 @@ void add_sub_flags(CLI::App& app, SubFlags& flags) {
   const char* output = "Output";
   app.add_flag("-v,--verbose", flags.verbose, "Print the topic before each payload")->group(output);
   app.add_flag("-N", flags.no_end_of_line, "Do not end each message with a newline")->group(output);
-  app.add_option("-F", flags.format, "Output format (see man mqtk-sub)")->group(output);
-  app.add_flag("--pretty", flags.pretty, "Indent JSON output")->group(output);
+  app.add_option("-F", flags.format, "Output format, as mosquitto_sub's (see man mqtk-sub)")->group(output);
+  app.add_flag("--pretty", flags.pretty, "Indent the JSON of -F %j and %J")->group(output);
+  app.add_flag("--json", flags.json, "One JSON object per message (see man mqtk-sub)")->group(output);
+  app.add_flag("--csv", flags.csv, "CSV, a header line and a row per message (see man mqtk-sub)")->group(output);
+  const std::map<std::string, mqtk::ColorChoice> colors{
+      {"auto", mqtk::ColorChoice::kAuto}, {"always", mqtk::ColorChoice::kAlways}, {"never", mqtk::ColorChoice::kNever}};
+  app.add_option("--color", flags.color, "Colour topics with -v: auto (default), always or never")
+      ->transform(CLI::CheckedTransformer(colors))
+      ->group(output);
+}
+
+// The output format the flags ask for; --csv writes its header at once.
+std::unique_ptr<mqtk::MessageFormat> make_format(const SubFlags& flags, mqtk::OutputBuffer& out,
+                                                 const mqtk::Reporter& reporter) {
+  if (flags.json + flags.csv + flags.format.has_value() > 1) {
+    throw mqtk::UsageError("choose one of -F, --json and --csv");
+  }
+  if ((flags.json || flags.csv) && (flags.verbose || flags.no_end_of_line)) {
+    throw mqtk::UsageError(std::string(flags.json ? "--json" : "--csv") + " writes whole records; drop -v and -N");
+  }
+  if (flags.format) {
+    // As in mosquitto_sub, -F takes precedence over -v.
+    return std::make_unique<mqtk::FormatProgram>(*flags.format, !flags.no_end_of_line, flags.pretty,
+                                                 [&reporter](std::string_view warning) { reporter.error(warning); });
+  }
+  if (flags.json) return std::make_unique<mqtk::JsonLinesFormat>();
+  if (flags.csv) {
+    out.append(mqtk::CsvFormat::kHeader);
+    out.end_message();
+    return std::make_unique<mqtk::CsvFormat>();
+  }
+  bool color = mqtk::use_color(flags.color, out.fd(), std::getenv("NO_COLOR"));
+  return mqtk::make_plain_format(flags.verbose, !flags.no_end_of_line, color);
 }
 
 }  // namespace
@@ -79,7 +117,6 @@ int main(int argc, char** argv) {
     if (options.skip_retained && options.retained_only) {
       throw mqtk::UsageError("-R and --retained-only together would print nothing");
     }
-    if (flags.format) throw mqtk::UsageError("-F: output formats are not supported by this version yet");
     if (flags.random_filter) options.print_percentage = *flags.random_filter;
     if (options.skip_retained) options.subscribe_options |= MQTT_SUB_OPT_SEND_RETAIN_NEVER;
     if (flags.retain_as_published) options.subscribe_options |= MQTT_SUB_OPT_RETAIN_AS_PUBLISHED;
@@ -92,7 +129,7 @@ int main(int argc, char** argv) {
     }
 
     mqtk::OutputBuffer out(STDOUT_FILENO);
-    auto format = mqtk::make_plain_format(flags.verbose, !flags.no_end_of_line);
+    auto format = make_format(flags, out, reporter);
     mqtk::FormattedOutput sink(*format, out);
     mqtk::Subscriber subscriber(setup.options, options, sink, reporter, [&out](std::string_view line) {
       out.append(line);

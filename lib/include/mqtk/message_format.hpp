@@ -19,6 +19,12 @@ class MessageFormat {
 // mosquitto_sub's output without -F: the payload and a newline; with
 // `verbose` (-v) the topic and a space first. An empty payload prints
 // nothing, or "topic (null)" with -v. Without `end_of_line` (-N) no newline.
-std::unique_ptr<MessageFormat> make_plain_format(bool verbose, bool end_of_line);
+// With `color` the topic is coloured (ANSI escape sequences).
+std::unique_ptr<MessageFormat> make_plain_format(bool verbose, bool end_of_line, bool color = false);
+
+enum class ColorChoice { kAuto, kAlways, kNever };
+// Whether to colour: always, never, or (auto) when `fd` is a terminal and
+// `no_color` (the NO_COLOR variable) is unset or empty.
+bool use_color(ColorChoice choice, int fd, const char* no_color);
 
 }  // namespace mqtk

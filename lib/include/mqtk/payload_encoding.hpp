@@ -1,0 +1,27 @@
+// How a payload is written into text records (mqtk-sub --json/--csv and
+// mqtk-record's files) so that its exact bytes can be read back:
+//   json    the payload is a JSON document on one line: kept verbatim
+//   utf-8   the payload is UTF-8 text (tab, newline, carriage return allowed)
+//   base64  anything else (binary, other control characters)
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace mqtk {
+
+enum class PayloadEncoding { kJson, kText, kBase64 };
+
+PayloadEncoding classify_payload(std::string_view payload);
+std::string_view encoding_name(PayloadEncoding encoding);
+std::optional<PayloadEncoding> encoding_from_name(std::string_view name);
+
+// Well-formed UTF-8: no overlong forms, surrogates or code points past U+10FFFF.
+bool is_utf8(std::string_view bytes);
+
+void append_base64(std::string& out, std::string_view bytes);
+// Standard alphabet with padding; nothing on malformed input.
+std::optional<std::string> decode_base64(std::string_view text);
+
+}  // namespace mqtk

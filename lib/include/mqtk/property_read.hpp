@@ -1,0 +1,34 @@
+// Reading the text and binary properties of a received message. libmosquitto
+// hands out malloc'ed copies; PropertyBytes owns one.
+#pragma once
+
+#include <cstdlib>
+#include <memory>
+#include <optional>
+#include <string_view>
+#include <utility>
+
+typedef struct mqtt5__property mosquitto_property;
+
+namespace mqtk {
+
+class PropertyBytes {
+ public:
+  PropertyBytes(void* data, std::size_t size) : data_(static_cast<char*>(data)), size_(size) {}
+  std::string_view view() const { return {data_ ? data_.get() : "", size_}; }
+
+ private:
+  struct Free {
+    void operator()(char* p) const { std::free(p); }
+  };
+  std::unique_ptr<char, Free> data_;
+  std::size_t size_;
+};
+
+// The first property `identifier` at or after `from`; nothing when absent.
+std::optional<PropertyBytes> read_string_property(const mosquitto_property* from, int identifier);
+std::optional<PropertyBytes> read_binary_property(const mosquitto_property* from, int identifier);
+// The user property at `from` itself (name, value).
+std::optional<std::pair<PropertyBytes, PropertyBytes>> read_user_property(const mosquitto_property* from);
+
+}  // namespace mqtk

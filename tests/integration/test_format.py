@@ -1,0 +1,166 @@
+"""The -F format language beside mosquitto_sub: every sequence, flag, width
+and escape, MQTT v5 properties, and %j/%J JSON (with --pretty), on the same
+messages; outputs must be identical apart from timestamps."""
+
+import os
+import re
+import unittest
+
+from harness import BrokerTestCase, Process, publish_all, run, subscriber, tool, unique
+
+SUB = tool("sub")
+
+FORMATS = [
+    "%t %p", "%%|%l|%m|%q|%r", "%x", "%X", "%p%p",
+    "%10t|", "%-10t|", "%.3t|", "%10.3t|", "%-10.3t|", "%.t|", "%010t|",
+    "%05l|", "%-5l|", "%5m|", "%-05m|", "%-0l|",
+    "%5p|", "%-5p|", "%05p|", "%-p|", "%300p|",
+    "%6x|", "%-6x|", "%06X|", "%-x|", "%1x|",
+    "\\\\ \\0 \\a \\e \\n \\r \\t \\v @@ %%",
+    "%A|%C|%D|%E|%F|%P|%R|%S",
+    "%5A|%05A|%-5A|%5C|%-5C|%05E|%-5F|%5S|%05S|%-5R|%.2C|%5.1R|",
+    "%j", "%J",
+]
+
+TIMESTAMP = re.compile(rb'"tst":(\t?)"[^"]*"')
+
+
+def message_set(prefix):
+    """(topic, payload) pairs; all published at QoS 1 so they arrive in order."""
+    return [
+        (prefix + "/text", b"hello world"),
+        (prefix + "/empty", b""),
+        (prefix + "/binary", bytes(range(256))),
+        (prefix + "/\u00fcn\u00efc\u00f6d\u00e9", "\uc628\ub3c4 36.5\u2103".encode()),
+        (prefix + "/json", b'{"name": "zzerii", "temp": 21.50, "tags": ["a", "b"], "n": null}'),
+        (prefix + "/nul", b"before\x00after"),
+        (prefix + "/long", b"0123456789" * 40),
+        (prefix + "/quote", b'say "hi"\\\n'),
+    ]
+
+
+class FormatTest(BrokerTestCase):
+    def publish(self, prefix):
+        publish_all(self.port, [(t, p, 1, False) for t, p in message_set(prefix)])
+        # And one MQTT v5 message with every property a publisher can set.
+        rc, _, err = run(["mosquitto_pub", "-p", str(self.port), "-V", "5", "-q", "1", "-t", prefix + "/props",
+                          "-m", '{"v5": true}',
+                          "-D", "publish", "user-property", "a", "b", "-D", "publish", "user-property", "a", "c",
+                          "-D", "publish", "correlation-data", "xyz", "-D", "publish", "content-type", "text/plain",
+                          "-D", "publish", "response-topic", "reply/here", "-D", "publish",
+                          "payload-format-indicator", "1", "-D", "publish", "message-expiry-interval", "4000000"])
+        self.assertEqual(rc, 0, err)
+
+    def run_pairs(self, flag_sets, extra=("-V", "5", "-q", "1"), publish=None, count=None, env=None):
+        """Starts mqtk-sub and mosquitto_sub for each flag set at once, sends
+        the messages once, and returns [(flags, ours, reference)]."""
+        prefix = self.topic()
+        topic = prefix + "/#"
+        count = count or len(message_set(prefix)) + 1
+        pairs = []
+        try:
+            for flags in flag_sets:
+                argv = [*extra, "-C", str(count), "-W", "30", *flags]
+                pairs.append((flags, subscriber(self.broker, SUB, [topic], extra=argv, env=env),
+                              subscriber(self.broker, "mosquitto_sub", [topic], extra=argv, env=env)))
+            (publish or self.publish)(prefix)
+            return [(flags, ours.finish(), reference.finish()) for flags, ours, reference in pairs]
+        finally:
+            for _, ours, reference in pairs:
+                ours.stop()
+                reference.stop()
+
+    def assert_same(self, results, mask=None):
+        for flags, (our_rc, our_out, our_err), (ref_rc, ref_out, ref_err) in results:
+            if mask:
+                our_out, ref_out = mask(our_out), mask(ref_out)
+            self.assertEqual(our_out, ref_out, "output differs for %s" % flags)
+            self.assertEqual(our_rc, ref_rc, "status differs for %s: %r %r" % (flags, our_err, ref_err))
+
+    def test_every_sequence_flag_and_width(self):
+        results = self.run_pairs([["-F", f] for f in FORMATS if "j" not in f.lower()])
+        self.assert_same(results)
+        out = dict((tuple(flags), ours[1]) for flags, ours, _ in results)
+        self.assertRegex(out[("-F", "%A|%C|%D|%E|%F|%P|%R|%S")].decode(errors="replace"),
+                         r"\n\|text/plain\|xyz\|(4000000|3999999)\|1\|a:b a:c\|reply/here\|\n$")
+
+    def test_formats_without_end_of_line(self):
+        self.assert_same(self.run_pairs([["-N", "-F", f] for f in ("%t=%p;", "%x", "%j")]),
+                         mask=lambda out: TIMESTAMP.sub(b'"tst":""', out))
+
+    def test_json_escaped_and_parsed(self):
+        results = self.run_pairs([["-F", "%j"], ["-F", "%J"], ["-F", "%j", "--pretty"], ["-F", "%J", "--pretty"],
+                                  ["-F", "[%j] [%J] %t"]])
+        self.assert_same(results, mask=lambda out: TIMESTAMP.sub(rb'"tst":\1""', out))
+        for flags, ours, reference in results:
+            if "%J" in " ".join(flags):
+                # mosquitto's complaint for each payload that is not JSON.
+                self.assertEqual(ours[2].count(b"Error: Message payload is not valid JSON on topic"),
+                                 reference[2].count(b"Error: Message payload is not valid JSON on topic"))
+                self.assertGreater(ours[2].count(b"not valid JSON"), 0)
+
+    def test_json_without_properties_in_mqtt_311(self):
+        results = self.run_pairs([["-F", "%j"], ["-F", "%J"]], extra=("-q", "1"))
+        self.assert_same(results, mask=lambda out: TIMESTAMP.sub(rb'"tst":\1""', out))
+        self.assertNotIn(b'"properties":', results[0][1][1])
+
+    def test_cjson_quirks_in_parsed_payloads(self):
+        corpus = [
+            b'{"a": 1}', b"[1,2]", b'"str"', b"42", b"1.0", b"-0", b"1e999", b"01", b"-.5", b"1.e5", b"1e",
+            b'{"a":1,"a":2}', b' {"x": "\\u0041\\ud83d\\ude00\\/"} ', b'{"k":"\\u0000x"}', b'{"k":"\\uZZZZ"}',
+            b'{"\\u00e9":"\\u00e9"}', b"{", b"[1,]", b"tru", b"true", b'{"a":1}x', b"\xef\xbb\xbf{\"bom\":1}",
+            b'"a\x01b"', b'"\\q"', b'["\\ud800"]', b'["\\udc00"]', b'["\\ud800\\u0041"]', b"\x7f1",
+            b"[" * 999 + b"]" * 999, b"[" * 1001 + b"]" * 1001, b'{"deep":' * 50 + b"0" + b"}" * 50,
+            b"[[], {}, [{}], {\"a\": []}]", b"12345678901234567890", b"0.30000000000000004", b"3.14159265358979",
+            b"1E+2", b"-1e-7", b"\t\n\r 7 \x01", b'{"a" : [ true , false , null ] }', b"[1 2]", b"nul",
+        ]
+
+        def publish(prefix):
+            publish_all(self.port, [(prefix + "/j", p, 1, False) for p in corpus])
+
+        results = self.run_pairs([["-F", "%J"], ["-F", "%J", "--pretty"]], publish=publish, count=len(corpus))
+        self.assert_same(results, mask=lambda out: TIMESTAMP.sub(rb'"tst":\1""', out))
+        errors = [ours[2].count(b"not valid JSON") for _, ours, _ in results]
+        self.assertEqual(errors[0], errors[1])
+        self.assertGreater(errors[0], 5)
+
+    def test_time_sequences(self):
+        prefix = self.topic()
+        client_id = unique("time")
+        fmt = "%I|%U|@Y-@m-@dT@H:@M:@S.@N|@@|@s|%30I|%-30I|%.10I|"
+        with Process([SUB, "-p", str(self.port), "-t", prefix, "-i", client_id, "-C", "1", "-W", "10",
+                      "-F", fmt], env=dict(os.environ, TZ="Asia/Seoul")) as sub:
+            self.broker.wait_for_subscription(client_id, prefix)
+            publish_all(self.port, [(prefix, b"x", 0, False)])
+            rc, out, _ = sub.finish()
+        self.assertEqual(rc, 0)
+        self.assertRegex(out.decode(), r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+0900\|\d{10}\.\d{9}\|"
+                                       r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{9}\|@\|\d{10}\|"
+                                       r" {6}\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+0900\|"
+                                       r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+0900 {6}\|\d{4}-\d\d-\d\d\|\n$")
+        # Seconds from %U, @s and the wall clock agree.
+        fields = out.decode().split("|")
+        self.assertEqual(fields[1].split(".")[0], fields[4])
+
+    def test_json_timestamp_shape(self):
+        results = self.run_pairs([["-F", "%j"]], extra=("-q", "1"), env=dict(os.environ, TZ="America/New_York"))
+        for line in results[0][1][1].splitlines():
+            self.assertRegex(line.decode(errors="replace"),
+                             r'^\{"tst":"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z-0[45]00",')
+
+    def test_invalid_formats_are_refused_at_start(self):
+        for fmt, words in (("%", "incomplete"), ("%5", "incomplete"), ("%-", "incomplete"), ("%.", "incomplete"),
+                           ("%k", "'%k'"), ("%0-5p", "'%-'"), ("abc@", "'@'"), ("\\", "escape"),
+                           ("\\q", "'\\q'"), ("%99999999p", "width")):
+            with self.subTest(format=fmt):
+                rc, out, err = run([SUB, "-p", str(self.port), "-t", "x", "-F", fmt])
+                self.assertEqual((rc, out), (1, b""))
+                first = err.decode().splitlines()[0]
+                self.assertTrue(first.startswith("mqtk-sub: -F: "), first)
+                self.assertIn(words, first)
+                if "9999" not in fmt:
+                    self.assertEqual(run(["mosquitto_sub", "-p", str(self.port), "-t", "x", "-F", fmt])[0], 1)
+
+
+if __name__ == "__main__":
+    unittest.main()

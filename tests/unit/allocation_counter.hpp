@@ -1,0 +1,11 @@
+// Counts heap allocations made by the test program (operator new is
+// replaced in allocation_counter.cpp), to check code that must not allocate.
+#pragma once
+
+#include <cstddef>
+
+namespace test_support {
+
+std::size_t allocations();
+
+}  // namespace test_support
