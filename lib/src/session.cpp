@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
+#include <ctime>
 
 #include "mqtk/error.hpp"
 
@@ -304,6 +305,13 @@ int Session::poll_timeout(int requested_ms) const {
 }
 
 void Session::run_once(int timeout_ms, std::span<pollfd> watched) {
+  // Acknowledgements in flight mean the broker waits for us: never pause then.
+  if (read_last_turn_ && !wrote_last_turn_ && read_batching_.count() > 0 && !wants_write()) {
+    timespec pause{0, static_cast<long>(std::chrono::nanoseconds(read_batching_).count())};
+    nanosleep(&pause, nullptr);
+  }
+  read_last_turn_ = false;
+  wrote_last_turn_ = false;
   constexpr std::size_t kMaxWatched = 8;
   pollfd fds[kMaxWatched + 1];
   std::size_t count = 0;
@@ -325,6 +333,7 @@ void Session::run_once(int timeout_ms, std::span<pollfd> watched) {
 
   if (ready > 0 && watch_socket && (fds[0].revents & (POLLIN | POLLERR | POLLHUP)) && !reading_stopped_) {
     read_burst();
+    read_last_turn_ = true;
   }
   settle_disconnect();
   events_.before_write();
@@ -351,6 +360,7 @@ void Session::read_burst() {
 
 void Session::write_queued() {
   if (!mosquitto_want_write(mosq_)) return;
+  wrote_last_turn_ = true;
   mosquitto_loop_write(mosq_, 1);  // writes every queued packet the socket takes
   rethrow_pending();
 }

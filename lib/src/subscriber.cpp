@@ -36,6 +36,7 @@ Subscriber::Subscriber(const ConnectOptions& connect, const SubscribeOptions& op
       session_(connect, *this),
       random_(std::random_device{}()) {
   session_.set_reconnect(true);
+  session_.set_read_batching(options.read_batching);
 }
 
 int Subscriber::run() {

@@ -129,6 +129,8 @@ int main(int argc, char** argv) {
     }
 
     mqtk::OutputBuffer out(STDOUT_FILENO);
+    // Into a pipe or file, read busy streams in bursts; see Session.
+    if (!out.interactive()) options.read_batching = std::chrono::microseconds(1000);
     auto format = make_format(flags, out, reporter);
     mqtk::FormattedOutput sink(*format, out);
     mqtk::Subscriber subscriber(setup.options, options, sink, reporter, [&out](std::string_view line) {

@@ -79,6 +79,11 @@ class Session {
   bool connected() const { return state_ == SessionState::kConnected; }
   // Whether packets are queued for the broker (for example acknowledgements).
   bool wants_write() const;
+  // After a turn that read messages and sent nothing back, wait
+  // `pause` before looking for more, so that a busy stream is read in bursts
+  // instead of waking up for every message (which costs more CPU than the
+  // messages themselves). Zero, the default, reads as soon as data arrives.
+  void set_read_batching(std::chrono::microseconds pause) { read_batching_ = pause; }
   // Stops reading from the broker after the current message (for -C); unread
   // messages stay unacknowledged at the broker.
   void stop_reading() { reading_stopped_ = true; }
@@ -118,6 +123,9 @@ class Session {
   bool reconnect_ = false;
   bool ever_connected_ = false;
   bool reading_stopped_ = false;
+  std::chrono::microseconds read_batching_{0};
+  bool read_last_turn_ = false;
+  bool wrote_last_turn_ = false;
   std::vector<std::string> addresses_;  // numeric forms of the host, tried in turn
   std::size_t next_address_ = 0;
   std::string last_failure_;

@@ -29,6 +29,8 @@ struct SubscribeOptions {
   bool retained_only = false;
   bool remove_retained = false;
   double print_percentage = 100.0;  // --random-filter
+  // See Session::set_read_batching; zero for output on a terminal.
+  std::chrono::microseconds read_batching{0};
 };
 
 class Subscriber : private SessionEvents {
