@@ -128,7 +128,7 @@ void Subscriber::on_message(const Message& message) {
   if (message.retain && options_.skip_retained) return;
   if (filtered_out(message)) return;
   if (options_.remove_retained && message.retain) {
-    session_.publish(message.topic, {}, 1, true, nullptr);
+    session_.publish(message.topic, {}, 1, true, connect_.properties.publish.get());
     ++publishes_in_flight_;
   }
   if (options_.print_percentage >= 100.0 ||

@@ -106,9 +106,15 @@ class BadInputTest(BrokerTestCase):
                              ["-D", "session-expiry-interval"])
         self.assert_rejected(self.pub("-t", "a", "-m", "x", "-V", "311", "-D", "publish", "content-type", "t"),
                              ["-D", "v5"])
-        self.assert_rejected(self.sub("-t", "a", "-D", "publish", "content-type", "t"), ["-D publish"])
-        self.assert_rejected(self.pub("-t", "a", "-m", "x", "-D", "subscribe", "subscription-identifier", "1"),
-                             ["-D subscribe"])
+
+    def test_properties_for_packets_never_sent_are_warned_about(self):
+        rc, out, err = run(self.sub("-t", self.topic(), "-E", "-D", "publish", "content-type", "t"))
+        self.assertEqual((rc, out), (0, b""))
+        self.assertEqual(err, b"mqtk-sub: warning: -D publish: mqtk-sub publishes only with --remove-retained; "
+                              b"ignored\n")
+        rc, out, err = run(self.pub("-t", self.topic(), "-m", "x", "-D", "subscribe", "subscription-identifier", "1"))
+        self.assertEqual((rc, out), (0, b""))
+        self.assertEqual(err, b"mqtk-pub: warning: -D subscribe: mqtk-pub sends no subscribe packets; ignored\n")
 
     def test_identity_and_session(self):
         self.assert_rejected(self.pub("-t", "a", "-m", "x", "-i", "a", "-I", "b"), ["-i", "-I"])

@@ -51,10 +51,10 @@ class FormatTest(BrokerTestCase):
                           "payload-format-indicator", "1", "-D", "publish", "message-expiry-interval", "4000000"])
         self.assertEqual(rc, 0, err)
 
-    def run_pairs(self, flag_sets, extra=("-V", "5", "-q", "1"), publish=None, count=None, env=None):
+    def run_pairs(self, flag_sets, extra=("-V", "5", "-q", "1"), publish=None, count=None, env=None, topic=None):
         """Starts mqtk-sub and mosquitto_sub for each flag set at once, sends
         the messages once, and returns [(flags, ours, reference)]."""
-        prefix = self.topic()
+        prefix = topic[:-2] if topic else self.topic()
         topic = prefix + "/#"
         count = count or len(message_set(prefix)) + 1
         pairs = []
@@ -103,6 +103,22 @@ class FormatTest(BrokerTestCase):
         results = self.run_pairs([["-F", "%j"], ["-F", "%J"]], extra=("-q", "1"))
         self.assert_same(results, mask=lambda out: TIMESTAMP.sub(rb'"tst":\1""', out))
         self.assertNotIn(b'"properties":', results[0][1][1])
+
+    def test_retained_messages_and_qos_2(self):
+        prefix = self.topic()
+        publish_all(self.port, [(prefix + "/kept/%d" % i, b'{"n": %d}' % i, 1, True) for i in range(3)])
+
+        def publish(_):
+            publish_all(self.port, [(prefix + "/live", b"live %d" % i, 2, False) for i in range(3)])
+
+        try:
+            results = self.run_pairs([["-F", "%r|%q|%m|%t|%p"], ["-F", "%j"], ["-F", "%J", "--pretty"]],
+                                     extra=("-q", "2"), publish=publish, count=6, topic=prefix + "/#")
+        finally:
+            publish_all(self.port, [(prefix + "/kept/%d" % i, b"", 1, True) for i in range(3)])
+        self.assert_same(results, mask=lambda out: TIMESTAMP.sub(rb'"tst":\1""', out))
+        self.assertIn(b"1|1|", results[0][1][1])  # retained, downgraded to the publisher's QoS 1
+        self.assertIn(b"0|2|", results[0][1][1])
 
     def test_cjson_quirks_in_parsed_payloads(self):
         corpus = [

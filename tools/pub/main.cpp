@@ -108,9 +108,10 @@ int main(int argc, char** argv) {
     if (!flags.topic && !setup.url_topic) throw mqtk::UsageError("-t: give the topic to publish to");
     std::string topic = flags.topic ? *flags.topic : *setup.url_topic;
     mqtk::check_publish_topic(topic, flags.topic ? "-t" : "-L");
+    // mosquitto_pub accepts these too; say that they do nothing here.
     for (const std::string& command : setup.options.properties.commands_in_use()) {
       if (command == "subscribe" || command == "unsubscribe") {
-        throw mqtk::UsageError("-D " + command + ": mqtk-pub sends no " + command + " packets");
+        reporter.warning("-D " + command + ": mqtk-pub sends no " + command + " packets; ignored");
       }
     }
 

@@ -120,8 +120,10 @@ int main(int argc, char** argv) {
     if (flags.random_filter) options.print_percentage = *flags.random_filter;
     if (options.skip_retained) options.subscribe_options |= MQTT_SUB_OPT_SEND_RETAIN_NEVER;
     if (flags.retain_as_published) options.subscribe_options |= MQTT_SUB_OPT_RETAIN_AS_PUBLISHED;
-    for (const std::string& command : setup.options.properties.commands_in_use()) {
-      if (command == "publish") throw mqtk::UsageError("-D publish: mqtk-sub publishes no messages of its own");
+    // Publish properties go with --remove-retained's publishes; mosquitto_sub
+    // accepts them either way, so only say when they do nothing.
+    if (!setup.options.properties.publish.empty() && !options.remove_retained) {
+      reporter.warning("-D publish: mqtk-sub publishes only with --remove-retained; ignored");
     }
     // Receiving more than -C asks for would acknowledge messages never printed.
     if (options.max_messages > 0 && options.max_messages < kDefaultReceiveMaximum) {
