@@ -8,6 +8,7 @@
 #include <cstdio>
 #include <cstdlib>
 
+#include "mqtk/credentials.hpp"
 #include "mqtk/error.hpp"
 #include "mqtk/options_file.hpp"
 #include "mqtk/version.hpp"
@@ -17,7 +18,7 @@ namespace {
 
 constexpr const char* kConnection = "Connection";
 constexpr const char* kSession = "Session and will";
-constexpr const char* kTls = "TLS and proxy (not supported yet)";
+constexpr const char* kTls = "TLS and proxy";
 
 std::string version_text(const ToolInfo& tool) {
   int major = 0, minor = 0, revision = 0;
@@ -40,6 +41,20 @@ void reject_extras(const CLI::App& app, const std::string& where) {
   std::string message = extras.front().starts_with("-") ? "unknown option '" + extras.front() + "'"
                                                         : "unexpected argument '" + extras.front() + "'";
   throw UsageError(where.empty() ? message : where + ": " + message);
+}
+
+// -P with no value (the last argument, or followed by another option) asks
+// for the password; CLI11 cannot tell that from -P "".
+bool asks_for_password(const std::vector<std::string>& args) {
+  bool asks = false;
+  for (std::size_t i = 0; i < args.size(); ++i) {
+    if (args[i] == "-P" || args[i] == "--pw") {
+      asks = i + 1 == args.size() || (args[i + 1].size() > 1 && args[i + 1][0] == '-');
+    } else if (args[i].starts_with("-P") || args[i].starts_with("--pw=")) {
+      asks = false;
+    }
+  }
+  return asks;
 }
 
 void parse_reversed(CLI::App& app, std::vector<std::string> args) {
@@ -65,7 +80,6 @@ void add_connect_flags(CLI::App& app, ConnectFlags& flags) {
   app.add_option("-k,--keepalive", flags.keepalive, "Keepalive interval in seconds (default: 60)")
       ->check(CLI::Range(5, 65535))->group(kConnection);
   app.add_option("-u,--username", flags.username, "User name")->group(kConnection);
-  app.add_option("-P,--pw", flags.password, "Password")->group(kConnection);
   app.add_option("-A", flags.bind_address, "Bind the local end of the connection to this address")
       ->group(kConnection);
   app.add_flag("--nodelay", flags.nodelay, "Disable Nagle's algorithm")->group(kConnection);
@@ -93,18 +107,28 @@ void add_connect_flags(CLI::App& app, ConnectFlags& flags) {
       ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll)
       ->group(kSession);
 
-  for (const char* name : {"--cafile", "--capath", "--cert", "--key", "--keyform", "--ciphers", "--tls-version",
-                           "--tls-alpn", "--tls-engine", "--tls-engine-kpass-sha1", "--psk", "--psk-identity",
-                           "--proxy"}) {
-    std::string flag = name;
-    app.add_option_function<std::string>(
-           flag, [&flags, flag](const std::string&) { flags.unsupported.push_back(flag); }, "")
-        ->group(kTls);
-  }
-  for (const char* name : {"--insecure", "--tls-use-os-certs"}) {
-    std::string flag = name;
-    app.add_flag_callback(flag, [&flags, flag] { flags.unsupported.push_back(flag); }, "")->group(kTls);
-  }
+  auto tls = [&](const char* names, std::optional<std::string>& value, const char* type, const char* what) {
+    app.add_option(names, value, what)->type_name(type)->group(kTls);
+  };
+  tls("--cafile", flags.cafile, "FILE", "Trust the CA certificates in this PEM file (turns TLS on)");
+  tls("--capath", flags.capath, "DIR", "Trust the CA certificates in this directory (turns TLS on)");
+  tls("--cert", flags.certfile, "FILE", "Client certificate (PEM), for brokers that ask for one");
+  tls("--key", flags.keyfile, "FILE", "The client certificate's private key");
+  tls("--keyform", flags.keyform, "{pem,engine}", "Where the key is: a PEM file (default) or the TLS engine");
+  tls("--ciphers", flags.ciphers, "LIST", "OpenSSL cipher list for TLS 1.2 and older");
+  tls("--tls-version", flags.tls_version, "{tlsv1.3,tlsv1.2,tlsv1.1}", "Lowest TLS version to use (default tlsv1.2)");
+  tls("--tls-alpn", flags.tls_alpn, "PROTOCOL", "ALPN protocol to offer");
+  tls("--tls-engine", flags.tls_engine, "ENGINE", "OpenSSL engine to use");
+  tls("--tls-engine-kpass-sha1", flags.tls_engine_kpass_sha1, "SHA1", "SHA1 of the key password, for the engine");
+  tls("--psk", flags.psk, "HEX", "TLS pre-shared key in hexadecimal (TLS-PSK instead of certificates)");
+  tls("--psk-identity", flags.psk_identity, "IDENTITY", "Identity for --psk");
+  app.add_flag("--insecure", flags.insecure, "Do not check that the certificate is for the host connected to")
+      ->group(kTls);
+  app.add_flag("--tls-use-os-certs", flags.tls_use_os_certs, "Trust the system's CA certificates (turns TLS on)")
+      ->group(kTls);
+  app.add_option("--proxy", flags.proxy, "Connect through a SOCKS5 proxy: socks5h://[user[:password]@]host[:port]")
+      ->type_name("URL")
+      ->group(kTls);
 }
 
 }  // namespace
@@ -120,16 +144,34 @@ CommandLine::CommandLine(const ToolInfo& tool, const std::string& description)
 
 CommandLine::~CommandLine() = default;
 
-ConnectSetup CommandLine::connect_setup() const { return build_connect_setup(connect_flags_, getpid()); }
+ConnectSetup CommandLine::connect_setup() const {
+  ConnectFlags flags = connect_flags_;
+  PasswordSources sources;
+  if (!password_values_.empty() && !password_prompt_) sources.value = password_values_.front();
+  sources.prompt = password_prompt_;
+  sources.file = password_file_;
+  sources.environment = std::getenv(kPasswordVariable);
+  sources.has_username = flags.username.has_value() || (flags.url && flags.url->find('@') != std::string::npos);
+  flags.password = resolve_password(sources, [] { return ask_password_on_terminal("Password: "); });
+  return build_connect_setup(flags, getpid());
+}
 
 std::optional<int> CommandLine::parse(int argc, char** argv, Reporter& reporter) {
   CLI::App& app = *app_;
   add_connect_flags(app, connect_flags_);
+  app.add_option("-P,--pw", password_values_, "Password; alone (-P), asked for on the terminal")
+      ->expected(0, 1)
+      ->allow_extra_args(false)
+      ->group(kConnection);
+  app.add_option("--pw-file", password_file_, "Read the password from the first line of this file")
+      ->type_name("FILE")
+      ->group(kConnection);
   std::vector<std::string> file_args;
   std::string file;
   if (auto path = options_file_path(tool_.config_name, std::getenv("XDG_CONFIG_HOME"), std::getenv("HOME"))) {
     file = *path;
     file_args = read_options_file(file);
+    if (holds_credentials(file_args)) check_private_file(file);
   }
   try {
     if (!file_args.empty()) {
@@ -146,8 +188,10 @@ std::optional<int> CommandLine::parse(int argc, char** argv, Reporter& reporter)
     }
     std::vector<std::string> args = file_args;
     for (int i = 1; i < argc; ++i) args.emplace_back(argv[i]);
+    hide_secrets(argc, argv);
     parse_reversed(app, args);
     reject_extras(app, "");
+    password_prompt_ = asks_for_password(args);
   } catch (const CLI::CallForHelp&) {
     std::fputs(app.help().c_str(), stdout);
     return kExitSuccess;

@@ -33,30 +33,146 @@ std::uint32_t parse_session_expiry(const std::string& text) {
   return static_cast<std::uint32_t>(value);
 }
 
-ConnectSetup build_connect_setup(const ConnectFlags& flags, long process_id) {
-  if (!flags.unsupported.empty()) {
-    throw UsageError(flags.unsupported.front() +
-                     ": TLS and proxy connections are not supported by this version of mqtk yet");
+namespace {
+
+std::optional<std::string> percent_decode(std::string_view text) {
+  std::string out;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    if (text[i] != '%') {
+      out.push_back(text[i]);
+      continue;
+    }
+    unsigned value = 0;
+    if (i + 2 >= text.size()) return std::nullopt;
+    auto [end, ec] = std::from_chars(text.data() + i + 1, text.data() + i + 3, value, 16);
+    if (ec != std::errc() || end != text.data() + i + 3) return std::nullopt;
+    out.push_back(static_cast<char>(value));
+    i += 2;
   }
+  return out;
+}
+
+// The TLS flags checked together, as mosquitto's clients check them.
+std::optional<TlsOptions> build_tls(const ConnectFlags& flags, bool url_wants_tls) {
+  TlsOptions tls;
+  tls.cafile = flags.cafile.value_or("");
+  tls.capath = flags.capath.value_or("");
+  tls.certfile = flags.certfile.value_or("");
+  tls.keyfile = flags.keyfile.value_or("");
+  tls.keyform = flags.keyform.value_or("pem");
+  tls.ciphers = flags.ciphers.value_or("");
+  tls.version = flags.tls_version.value_or("");
+  tls.alpn = flags.tls_alpn.value_or("");
+  tls.engine = flags.tls_engine.value_or("");
+  tls.engine_kpass_sha1 = flags.tls_engine_kpass_sha1.value_or("");
+  tls.insecure = flags.insecure;
+  tls.use_os_certs = flags.tls_use_os_certs;
+  tls.psk = flags.psk.value_or("");
+  tls.psk_identity = flags.psk_identity.value_or("");
+
+  bool certificates = !tls.cafile.empty() || !tls.capath.empty();
+  if (url_wants_tls && !certificates && tls.psk.empty()) tls.use_os_certs = true;  // as mosquitto does for mqtts://
+  bool enabled = certificates || tls.use_os_certs || !tls.psk.empty();
+
+  if (certificates && !tls.psk.empty()) throw UsageError("--psk: use either a PSK or --cafile/--capath, not both");
+  if (!tls.psk.empty() && tls.psk_identity.empty()) throw UsageError("--psk: needs --psk-identity");
+  if (tls.psk.empty() && !tls.psk_identity.empty()) throw UsageError("--psk-identity: needs --psk");
+  if (tls.certfile.empty() != tls.keyfile.empty()) {
+    throw UsageError(tls.certfile.empty() ? "--key: needs --cert" : "--cert: needs --key");
+  }
+  if (tls.keyform != "pem" && tls.keyform != "engine") {
+    throw UsageError("--keyform: must be pem or engine, not '" + tls.keyform + "'");
+  }
+  if (flags.keyform && tls.keyfile.empty()) throw UsageError("--keyform: needs --key");
+  if (tls.keyform == "engine" && tls.engine.empty()) throw UsageError("--keyform engine: needs --tls-engine");
+  if (!tls.engine_kpass_sha1.empty() && (tls.keyform != "engine" || tls.engine.empty())) {
+    throw UsageError("--tls-engine-kpass-sha1: needs --tls-engine and --keyform engine");
+  }
+  if (!tls.version.empty() && tls.version != "tlsv1.3" && tls.version != "tlsv1.2" && tls.version != "tlsv1.1") {
+    throw UsageError("--tls-version: must be tlsv1.3, tlsv1.2 or tlsv1.1, not '" + tls.version + "'");
+  }
+  if (!enabled) {
+    // Flags that only mean something with TLS: say so rather than ignore them.
+    const std::pair<bool, const char*> needs_tls[] = {
+        {!tls.certfile.empty(), "--cert"},   {flags.insecure, "--insecure"},     {!tls.ciphers.empty(), "--ciphers"},
+        {!tls.version.empty(), "--tls-version"}, {!tls.alpn.empty(), "--tls-alpn"},
+        {!tls.engine.empty(), "--tls-engine"}};
+    for (const auto& [given, flag] : needs_tls) {
+      if (given) {
+        throw UsageError(std::string(flag) + ": needs TLS: give --cafile, --capath, --tls-use-os-certs or --psk");
+      }
+    }
+    return std::nullopt;
+  }
+  return tls;
+}
+
+}  // namespace
+
+ProxyOptions parse_proxy_url(const std::string& text) {
+  const std::string scheme = "socks5h://";
+  auto fail = [&](const std::string& problem) -> UsageError {
+    return UsageError("--proxy: " + problem + "; use socks5h://[user[:password]@]host[:port]");
+  };
+  if (text.compare(0, scheme.size(), scheme) != 0) throw fail("only socks5h:// proxies are supported");
+  std::string_view rest(text);
+  rest.remove_prefix(scheme.size());
+  ProxyOptions proxy;
+  if (std::size_t at = rest.rfind('@'); at != std::string_view::npos) {
+    std::string_view credentials = rest.substr(0, at);
+    rest = rest.substr(at + 1);
+    std::size_t colon = credentials.find(':');
+    auto user = percent_decode(credentials.substr(0, colon));
+    if (!user || user->empty()) throw fail("the user name is empty or badly percent-encoded");
+    proxy.username = *user;
+    if (colon != std::string_view::npos) {
+      auto password = percent_decode(credentials.substr(colon + 1));
+      if (!password) throw fail("the password is badly percent-encoded");
+      proxy.password = *password;
+    }
+  }
+  std::string_view host = rest;
+  if (std::size_t colon = rest.rfind(':'); colon != std::string_view::npos && rest.find(']') == std::string_view::npos) {
+    host = rest.substr(0, colon);
+    std::string_view digits = rest.substr(colon + 1);
+    auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), proxy.port);
+    if (digits.empty() || ec != std::errc() || end != digits.data() + digits.size() || proxy.port < 1 ||
+        proxy.port > 65535) {
+      throw fail("the port must be a number from 1 to 65535");
+    }
+  }
+  if (host.empty()) throw fail("the host is missing");
+  proxy.host = std::string(host);
+  return proxy;
+}
+
+ConnectSetup build_connect_setup(const ConnectFlags& flags, long process_id) {
   ConnectSetup setup;
   ConnectOptions& options = setup.options;
 
   if (flags.host) options.host = *flags.host;
-  if (flags.port) options.port = *flags.port;
   if (flags.username) options.username = flags.username;
   if (flags.password) options.password = flags.password;
+  bool url_wants_tls = false;
+  std::optional<int> url_port;
   if (flags.url) {
     MqttUrl url = parse_mqtt_url(*flags.url);
-    if (url.tls) throw UsageError("-L: mqtts:// needs TLS, which this version of mqtk does not support yet");
     // The URL is the more specific of the two ways to name the server.
+    url_wants_tls = url.tls;
     options.host = url.host;
-    options.port = url.port.value_or(1883);
+    url_port = url.port;
     if (url.username) options.username = url.username;
     if (url.password) options.password = url.password;
     setup.url_topic = url.topic;
   }
+  options.tls = build_tls(flags, url_wants_tls);
+  // Without a port, 8883 for TLS and 1883 otherwise, as mosquitto chooses.
+  options.port = url_port ? *url_port : flags.url ? (url_wants_tls ? 8883 : 1883)
+                                                  : flags.port.value_or(options.tls ? 8883 : 1883);
+  if (flags.proxy) options.proxy = parse_proxy_url(*flags.proxy);
   if (flags.unix_socket) {
     if (flags.host || flags.url) throw UsageError("--unix: give either a socket path or a host (-h/-L), not both");
+    if (options.proxy) throw UsageError("--unix: a unix socket cannot be reached through --proxy");
     if (flags.unix_socket->empty()) throw UsageError("--unix: the socket path must not be empty");
     options.unix_socket = *flags.unix_socket;
   }

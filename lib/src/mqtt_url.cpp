@@ -4,6 +4,7 @@
 
 #include <charconv>
 
+#include "mqtk/credentials.hpp"
 #include "mqtk/error.hpp"
 
 namespace mqtk {
@@ -15,7 +16,7 @@ bool starts_with_nocase(std::string_view text, std::string_view prefix) {
 }
 
 [[noreturn]] void fail(std::string_view url, const std::string& problem) {
-  throw UsageError("-L: invalid URL '" + std::string(url) + "': " + problem);
+  throw UsageError("-L: invalid URL '" + redact_url(std::string(url)) + "': " + problem);
 }
 
 int parse_port(std::string_view url, std::string_view digits) {

@@ -3,6 +3,7 @@
 #include <mosquitto.h>
 #include <mqtt_protocol.h>
 #include <netdb.h>
+#include <openssl/ssl.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -90,6 +91,7 @@ struct Session::Callbacks {
       }
       s.state_ = SessionState::kConnected;
       s.ever_connected_ = true;
+      s.set_logging(false);
       s.reconnect_delay_ = std::chrono::milliseconds{0};
       s.events_.on_connected((flags & 1) != 0);
     });
@@ -130,8 +132,11 @@ struct Session::Callbacks {
     guarded(obj, [&](Session& s) { s.events_.on_unsubscribed(mid); });
   }
 
-  static void on_log(mosquitto*, void* obj, int, const char* line) {
-    guarded(obj, [&](Session& s) { s.events_.on_log(line); });
+  static void on_log(mosquitto*, void* obj, int level, const char* line) {
+    guarded(obj, [&](Session& s) {
+      if (level == MOSQ_LOG_ERR) s.last_library_error_ = line;
+      if (s.options_.debug) s.events_.on_log(line);
+    });
   }
 };
 
@@ -171,8 +176,40 @@ Session::Session(const ConnectOptions& options, SessionEvents& events) : options
   mosquitto_publish_v5_callback_set(mosq_, Callbacks::on_publish);
   mosquitto_subscribe_v5_callback_set(mosq_, Callbacks::on_subscribe);
   mosquitto_unsubscribe_v5_callback_set(mosq_, Callbacks::on_unsubscribe);
-  if (options.debug) mosquitto_log_callback_set(mosq_, Callbacks::on_log);
+  if (options.tls) {
+    // The certificate must be for the host typed (not checked for a unix socket).
+    tls_ = std::make_unique<TlsContext>(*options.tls, options.unix_socket.empty() ? options.host : "");
+    mosquitto_void_option(mosq_, MOSQ_OPT_SSL_CTX, tls_->get());
+    mosquitto_int_option(mosq_, MOSQ_OPT_SSL_CTX_WITH_DEFAULTS, 0);  // used as given, not reconfigured
+  }
+  if (options.proxy) {
+    const ProxyOptions& proxy = *options.proxy;
+    int rc = mosquitto_socks5_set(mosq_, proxy.host.c_str(), proxy.port,
+                                  proxy.username ? proxy.username->c_str() : nullptr,
+                                  proxy.password ? proxy.password->c_str() : nullptr);
+    if (rc != MOSQ_ERR_SUCCESS) throw Error(std::string("--proxy: ") + mosquitto_strerror(rc));
+  }
   store_connect_properties();
+}
+
+// libmosquitto formats a log line for every packet once a log callback is
+// set, so one is set only while connecting (to catch TLS errors) or for -d.
+void Session::set_logging(bool connecting) {
+  mosquitto_log_callback_set(mosq_, connecting || options_.debug ? Callbacks::on_log : nullptr);
+}
+
+// The best account of why an attempt failed: a certificate check, an OpenSSL
+// error libmosquitto logged, or libmosquitto's own words.
+std::string Session::failure_reason(const std::string& fallback) const {
+  if (tls_ && !tls_->verify_failure().empty()) return tls_->verify_failure();
+  if (last_library_error_.find("OpenSSL Error") != std::string::npos) return explain_tls_error(last_library_error_, tls_ && tls_->uses_psk());
+  return fallback;
+}
+
+bool Session::tls_handshaking() const {
+  if (!tls_ || state_ != SessionState::kConnecting) return false;
+  auto* ssl = static_cast<SSL*>(mosquitto_ssl_get(mosq_));
+  return ssl && !SSL_is_init_finished(ssl);
 }
 
 // libmosquitto 2.0 takes CONNECT properties only through the blocking
@@ -230,10 +267,15 @@ void Session::connect() { begin_attempt(); }
 void Session::begin_attempt() {
   last_failure_.clear();
   next_address_ = 0;
-  if (options_.unix_socket.empty()) {
-    addresses_ = resolve(options_.host, last_failure_);
-  } else {
+  set_logging(true);
+  if (!options_.unix_socket.empty()) {
     addresses_ = {options_.unix_socket};
+  } else if (tls_ || options_.proxy) {
+    // TLS sends the name (SNI) and a proxy resolves it: hand libmosquitto the
+    // name itself, which then connects to its first address.
+    addresses_ = {options_.host};
+  } else {
+    addresses_ = resolve(options_.host, last_failure_);
   }
   try_next_address();
 }
@@ -248,10 +290,13 @@ void Session::try_next_address() {
     if (rc == MOSQ_ERR_SUCCESS) {
       state_ = SessionState::kConnecting;
       disconnect_pending_ = false;
+      socket_writable_seen_ = false;
+      last_library_error_.clear();
+      if (tls_) tls_->clear_failure();
       deadline_ = Clock::now() + std::chrono::seconds(options_.connect_timeout_seconds);
       return;
     }
-    last_failure_ = describe_rc(rc, errno);
+    last_failure_ = failure_reason(describe_rc(rc, errno));
   }
   connection_failed(last_failure_.empty() ? "no address found" : last_failure_);
 }
@@ -277,7 +322,7 @@ void Session::settle_disconnect() {
       drain_closed_connection();
       break;
     case SessionState::kConnecting:
-      last_failure_ = disconnect_reason_;
+      last_failure_ = failure_reason(disconnect_reason_);
       try_next_address();
       break;
     case SessionState::kConnected:
@@ -316,11 +361,20 @@ void Session::run_once(int timeout_ms, std::span<pollfd> watched) {
   pollfd fds[kMaxWatched + 1];
   std::size_t count = 0;
   int sock = mosquitto_socket(mosq_);
-  bool watch_socket = sock >= 0 && (!reading_stopped_ || wants_write());
+  bool handshaking = tls_handshaking();
+  bool watch_socket = sock >= 0 && (!reading_stopped_ || wants_write() || handshaking);
   if (watch_socket) {
     short events = 0;
-    if (!reading_stopped_) events |= POLLIN;
-    if (wants_write()) events |= POLLOUT;
+    if (handshaking) {
+      // libmosquitto drives a TLS handshake from its read path; wait for
+      // writability only until the TCP connection is up or OpenSSL asks.
+      auto* ssl = static_cast<SSL*>(mosquitto_ssl_get(mosq_));
+      events = POLLIN;
+      if (!socket_writable_seen_ || SSL_want_write(ssl)) events |= POLLOUT;
+    } else {
+      if (!reading_stopped_) events |= POLLIN;
+      if (wants_write()) events |= POLLOUT;
+    }
     fds[count++] = pollfd{sock, events, 0};
   }
   for (std::size_t i = 0; i < watched.size() && i < kMaxWatched; ++i) fds[count++] = watched[i];
@@ -331,7 +385,11 @@ void Session::run_once(int timeout_ms, std::span<pollfd> watched) {
     watched[i].revents = ready > 0 ? fds[i + (watch_socket ? 1 : 0)].revents : 0;
   }
 
-  if (ready > 0 && watch_socket && (fds[0].revents & (POLLIN | POLLERR | POLLHUP)) && !reading_stopped_) {
+  if (ready > 0 && watch_socket && handshaking && fds[0].revents != 0) {
+    if (fds[0].revents & POLLOUT) socket_writable_seen_ = true;
+    mosquitto_loop_read(mosq_, 1);  // continues the handshake
+    rethrow_pending();
+  } else if (ready > 0 && watch_socket && (fds[0].revents & (POLLIN | POLLERR | POLLHUP)) && !reading_stopped_) {
     read_burst();
     read_last_turn_ = true;
   }
@@ -368,7 +426,7 @@ void Session::write_queued() {
 void Session::check_deadlines() {
   auto now = Clock::now();
   if (state_ == SessionState::kConnecting && now >= deadline_) {
-    last_failure_ = "no answer within " + std::to_string(options_.connect_timeout_seconds) + " s";
+    last_failure_ = failure_reason("no answer within " + std::to_string(options_.connect_timeout_seconds) + " s");
     try_next_address();
   } else if (state_ == SessionState::kWaitingToReconnect && now >= deadline_) {
     begin_attempt();

@@ -51,13 +51,14 @@ def wait_until(predicate, timeout=10.0, interval=0.01, what="condition"):
 class Broker:
     """A mosquitto broker on a free 127.0.0.1 port with a generated config."""
 
-    def __init__(self, extra_config="", persistence=False, port=None, directory=None):
+    def __init__(self, extra_config="", persistence=False, port=None, directory=None, leading_config=""):
         self.directory = directory or tempfile.mkdtemp(prefix="mqtk-broker-")
         os.makedirs(self.directory, exist_ok=True)
         self.port = port or free_port()
         self.log_path = os.path.join(self.directory, "broker.log")
         self.config_path = os.path.join(self.directory, "mosquitto.conf")
         lines = [
+            leading_config,  # settings mosquitto wants before any listener
             "listener %d 127.0.0.1" % self.port,
             "allow_anonymous true",
             "log_dest file %s" % self.log_path,
@@ -236,10 +237,10 @@ class Process:
         self.stop()
 
 
-def run(argv, input=None, timeout=30, env=None):
+def run(argv, input=None, timeout=30, env=None, **popen_args):
     """Runs a command to completion: (returncode, stdout bytes, stderr bytes)."""
     completed = subprocess.run(argv, input=input, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                               timeout=timeout, env=env)
+                               timeout=timeout, env=env, **popen_args)
     return completed.returncode, completed.stdout, completed.stderr
 
 

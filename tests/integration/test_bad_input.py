@@ -131,11 +131,19 @@ class BadInputTest(BrokerTestCase):
         self.assert_rejected([PUB, "-L", "mqtt://127.0.0.1", "-m", "x"], ["-L", "topic"])
         self.assert_rejected([PUB, "-L", "mqtt://127.0.0.1/a", "-t", "b", "-m", "x"], ["-t", "-L"])
 
-    def test_tls_flags_are_refused_not_ignored(self):
-        self.assert_rejected(self.pub("-t", "a", "-m", "x", "--cafile", "/etc/ssl/certs/ca.pem"), ["--cafile"])
-        self.assert_rejected(self.sub("-t", "a", "--insecure"), ["--insecure"])
-        self.assert_rejected(self.sub("-t", "a", "--proxy", "socks5h://127.0.0.1"), ["--proxy"])
-        self.assert_rejected([PUB, "-L", "mqtts://127.0.0.1/t", "-m", "x"], ["-L", "TLS"])
+    def test_tls_and_proxy_mistakes(self):
+        self.assert_rejected(self.sub("-t", "a", "--insecure"), ["--insecure", "needs TLS"])
+        self.assert_rejected(self.pub("-t", "a", "-m", "x", "--cert", "c.pem"), ["--cert"])
+        self.assert_rejected(self.pub("-t", "a", "-m", "x", "--cafile", "ca", "--key", "k.pem"), ["--key", "--cert"])
+        self.assert_rejected(self.pub("-t", "a", "-m", "x", "--psk", "00"), ["--psk", "--psk-identity"])
+        self.assert_rejected(self.pub("-t", "a", "-m", "x", "--cafile", "ca", "--psk", "00", "--psk-identity", "i"),
+                             ["--psk", "--cafile"])
+        self.assert_rejected(self.pub("-t", "a", "-m", "x", "--cafile", "ca", "--tls-version", "ssl3"),
+                             ["--tls-version", "ssl3"])
+        self.assert_rejected(self.sub("-t", "a", "--proxy", "http://127.0.0.1"), ["--proxy", "socks5h"])
+        self.assert_rejected(self.sub("-t", "a", "--proxy", "socks5h://127.0.0.1:0"), ["--proxy", "port"])
+        missing = os.path.join(tempfile.gettempdir(), "mqtk-no-such-ca.pem")
+        self.assert_rejected(self.pub("-t", "a", "-m", "x", "--cafile", missing), ["--cafile", missing], usage=False)
 
     def test_options_file_mistakes_name_the_file(self):
         with tempfile.TemporaryDirectory() as config:

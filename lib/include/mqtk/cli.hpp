@@ -41,6 +41,9 @@ class CommandLine {
   const ToolInfo& tool_;
   std::unique_ptr<CLI::App> app_;
   ConnectFlags connect_flags_;
+  std::vector<std::string> password_values_;  // -P: one value, or "" for "ask"
+  bool password_prompt_ = false;
+  std::optional<std::string> password_file_;
 };
 
 }  // namespace mqtk

@@ -21,7 +21,7 @@ struct ConnectFlags {
   std::optional<std::string> id_prefix;
   int keepalive = 60;
   std::optional<std::string> username;
-  std::optional<std::string> password;
+  std::optional<std::string> password;  // resolved from -P, --pw-file, the terminal or MQTK_PASSWORD
   std::optional<std::string> bind_address;
   bool nodelay = false;
   bool debug = false;
@@ -35,8 +35,22 @@ struct ConnectFlags {
   std::vector<std::vector<std::string>> properties;
   int max_inflight = 20;
   int connect_timeout = 10;
-  // TLS and proxy flags that were given; this build rejects them by name.
-  std::vector<std::string> unsupported;
+  // TLS
+  std::optional<std::string> cafile;
+  std::optional<std::string> capath;
+  std::optional<std::string> certfile;
+  std::optional<std::string> keyfile;
+  std::optional<std::string> keyform;
+  std::optional<std::string> ciphers;
+  std::optional<std::string> tls_version;
+  std::optional<std::string> tls_alpn;
+  std::optional<std::string> tls_engine;
+  std::optional<std::string> tls_engine_kpass_sha1;
+  bool insecure = false;
+  bool tls_use_os_certs = false;
+  std::optional<std::string> psk;
+  std::optional<std::string> psk_identity;
+  std::optional<std::string> proxy;
 };
 
 struct ConnectSetup {
@@ -52,6 +66,10 @@ ConnectSetup build_connect_setup(const ConnectFlags& flags, long process_id);
 
 // Parses a -V value: mqttv31/31, mqttv311/311, mqttv5/5.
 int parse_protocol_version(const std::string& text);
+
+// Parses --proxy socks5h://[user[:password]@]host[:port]; user and password
+// may be percent-encoded (%40 for @, %3A for :, %25 for %).
+ProxyOptions parse_proxy_url(const std::string& text);
 
 // Parses a -x value: seconds, or -1 / 4294967295 / "∞" for "never expires".
 std::uint32_t parse_session_expiry(const std::string& text);

@@ -7,6 +7,7 @@
 #include <string>
 
 #include "mqtk/properties.hpp"
+#include "mqtk/tls_context.hpp"
 
 namespace mqtk {
 
@@ -20,6 +21,14 @@ struct Will {
   std::string payload;
   int qos = 0;
   bool retain = false;
+};
+
+// --proxy socks5h://[user[:password]@]host[:port]
+struct ProxyOptions {
+  std::string host;
+  int port = 1080;
+  std::optional<std::string> username;
+  std::optional<std::string> password;
 };
 
 struct ConnectOptions {
@@ -39,6 +48,8 @@ struct ConnectOptions {
   std::optional<std::uint32_t> session_expiry_interval;
   std::optional<Will> will;
   CommandProperties properties;
+  std::optional<TlsOptions> tls;
+  std::optional<ProxyOptions> proxy;
   int max_inflight = 20;
   int connect_timeout_seconds = 10;
   // MQTT v5 receive maximum; 0 keeps libmosquitto's default (20).

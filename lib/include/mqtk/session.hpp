@@ -20,6 +20,7 @@
 
 #include "mqtk/connect_options.hpp"
 #include "mqtk/message.hpp"
+#include "mqtk/tls_context.hpp"
 
 struct mosquitto;
 
@@ -105,6 +106,9 @@ class Session {
   using Clock = std::chrono::steady_clock;
 
   void store_connect_properties();
+  void set_logging(bool connecting);
+  bool tls_handshaking() const;
+  std::string failure_reason(const std::string& fallback) const;
   void begin_attempt();
   void try_next_address();
   void connection_failed(const std::string& reason);
@@ -136,6 +140,9 @@ class Session {
   std::chrono::milliseconds reconnect_delay_{0};
   std::exception_ptr pending_error_;    // thrown inside a libmosquitto callback
   int closing_fd_ = -1;                 // see drain_closed_connection()
+  std::unique_ptr<TlsContext> tls_;
+  bool socket_writable_seen_ = false;   // the TCP connection of this attempt is up
+  std::string last_library_error_;      // libmosquitto's last error line while connecting
 };
 
 }  // namespace mqtk
