@@ -125,6 +125,13 @@ class TlsTest(SecureTestCase):
             self.assertEqual(rc, 0, err)
             self.assertEqual(sub.finish()[1], b"u\n")
 
+    def test_alpn_keyform_and_os_certificates(self):
+        port = self.ports["mutual"]
+        self.assertEqual(self.roundtrip(port, ["--cafile", self.ca, "--tls-alpn", "mqtt", "--cert", self.client_cert,
+                                               "--key", self.client_key, "--keyform", "pem"])[0], 0)
+        # The system's CAs do not include the test CA.
+        self.assert_refused(self.ports["tls"], ["--tls-use-os-certs"], ["not signed by a trusted CA"])
+
     def test_subscriber_over_tls(self):
         t = unique("tlssub")
         client_id = unique("tls-sub")
