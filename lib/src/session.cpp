@@ -362,7 +362,8 @@ void Session::run_once(int timeout_ms, std::span<pollfd> watched) {
   std::size_t count = 0;
   int sock = mosquitto_socket(mosq_);
   bool handshaking = tls_handshaking();
-  bool watch_socket = sock >= 0 && (!reading_stopped_ || wants_write() || handshaking);
+  bool reading = !reading_stopped_ && !reading_paused_;
+  bool watch_socket = sock >= 0 && (reading || wants_write() || handshaking);
   if (watch_socket) {
     short events = 0;
     if (handshaking) {
@@ -372,7 +373,7 @@ void Session::run_once(int timeout_ms, std::span<pollfd> watched) {
       events = POLLIN;
       if (!socket_writable_seen_ || SSL_want_write(ssl)) events |= POLLOUT;
     } else {
-      if (!reading_stopped_) events |= POLLIN;
+      if (reading) events |= POLLIN;
       if (wants_write()) events |= POLLOUT;
     }
     fds[count++] = pollfd{sock, events, 0};
@@ -389,7 +390,7 @@ void Session::run_once(int timeout_ms, std::span<pollfd> watched) {
     if (fds[0].revents & POLLOUT) socket_writable_seen_ = true;
     mosquitto_loop_read(mosq_, 1);  // continues the handshake
     rethrow_pending();
-  } else if (ready > 0 && watch_socket && (fds[0].revents & (POLLIN | POLLERR | POLLHUP)) && !reading_stopped_) {
+  } else if (ready > 0 && watch_socket && (fds[0].revents & (POLLIN | POLLERR | POLLHUP)) && reading) {
     read_burst();
     read_last_turn_ = true;
   }

@@ -45,6 +45,7 @@ int Subscriber::run() {
   std::optional<Clock::time_point> deadline;
   if (options_.timeout_seconds > 0) deadline = Clock::now() + std::chrono::seconds(options_.timeout_seconds);
   bool connected_once = false;
+  auto next_tick = Clock::now() + tick_period_;
 
   while (session_.state() != SessionState::kClosed) {
     pollfd watched[2] = {{signals.fd(), POLLIN, 0}, {sink_.watched_fd(), 0, 0}};
@@ -54,8 +55,18 @@ int Subscriber::run() {
       auto left = std::chrono::duration_cast<std::chrono::milliseconds>(*deadline - Clock::now()).count();
       timeout = static_cast<int>(std::max<long long>(left, 0));
     }
+    if (tick_) {
+      auto until_tick = std::chrono::duration_cast<std::chrono::milliseconds>(next_tick - Clock::now()).count();
+      timeout = timeout < 0 ? static_cast<int>(std::max<long long>(until_tick, 0))
+                            : std::min(timeout, static_cast<int>(std::max<long long>(until_tick, 0)));
+    }
     received_this_turn_ = false;
     session_.run_once(timeout, std::span(watched, count));
+    session_.pause_reading(!sink_.can_accept());
+    if (tick_ && Clock::now() >= next_tick) {
+      tick_();
+      next_tick = Clock::now() + tick_period_;
+    }
     connected_once = connected_once || session_.connected();
 
     if (watched[0].revents & POLLIN) {
@@ -134,6 +145,7 @@ void Subscriber::on_message(const Message& message) {
   if (options_.print_percentage >= 100.0 ||
       std::uniform_real_distribution<double>(0.0, 100.0)(random_) < options_.print_percentage) {
     sink_.write(message);
+    ++received_;
   }
   if (options_.max_messages > 0 && ++handled_ >= options_.max_messages) finish(kExitSuccess);
 }

@@ -6,6 +6,7 @@ here; nothing listens or connects beyond 127.0.0.1.
 """
 
 import contextlib
+import json
 import os
 import re
 import shutil
@@ -17,6 +18,8 @@ import tempfile
 import threading
 import time
 import unittest
+import urllib.parse
+import urllib.request
 import uuid
 
 BIN_DIR = os.environ.get("MQTK_BIN_DIR", os.path.join(os.path.dirname(__file__), "..", "..", "build", "tools"))
@@ -137,6 +140,88 @@ class Broker:
     def __exit__(self, *exc):
         self.stop()
         shutil.rmtree(self.directory, ignore_errors=True)
+
+
+class InfluxDB:
+    """Debian's influxd (1.6) with a generated config on free loopback ports."""
+
+    def __init__(self, directory=None):
+        self.directory = directory or tempfile.mkdtemp(prefix="mqtk-influx-")
+        os.makedirs(self.directory, exist_ok=True)
+        self.port = free_port()
+        self.config_path = os.path.join(self.directory, "influxd.conf")
+        with open(self.config_path, "w") as f:
+            f.write('reporting-disabled = true\n'
+                    'bind-address = "127.0.0.1:%d"\n'
+                    '[meta]\n  dir = "%s/meta"\n'
+                    '[data]\n  dir = "%s/data"\n  wal-dir = "%s/wal"\n  query-log-enabled = false\n'
+                    '[http]\n  bind-address = "127.0.0.1:%d"\n  log-enabled = false\n'
+                    '[ifql]\n  enabled = false\n'
+                    '[monitor]\n  store-enabled = false\n'
+                    '[continuous_queries]\n  enabled = false\n'
+                    % (free_port(), self.directory, self.directory, self.directory, self.port))
+        self.process = None
+
+    @property
+    def url(self):
+        return "http://127.0.0.1:%d" % self.port
+
+    def start(self, detach=False):
+        with open(os.path.join(self.directory, "influxd.log"), "ab") as log:
+            self.process = subprocess.Popen(["influxd", "-config", self.config_path], stdout=log, stderr=log,
+                                            start_new_session=detach)
+        wait_until(self.ready, timeout=30, what="influxd on port %d" % self.port)
+        return self
+
+    def ready(self):
+        if self.process.poll() is not None:
+            raise AssertionError("influxd exited with %s" % self.process.returncode)
+        try:
+            return urllib.request.urlopen(self.url + "/ping", timeout=1).status == 204
+        except OSError:
+            return False
+
+    def stop(self):
+        if self.process and self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+        self.process = None
+
+    def query(self, q, database=None):
+        """Runs InfluxQL; returns the decoded JSON answer."""
+        data = urllib.parse.urlencode({"q": q, **({"db": database} if database else {}), "epoch": "ns"}).encode()
+        with urllib.request.urlopen(self.url + "/query", data=data, timeout=10) as answer:
+            return json.loads(answer.read())
+
+    def rows(self, q, database):
+        """The rows of the first series as dicts (column name to value)."""
+        result = self.query(q, database)["results"][0]
+        if "error" in result:
+            raise AssertionError(result["error"])
+        rows = []
+        for series in result.get("series", []):
+            for values in series["values"]:
+                rows.append(dict(zip(series["columns"], values), _measurement=series["name"]))
+        return rows
+
+    def __enter__(self):
+        return self.start()
+
+    def __exit__(self, *exc):
+        self.stop()
+        shutil.rmtree(self.directory, ignore_errors=True)
+
+
+def shared_influx_url():
+    """The URL of the influxd the CTest fixture started, if any."""
+    if STATE_DIR:
+        with contextlib.suppress(FileNotFoundError), open(os.path.join(STATE_DIR, "influx", "url")) as f:
+            return f.read().strip()
+    return None
 
 
 def shared_broker_port():
@@ -303,16 +388,25 @@ def main():
             f.write(str(broker.process.pid))
         with open(os.path.join(directory, "port"), "w") as f:
             f.write(str(broker.port))
-    elif command == "stop":
+    elif command == "start-influx":
+        influx_directory = os.path.join(directory, "influx")
+        shutil.rmtree(influx_directory, ignore_errors=True)
+        influx = InfluxDB(directory=influx_directory).start(detach=True)
+        with open(os.path.join(influx_directory, "pid"), "w") as f:
+            f.write(str(influx.process.pid))
+        with open(os.path.join(influx_directory, "url"), "w") as f:
+            f.write(influx.url)
+    elif command in ("stop", "stop-influx"):
+        pid_file = os.path.join(directory, "pid" if command == "stop" else "influx/pid")
         with contextlib.suppress(FileNotFoundError, ProcessLookupError, ValueError):
-            with open(os.path.join(directory, "pid")) as f:
+            with open(pid_file) as f:
                 pid = int(f.read())
             os.kill(pid, signal.SIGTERM)
-            for _ in range(100):
+            for _ in range(400):
                 os.kill(pid, 0)
                 time.sleep(0.05)
     else:
-        sys.exit("usage: harness.py start|stop DIR")
+        sys.exit("usage: harness.py start|stop|start-influx|stop-influx DIR")
 
 
 if __name__ == "__main__":

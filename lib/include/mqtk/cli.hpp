@@ -37,6 +37,10 @@ class CommandLine {
   // The connection flags checked together. Throws UsageError.
   ConnectSetup connect_setup() const;
 
+  // The raw connection flags, for a tool to set its own defaults (before
+  // parse) or fill in what was not given (after).
+  ConnectFlags& connect_flags() { return connect_flags_; }
+
  private:
   const ToolInfo& tool_;
   std::unique_ptr<CLI::App> app_;

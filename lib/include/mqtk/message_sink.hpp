@@ -19,6 +19,9 @@ class MessageSink {
   virtual std::size_t uncommitted() const = 0;
   // The destination went away for good (its reader closed the pipe).
   virtual bool closed() const { return false; }
+  // False while the sink cannot take more messages (a full spool); the
+  // broker keeps them meanwhile.
+  virtual bool can_accept() const { return true; }
   // A descriptor whose error condition means the destination has gone away
   // (standard output's pipe); -1 when there is none.
   virtual int watched_fd() const { return -1; }

@@ -88,6 +88,9 @@ class Session {
   // Stops reading from the broker after the current message (for -C); unread
   // messages stay unacknowledged at the broker.
   void stop_reading() { reading_stopped_ = true; }
+  // Reads nothing while `paused` (a sink that cannot take more); unread
+  // messages wait, unacknowledged, at the broker.
+  void pause_reading(bool paused) { reading_paused_ = paused; }
 
   // Queues a publish and returns its message id. Throws Error.
   int publish(std::string_view topic, std::string_view payload, int qos, bool retain,
@@ -127,6 +130,7 @@ class Session {
   bool reconnect_ = false;
   bool ever_connected_ = false;
   bool reading_stopped_ = false;
+  bool reading_paused_ = false;
   std::chrono::microseconds read_batching_{0};
   bool read_last_turn_ = false;
   bool wrote_last_turn_ = false;

@@ -42,8 +42,17 @@ class Subscriber : private SessionEvents {
   Subscriber(const ConnectOptions& connect, const SubscribeOptions& options, MessageSink& sink,
              const Reporter& reporter, LogLine log_line);
 
+  // Calls `tick` about every `period` while running (mqtk-record's status line).
+  void set_ticker(std::chrono::milliseconds period, std::function<void()> tick) {
+    tick_period_ = period;
+    tick_ = std::move(tick);
+  }
+
   // Runs until done; returns the exit status. Throws Error.
   int run();
+
+  // Messages handed to the sink.
+  long received() const { return received_; }
 
  private:
   void on_connected(bool session_present) override;
@@ -67,6 +76,9 @@ class Subscriber : private SessionEvents {
   Session session_;
   std::mt19937 random_;
   long handled_ = 0;
+  long received_ = 0;
+  std::chrono::milliseconds tick_period_{0};
+  std::function<void()> tick_;
   int publishes_in_flight_ = 0;
   bool received_this_turn_ = false;
   bool stopping_ = false;  // done receiving; disconnect once publishes finish

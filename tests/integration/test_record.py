@@ -1,0 +1,509 @@
+"""mqtk-record against a real mosquitto and a real InfluxDB 1.x: the seed's
+scenario, every mapping rule, each file format read back, and durability
+when the recorder, the database or the disk fails."""
+
+import base64
+import csv
+import io
+import json
+import os
+import pty
+import shutil
+import signal
+import subprocess
+import tempfile
+import time
+import unittest
+
+import paho.mqtt.client as mqtt
+
+from harness import (Broker, BrokerTestCase, InfluxDB, Process, publish_all, run, shared_influx_url, tool, unique,
+                     wait_until)
+
+RECORD = tool("record")
+
+
+def records(path):
+    with open(path, "rb") as f:
+        return [json.loads(line) for line in f.read().splitlines()]
+
+
+def payload_of(record):
+    if record["encoding"] == "base64":
+        return base64.b64decode(record["payload"])
+    if record["encoding"] == "utf-8":
+        return record["payload"].encode()
+    return json.dumps(record["payload"], separators=(",", ":")).encode()
+
+
+class RecordCase(BrokerTestCase):
+    """A broker (shared) and an InfluxDB (the fixture's, or one of its own)."""
+
+    influx = None
+    own_influx = None
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        url = shared_influx_url()
+        if url:
+            cls.influx = InfluxDB.__new__(InfluxDB)
+            cls.influx.port = int(url.rsplit(":", 1)[1])
+        else:
+            cls.own_influx = InfluxDB().start()
+            cls.influx = cls.own_influx
+
+    @classmethod
+    def tearDownClass(cls):
+        if cls.own_influx:
+            cls.own_influx.__exit__(None, None, None)
+        super().tearDownClass()
+
+    def setUp(self):
+        self.directory = tempfile.mkdtemp(prefix="mqtk-record-test-")
+
+    def tearDown(self):
+        shutil.rmtree(self.directory, ignore_errors=True)
+
+    def path(self, name):
+        return os.path.join(self.directory, name)
+
+    def start_recorder(self, topics, *flags, broker=None, client_id=None, env=None):
+        broker = broker or self.broker
+        client_id = client_id or unique("rec")
+        argv = [RECORD, "-p", str(broker.port), "-i", client_id, "--spool", self.path("spool-" + client_id)]
+        for t in topics:
+            argv += ["-t", t]
+        process = Process(argv + list(flags), env=env)
+        broker.wait_for_subscription(client_id, topics[-1])
+        return process
+
+    def stop_recorder(self, process, expect_status=0):
+        process.signal(signal.SIGINT)
+        rc, out, err = process.finish(timeout=30)
+        self.assertEqual(rc, expect_status, err)
+        return out, err
+
+    def database(self):
+        name = unique("db").replace("-", "_")
+        return name
+
+    def influx_flags(self, database):
+        return ["--influx", self.influx.url, "--influx-db", database, "--batch-interval", "100ms"]
+
+    def wait_points(self, database, measurement, count, timeout=20):
+        def enough():
+            try:
+                rows = self.influx.rows('SELECT count(*) FROM "%s"' % measurement.replace('"', '\\"'), database)
+            except AssertionError:
+                return False
+            return bool(rows) and max(v for k, v in rows[0].items() if k.startswith("count_")) >= count
+        wait_until(enough, timeout=timeout, what="%d points in %s" % (count, measurement))
+
+
+class SeedScenarioTest(RecordCase):
+    def test_zzerii_into_test_mqtt(self):
+        """The seed's subscriber, done by mqtk-record: JSON published to
+        `test` at QoS 1 ends up in database test_mqtt, readable with
+        `select * from test`."""
+        topic = "test"
+        database = "test_mqtt_" + unique("seed").replace("-", "_")  # the seed's name, kept apart per run
+        recorder = self.start_recorder([topic], *self.influx_flags(database))
+        try:
+            client = mqtt.Client()
+            client.connect("127.0.0.1", self.port)
+            client.loop_start()
+            client.publish(topic, json.dumps({"name": "zzerii"}), 1).wait_for_publish(10)
+            client.loop_stop()
+            client.disconnect()
+            self.wait_points(database, "test", 1)
+        finally:
+            self.stop_recorder(recorder)
+        rows = self.influx.rows("select * from test", database)
+        self.assertEqual([row["name"] for row in rows], ["zzerii"])
+        self.assertGreater(rows[0]["time"], (time.time() - 60) * 1e9)  # the receive time, in nanoseconds
+
+
+class MappingTest(RecordCase):
+    def record_points(self, messages, *flags):
+        """Publishes (topic suffix, payload) pairs and returns the line
+        protocol file and the InfluxDB rows per measurement."""
+        prefix = self.topic()
+        database = self.database()
+        lp = self.path("points.lp")
+        everything = self.path("everything.jsonl")
+        recorder = self.start_recorder([prefix + "/#"], "-o", lp, "-o", everything, *self.influx_flags(database),
+                                       *flags)
+        try:
+            publish_all(self.port, [(prefix + "/" + t, p, 1, False) for t, p in messages])
+            wait_until(lambda: os.path.exists(everything) and len(records(everything)) == len(messages),
+                       what="every message recorded")
+        finally:
+            out, err = self.stop_recorder(recorder)  # sends what is spooled before it exits
+        with open(lp) as f:
+            lines = f.read().splitlines()
+        return prefix, database, lines, err
+
+    def test_fields_from_json(self):
+        prefix, database, lines, _ = self.record_points([
+            ("a", b'{"temp": 21, "half": 21.5, "ok": true, "name": "boiler \\"b\\"", "n": null}'),
+            ("b", b'{"outer": {"inner": 1, "deep": {"x": 2}}, "list": [10, {"y": 3}]}'),
+            ("c", b"36.5"),
+            ("d", b"hello world"),
+            ("e", b"[1, 2]"),
+            ("f", b"\xff\xfe binary"),
+            ("g", b"{}"),
+            ("h", b'{"time": 5}'),
+        ])
+        self.assertEqual(len(lines), 6)  # binary and an empty object make no point
+        rows = {row["_measurement"].rsplit("/", 1)[1]: row
+                for m in ("a", "b", "c", "d", "e", "h")
+                for row in self.influx.rows('SELECT * FROM "%s/%s"' % (prefix, m), database)}
+        self.assertEqual((rows["a"]["temp"], rows["a"]["half"], rows["a"]["ok"], rows["a"]["name"]),
+                         (21, 21.5, True, 'boiler "b"'))
+        self.assertNotIn("n", rows["a"])
+        self.assertEqual((rows["b"]["outer_inner"], rows["b"]["outer_deep_x"], rows["b"]["list_0"],
+                          rows["b"]["list_1_y"]), (1, 2, 10, 3))
+        self.assertEqual(rows["c"]["value"], 36.5)
+        self.assertEqual(rows["d"]["value"], "hello world")
+        self.assertEqual((rows["e"]["value_0"], rows["e"]["value_1"]), (1, 2))
+        self.assertEqual(rows["h"]["time_"], 5)
+        # Numbers are floats unless --integers: a sensor alternating 21 and 21.5 never conflicts.
+        fields = self.influx.rows('SHOW FIELD KEYS FROM "%s/a"' % prefix, database)
+        self.assertEqual({f["fieldKey"]: f["fieldType"] for f in fields},
+                         {"temp": "float", "half": "float", "ok": "boolean", "name": "string"})
+
+    def test_integers_skip_text_measurement_and_tags(self):
+        prefix, database, lines, err = self.record_points(
+            [("berlin/boiler/temp", b'{"count": 3, "ratio": 0.5}'), ("paris/pump/temp", b'{"count": 4}'),
+             ("paris/pump/note", b"just text")],
+            "--integers", "--skip-text", "--measurement", "sensors", "--topic-tag", "topic",
+            "--topic-tags", "%s/+city/+device/#" % "+")
+        self.assertEqual(len(lines), 2)
+        rows = self.influx.rows('SELECT * FROM sensors ORDER BY time', database)
+        self.assertEqual([(r["city"], r["device"], r["count"]) for r in rows], [("berlin", "boiler", 3),
+                                                                                ("paris", "pump", 4)])
+        self.assertEqual(rows[0]["topic"], prefix + "/berlin/boiler/temp")
+        fields = self.influx.rows("SHOW FIELD KEYS FROM sensors", database)
+        self.assertEqual({f["fieldKey"]: f["fieldType"] for f in fields}, {"count": "integer", "ratio": "float"})
+        self.assertIn(b"1 messages made no point (0 binary, 1 text, 0 without fields)", err)
+
+    def test_time_from_a_field(self):
+        prefix, database, lines, err = self.record_points(
+            [("rfc", b'{"v": 1, "at": "2020-05-06T21:48:00.123456789Z"}'), ("ms", b'{"v": 2, "at": 1588801680123}'),
+             ("none", b'{"v": 3}')],
+            "--time-field", "at", "--time-unit", "ms")
+        times = {row["_measurement"].rsplit("/", 1)[1]: row["time"]
+                 for m in ("rfc", "ms") for row in self.influx.rows('SELECT * FROM "%s/%s"' % (prefix, m), database)}
+        self.assertEqual(times, {"rfc": 1588801680123456789, "ms": 1588801680123000000})
+        self.assertIn(b"1 points took the receive time", err)
+
+    def test_escaping_round_trips_through_influxdb(self):
+        prefix, database, lines, _ = self.record_points(
+            [("with space,comma=eq", b'{"key with space": "v\\\\al \\"q\\"", "k,=": 1}')],
+            "--topic-tag", "the topic")
+        rows = self.influx.rows('SELECT * FROM "%s/with space,comma=eq"' % prefix, database)
+        self.assertEqual(len(rows), 1)
+        self.assertEqual(rows[0]["key with space"], 'v\\al "q"')
+        self.assertEqual(rows[0]["k,="], 1)
+        self.assertEqual(rows[0]["the topic"], prefix + "/with space,comma=eq")
+
+
+class FileFormatsTest(RecordCase):
+    PAYLOADS = [b'{"name": "zzerii", "temp": 21.5}', b"36.5", b"plain text, with \"quotes\"\n", b"",
+                bytes(range(256)), "\uc628\ub3c4".encode()]
+
+    def test_each_format_reads_back(self):
+        prefix = self.topic()
+        paths = {"jsonl": self.path("out.jsonl"), "csv": self.path("out.csv"), "lp": self.path("out.lp"),
+                 "plain": self.path("out.data")}
+        recorder = self.start_recorder([prefix + "/#"], "-o", paths["jsonl"], "-o", paths["csv"], "-o", paths["lp"],
+                                       "-o", paths["plain"], "--format", "csv")
+        publish_all(self.port, [(prefix + "/%d" % i, p, 1, False) for i, p in enumerate(self.PAYLOADS)])
+        wait_until(lambda: len(open(paths["jsonl"]).read().splitlines()) == len(self.PAYLOADS), what="records")
+        _, err = self.stop_recorder(recorder)
+        got = records(paths["jsonl"])
+        self.assertEqual([r["topic"] for r in got], ["%s/%d" % (prefix, i) for i in range(len(self.PAYLOADS))])
+        for record, payload in zip(got, self.PAYLOADS):
+            if record["encoding"] == "json":
+                self.assertEqual(record["payload"], json.loads(payload))
+            else:
+                self.assertEqual(payload_of(record), payload)
+        for name in ("csv", "plain"):  # --format csv for an unknown extension
+            with open(paths[name], newline="") as f:
+                rows = list(csv.reader(f))
+            self.assertEqual(rows[0][:6], ["time", "topic", "qos", "retain", "encoding", "payload"])
+            for row, payload in zip(rows[1:], self.PAYLOADS):
+                data = base64.b64decode(row[5]) if row[4] == "base64" else row[5].encode()
+                self.assertEqual(data, payload)
+        # The line protocol file loads into InfluxDB as it is.
+        database = self.database()
+        self.influx.query('CREATE DATABASE "%s"' % database)
+        with open(paths["lp"], "rb") as f:
+            body = f.read()
+        import urllib.request
+        answer = urllib.request.urlopen(self.influx.url + "/write?db=" + database, data=body, timeout=10)
+        self.assertEqual(answer.status, 204)
+        self.assertEqual(body.count(b"\n"), 4)  # the empty and the binary payload make no point
+        self.assertIn(b"wrote 6 records to " + paths["jsonl"].encode(), err)
+
+    def test_standard_output_pipes(self):
+        prefix = self.topic()
+        recorder = self.start_recorder([prefix], "-o", "-", "--quiet")
+        publish_all(self.port, [(prefix, b"one", 1, False), (prefix, b"two", 1, False)])
+        wait_until(lambda: recorder.output().count(b"\n") == 2, what="two lines on standard output")
+        out, err = self.stop_recorder(recorder)
+        self.assertEqual([json.loads(line)["payload"] for line in out.splitlines()], ["one", "two"])
+        self.assertEqual(err, b"")
+
+    def test_rotation_by_size_and_time(self):
+        prefix = self.topic()
+        base = self.path("rotated.jsonl")
+        recorder = self.start_recorder([prefix], "-o", base, "--rotate", "2KB")
+        publish_all(self.port, [(prefix, b"%04d" % i + b"x" * 100, 1, False) for i in range(100)])
+        time.sleep(1)
+        self.stop_recorder(recorder)
+        files = sorted(f for f in os.listdir(self.directory) if f.startswith("rotated-") and f.endswith(".jsonl"))
+        self.assertGreater(len(files), 3)
+        payloads = [r["payload"][:4] for f in files for r in records(self.path(f))]
+        self.assertEqual(payloads, ["%04d" % i for i in range(100)])
+        time_base = self.path("timed.csv")
+        recorder = self.start_recorder([prefix + "/t"], "-o", time_base, "--rotate", "1s")
+        for i in range(3):
+            publish_all(self.port, [(prefix + "/t", b"%d" % i, 1, False)])
+            time.sleep(1.2)
+        self.stop_recorder(recorder)
+        timed = [f for f in os.listdir(self.directory) if f.startswith("timed-")]
+        self.assertGreaterEqual(len(timed), 3)
+        for name in timed:
+            with open(self.path(name)) as f:
+                self.assertTrue(f.read().startswith("time,topic,"))  # every rotated CSV has its header
+
+    def test_files_are_appended_to(self):
+        prefix = self.topic()
+        path = self.path("appended.jsonl")
+        with open(path, "w") as f:
+            f.write('{"kept": true}\n{"torn": tr')  # a torn last line, as a crash would leave
+        recorder = self.start_recorder([prefix], "-o", path)
+        publish_all(self.port, [(prefix, b"new", 1, False)])
+        wait_until(lambda: open(path).read().endswith('"new"}\n'), what="the new record")
+        self.stop_recorder(recorder)
+        lines = open(path).read().splitlines()
+        self.assertEqual(lines[0], '{"kept": true}')
+        self.assertEqual(len(lines), 2)
+
+
+class VolumeTest(RecordCase):
+    def test_100000_messages_none_lost_or_duplicated(self):
+        prefix = self.topic()
+        database = self.database()
+        path = self.path("volume.jsonl")
+        count = 100000
+        recorder = self.start_recorder([prefix], "-o", path, *self.influx_flags(database), "-V", "5")
+        lines = b"".join(b'{"n": %d}\n' % i for i in range(count))
+        rc, _, err = run([tool("pub"), "-p", str(self.port), "-t", prefix, "-q", "1", "-l"], input=lines, timeout=240)
+        self.assertEqual(rc, 0, err)
+        self.wait_points(database, prefix, count, timeout=120)
+        self.stop_recorder(recorder)
+        numbers = [r["payload"]["n"] for r in records(path)]
+        self.assertEqual(numbers, list(range(count)))
+        rows = self.influx.rows('SELECT count(n) FROM "%s"' % prefix, database)
+        self.assertEqual(rows[0]["count"], count)
+
+
+class DurabilityTest(RecordCase):
+    """With a broker of its own that queues without limit for an absent
+    session (mosquitto keeps 1000 by default and drops the rest)."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.own_broker = Broker(extra_config="max_queued_messages 0\n").start()
+        cls.broker = cls.own_broker
+
+    def test_killed_and_restarted_loses_nothing(self):
+        prefix = self.topic()
+        client_id = unique("durable")
+        path = self.path("durable.jsonl")
+        count = 20000
+        recorder = self.start_recorder([prefix], "-o", path, client_id=client_id)
+        feeder = subprocess.Popen([tool("pub"), "-p", str(self.port), "-t", prefix, "-q", "1", "-l"],
+                                  stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        try:
+            for i in range(count):
+                feeder.stdin.write(b'{"n": %d}\n' % i)
+                if i == count // 3:
+                    feeder.stdin.flush()
+                    wait_until(lambda: os.path.exists(path) and os.path.getsize(path) > 0, what="some records")
+                    recorder.signal(signal.SIGKILL)
+                    recorder.finish()
+                if i == count // 2:
+                    feeder.stdin.flush()
+                    recorder = self.start_recorder([prefix], "-o", path, client_id=client_id)
+            feeder.stdin.close()
+            self.assertEqual(feeder.wait(timeout=120), 0)
+            wait_until(lambda: len(set(r["payload"]["n"] for r in records(path))) == count, timeout=60,
+                       what="every message recorded")
+        finally:
+            feeder.kill()
+            self.stop_recorder(recorder)
+        numbers = [r["payload"]["n"] for r in records(path)]
+        self.assertEqual(sorted(set(numbers)), list(range(count)))
+        # QoS 1: redelivery after the kill may repeat a few, never more than were in flight.
+        self.assertLess(len(numbers) - count, 2000)
+
+    def test_influxdb_down_for_a_while_loses_nothing(self):
+        prefix = self.topic()
+        with InfluxDB() as influx:
+            database = self.database()
+            recorder = self.start_recorder([prefix], "--influx", influx.url, "--influx-db", database,
+                                           "--batch-interval", "100ms")
+            publish_all(self.port, [(prefix, b'{"n": %d}' % i, 1, False) for i in range(100)])
+            wait_until(lambda: _count(influx, database, prefix) == 100, what="the first 100 points")
+            influx.stop()
+            publish_all(self.port, [(prefix, b'{"n": %d}' % i, 1, False) for i in range(100, 1100)])
+            time.sleep(3)
+            self.assertTrue(os.listdir(self.path("spool-" + recorder.argv[4])))
+            influx.start()
+            wait_until(lambda: _count(influx, database, prefix) == 1100, timeout=60, what="all 1100 points")
+            out, err = self.stop_recorder(recorder)
+        self.assertIn(b"keeping points spooled and retrying", err)
+        self.assertIn(b"is accepting points again", err)
+
+    def test_refused_point_is_set_aside_and_the_rest_kept(self):
+        prefix = self.topic()
+        database = self.database()
+        recorder = self.start_recorder([prefix], *self.influx_flags(database), "--batch-interval", "1s")
+        messages = [(prefix, b'{"v": %d}' % i, 1, False) for i in range(5)]
+        messages.insert(2, (prefix, b'{"v": "not a number"}', 1, False))  # a field type conflict
+        publish_all(self.port, messages[:1])
+        self.wait_points(database, prefix, 1)
+        publish_all(self.port, messages[1:])
+        self.wait_points(database, prefix, 5)
+        time.sleep(0.5)
+        out, err = self.stop_recorder(recorder)
+        values = sorted(row["v"] for row in self.influx.rows('SELECT * FROM "%s"' % prefix, database))
+        self.assertEqual(values, [0, 1, 2, 3, 4])
+        self.assertIn(b"InfluxDB refused a point (", err)
+        self.assertIn(b"field type conflict", err)
+        self.assertIn(b'v="not a number"', err)
+        with open(os.path.join(self.path("spool-" + recorder.argv[4]), "rejected.lp")) as f:
+            self.assertIn('v="not a number"', f.read())
+
+    @unittest.skipUnless(os.geteuid() == 0, "mounting a small tmpfs needs root")
+    def test_full_disk_is_a_clear_error_without_torn_lines(self):
+        mount = self.path("small")
+        os.makedirs(mount)
+        if subprocess.run(["mount", "-t", "tmpfs", "-o", "size=256k", "tmpfs", mount]).returncode != 0:
+            self.skipTest("cannot mount a tmpfs here")
+        try:
+            prefix = self.topic()
+            path = os.path.join(mount, "full.jsonl")
+            recorder = self.start_recorder([prefix], "-o", path)
+            publish_all(self.port, [(prefix, b"%06d" % i + b"x" * 1000, 1, False) for i in range(400)])
+            rc, out, err = recorder.finish(timeout=30)
+            self.assertEqual(rc, 1)
+            self.assertIn(b"cannot write to " + path.encode() + b": No space left on device", err)
+            with open(path, "rb") as f:
+                content = f.read()
+            self.assertTrue(content.endswith(b"\n"))
+            for line in content.splitlines():
+                json.loads(line)  # every line whole
+        finally:
+            subprocess.run(["umount", mount])
+
+
+class SharedSubscriptionTest(RecordCase):
+    def test_two_recorders_share_the_stream_exactly_once(self):
+        prefix = self.topic()
+        group = "$share/rec/" + prefix + "/#"
+        first = self.start_recorder([group], "-o", self.path("one.jsonl"), "-V", "5")
+        second = self.start_recorder([group], "-o", self.path("two.jsonl"), "-V", "5")
+        count = 2000
+        publish_all(self.port, [(prefix + "/%d" % (i % 7), b"%d" % i, 1, False) for i in range(count)])
+        both = lambda: len(records(self.path("one.jsonl"))) + len(records(self.path("two.jsonl")))
+        wait_until(lambda: both() >= count, what="every message")
+        time.sleep(0.5)
+        self.stop_recorder(first)
+        self.stop_recorder(second)
+        one = [r["payload"] for r in records(self.path("one.jsonl"))]
+        two = [r["payload"] for r in records(self.path("two.jsonl"))]
+        self.assertGreater(len(one), count // 4)
+        self.assertGreater(len(two), count // 4)
+        self.assertEqual(sorted(one + two), sorted(range(count)))
+
+
+class StatusTest(RecordCase):
+    def test_live_status_on_a_terminal_and_summary(self):
+        prefix = self.topic()
+        client_id = unique("tty")
+        pid, terminal = pty.fork()
+        if pid == 0:
+            os.execv(RECORD, [RECORD, "-p", str(self.port), "-t", prefix, "-i", client_id, "-o", self.path("s.jsonl")])
+        try:
+            self.broker.wait_for_subscription(client_id, prefix)
+            publish_all(self.port, [(prefix, b"%d" % i, 1, False) for i in range(10)])
+            seen = b""
+            deadline = time.monotonic() + 10
+            while b"received 10 " not in seen and time.monotonic() < deadline:
+                seen += os.read(terminal, 4096)
+            self.assertIn(b"\r\x1b[Kreceived 10 (", seen)
+            self.assertIn(b"written 10", seen)
+            os.kill(pid, signal.SIGTERM)
+            _, status = os.waitpid(pid, 0)
+            try:
+                while True:
+                    seen += os.read(terminal, 4096)
+            except OSError:
+                pass
+        finally:
+            os.close(terminal)
+        self.assertEqual(os.waitstatus_to_exitcode(status), 0)
+        self.assertIn(b"mqtk-record: received 10 messages", seen)
+
+    def test_quiet(self):
+        prefix = self.topic()
+        recorder = self.start_recorder([prefix], "-o", self.path("q.jsonl"), "--quiet")
+        publish_all(self.port, [(prefix, b"1", 1, False)])
+        wait_until(lambda: os.path.exists(self.path("q.jsonl")) and records(self.path("q.jsonl")), what="a record")
+        out, err = self.stop_recorder(recorder)
+        self.assertEqual((out, err), (b"", b""))
+
+
+class RecordUsageTest(RecordCase):
+    def test_mistakes(self):
+        out_file = self.path("x.jsonl")
+        env = {k: v for k, v in os.environ.items() if k != "MQTK_INFLUX_TOKEN"}
+        for flags, words in ((["-t", "a"], "nothing to record"), (["-o", out_file], "-t"),
+                             (["-t", "a", "-o", out_file, "--format", "xml"], "--format"),
+                             (["-t", "a", "--influx", "http://127.0.0.1:1"], "--influx-db"),
+                             (["-t", "a", "--influx", "ftp://h", "--influx-db", "d"], "http://"),
+                             (["-t", "a", "--influx-db", "d", "-o", out_file], "needs --influx"),
+                             (["-t", "a", "-o", out_file, "--rotate", "soon"], "--rotate"),
+                             (["-t", "a", "-o", out_file, "--fsync", "always"], "--fsync"),
+                             (["-t", "a", "-o", out_file, "--topic-tags", "a/#/+b"], "--topic-tags"),
+                             (["-t", "a", "--influx", "http://h", "--influx-bucket", "b", "--influx-org", "o"],
+                              "token")):
+            with self.subTest(flags=flags):
+                rc, out, err = run([RECORD, "-p", str(self.port), *flags], env=env, timeout=10)
+                self.assertEqual((rc, out), (1, b""))
+                self.assertIn(words, err.decode().splitlines()[0])
+        self.assertFalse(os.path.exists(out_file))
+
+    def test_unwritable_output_names_the_path(self):
+        path = "/proc/no-such-dir/out.jsonl"
+        rc, out, err = run([RECORD, "-p", str(self.port), "-t", "x", "-o", path], timeout=10)
+        self.assertEqual((rc, out), (1, b""))
+        self.assertIn(path.encode(), err)
+
+
+def _count(influx, database, measurement):
+    try:
+        rows = influx.rows('SELECT count(n) FROM "%s"' % measurement, database)
+    except (AssertionError, OSError):
+        return 0
+    return rows[0]["count"] if rows else 0
+
+
+if __name__ == "__main__":
+    unittest.main()
