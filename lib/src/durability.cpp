@@ -16,17 +16,25 @@ Durability parse_durability(std::string_view text) {
   return durability;
 }
 
-bool SyncSchedule::due(std::chrono::steady_clock::time_point now) {
+bool SyncSchedule::due(std::chrono::steady_clock::time_point now, bool before_acknowledgements) {
+  constexpr std::chrono::seconds kUnacknowledgedSyncInterval{1};
+  std::chrono::steady_clock::duration interval{};
   switch (durability_.policy) {
-    case Durability::Policy::kEveryCommit:
-      return true;
+    case Durability::Policy::kBeforeAcknowledging:
+      if (before_acknowledgements) {
+        last_ = now;
+        return true;
+      }
+      interval = kUnacknowledgedSyncInterval;
+      break;
+    case Durability::Policy::kInterval:
+      interval = durability_.interval;
+      break;
     case Durability::Policy::kNever:
       return false;
-    case Durability::Policy::kInterval:
-      if (now - last_ < durability_.interval) return false;
-      last_ = now;
-      return true;
   }
+  if (now - last_ < interval) return false;
+  last_ = now;
   return true;
 }
 

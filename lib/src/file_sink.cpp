@@ -107,7 +107,7 @@ void FileSink::write(const Message& message) {
   if (pending_.size() != before) ++pending_records_;
 }
 
-void FileSink::commit() {
+void FileSink::commit(bool before_acknowledgements) {
   auto now = std::chrono::steady_clock::now();
   if (!pending_.empty()) {
     std::size_t done = 0;
@@ -132,7 +132,7 @@ void FileSink::commit() {
     pending_.clear();
     unsynced_ = true;
   }
-  if (unsynced_ && sync_.due(now)) {
+  if (unsynced_ && sync_.due(now, before_acknowledgements)) {
     if (fdatasync(fd_) != 0) fail("sync", current_path_, errno);
     unsynced_ = false;
   }

@@ -9,10 +9,10 @@ InfluxSink::InfluxSink(InfluxOptions influx, PointOptions points, std::string sp
       spool_(std::move(spool_directory), spool_max_bytes, durability),
       writer_(std::make_unique<InfluxWriter>(options_, spool_, std::move(warn))) {}
 
-void InfluxSink::commit() {
+void InfluxSink::commit(bool before_acknowledgements) {
   spool_.append(pending_);
   pending_.clear();
-  spool_.sync();
+  spool_.sync(before_acknowledgements);
 }
 
 }  // namespace mqtk

@@ -69,7 +69,8 @@ void append_float(std::string& out, double value) {
 
 namespace {
 
-using Json = nlohmann::json;
+// Ordered, so fields come in the payload's order.
+using Json = nlohmann::ordered_json;
 
 // Collects fields from a JSON value; keys are joined with '_' and array
 // elements indexed, as Telegraf's JSON parser flattens them.
@@ -152,9 +153,13 @@ std::optional<std::int64_t> time_from(const Json& value, TimeUnit unit) {
     if (__builtin_mul_overflow(count, factor, &ns)) return std::nullopt;
     return ns;
   }
-  double ns = value.get<double>() * static_cast<double>(factor);
-  if (!(ns > -9.2e18 && ns < 9.2e18)) return std::nullopt;
-  return static_cast<std::int64_t>(std::llround(ns));
+  // Whole units and the fraction apart: 1588801680.25 s is ...680250000000 ns.
+  double whole = 0;
+  double fraction = std::modf(value.get<double>(), &whole);
+  if (!(whole > -9.2e18 / static_cast<double>(factor) && whole < 9.2e18 / static_cast<double>(factor))) {
+    return std::nullopt;
+  }
+  return static_cast<std::int64_t>(whole) * factor + std::llround(fraction * static_cast<double>(factor));
 }
 
 }  // namespace

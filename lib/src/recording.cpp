@@ -114,8 +114,8 @@ void Recording::write(const Message& message) {
   if (stdout_) ++stdout_records_;
 }
 
-void Recording::commit() {
-  for (MessageSink* sink : sinks_) sink->commit();
+void Recording::commit(bool before_acknowledgements) {
+  for (MessageSink* sink : sinks_) sink->commit(before_acknowledgements);
 }
 
 std::size_t Recording::uncommitted() const {

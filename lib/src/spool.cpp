@@ -173,8 +173,8 @@ void Spool::append(std::string_view lines) {
   changed_.notify_all();
 }
 
-void Spool::sync() {
-  if (unsynced_ && sync_.due(std::chrono::steady_clock::now())) {
+void Spool::sync(bool before_acknowledgements) {
+  if (unsynced_ && sync_.due(std::chrono::steady_clock::now(), before_acknowledgements)) {
     if (fdatasync(write_fd_) != 0) fail("sync", directory_, errno);
     unsynced_ = false;
   }

@@ -79,25 +79,25 @@ int Subscriber::run() {
       }
     }
     if (count == 2 && (watched[1].revents & (POLLERR | POLLHUP))) return kExitBrokenPipe;
-    if (!received_this_turn_ && sink_.uncommitted() > 0) commit();
+    if (!received_this_turn_ && sink_.uncommitted() > 0) commit(false);
     if (sink_.closed()) return kExitBrokenPipe;
     if (deadline && Clock::now() >= *deadline && !stopping_) {
       finish(kExitTimedOut, MQTT_RC_DISCONNECT_WITH_WILL_MSG);
     }
     bool publishes_done = publishes_in_flight_ == 0 || Clock::now() >= stop_deadline_;
     if (stopping_ && publishes_done && session_.state() != SessionState::kDisconnecting) {
-      commit();
+      commit(true);
       session_.disconnect(disconnect_reason_);
     }
   }
-  commit();
+  commit(true);
   if (sink_.closed()) return kExitBrokenPipe;
   if (exit_status_ == kExitTimedOut) reporter_.error("Timed out");
   return exit_status_;
 }
 
-void Subscriber::commit() {
-  sink_.commit();
+void Subscriber::commit(bool before_acknowledgements) {
+  sink_.commit(before_acknowledgements);
   oldest_uncommitted_ = {};
 }
 
@@ -184,7 +184,11 @@ void Subscriber::before_write() {
   if (pending == 0) return;
   auto now = Clock::now();
   if (oldest_uncommitted_ == Clock::time_point{}) oldest_uncommitted_ = now;
-  if (session_.wants_write() || pending >= kCommitBytes || now - oldest_uncommitted_ >= kCommitDelay) commit();
+  if (session_.wants_write()) {
+    commit(true);
+  } else if (pending >= kCommitBytes || now - oldest_uncommitted_ >= kCommitDelay) {
+    commit(false);
+  }
 }
 
 void Subscriber::on_log(std::string_view line) { log_line_(line); }

@@ -145,7 +145,7 @@ class Broker:
 class InfluxDB:
     """Debian's influxd (1.6) with a generated config on free loopback ports."""
 
-    def __init__(self, directory=None):
+    def __init__(self, directory=None, auth=False):
         self.directory = directory or tempfile.mkdtemp(prefix="mqtk-influx-")
         os.makedirs(self.directory, exist_ok=True)
         self.port = free_port()
@@ -155,11 +155,12 @@ class InfluxDB:
                     'bind-address = "127.0.0.1:%d"\n'
                     '[meta]\n  dir = "%s/meta"\n'
                     '[data]\n  dir = "%s/data"\n  wal-dir = "%s/wal"\n  query-log-enabled = false\n'
-                    '[http]\n  bind-address = "127.0.0.1:%d"\n  log-enabled = false\n'
+                    '[http]\n  bind-address = "127.0.0.1:%d"\n  log-enabled = false\n  auth-enabled = %s\n'
                     '[ifql]\n  enabled = false\n'
                     '[monitor]\n  store-enabled = false\n'
                     '[continuous_queries]\n  enabled = false\n'
-                    % (free_port(), self.directory, self.directory, self.directory, self.port))
+                    % (free_port(), self.directory, self.directory, self.directory, self.port,
+                       "true" if auth else "false"))
         self.process = None
 
     @property
@@ -191,10 +192,12 @@ class InfluxDB:
                 self.process.wait()
         self.process = None
 
-    def query(self, q, database=None):
+    def query(self, q, database=None, user=None, password=None):
         """Runs InfluxQL; returns the decoded JSON answer."""
-        data = urllib.parse.urlencode({"q": q, **({"db": database} if database else {}), "epoch": "ns"}).encode()
-        with urllib.request.urlopen(self.url + "/query", data=data, timeout=10) as answer:
+        fields = {"q": q, "epoch": "ns", **({"db": database} if database else {})}
+        data = urllib.parse.urlencode(fields).encode()
+        credentials = "?" + urllib.parse.urlencode({"u": user, "p": password}) if user else ""
+        with urllib.request.urlopen(self.url + "/query" + credentials, data=data, timeout=10) as answer:
             return json.loads(answer.read())
 
     def rows(self, q, database):

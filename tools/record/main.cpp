@@ -229,6 +229,7 @@ int main(int argc, char** argv) {
     subscribe.filter_out = flags.filter_out;
     subscribe.qos = flags.qos;
     subscribe.skip_retained = flags.skip_retained;
+    subscribe.read_batching = mqtk::kBatchedReading;
 
     mqtk::Recording recording(options, reporter);
     mqtk::Subscriber subscriber(setup.options, subscribe, recording, reporter, [](std::string_view line) {

@@ -132,7 +132,7 @@ int main(int argc, char** argv) {
 
     mqtk::OutputBuffer out(STDOUT_FILENO);
     // Into a pipe or file, read busy streams in bursts; see Session.
-    if (!out.interactive()) options.read_batching = std::chrono::microseconds(1000);
+    if (!out.interactive()) options.read_batching = mqtk::kBatchedReading;
     auto format = make_format(flags, out, reporter);
     mqtk::FormattedOutput sink(*format, out);
     mqtk::Subscriber subscriber(setup.options, options, sink, reporter, [&out](std::string_view line) {

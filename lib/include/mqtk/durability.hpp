@@ -8,22 +8,24 @@ namespace mqtk {
 
 struct Durability {
   enum class Policy {
-    kEveryCommit,  // before acknowledgements leave (default): nothing acknowledged is lost
-    kInterval,     // at most `interval` apart: a crash of the machine may lose that much
-    kNever,        // left to the operating system
+    kBeforeAcknowledging,  // (default) before acknowledgements leave: nothing acknowledged is lost
+    kInterval,             // at most `interval` apart: a crash of the machine may lose that much
+    kNever,                // left to the operating system
   };
-  Policy policy = Policy::kEveryCommit;
+  Policy policy = Policy::kBeforeAcknowledging;
   std::chrono::milliseconds interval{1000};
 };
 
 // "batch", "never", or a duration ("2s"). Throws UsageError naming --fsync.
 Durability parse_durability(std::string_view text);
 
-// Decides, commit by commit, whether this one must sync.
+// Decides, commit by commit, whether this one must sync. Before
+// acknowledging, the default policy always syncs; other commits (QoS 0
+// messages, which are never acknowledged) are synced at least every second.
 class SyncSchedule {
  public:
   explicit SyncSchedule(Durability durability) : durability_(durability) {}
-  bool due(std::chrono::steady_clock::time_point now);
+  bool due(std::chrono::steady_clock::time_point now, bool before_acknowledgements);
 
  private:
   Durability durability_;

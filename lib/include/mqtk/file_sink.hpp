@@ -36,7 +36,7 @@ class FileSink final : public MessageSink {
   // Writes what is pending, syncs as the policy says, rotates when due.
   // Throws Error naming the path (disk full, unwritable), leaving the file
   // as it was before the commit.
-  void commit() override;
+  void commit(bool before_acknowledgements) override;
   std::size_t uncommitted() const override { return pending_.size(); }
 
   // The file being written now.

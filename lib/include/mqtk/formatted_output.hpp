@@ -16,7 +16,7 @@ class FormattedOutput : public MessageSink {
     format_.render(message, out_.text());
     out_.end_message();
   }
-  void commit() override { out_.flush(); }
+  void commit(bool) override { out_.flush(); }
   std::size_t uncommitted() const override { return out_.pending(); }
   bool closed() const override { return out_.closed(); }
   int watched_fd() const override { return out_.fd(); }

@@ -19,7 +19,7 @@ class InfluxSink final : public MessageSink {
              Durability durability, InfluxWriter::Warn warn);
 
   void write(const Message& message) override { format_.render(message, pending_); }
-  void commit() override;
+  void commit(bool before_acknowledgements) override;
   std::size_t uncommitted() const override { return pending_.size(); }
   // The spool is over its bound: stop taking messages until it drains.
   bool can_accept() const override { return !spool_.full(); }

@@ -12,9 +12,10 @@ class MessageSink {
  public:
   virtual ~MessageSink() = default;
   virtual void write(const Message& message) = 0;
-  // Makes everything written so far safe (written out, synced as the sink's
-  // policy says). Called before the messages' acknowledgements leave.
-  virtual void commit() = 0;
+  // Writes out everything written so far. With `before_acknowledgements`
+  // (acknowledgements are about to leave) it is also made as durable as the
+  // sink's policy asks; otherwise syncing may wait a little.
+  virtual void commit(bool before_acknowledgements) = 0;
   // Bytes written but not yet committed.
   virtual std::size_t uncommitted() const = 0;
   // The destination went away for good (its reader closed the pipe).

@@ -59,7 +59,7 @@ class Recording final : public MessageSink {
   ~Recording() override;
 
   void write(const Message& message) override;
-  void commit() override;
+  void commit(bool before_acknowledgements) override;
   std::size_t uncommitted() const override;
   bool can_accept() const override;
   bool closed() const override;

@@ -47,8 +47,8 @@ class Spool {
   // Appends whole lines. Throws Error naming the file (disk full...),
   // leaving no partial line.
   void append(std::string_view lines);
-  // Syncs what was appended, as the durability policy says.
-  void sync();
+  // Syncs what was appended, as the durability policy says (see SyncSchedule).
+  void sync(bool before_acknowledgements);
   // More than the bound is waiting to be sent.
   bool full() const;
 

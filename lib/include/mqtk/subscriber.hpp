@@ -16,6 +16,9 @@
 
 namespace mqtk {
 
+// The pause of Session::set_read_batching for output that is not a terminal.
+inline constexpr std::chrono::microseconds kBatchedReading{1000};
+
 struct SubscribeOptions {
   std::vector<std::string> topics;       // -t
   std::vector<std::string> filter_out;   // -T
@@ -64,7 +67,7 @@ class Subscriber : private SessionEvents {
   void on_log(std::string_view line) override;
 
   bool filtered_out(const Message& message) const;
-  void commit();
+  void commit(bool before_acknowledgements);
   void finish(int exit_status, int reason_code = 0);
   int poll_timeout() const;
 
