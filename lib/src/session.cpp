@@ -202,7 +202,16 @@ void Session::set_logging(bool connecting) {
 // error libmosquitto logged, or libmosquitto's own words.
 std::string Session::failure_reason(const std::string& fallback) const {
   if (tls_ && !tls_->verify_failure().empty()) return tls_->verify_failure();
-  if (last_library_error_.find("OpenSSL Error") != std::string::npos) return explain_tls_error(last_library_error_, tls_ && tls_->uses_psk());
+  if (last_library_error_.find("OpenSSL Error") != std::string::npos) {
+    return explain_tls_error(last_library_error_, tls_ && tls_->uses_psk());
+  }
+  // With TLS 1.3 a broker checks the client certificate after the handshake
+  // and closes the connection; whether its alert is read before the reset
+  // that follows is a race, so the hint does not depend on seeing it.
+  if (tls_established_ && state_ == SessionState::kConnecting && !tls_->uses_psk() &&
+      !tls_->has_client_certificate()) {
+    return fallback + " (the broker closed the TLS connection before answering; does it require a client certificate? --cert, --key)";
+  }
   return fallback;
 }
 
@@ -291,6 +300,7 @@ void Session::try_next_address() {
       state_ = SessionState::kConnecting;
       disconnect_pending_ = false;
       socket_writable_seen_ = false;
+      tls_established_ = false;
       last_library_error_.clear();
       if (tls_) tls_->clear_failure();
       deadline_ = Clock::now() + std::chrono::seconds(options_.connect_timeout_seconds);
@@ -389,6 +399,8 @@ void Session::run_once(int timeout_ms, std::span<pollfd> watched) {
   if (ready > 0 && watch_socket && handshaking && fds[0].revents != 0) {
     if (fds[0].revents & POLLOUT) socket_writable_seen_ = true;
     mosquitto_loop_read(mosq_, 1);  // continues the handshake
+    auto* ssl = static_cast<SSL*>(mosquitto_ssl_get(mosq_));
+    if (ssl && SSL_is_init_finished(ssl)) tls_established_ = true;
     rethrow_pending();
   } else if (ready > 0 && watch_socket && (fds[0].revents & (POLLIN | POLLERR | POLLHUP)) && reading) {
     read_burst();

@@ -147,6 +147,7 @@ TlsContext::TlsContext(const TlsOptions& options, const std::string& server_name
   if (!options.certfile.empty() && SSL_CTX_use_certificate_chain_file(ctx_, options.certfile.c_str()) != 1) {
     fail("--cert", "cannot load certificate '" + options.certfile + "'");
   }
+  has_client_certificate_ = !options.certfile.empty();
   if (!options.keyfile.empty() && options.keyform != "engine") {
     if (SSL_CTX_use_PrivateKey_file(ctx_, options.keyfile.c_str(), SSL_FILETYPE_PEM) != 1) {
       fail("--key", "cannot load private key '" + options.keyfile + "'");

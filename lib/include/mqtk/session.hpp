@@ -146,6 +146,7 @@ class Session {
   int closing_fd_ = -1;                 // see drain_closed_connection()
   std::unique_ptr<TlsContext> tls_;
   bool socket_writable_seen_ = false;   // the TCP connection of this attempt is up
+  bool tls_established_ = false;        // this attempt's TLS handshake completed
   std::string last_library_error_;      // libmosquitto's last error line while connecting
 };
 

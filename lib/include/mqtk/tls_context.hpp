@@ -45,6 +45,7 @@ class TlsContext {
   const std::string& verify_failure() const { return verify_failure_; }
   void clear_failure() { verify_failure_.clear(); }
   bool uses_psk() const { return !psk_.empty(); }
+  bool has_client_certificate() const { return has_client_certificate_; }
 
  private:
   static int on_verify(int ok, X509_STORE_CTX* store);
@@ -56,6 +57,7 @@ class TlsContext {
   std::string psk_identity_;
   std::string psk_;  // the key's bytes
   std::string verify_failure_;
+  bool has_client_certificate_ = false;
 };
 
 // The last OpenSSL reason in a libmosquitto error line, in words a user
