@@ -42,6 +42,7 @@ void Publisher::publish_ready() {
 int Publisher::run() {
   SignalWatch signals{SIGINT, SIGTERM};
   int interrupted_by = 0;
+  auto next_tick = PublishSource::Clock::now() + tick_period_;
   session_.connect();
 
   while (session_.state() != SessionState::kClosed) {
@@ -54,13 +55,20 @@ int Publisher::run() {
     if (session_.connected() && published_ - completed_ < kWindow && source_.input_fd() >= 0) {
       watched[count++].fd = source_.input_fd();
     }
+    auto wake = source_.ready_at();
+    if (tick_ && (!wake || next_tick < *wake)) wake = next_tick;
     int timeout = -1;
-    if (auto ready = source_.ready_at()) {
-      auto left = std::chrono::duration_cast<std::chrono::milliseconds>(*ready - PublishSource::Clock::now());
+    if (wake) {
+      // Rounded up: waking a little late beats spinning until the moment.
+      auto left = std::chrono::ceil<std::chrono::milliseconds>(*wake - PublishSource::Clock::now());
       timeout = static_cast<int>(std::max<long long>(left.count(), 0));
     }
 
     session_.run_once(timeout, std::span(watched, count));
+    if (tick_ && PublishSource::Clock::now() >= next_tick) {
+      tick_();
+      next_tick = PublishSource::Clock::now() + tick_period_;
+    }
 
     if (watched[0].revents & POLLIN) {
       int signo = signals.take();

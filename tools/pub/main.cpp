@@ -3,18 +3,22 @@
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
+#include <algorithm>
 #include <cerrno>
+#include <chrono>
 #include <cstdio>
 #include <cstring>
 #include <fstream>
 #include <iostream>
 #include <iterator>
 #include <memory>
+#include <vector>
 
 #include "mqtk/cli.hpp"
 #include "mqtk/error.hpp"
 #include "mqtk/publish_source.hpp"
 #include "mqtk/publisher.hpp"
+#include "mqtk/replay_source.hpp"
 #include "mqtk/topic.hpp"
 
 namespace {
@@ -33,6 +37,14 @@ struct PubFlags {
   bool retain = false;
   long repeat = 1;
   double repeat_delay = 0;
+  std::optional<std::string> replay;
+  std::string speed = "1";
+  std::vector<std::string> loop;  // --loop [N]: one value, or "" for ever
+  std::string topic_prefix;
+  std::vector<std::string> topic_map;
+  std::optional<std::string> from;
+  std::optional<std::string> to;
+  bool skip_bad = false;
 };
 
 void add_pub_flags(CLI::App& app, PubFlags& flags) {
@@ -50,6 +62,81 @@ void add_pub_flags(CLI::App& app, PubFlags& flags) {
       ->check(CLI::Range(1L, 1000000000L))->group(group);
   app.add_option("--repeat-delay", flags.repeat_delay, "Seconds between repeats, after each is acknowledged")
       ->check(CLI::Range(0.0, 86400.0))->group(group);
+
+  const char* replay = "Replay";
+  app.add_option("--replay", flags.replay, "Publish a recording (mqtk-record, mqtk-sub --json/--csv); - for stdin")
+      ->type_name("FILE")->group(replay);
+  app.add_option("--speed", flags.speed, "Replay speed: 0.5, 2, 10..., or max (default 1)")->group(replay);
+  app.add_option("--loop", flags.loop, "Replay again and again, or N times")
+      ->expected(0, 1)->allow_extra_args(false)->type_name("[N]")->group(replay);
+  app.add_option("--topic-prefix", flags.topic_prefix, "Put this in front of every replayed topic")->group(replay);
+  app.add_option("--topic-map", flags.topic_map, "Replace the topic prefix OLD by NEW; repeatable")
+      ->type_name("OLD=NEW")->allow_extra_args(false)->multi_option_policy(CLI::MultiOptionPolicy::TakeAll)
+      ->group(replay);
+  app.add_option("--from", flags.from, "Start at this time (RFC 3339) or this long after the first message")
+      ->group(replay);
+  app.add_option("--to", flags.to, "Stop after this time (RFC 3339) or this long after the first message")
+      ->group(replay);
+  app.add_flag("--skip-bad", flags.skip_bad, "Skip malformed records (default: stop at the first)")->group(replay);
+}
+
+mqtk::ReplayOptions replay_options(const PubFlags& flags, bool qos_given, bool retain_given, bool mqtt5) {
+  mqtk::ReplayOptions options;
+  options.with_properties = mqtt5;
+  options.path = *flags.replay;
+  if (flags.speed == "max") {
+    options.speed = 0;
+  } else {
+    char* end = nullptr;
+    options.speed = std::strtod(flags.speed.c_str(), &end);
+    if (flags.speed.empty() || *end != '\0' || !(options.speed > 0 && options.speed <= 1e6)) {
+      throw mqtk::UsageError("--speed: must be a number above 0 (2 is twice as fast) or max, not '" + flags.speed + "'");
+    }
+  }
+  if (!flags.loop.empty()) {
+    const std::string& count = flags.loop.front();
+    char* end = nullptr;
+    long n = count.empty() ? 0 : std::strtol(count.c_str(), &end, 10);
+    if (!count.empty() && (*end != '\0' || n < 1)) {
+      throw mqtk::UsageError("--loop: the count must be a whole number from 1, not '" + count + "'");
+    }
+    options.loops = n;
+  }
+  options.topic_prefix = flags.topic_prefix;
+  for (const std::string& mapping : flags.topic_map) {
+    std::size_t equals = mapping.find('=');
+    if (equals == std::string::npos || equals == 0) {
+      throw mqtk::UsageError("--topic-map: expected OLD=NEW (topic prefixes), not '" + mapping + "'");
+    }
+    options.topic_map.emplace_back(mapping.substr(0, equals), mapping.substr(equals + 1));
+  }
+  options.from = flags.from;
+  options.to = flags.to;
+  options.skip_bad = flags.skip_bad;
+  if (qos_given) options.qos = flags.qos;
+  if (retain_given) options.retain = flags.retain;
+  return options;
+}
+
+// The replay's progress bar on standard error: done/total, elapsed, ETA.
+std::string progress_line(mqtk::ReplaySource& source, double speed, std::chrono::steady_clock::duration elapsed) {
+  long done = source.published();
+  auto seconds = [](double s) {
+    long t = static_cast<long>(s + 0.5);
+    char text[32];
+    std::snprintf(text, sizeof text, "%02ld:%02ld:%02ld", t / 3600, t / 60 % 60, t % 60);
+    return std::string(text);
+  };
+  double spent = std::chrono::duration<double>(elapsed).count();
+  std::optional<long> total = source.total();
+  if (!total || *total == 0) return std::to_string(done) + " published  " + seconds(spent);
+  constexpr int kWidth = 30;
+  int filled = static_cast<int>(kWidth * std::min(1.0, static_cast<double>(done) / static_cast<double>(*total)));
+  double left = speed > 0 ? std::chrono::duration<double>(source.span() - source.position()).count() / speed
+                          : (done > 0 ? spent * static_cast<double>(*total - done) / static_cast<double>(done) : 0);
+  return "[" + std::string(static_cast<std::size_t>(filled), '#') + std::string(static_cast<std::size_t>(kWidth - filled), '.') +
+         "] " + std::to_string(done) + "/" + std::to_string(*total) + "  " + seconds(spent) + "  ETA " +
+         seconds(std::max(left, 0.0));
 }
 
 std::string read_all(std::istream& in, const std::string& what) {
@@ -92,6 +179,56 @@ std::unique_ptr<mqtk::PublishSource> make_source(const PubFlags& flags, const st
                                                  flags.repeat, delay);
 }
 
+int replay(mqtk::CommandLine& command_line, const PubFlags& flags, const mqtk::ConnectSetup& setup,
+           mqtk::Reporter& reporter) {
+  if (flags.topic || setup.url_topic || flags.message || flags.file || flags.stdin_whole || flags.stdin_lines ||
+      flags.null_message || flags.repeat != 1) {
+    throw mqtk::UsageError("--replay: publishes the recording's own topics and payloads; drop -t, -L's topic, "
+                           "-m, -f, -s, -l, -n and --repeat (use --topic-prefix or --topic-map)");
+  }
+  CLI::App& app = command_line.app();
+  mqtk::ReplayOptions options = replay_options(flags, app.count("--qos") > 0, app.count("--retain") > 0,
+                                               setup.options.protocol_version == mqtk::kMqtt5);
+  bool progress = !reporter.quiet() && isatty(STDERR_FILENO) == 1;
+  auto clear_progress = [progress] {
+    if (progress) std::fputs("\r\033[K", stderr);
+  };
+  mqtk::ReplaySource source(options, [&](const std::string& warning) {
+    clear_progress();  // the next tick draws the bar again, below the warning
+    reporter.warning(warning);
+  });
+  mqtk::Publisher publisher(setup.options, source, reporter, [](std::string_view line) {
+    std::fwrite(line.data(), 1, line.size(), stdout);
+    std::fputc('\n', stdout);
+  });
+  auto started = std::chrono::steady_clock::now();
+  if (progress) {
+    source.total();  // counted now, not in the middle of the replay's timing
+    publisher.set_ticker(std::chrono::milliseconds(200), [&] {
+      auto elapsed = std::chrono::steady_clock::now() - started;
+      std::fprintf(stderr, "\r\033[K%s", progress_line(source, options.speed, elapsed).c_str());
+    });
+  }
+  int status;
+  try {
+    status = publisher.run();
+  } catch (const mqtk::Error&) {
+    clear_progress();
+    throw;
+  }
+  clear_progress();
+  if (setup.options.debug) {
+    std::printf("Replayed %ld messages; worst lag behind the recording's timing: %.3f ms\n", source.published(),
+                static_cast<double>(source.worst_lag().count()) / 1000.0);
+  }
+  if (source.skipped() > 0) reporter.warning(std::to_string(source.skipped()) + " malformed records skipped");
+  if (source.failure()) {
+    throw mqtk::Error(*source.failure() + " (stopped there; " + std::to_string(source.published()) +
+                      " messages before it were published; --skip-bad goes on past such records)");
+  }
+  return status;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -104,6 +241,7 @@ int main(int argc, char** argv) {
     add_pub_flags(command_line.app(), flags);
     if (auto status = command_line.parse(argc, argv, reporter)) return *status;
     mqtk::ConnectSetup setup = command_line.connect_setup();
+    if (flags.replay) return replay(command_line, flags, setup, reporter);
     if (flags.topic && setup.url_topic) throw mqtk::UsageError("-t: the topic is already given by -L");
     if (!flags.topic && !setup.url_topic) throw mqtk::UsageError("-t: give the topic to publish to");
     std::string topic = flags.topic ? *flags.topic : *setup.url_topic;

@@ -3,6 +3,7 @@
 // every message has been acknowledged (or written, at QoS 0).
 #pragma once
 
+#include <chrono>
 #include <functional>
 #include <string>
 #include <string_view>
@@ -19,6 +20,12 @@ class Publisher : private SessionEvents {
   using LogLine = std::function<void(std::string_view)>;
 
   Publisher(const ConnectOptions& connect, PublishSource& source, const Reporter& reporter, LogLine log_line);
+
+  // Calls `tick` about every `period` while running (the replay progress bar).
+  void set_ticker(std::chrono::milliseconds period, std::function<void()> tick) {
+    tick_period_ = period;
+    tick_ = std::move(tick);
+  }
 
   // Runs until the source is exhausted and every message completed; returns
   // the exit status. Throws Error, naming how many messages were not
@@ -46,6 +53,8 @@ class Publisher : private SessionEvents {
   long completed_ = 0;
   long refused_ = 0;
   std::string lost_reason_;
+  std::chrono::milliseconds tick_period_{0};
+  std::function<void()> tick_;
 };
 
 }  // namespace mqtk
