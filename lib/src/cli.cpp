@@ -8,8 +8,10 @@
 #include <cstdio>
 #include <cstdlib>
 
+#include "mqtk/completion.hpp"
 #include "mqtk/credentials.hpp"
 #include "mqtk/error.hpp"
+#include "mqtk/help_text.hpp"
 #include "mqtk/options_file.hpp"
 #include "mqtk/version.hpp"
 
@@ -19,6 +21,45 @@ namespace {
 constexpr const char* kConnection = "Connection";
 constexpr const char* kSession = "Session and will";
 constexpr const char* kTls = "TLS and proxy";
+constexpr const char* kHelp = "Help";
+
+// What a flag's value is called. Where a definition gives no name of its
+// own, CLI11's generic one (TEXT, INT) gives way to the flag's last word:
+// --will-topic TOPIC, --keepalive KEEPALIVE.
+std::string value_name(const CLI::Option& option) {
+  if (option.get_type_size() == 0 || option.get_expected_max() == 0) return "";  // a switch
+  std::string type = option.get_type_name();
+  type = type.substr(0, type.find(':'));  // CLI11 appends validators: "INT:INT in [0 - 2]"
+  if (type != "TEXT" && type != "INT" && type != "UINT" && type != "FLOAT" && type != "ENUM" && !type.empty()) {
+    return type;
+  }
+  const std::vector<std::string>& long_names = option.get_lnames();
+  if (long_names.empty()) return "VALUE";
+  std::string word = long_names.front().substr(long_names.front().rfind('-') + 1);
+  for (char& c : word) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  return word;
+}
+
+FlagInfo flag_info(const CLI::Option& option) {
+  FlagInfo flag;
+  for (const std::string& name : option.get_snames()) flag.names.push_back("-" + name);
+  for (const std::string& name : option.get_lnames()) flag.names.push_back("--" + name);
+  flag.value = value_name(option);
+  flag.value_optional = !flag.value.empty() && option.get_expected_min() == 0;
+  flag.description = option.get_description();
+  flag.group = option.get_group();
+  return flag;
+}
+
+// --help-all: CLI11's listing, with the value names above.
+class Formatter : public CLI::Formatter {
+ public:
+  std::string make_option_opts(const CLI::Option* option) const override {
+    FlagInfo flag = flag_info(*option);
+    if (flag.value.empty()) return "";
+    return flag.value_optional ? " [" + flag.value + "]" : " " + flag.value;
+  }
+};
 
 std::string version_text(const ToolInfo& tool) {
   int major = 0, minor = 0, revision = 0;
@@ -66,26 +107,33 @@ void add_connect_flags(CLI::App& app, ConnectFlags& flags) {
   app.add_option("-h,--host", flags.host, "Broker host name or address (default: localhost)")
       ->group(kConnection);
   app.add_option("-p,--port", flags.port, "Broker port (default: 1883)")
+      ->type_name("PORT")
       ->check(CLI::Range(1, 65535))->group(kConnection);
   app.add_option("--unix", flags.unix_socket, "Connect through this unix socket instead of TCP")
+      ->type_name("FILE")
       ->group(kConnection);
   app.add_option("-L,--url", flags.url, "mqtt://[user[:password]@]host[:port]/topic")
       ->group(kConnection);
   app.add_option("-V,--protocol-version", flags.protocol_version, "mqttv5, mqttv311 (default) or mqttv31")
+      ->type_name("{mqttv5,mqttv311,mqttv31,5,311,31}")
       ->group(kConnection);
   app.add_option("-i,--id", flags.id, "Client id (default: chosen by libmosquitto or the broker)")
       ->group(kConnection);
   app.add_option("-I,--id-prefix", flags.id_prefix, "Client id: this prefix followed by the process id")
       ->group(kConnection);
   app.add_option("-k,--keepalive", flags.keepalive, "Keepalive interval in seconds (default: 60)")
+      ->type_name("SECONDS")
       ->check(CLI::Range(5, 65535))->group(kConnection);
   app.add_option("-u,--username", flags.username, "User name")->group(kConnection);
   app.add_option("-A", flags.bind_address, "Bind the local end of the connection to this address")
+      ->type_name("ADDRESS")
       ->group(kConnection);
   app.add_flag("--nodelay", flags.nodelay, "Disable Nagle's algorithm")->group(kConnection);
   app.add_option("--connect-timeout", flags.connect_timeout, "Seconds to wait for the broker to accept (default: 10)")
+      ->type_name("SECONDS")
       ->check(CLI::Range(1, 3600))->group(kConnection);
   app.add_option("-M", flags.max_inflight, "Maximum QoS 1/2 messages in flight (default: 20)")
+      ->type_name("N")
       ->check(CLI::Range(1, 65535))->group(kConnection);
   app.add_flag("-d,--debug", flags.debug, "Print libmosquitto's debug messages")->group(kConnection);
   app.add_flag("--quiet", flags.quiet, "Do not print error messages")->group(kConnection);
@@ -95,14 +143,16 @@ void add_connect_flags(CLI::App& app, ConnectFlags& flags) {
       ->group(kSession);
   app.add_option("-x,--session-expiry-interval", flags.session_expiry,
                  "MQTT v5 session expiry in seconds; -1 or ∞ for never")
+      ->type_name("SECONDS")
       ->group(kSession);
   app.add_option("--will-topic", flags.will_topic, "Topic of the will the broker publishes if we vanish")
       ->group(kSession);
   app.add_option("--will-payload", flags.will_payload, "Payload of the will (default: empty)")->group(kSession);
-  app.add_option("--will-qos", flags.will_qos, "QoS of the will")->check(CLI::Range(0, 2))->group(kSession);
+  app.add_option("--will-qos", flags.will_qos, "QoS of the will")->type_name("{0,1,2}")->check(CLI::Range(0, 2))->group(kSession);
   app.add_flag("--will-retain", flags.will_retain, "Make the will retained")->group(kSession);
   app.add_option("-D,--property", flags.properties,
                  "MQTT v5 property: COMMAND NAME VALUE, or COMMAND user-property KEY VALUE")
+      ->type_name("COMMAND NAME VALUE")
       ->expected(3, 4)
       ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll)
       ->group(kSession);
@@ -135,14 +185,23 @@ void add_connect_flags(CLI::App& app, ConnectFlags& flags) {
 
 CommandLine::CommandLine(const ToolInfo& tool, const std::string& description)
     : tool_(tool), app_(std::make_unique<CLI::App>(description, tool.name)) {
-  app_->set_help_flag("--help", "Print this help and exit");
-  app_->add_flag("--version")->description("Print the mqtk and libmosquitto versions and exit");
+  app_->set_help_flag();  // CLI11's -h,--help: -h is the host; --help comes last (parse())
   app_->option_defaults()->multi_option_policy(CLI::MultiOptionPolicy::TakeLast);
   app_->allow_extras();
-  app_->get_formatter()->column_width(34);
+  auto formatter = std::make_shared<Formatter>();
+  formatter->column_width(34);
+  app_->formatter(formatter);
 }
 
 CommandLine::~CommandLine() = default;
+
+std::vector<FlagInfo> CommandLine::flags() const {
+  std::vector<FlagInfo> result;
+  for (const CLI::Option* option : app_->get_options()) {
+    if (!option->get_group().empty()) result.push_back(flag_info(*option));
+  }
+  return result;
+}
 
 ConnectSetup CommandLine::connect_setup() const {
   ConnectFlags flags = connect_flags_;
@@ -160,12 +219,17 @@ std::optional<int> CommandLine::parse(int argc, char** argv, Reporter& reporter)
   CLI::App& app = *app_;
   add_connect_flags(app, connect_flags_);
   app.add_option("-P,--pw", password_values_, "Password; alone (-P), asked for on the terminal")
+      ->type_name("PASSWORD")
       ->expected(0, 1)
       ->allow_extra_args(false)
       ->group(kConnection);
   app.add_option("--pw-file", password_file_, "Read the password from the first line of this file")
       ->type_name("FILE")
       ->group(kConnection);
+  app.set_help_flag("--help", "Print the flags on one screen, with examples, and exit")->group(kHelp);
+  app.set_help_all_flag("--help-all", "Print every flag with what it does, and exit")->group(kHelp);
+  app.add_flag("--version")->description("Print the mqtk and libmosquitto versions and exit")->group(kHelp);
+  app.add_option("--completion", completion_shell_)->group("");  // hidden: how completions/ is made
   std::vector<std::string> file_args;
   std::string file;
   if (auto path = options_file_path(tool_.config_name, std::getenv("XDG_CONFIG_HOME"), std::getenv("HOME"))) {
@@ -193,12 +257,19 @@ std::optional<int> CommandLine::parse(int argc, char** argv, Reporter& reporter)
     reject_extras(app, "");
     password_prompt_ = asks_for_password(args);
   } catch (const CLI::CallForHelp&) {
-    std::fputs(app.help().c_str(), stdout);
+    std::fputs(short_help(tool_, app.get_description(), flags()).c_str(), stdout);
+    return kExitSuccess;
+  } catch (const CLI::CallForAllHelp&) {
+    std::fputs(app.help("", CLI::AppFormatMode::All).c_str(), stdout);
     return kExitSuccess;
   } catch (const CLI::ParseError& e) {
     throw usage_error(e, "");
   }
   reporter.set_quiet(connect_flags_.quiet);
+  if (completion_shell_) {
+    std::fputs(completion_script(*completion_shell_, tool_.name, flags()).c_str(), stdout);
+    return kExitSuccess;
+  }
   if (app.count("--version") > 0) {
     std::printf("%s\n", version_text(tool_).c_str());
     return kExitSuccess;

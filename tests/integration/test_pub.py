@@ -151,8 +151,12 @@ class PubTest(BrokerTestCase):
         self.assertRegex(out.decode(), r"^mqtk-pub \d+\.\d+\.\d+ \(mqtk; libmosquitto \d+\.\d+\.\d+\)\n$")
         rc, out, err = run([PUB, "--help"])
         self.assertEqual((rc, err), (0, b""))
-        self.assertIn("-t,--topic", out.decode())
-        self.assertIn("-h,--host", out.decode())
+        self.assertIn(" -t TOPIC ", out.decode())
+        self.assertIn(" -h HOST ", out.decode())
+        rc, out, err = run([PUB, "--help-all"])
+        self.assertEqual((rc, err), (0, b""))
+        self.assertIn("-t,--topic TOPIC", out.decode())
+        self.assertIn("-h,--host HOST", out.decode())
 
     def test_options_file(self):
         t = self.topic()

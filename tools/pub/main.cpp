@@ -56,27 +56,27 @@ void add_pub_flags(CLI::App& app, PubFlags& flags) {
   app.add_flag("-l,--stdin-line", flags.stdin_lines, "Publish each line of standard input as a message")->group(group);
   app.add_flag("-n,--null-message", flags.null_message, "Publish an empty message")->group(group);
   app.add_option("-q,--qos", flags.qos, "Quality of service: 0, 1 or 2 (default: 0)")
-      ->check(CLI::Range(0, 2))->group(group);
+      ->type_name("{0,1,2}")->check(CLI::Range(0, 2))->group(group);
   app.add_flag("-r,--retain", flags.retain, "Ask the broker to retain the message")->group(group);
   app.add_option("--repeat", flags.repeat, "Publish the message this many times (-m, -f, -s, -n)")
-      ->check(CLI::Range(1L, 1000000000L))->group(group);
+      ->type_name("N")->check(CLI::Range(1L, 1000000000L))->group(group);
   app.add_option("--repeat-delay", flags.repeat_delay, "Seconds between repeats, after each is acknowledged")
-      ->check(CLI::Range(0.0, 86400.0))->group(group);
+      ->type_name("SECONDS")->check(CLI::Range(0.0, 86400.0))->group(group);
 
   const char* replay = "Replay";
   app.add_option("--replay", flags.replay, "Publish a recording (mqtk-record, mqtk-sub --json/--csv); - for stdin")
       ->type_name("FILE")->group(replay);
   app.add_option("--speed", flags.speed, "Replay speed: 0.5, 2, 10..., or max (default 1)")->group(replay);
   app.add_option("--loop", flags.loop, "Replay again and again, or N times")
-      ->expected(0, 1)->allow_extra_args(false)->type_name("[N]")->group(replay);
+      ->expected(0, 1)->allow_extra_args(false)->type_name("N")->group(replay);
   app.add_option("--topic-prefix", flags.topic_prefix, "Put this in front of every replayed topic")->group(replay);
   app.add_option("--topic-map", flags.topic_map, "Replace the topic prefix OLD by NEW; repeatable")
       ->type_name("OLD=NEW")->allow_extra_args(false)->multi_option_policy(CLI::MultiOptionPolicy::TakeAll)
       ->group(replay);
   app.add_option("--from", flags.from, "Start at this time (RFC 3339) or this long after the first message")
-      ->group(replay);
+      ->type_name("TIME")->group(replay);
   app.add_option("--to", flags.to, "Stop after this time (RFC 3339) or this long after the first message")
-      ->group(replay);
+      ->type_name("TIME")->group(replay);
   app.add_flag("--skip-bad", flags.skip_bad, "Skip malformed records (default: stop at the first)")->group(replay);
 }
 
@@ -233,8 +233,12 @@ int replay(mqtk::CommandLine& command_line, const PubFlags& flags, const mqtk::C
 
 int main(int argc, char** argv) {
   const mqtk::ToolInfo tool{"mqtk-pub",
-                            "mqtk-pub [-h host] [-p port] -t topic {-m message | -f file | -s | -l | -n} [-q qos] [-r]",
-                            "pub"};
+                            "mqtk-pub [-h host] -t topic {-m message|-f file|-s|-l|-n} [-q qos] [-r]",
+                            "pub",
+                            {"mqtk-pub -h broker -t sensors/1 -m 21.5 -q 1      # one message",
+                             "tail -f app.log | mqtk-pub -t logs/app -l -q 1     # each line, none lost",
+                             "mqtk-pub -t config -f settings.json -r             # a file, retained",
+                             "mqtk-pub -V 5 --replay rec.jsonl --speed 10        # a recording, 10x faster"}};
   return mqtk::run_tool(tool, [&](mqtk::Reporter& reporter) {
     mqtk::CommandLine command_line(tool, "Publish MQTT messages: mosquitto_pub's flags, without losing any.");
     PubFlags flags;

@@ -62,9 +62,9 @@ struct RecordFlags {
 void add_record_flags(CLI::App& app, RecordFlags& f) {
   const char* what = "Subscription";
   app.add_option("-t,--topic", f.topics, "Topic filter to record; repeat for more ($share/GROUP/... to share)")
-      ->allow_extra_args(false)->multi_option_policy(CLI::MultiOptionPolicy::TakeAll)->group(what);
+      ->type_name("FILTER")->allow_extra_args(false)->multi_option_policy(CLI::MultiOptionPolicy::TakeAll)->group(what);
   app.add_option("-T,--filter-out", f.filter_out, "Do not record topics matching this filter; repeatable")
-      ->allow_extra_args(false)->multi_option_policy(CLI::MultiOptionPolicy::TakeAll)->group(what);
+      ->type_name("FILTER")->allow_extra_args(false)->multi_option_policy(CLI::MultiOptionPolicy::TakeAll)->group(what);
   app.add_option("-q,--qos", f.qos, "Subscription QoS (default 1; QoS 2 can lose a message in a crash)")
       ->check(CLI::Range(0, 2))->type_name("{0,1,2}")->group(what);
   app.add_flag("-R", f.skip_retained, "Do not record retained (stale) messages")->group(what);
@@ -76,14 +76,15 @@ void add_record_flags(CLI::App& app, RecordFlags& f) {
       ->allow_extra_args(false)->multi_option_policy(CLI::MultiOptionPolicy::TakeAll)->type_name("FILE")->group(out);
   app.add_option("--format", f.format, "Format of -o files without a known extension")
       ->type_name("{jsonl,csv,lp}")->group(out);
-  app.add_option("--rotate", f.rotate, "Start a new timestamped file after SIZE (100MB) or TIME (1h)")->group(out);
+  app.add_option("--rotate", f.rotate, "Start a new timestamped file after SIZE (100MB) or TIME (1h)")
+      ->type_name("LIMIT")->group(out);
   app.add_option("--fsync", f.fsync, "Sync files: batch (before acknowledging; default), DURATION, or never")
-      ->group(out);
+      ->type_name("WHEN")->group(out);
 
   const char* influx = "InfluxDB";
   app.add_option("--influx", f.influx_url, "Send points to InfluxDB (or compatible) at this http(s) URL")
       ->type_name("URL")->group(influx);
-  app.add_option("--influx-db", f.influx_db, "InfluxDB 1.x database (created if missing)")->group(influx);
+  app.add_option("--influx-db", f.influx_db, "InfluxDB 1.x database (created if missing)")->type_name("DB")->group(influx);
   app.add_option("--influx-user", f.influx_user, "InfluxDB 1.x user; password from MQTK_INFLUX_PASSWORD")
       ->group(influx);
   app.add_option("--influx-password-file", f.influx_password_file, "InfluxDB 1.x password: first line of FILE")
@@ -97,22 +98,22 @@ void add_record_flags(CLI::App& app, RecordFlags& f) {
       ->type_name("FILE")->group(influx);
   app.add_flag("--influx-insecure", f.influx_insecure, "Do not check InfluxDB's https certificate")->group(influx);
   app.add_option("--batch-size", f.batch_size, "Points per request (default 5000)")
-      ->check(CLI::Range(std::size_t{1}, std::size_t{1000000}))->group(influx);
-  app.add_option("--batch-interval", f.batch_interval, "Send at least this often (default 1s)")->group(influx);
+      ->type_name("N")->check(CLI::Range(std::size_t{1}, std::size_t{1000000}))->group(influx);
+  app.add_option("--batch-interval", f.batch_interval, "Send at least this often (default 1s)")->type_name("DURATION")->group(influx);
   app.add_option("--spool", f.spool, "Spool directory (default ~/.local/state/mqtk/spool/CLIENT-ID)")
       ->type_name("DIR")->group(influx);
   app.add_option("--spool-max", f.spool_max, "Stop taking messages while more than this waits (default 1GiB)")
-      ->group(influx);
+      ->type_name("SIZE")->group(influx);
 
   const char* points = "Points (line protocol)";
-  app.add_option("--measurement", f.measurement, "Measurement name (default: the topic)")->group(points);
-  app.add_option("--topic-tag", f.topic_tag, "Tag holding the whole topic, e.g. topic")->group(points);
-  app.add_option("--topic-tags", f.topic_tags, "Tags from topic levels: site/+site/+device/#")->group(points);
+  app.add_option("--measurement", f.measurement, "Measurement name (default: the topic)")->type_name("NAME")->group(points);
+  app.add_option("--topic-tag", f.topic_tag, "Tag holding the whole topic, e.g. topic")->type_name("NAME")->group(points);
+  app.add_option("--topic-tags", f.topic_tags, "Tags from topic levels: site/+site/+device/#")->type_name("PATTERN")->group(points);
   app.add_flag("--integers", f.integers, "Keep JSON integers as integers (default: all numbers are floats)")
       ->group(points);
   app.add_flag("--skip-text", f.skip_text, "Skip non-JSON text payloads (default: string field value)")
       ->group(points);
-  app.add_option("--time-field", f.time_field, "Take the point's time from this JSON field")->group(points);
+  app.add_option("--time-field", f.time_field, "Take the point's time from this JSON field")->type_name("NAME")->group(points);
   app.add_option("--time-unit", f.time_unit, "Unit of a numeric --time-field (default s)")
       ->type_name("{s,ms,us,ns}")->group(points);
 }
@@ -203,8 +204,12 @@ mqtk::RecordingOptions recording_options(const RecordFlags& f) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  const mqtk::ToolInfo tool{"mqtk-record", "mqtk-record [-h host] -t topic [-t topic ...] {-o FILE | --influx URL --influx-db DB} ...",
-                            "record"};
+  const mqtk::ToolInfo tool{"mqtk-record", "mqtk-record [-h host] -t filter... {-o file | --influx url ...} [options]",
+                            "record",
+                            {"mqtk-record -h broker -t 'sensors/#' -o sensors.jsonl --rotate 1d",
+                             "MQTK_INFLUX_PASSWORD=... mqtk-record -t 'sensors/#' --influx http://db:8086 \\",
+                             "    --influx-db plant --influx-user writer --topic-tags '+site/+device/#'",
+                             "mqtk-record -t 'site/#' -o - | jq .payload          # to standard output"}};
   return mqtk::run_tool(tool, [&](mqtk::Reporter& reporter) {
     mqtk::CommandLine command_line(tool, "Record MQTT messages durably into files and InfluxDB.");
     RecordFlags flags;

@@ -39,16 +39,16 @@ void add_sub_flags(CLI::App& app, SubFlags& flags) {
   mqtk::SubscribeOptions& o = flags.options;
   const char* what = "Subscription";
   app.add_option("-t,--topic", o.topics, "Topic filter to subscribe to; repeat for more")
-      ->allow_extra_args(false)->multi_option_policy(CLI::MultiOptionPolicy::TakeAll)->group(what);
+      ->type_name("FILTER")->allow_extra_args(false)->multi_option_policy(CLI::MultiOptionPolicy::TakeAll)->group(what);
   app.add_option("-T,--filter-out", o.filter_out, "Do not print topics matching this filter; repeatable")
-      ->allow_extra_args(false)->multi_option_policy(CLI::MultiOptionPolicy::TakeAll)->group(what);
+      ->type_name("FILTER")->allow_extra_args(false)->multi_option_policy(CLI::MultiOptionPolicy::TakeAll)->group(what);
   app.add_option("-U,--unsubscribe", o.unsubscribe, "Unsubscribe from this filter after subscribing; repeatable")
-      ->allow_extra_args(false)->multi_option_policy(CLI::MultiOptionPolicy::TakeAll)->group(what);
+      ->type_name("FILTER")->allow_extra_args(false)->multi_option_policy(CLI::MultiOptionPolicy::TakeAll)->group(what);
   app.add_option("-q,--qos", o.qos, "Subscription quality of service: 0, 1 or 2 (default: 0)")
-      ->check(CLI::Range(0, 2))->group(what);
-  app.add_option("-C", o.max_messages, "Exit after this many messages")->check(CLI::Range(1L, 2147483647L))->group(what);
+      ->type_name("{0,1,2}")->check(CLI::Range(0, 2))->group(what);
+  app.add_option("-C", o.max_messages, "Exit after this many messages")->type_name("N")->check(CLI::Range(1L, 2147483647L))->group(what);
   app.add_option("-W", o.timeout_seconds, "Exit (status 27) after this many seconds")
-      ->check(CLI::Range(1, 2147483647))->group(what);
+      ->type_name("SECONDS")->check(CLI::Range(1, 2147483647))->group(what);
   app.add_flag("-E", o.exit_after_subscribe, "Exit once the broker has acknowledged the subscriptions")->group(what);
   app.add_flag("-R", o.skip_retained, "Do not print retained (stale) messages")->group(what);
   app.add_flag("--retained-only", o.retained_only, "Print only retained messages; exit at the first live one")
@@ -57,12 +57,12 @@ void add_sub_flags(CLI::App& app, SubFlags& flags) {
   app.add_flag("--retain-as-published", flags.retain_as_published, "MQTT v5: keep the retain flag as published")
       ->group(what);
   app.add_option("--random-filter", flags.random_filter, "Print only this percentage of messages (0.1 to 100)")
-      ->check(CLI::Range(0.1, 100.0))->group(what);
+      ->type_name("PERCENT")->check(CLI::Range(0.1, 100.0))->group(what);
 
   const char* output = "Output";
   app.add_flag("-v,--verbose", flags.verbose, "Print the topic before each payload")->group(output);
   app.add_flag("-N", flags.no_end_of_line, "Do not end each message with a newline")->group(output);
-  app.add_option("-F", flags.format, "Output format, as mosquitto_sub's (see man mqtk-sub)")->group(output);
+  app.add_option("-F", flags.format, "Output format, as mosquitto_sub's (see man mqtk-sub)")->type_name("FORMAT")->group(output);
   app.add_flag("--pretty", flags.pretty, "Indent the JSON of -F %j and %J")->group(output);
   app.add_flag("--json", flags.json, "One JSON object per message (see man mqtk-sub)")->group(output);
   app.add_flag("--csv", flags.csv, "CSV, a header line and a row per message (see man mqtk-sub)")->group(output);
@@ -70,6 +70,7 @@ void add_sub_flags(CLI::App& app, SubFlags& flags) {
       {"auto", mqtk::ColorChoice::kAuto}, {"always", mqtk::ColorChoice::kAlways}, {"never", mqtk::ColorChoice::kNever}};
   app.add_option("--color", flags.color, "Colour topics with -v: auto (default), always or never")
       ->transform(CLI::CheckedTransformer(colors))
+      ->type_name("{auto,always,never}")
       ->group(output);
 }
 
@@ -100,10 +101,14 @@ std::unique_ptr<mqtk::MessageFormat> make_format(const SubFlags& flags, mqtk::Ou
 }  // namespace
 
 int main(int argc, char** argv) {
-  const mqtk::ToolInfo tool{"mqtk-sub", "mqtk-sub [-h host] [-p port] -t topic [-t topic ...] [-v] [-C count] [-q qos]",
-                            "sub"};
+  const mqtk::ToolInfo tool{"mqtk-sub", "mqtk-sub [-h host] -t filter [-t filter ...] [-v] [-C count] [-q qos]",
+                            "sub",
+                            {"mqtk-sub -h broker -t 'sensors/#' -v                # topic and payload",
+                             "mqtk-sub -t 'sensors/#' -F '%I %t %p' > log.txt     # timestamped, to a file",
+                             "mqtk-sub -t 'sensors/#' --json | jq .payload        # JSON lines",
+                             "mqtk-sub -t status -C 1 -W 5 -R                      # the next live message"}};
   return mqtk::run_tool(tool, [&](mqtk::Reporter& reporter) {
-    mqtk::CommandLine command_line(tool, "Subscribe to MQTT topics and print the messages: mosquitto_sub's flags and output.");
+    mqtk::CommandLine command_line(tool, "Subscribe and print MQTT messages: mosquitto_sub's flags and output.");
     SubFlags flags;
     add_sub_flags(command_line.app(), flags);
     if (auto status = command_line.parse(argc, argv, reporter)) return *status;

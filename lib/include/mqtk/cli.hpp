@@ -6,7 +6,10 @@
 #include <optional>
 #include <string>
 
+#include <vector>
+
 #include "mqtk/connect_flags.hpp"
+#include "mqtk/flag_info.hpp"
 #include "mqtk/tool.hpp"
 
 namespace CLI {
@@ -41,6 +44,10 @@ class CommandLine {
   // parse) or fill in what was not given (after).
   ConnectFlags& connect_flags() { return connect_flags_; }
 
+  // Every flag the tool accepts (after parse() has added the shared ones),
+  // for the short help and the completions.
+  std::vector<FlagInfo> flags() const;
+
  private:
   const ToolInfo& tool_;
   std::unique_ptr<CLI::App> app_;
@@ -48,6 +55,7 @@ class CommandLine {
   std::vector<std::string> password_values_;  // -P: one value, or "" for "ask"
   bool password_prompt_ = false;
   std::optional<std::string> password_file_;
+  std::optional<std::string> completion_shell_;
 };
 
 }  // namespace mqtk

@@ -5,6 +5,7 @@
 #include <functional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace mqtk {
 
@@ -12,6 +13,7 @@ struct ToolInfo {
   std::string name;      // "mqtk-pub"
   std::string synopsis;  // one usage line, printed after a usage error
   std::string config_name;  // options file name: "pub", "sub", "record"
+  std::vector<std::string> examples;  // for --help: "command   # what it does"
 };
 
 // Messages for the user on standard error, prefixed with the tool's name.
