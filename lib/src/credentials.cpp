@@ -84,12 +84,14 @@ std::string ask_password_on_terminal(const std::string& prompt) {
   termios quiet = saved;
   quiet.c_lflag &= ~static_cast<tcflag_t>(ECHO);
   quiet.c_lflag |= ECHONL;
+  // Echo goes off before the prompt shows, and nothing typed is flushed: a
+  // password typed (or sent by a script) as soon as the prompt appears is kept.
+  tcsetattr(tty, TCSANOW, &quiet);
   (void)!write(tty, prompt.data(), prompt.size());
-  tcsetattr(tty, TCSAFLUSH, &quiet);
   std::string password;
   char c;
   while (read(tty, &c, 1) == 1 && c != '\n') password.push_back(c);
-  tcsetattr(tty, TCSAFLUSH, &saved);
+  tcsetattr(tty, TCSANOW, &saved);
   close(tty);
   if (!password.empty() && password.back() == '\r') password.pop_back();
   return password;
