@@ -145,6 +145,17 @@ Session::Session(const ConnectOptions& options, SessionEvents& events) : options
   if (!mosq_) {
     throw Error(errno == EINVAL ? "-i: invalid client id" : "out of memory creating the MQTT client");
   }
+  // A constructor that throws gets no destructor call.
+  try {
+    configure();
+  } catch (...) {
+    mosquitto_destroy(mosq_);
+    throw;
+  }
+}
+
+void Session::configure() {
+  const ConnectOptions& options = options_;
   mosquitto_int_option(mosq_, MOSQ_OPT_PROTOCOL_VERSION, options.protocol_version);
   // Queue packets instead of writing them from inside libmosquitto calls; see
   // the comment at the top of session.hpp.
@@ -208,9 +219,12 @@ std::string Session::failure_reason(const std::string& fallback) const {
   // With TLS 1.3 a broker checks the client certificate after the handshake
   // and closes the connection; whether its alert is read before the reset
   // that follows is a race, so the hint does not depend on seeing it.
-  if (tls_established_ && state_ == SessionState::kConnecting && !tls_->uses_psk() &&
-      !tls_->has_client_certificate()) {
-    return fallback + " (the broker closed the TLS connection before answering; does it require a client certificate? --cert, --key)";
+  if (tls_established_ && state_ == SessionState::kConnecting && !tls_->uses_psk()) {
+    return fallback + (tls_->has_client_certificate()
+                           ? " (the broker closed the TLS connection before answering; does it accept our client "
+                             "certificate?)"
+                           : " (the broker closed the TLS connection before answering; does it require a client "
+                             "certificate? --cert, --key)");
   }
   return fallback;
 }

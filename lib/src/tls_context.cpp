@@ -109,6 +109,16 @@ TlsContext::TlsContext(const TlsOptions& options, const std::string& server_name
   ERR_clear_error();
   ctx_ = SSL_CTX_new(TLS_client_method());
   if (!ctx_) fail("TLS", "cannot create a TLS context");
+  // A constructor that throws gets no destructor call.
+  try {
+    configure(options);
+  } catch (...) {
+    SSL_CTX_free(ctx_);
+    throw;
+  }
+}
+
+void TlsContext::configure(const TlsOptions& options) {
   SSL_CTX_set_app_data(ctx_, this);
   SSL_CTX_set_options(ctx_, SSL_OP_NO_COMPRESSION);
 
@@ -156,11 +166,11 @@ TlsContext::TlsContext(const TlsOptions& options, const std::string& server_name
   }
 
   SSL_CTX_set_verify(ctx_, SSL_VERIFY_PEER, &TlsContext::on_verify);
-  if (!options.insecure && !server_name.empty()) {
+  if (!options.insecure && !server_name_.empty()) {
     X509_VERIFY_PARAM* param = SSL_CTX_get0_param(ctx_);
-    int ok = is_ip_literal(server_name) ? X509_VERIFY_PARAM_set1_ip_asc(param, server_name.c_str())
-                                        : X509_VERIFY_PARAM_set1_host(param, server_name.c_str(), 0);
-    if (ok != 1) fail("-h", "cannot check certificates for '" + server_name + "'");
+    int ok = is_ip_literal(server_name_) ? X509_VERIFY_PARAM_set1_ip_asc(param, server_name_.c_str())
+                                        : X509_VERIFY_PARAM_set1_host(param, server_name_.c_str(), 0);
+    if (ok != 1) fail("-h", "cannot check certificates for '" + server_name_ + "'");
   }
 }
 

@@ -125,6 +125,8 @@ class Session {
 
   const ConnectOptions& options_;
   SessionEvents& events_;
+  void configure();  // the constructor's work once mosq_ exists
+
   mosquitto* mosq_ = nullptr;
   SessionState state_ = SessionState::kNew;
   bool reconnect_ = false;

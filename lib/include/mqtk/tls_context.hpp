@@ -48,6 +48,7 @@ class TlsContext {
   bool has_client_certificate() const { return has_client_certificate_; }
 
  private:
+  void configure(const TlsOptions& options);
   static int on_verify(int ok, X509_STORE_CTX* store);
   static unsigned int on_psk(SSL* ssl, const char* hint, char* identity, unsigned int max_identity,
                              unsigned char* psk, unsigned int max_psk);
