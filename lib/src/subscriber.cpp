@@ -40,7 +40,7 @@ Subscriber::Subscriber(const ConnectOptions& connect, const SubscribeOptions& op
 }
 
 int Subscriber::run() {
-  SignalWatch signals{SIGINT, SIGTERM};
+  SignalWatch signals = options_.stop_on_hangup ? SignalWatch{SIGINT, SIGTERM, SIGHUP} : SignalWatch{SIGINT, SIGTERM};
   session_.connect();
   std::optional<Clock::time_point> deadline;
   if (options_.timeout_seconds > 0) deadline = Clock::now() + std::chrono::seconds(options_.timeout_seconds);

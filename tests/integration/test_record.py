@@ -303,7 +303,11 @@ class VolumeTest(RecordCase):
         lines = b"".join(b'{"n": %d}\n' % i for i in range(count))
         rc, _, err = run([tool("pub"), "-p", str(self.port), "-t", prefix, "-q", "1", "-l"], input=lines, timeout=240)
         self.assertEqual(rc, 0, err)
-        self.wait_points(database, prefix, count, timeout=120)
+        try:
+            self.wait_points(database, prefix, count, timeout=120)
+        except AssertionError as e:
+            recorder.signal(signal.SIGINT)
+            raise AssertionError("%s; the recorder said: %s" % (e, recorder.finish()[2].decode(errors="replace")))
         self.stop_recorder(recorder)
         numbers = [r["payload"]["n"] for r in records(path)]
         self.assertEqual(numbers, list(range(count)))

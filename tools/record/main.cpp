@@ -235,6 +235,7 @@ int main(int argc, char** argv) {
     subscribe.qos = flags.qos;
     subscribe.skip_retained = flags.skip_retained;
     subscribe.read_batching = mqtk::kBatchedReading;
+    subscribe.stop_on_hangup = true;
 
     mqtk::Recording recording(options, reporter);
     mqtk::Subscriber subscriber(setup.options, subscribe, recording, reporter, [](std::string_view line) {

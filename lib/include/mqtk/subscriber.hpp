@@ -34,6 +34,9 @@ struct SubscribeOptions {
   double print_percentage = 100.0;  // --random-filter
   // See Session::set_read_batching; zero for output on a terminal.
   std::chrono::microseconds read_batching{0};
+  // SIGHUP stops cleanly, as SIGINT and SIGTERM do (mqtk-record: a closed
+  // terminal must not cut a write short). mosquitto_sub dies of it.
+  bool stop_on_hangup = false;
 };
 
 class Subscriber : private SessionEvents {
