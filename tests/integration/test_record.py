@@ -264,7 +264,7 @@ class FileFormatsTest(RecordCase):
         time.sleep(1)
         self.stop_recorder(recorder)
         files = sorted(f for f in os.listdir(self.directory) if f.startswith("rotated-") and f.endswith(".jsonl"))
-        self.assertGreater(len(files), 3)
+        self.assertGreater(len(files), 1)  # rotation happens between bursts: how many depends on speed
         payloads = [r["payload"][:4] for f in files for r in records(self.path(f))]
         self.assertEqual(payloads, ["%04d" % i for i in range(100)])
         time_base = self.path("timed.csv")
@@ -293,7 +293,20 @@ class FileFormatsTest(RecordCase):
         self.assertEqual(len(lines), 2)
 
 
-class VolumeTest(RecordCase):
+class UnlimitedQueueCase(RecordCase):
+    """With a broker of its own that queues without limit for a session
+    whose client is absent or slow (mosquitto keeps 1000 by default and
+    drops the rest: a recorder slower than the stream, as under a sanitizer,
+    would lose messages at the broker)."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.own_broker = Broker(extra_config="max_queued_messages 0\n").start()
+        cls.broker = cls.own_broker
+
+
+class VolumeTest(UnlimitedQueueCase):
     def test_100000_messages_none_lost_or_duplicated(self):
         prefix = self.topic()
         database = self.database()
@@ -304,7 +317,7 @@ class VolumeTest(RecordCase):
         rc, _, err = run([tool("pub"), "-p", str(self.port), "-t", prefix, "-q", "1", "-l"], input=lines, timeout=240)
         self.assertEqual(rc, 0, err)
         try:
-            self.wait_points(database, prefix, count, timeout=120)
+            self.wait_points(database, prefix, count, timeout=240)
         except AssertionError as e:
             recorder.signal(signal.SIGINT)
             raise AssertionError("%s; the recorder said: %s" % (e, recorder.finish()[2].decode(errors="replace")))
@@ -315,15 +328,7 @@ class VolumeTest(RecordCase):
         self.assertEqual(rows[0]["count"], count)
 
 
-class DurabilityTest(RecordCase):
-    """With a broker of its own that queues without limit for an absent
-    session (mosquitto keeps 1000 by default and drops the rest)."""
-
-    @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        cls.own_broker = Broker(extra_config="max_queued_messages 0\n").start()
-        cls.broker = cls.own_broker
+class DurabilityTest(UnlimitedQueueCase):
 
     def test_killed_and_restarted_loses_nothing(self):
         prefix = self.topic()

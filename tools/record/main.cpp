@@ -23,9 +23,6 @@ using namespace std::chrono_literals;
 // rest stays in the spool for the next run.
 constexpr auto kDrainGrace = 10s;
 constexpr auto kStatusPeriod = 500ms;
-// libmosquitto's default receive maximum is 20; a recorder commits per burst
-// and can take more in flight (MQTT v5; v3 brokers set their own limit).
-constexpr int kReceiveMaximum = 1000;
 
 struct RecordFlags {
   std::vector<std::string> topics;
@@ -223,7 +220,7 @@ int main(int argc, char** argv) {
     if (!connect.id && !connect.id_prefix) connect.id = mqtk::client_id_for(options.identity());
     if (options.influx) options.spool_directory = flags.spool.value_or(default_spool(connect.id.value_or("mqtk-record")));
     mqtk::ConnectSetup setup = command_line.connect_setup();
-    if (setup.options.protocol_version == mqtk::kMqtt5) setup.options.receive_maximum = kReceiveMaximum;
+    if (setup.options.protocol_version == mqtk::kMqtt5) setup.options.receive_maximum = mqtk::kReceiveMaximum;
 
     mqtk::SubscribeOptions subscribe;
     subscribe.topics = flags.topics;

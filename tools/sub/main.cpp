@@ -130,6 +130,7 @@ int main(int argc, char** argv) {
     if (!setup.options.properties.publish.empty() && !options.remove_retained) {
       reporter.warning("-D publish: mqtk-sub publishes only with --remove-retained; ignored");
     }
+    if (setup.options.protocol_version == mqtk::kMqtt5) setup.options.receive_maximum = mqtk::kReceiveMaximum;
     // Receiving more than -C asks for would acknowledge messages never printed.
     if (options.max_messages > 0 && options.max_messages < kDefaultReceiveMaximum) {
       setup.options.receive_maximum = static_cast<int>(options.max_messages);

@@ -19,6 +19,15 @@ namespace mqtk {
 // The pause of Session::set_read_batching for output that is not a terminal.
 inline constexpr std::chrono::microseconds kBatchedReading{1000};
 
+// The MQTT v5 receive maximum the subscribing tools announce, instead of
+// libmosquitto's 20. mosquitto frees a slot of a QoS 2 message once it has our
+// PUBREC, while libmosquitto frees it only at the broker's PUBREL, so with
+// 20 a subscriber slower than the stream (under load, or a sanitizer build)
+// sees a 21st message "exceed" the maximum, and libmosquitto drops the
+// connection as a protocol error. The broker's own in-flight limit (20 by
+// default) still paces the stream.
+inline constexpr int kReceiveMaximum = 1000;
+
 struct SubscribeOptions {
   std::vector<std::string> topics;       // -t
   std::vector<std::string> filter_out;   // -T
