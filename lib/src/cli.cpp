@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <cstdio>
 #include <cstdlib>
+#include <sstream>
 
 #include "mqtk/completion.hpp"
 #include "mqtk/credentials.hpp"
@@ -194,6 +195,23 @@ CommandLine::CommandLine(const ToolInfo& tool, const std::string& description)
 }
 
 CommandLine::~CommandLine() = default;
+
+CLI::Validator decimal_between(double low, double high) {
+  auto shortest = [](double value) {
+    std::ostringstream out;
+    out << value;
+    return out.str();
+  };
+  std::string range = shortest(low) + " to " + shortest(high);
+  return CLI::Validator(
+      [low, high, range](std::string& input) -> std::string {
+        double value = 0;
+        if (!CLI::detail::lexical_cast(input, value)) return "'" + input + "' is not a number";
+        if (!(value >= low && value <= high)) return "Value " + input + " not in range " + range;
+        return "";
+      },
+      "", "");
+}
 
 std::vector<FlagInfo> CommandLine::flags() const {
   std::vector<FlagInfo> result;

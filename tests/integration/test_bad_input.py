@@ -71,7 +71,8 @@ class BadInputTest(BrokerTestCase):
         self.assert_rejected(self.pub("-t", "a", "-m", "x", "-k", "2"), ["keepalive"])
         self.assert_rejected(self.pub("-t", "a", "-m", "x", "--repeat", "0"), ["repeat"])
         self.assert_rejected(self.pub("-t", "a", "-m", "x", "--repeat-delay", "-1"), ["repeat-delay"])
-        self.assert_rejected(self.sub("-t", "a", "--random-filter", "0"), ["random-filter"])
+        self.assert_rejected(self.sub("-t", "a", "--random-filter", "0"), ["random-filter", "0.1 to 100"])
+        self.assert_rejected(self.sub("-t", "a", "--random-filter", "half"), ["random-filter", "'half' is not a number"])
 
     def test_ports(self):
         for value in ("0", "65536", "-5", "http"):

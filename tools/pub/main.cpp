@@ -61,7 +61,7 @@ void add_pub_flags(CLI::App& app, PubFlags& flags) {
   app.add_option("--repeat", flags.repeat, "Publish the message this many times (-m, -f, -s, -n)")
       ->type_name("N")->check(CLI::Range(1L, 1000000000L))->group(group);
   app.add_option("--repeat-delay", flags.repeat_delay, "Seconds between repeats, after each is acknowledged")
-      ->type_name("SECONDS")->check(CLI::Range(0.0, 86400.0))->group(group);
+      ->type_name("SECONDS")->check(mqtk::decimal_between(0.0, 86400.0))->group(group);
 
   const char* replay = "Replay";
   app.add_option("--replay", flags.replay, "Publish a recording (mqtk-record, mqtk-sub --json/--csv); - for stdin")

@@ -57,7 +57,7 @@ void add_sub_flags(CLI::App& app, SubFlags& flags) {
   app.add_flag("--retain-as-published", flags.retain_as_published, "MQTT v5: keep the retain flag as published")
       ->group(what);
   app.add_option("--random-filter", flags.random_filter, "Print only this percentage of messages (0.1 to 100)")
-      ->type_name("PERCENT")->check(CLI::Range(0.1, 100.0))->group(what);
+      ->type_name("PERCENT")->check(mqtk::decimal_between(0.1, 100.0))->group(what);
 
   const char* output = "Output";
   app.add_flag("-v,--verbose", flags.verbose, "Print the topic before each payload")->group(output);

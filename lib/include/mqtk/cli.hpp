@@ -14,6 +14,7 @@
 
 namespace CLI {
 class App;
+class Validator;
 }
 
 namespace mqtk {
@@ -57,5 +58,9 @@ class CommandLine {
   std::optional<std::string> password_file_;
   std::optional<std::string> completion_shell_;
 };
+
+// A check for a decimal flag such as --random-filter 0.1..100 that names the
+// bounds as a user would write them (CLI::Range prints 0.100000).
+CLI::Validator decimal_between(double low, double high);
 
 }  // namespace mqtk
