@@ -131,18 +131,10 @@ ProxyOptions parse_proxy_url(const std::string& text) {
       proxy.password = *password;
     }
   }
-  std::string_view host = rest;
-  if (std::size_t colon = rest.rfind(':'); colon != std::string_view::npos && rest.find(']') == std::string_view::npos) {
-    host = rest.substr(0, colon);
-    std::string_view digits = rest.substr(colon + 1);
-    auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), proxy.port);
-    if (digits.empty() || ec != std::errc() || end != digits.data() + digits.size() || proxy.port < 1 ||
-        proxy.port > 65535) {
-      throw fail("the port must be a number from 1 to 65535");
-    }
-  }
-  if (host.empty()) throw fail("the host is missing");
-  proxy.host = std::string(host);
+  HostPort host_port = split_host_port(rest);
+  if (!host_port.problem.empty()) throw fail(host_port.problem);
+  proxy.host = std::move(host_port.host);
+  if (host_port.port) proxy.port = *host_port.port;
   return proxy;
 }
 

@@ -19,17 +19,50 @@ bool starts_with_nocase(std::string_view text, std::string_view prefix) {
   throw UsageError("-L: invalid URL '" + redact_url(std::string(url)) + "': " + problem);
 }
 
-int parse_port(std::string_view url, std::string_view digits) {
+// The port's digits, or -1 when they are not a port number.
+int parse_port(std::string_view digits) {
   int port = -1;
   auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), port);
   if (digits.empty() || ec != std::errc() || end != digits.data() + digits.size() || port < 1 ||
       port > 65535) {
-    fail(url, "the port must be a number from 1 to 65535, not '" + std::string(digits) + "'");
+    return -1;
   }
   return port;
 }
 
 }  // namespace
+
+HostPort split_host_port(std::string_view authority) {
+  HostPort result;
+  auto malformed = [](std::string problem) {
+    HostPort bad;
+    bad.problem = std::move(problem);
+    return bad;
+  };
+  std::string_view host = authority;
+  std::optional<std::string_view> digits;
+  if (authority.starts_with('[')) {
+    std::size_t close = authority.find(']');
+    if (close == std::string_view::npos) return malformed("unterminated '[' in the host");
+    host = authority.substr(1, close - 1);
+    std::string_view after = authority.substr(close + 1);
+    if (!after.empty()) {
+      if (after[0] != ':') return malformed("unexpected text after ']'");
+      digits = after.substr(1);
+    }
+  } else if (std::size_t colon = authority.find(':'); colon != std::string_view::npos) {
+    host = authority.substr(0, colon);
+    digits = authority.substr(colon + 1);
+  }
+  if (digits) {
+    int port = parse_port(*digits);
+    if (port < 0) return malformed("the port must be a number from 1 to 65535, not '" + std::string(*digits) + "'");
+    result.port = port;
+  }
+  if (host.empty()) return malformed("the host is missing");
+  result.host = std::string(host);
+  return result;
+}
 
 MqttUrl parse_mqtt_url(std::string_view text) {
   MqttUrl url;
@@ -58,22 +91,10 @@ MqttUrl parse_mqtt_url(std::string_view text) {
     url.username = std::string(credentials);
   }
 
-  std::string_view host = authority;
-  if (authority.starts_with('[')) {
-    std::size_t close = authority.find(']');
-    if (close == std::string_view::npos) fail(text, "unterminated '[' in the host");
-    host = authority.substr(1, close - 1);
-    std::string_view after = authority.substr(close + 1);
-    if (!after.empty()) {
-      if (after[0] != ':') fail(text, "unexpected text after ']'");
-      url.port = parse_port(text, after.substr(1));
-    }
-  } else if (std::size_t colon = authority.find(':'); colon != std::string_view::npos) {
-    host = authority.substr(0, colon);
-    url.port = parse_port(text, authority.substr(colon + 1));
-  }
-  if (host.empty()) fail(text, "the host is missing");
-  url.host = std::string(host);
+  HostPort host_port = split_host_port(authority);
+  if (!host_port.problem.empty()) fail(text, host_port.problem);
+  url.host = std::move(host_port.host);
+  url.port = host_port.port;
   return url;
 }
 

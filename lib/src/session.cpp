@@ -34,6 +34,26 @@ std::string describe_rc(int rc, int saved_errno) {
   return mosquitto_strerror(rc);
 }
 
+// What a SOCKS5 proxy's refusal means; libmosquitto folds the proxy's
+// answers into three codes.
+std::string describe_proxy_failure(int rc, const ProxyOptions& proxy) {
+  bool ipv6_literal = proxy.host.find(':') != std::string::npos;
+  std::string where = "the SOCKS5 proxy " + (ipv6_literal ? "[" + proxy.host + "]" : proxy.host) + ":" +
+                      std::to_string(proxy.port);
+  switch (rc) {
+    case MOSQ_ERR_PROXY:
+      return where + (proxy.username ? " refused the user name or password, or failed" : " failed");
+    case MOSQ_ERR_AUTH:
+      return where + (proxy.username ? " does not allow this destination"
+                                     : " wants a login (socks5h://user:password@host), or does not allow this "
+                                       "destination");
+    case MOSQ_ERR_NO_CONN:
+      return where + " could not reach the broker";
+    default:
+      return "";
+  }
+}
+
 std::string connack_text(int protocol_version, int result) {
   if (protocol_version != kMqtt5) return mosquitto_connack_string(result);
   std::string text = mosquitto_reason_string(result);
@@ -102,6 +122,10 @@ struct Session::Callbacks {
     Session& s = *static_cast<Session*>(obj);
     s.disconnect_pending_ = true;
     s.disconnect_reason_ = describe_rc(rc, saved_errno);
+    if (s.options_.proxy && s.state_ == SessionState::kConnecting) {
+      std::string proxy_failure = describe_proxy_failure(rc, *s.options_.proxy);
+      if (!proxy_failure.empty()) s.disconnect_reason_ = proxy_failure;
+    }
   }
 
   static void on_message(mosquitto*, void* obj, const mosquitto_message* m, const mosquitto_property* props) {

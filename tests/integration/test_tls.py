@@ -13,6 +13,7 @@ import time
 import unittest
 
 from certificates import CertificateAuthority
+from socks5_server import Socks5Proxy
 from harness import Broker, Process, free_port, run, subscriber, tool, unique, wait_until
 
 PUB = tool("pub")
@@ -318,6 +319,57 @@ class ProxyTest(unittest.TestCase):
                             "-t", "x", "-m", "x"])
         self.assertEqual((rc, out), (1, b""))
         self.assertIn(b"cannot connect", err)
+
+
+class ProxyLoginTest(unittest.TestCase):
+    """A user name and password in --proxy reach a SOCKS5 proxy that demands
+    them (a helper: dante checks logins against system accounts)."""
+
+    USER, PASSWORD = "carol", "p@ss:w/rd"
+
+    @classmethod
+    def setUpClass(cls):
+        cls.broker = Broker().start()
+        cls.proxy = Socks5Proxy(cls.USER, cls.PASSWORD).__enter__()
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.proxy.__exit__(None, None, None)
+        cls.broker.__exit__(None, None, None)
+
+    def url(self, user, password):
+        return "socks5h://%s:%s@127.0.0.1:%d" % (user, password, self.proxy.port)
+
+    def test_percent_encoded_login_reaches_the_proxy(self):
+        t = unique("socks-login")
+        proxy = self.url(self.USER, "p%40ss%3Aw%2Frd")
+        client_id = unique("socks-login-sub")
+        with Process([SUB, "--proxy", proxy, "-p", str(self.broker.port), "-t", t, "-i", client_id, "-C", "1",
+                      "-W", "10"]) as sub:
+            self.broker.wait_for_subscription(client_id, t)
+            rc, _, err = run([PUB, "--proxy", proxy, "-p", str(self.broker.port), "-t", t, "-m", "logged in"])
+            self.assertEqual(rc, 0, err)
+            self.assertEqual(sub.finish()[:2], (0, b"logged in\n"))
+        self.assertIn((self.USER, self.PASSWORD), self.proxy.logins)
+        self.assertIn(("localhost", self.broker.port), self.proxy.destinations)
+
+    def test_wrong_password_is_refused_without_echoing_it(self):
+        rc, out, err = run([PUB, "--proxy", self.url(self.USER, "guess123"), "-p", str(self.broker.port),
+                            "-t", "x", "-m", "x"])
+        self.assertEqual((rc, out), (1, b""))
+        self.assertIn(b"the SOCKS5 proxy 127.0.0.1:%d refused the user name or password" % self.proxy.port, err)
+        self.assertNotIn(b"guess123", err)
+        self.assertIn((self.USER, "guess123"), self.proxy.logins)
+
+    def test_missing_login_and_unreachable_broker_are_told_apart(self):
+        rc, out, err = run([SUB, "--proxy", "socks5h://127.0.0.1:%d" % self.proxy.port, "-p", str(self.broker.port),
+                            "-t", "x", "-W", "5"])
+        self.assertEqual((rc, out), (1, b""))
+        self.assertIn(b"wants a login (socks5h://user:password@host)", err)
+        rc, out, err = run([SUB, "--proxy", self.url(self.USER, "p%40ss%3Aw%2Frd"), "-p", str(free_port()),
+                            "-t", "x", "-W", "5"])
+        self.assertEqual((rc, out), (1, b""))
+        self.assertIn(b"could not reach the broker", err)
 
 
 def _accepting(port):

@@ -76,6 +76,14 @@ TEST_SUITE("connect_flags") {
     proxy = mqtk::parse_proxy_url("socks5h://127.0.0.1");
     CHECK(proxy.port == 1080);
     CHECK_FALSE(proxy.username.has_value());
+    proxy = mqtk::parse_proxy_url("socks5h://bob@[::1]:1082");
+    CHECK(proxy.host == "::1");
+    CHECK(proxy.port == 1082);
+    CHECK(proxy.username == "bob");
+    CHECK_FALSE(proxy.password.has_value());
+    CHECK_THROWS_WITH(mqtk::parse_proxy_url("socks5h://h:70000"),
+                      "--proxy: the port must be a number from 1 to 65535, not '70000'; use "
+                      "socks5h://[user[:password]@]host[:port]");
     CHECK_THROWS_AS(mqtk::parse_proxy_url("socks5://h"), UsageError);
     CHECK_THROWS_AS(mqtk::parse_proxy_url("socks5h://h:0"), UsageError);
     CHECK_THROWS_AS(mqtk::parse_proxy_url("socks5h://:pw@h"), UsageError);

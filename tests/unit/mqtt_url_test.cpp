@@ -40,6 +40,20 @@ TEST_SUITE("mqtt_url") {
     CHECK(parse_mqtt_url("mqtt://[fe80::1]/t").host == "fe80::1");
   }
 
+  TEST_CASE("host and port on their own") {
+    auto plain = mqtk::split_host_port("proxy.local:1081");
+    CHECK(plain.host == "proxy.local");
+    CHECK(plain.port == 1081);
+    CHECK(plain.problem.empty());
+    CHECK_FALSE(mqtk::split_host_port("proxy.local").port.has_value());
+    auto v6 = mqtk::split_host_port("[::1]:1080");
+    CHECK(v6.host == "::1");
+    CHECK(v6.port == 1080);
+    CHECK(mqtk::split_host_port("[::1]x").problem == "unexpected text after ']'");
+    CHECK(mqtk::split_host_port("h:0").problem == "the port must be a number from 1 to 65535, not '0'");
+    CHECK(mqtk::split_host_port(":5").problem == "the host is missing");
+  }
+
   TEST_CASE("malformed") {
     CHECK_THROWS_WITH_AS(parse_mqtt_url("http://h/t"), "-L: invalid URL 'http://h/t': the scheme must be mqtt:// or mqtts://",
                          mqtk::UsageError);

@@ -16,6 +16,15 @@ struct MqttUrl {
   std::string topic;  // everything after the first '/' following the host
 };
 
+// The host[:port] part of a URL; an IPv6 literal is written in brackets,
+// [::1]:1883. `problem` says what is wrong when it cannot be read.
+struct HostPort {
+  std::string host;
+  std::optional<int> port;
+  std::string problem;
+};
+HostPort split_host_port(std::string_view authority);
+
 // Parses `text` the way mosquitto's clients do: the scheme is matched without
 // regard to case, user and password are taken literally (no percent-decoding).
 // An IPv6 literal may be written in brackets: mqtt://[::1]:1883/topic.
