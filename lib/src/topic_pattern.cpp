@@ -32,6 +32,11 @@ TopicPattern::TopicPattern(std::string_view pattern) {
       std::string name(level.substr(1));
       if (name.find_first_of("+#") != std::string::npos) throw fail("a tag name cannot hold '+' or '#'");
       if (name == "time") throw fail("'time' cannot be a tag name in InfluxDB");
+      for (const Level& earlier : levels_) {
+        if (!name.empty() && earlier.kind == Level::kAny && earlier.text == name) {
+          throw fail("the tag '" + name + "' is named twice");
+        }
+      }
       levels_.push_back({Level::kAny, name});
     } else {
       if (level.find_first_of("+#") != std::string_view::npos) throw fail("'+' and '#' must start a level");
