@@ -549,6 +549,11 @@ class StatusTest(RecordCase):
                 seen += os.read(terminal, 4096)
             self.assertIn(b"\r\x1b[Kreceived 10 (", seen)
             self.assertIn(b"written 10", seen)
+            # The rate is the current one: it falls to 0/s once the stream stops.
+            deadline = time.monotonic() + 5
+            while b"received 10 (0/s)" not in seen and time.monotonic() < deadline:
+                seen += os.read(terminal, 4096)
+            self.assertIn(b"received 10 (0/s)", seen)
             os.kill(pid, signal.SIGTERM)
             _, status = os.waitpid(pid, 0)
             try:

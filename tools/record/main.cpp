@@ -239,12 +239,19 @@ int main(int argc, char** argv) {
       std::fprintf(stdout, "%.*s\n", static_cast<int>(line.size()), line.data());
     });
     bool live_status = !reporter.quiet() && isatty(STDERR_FILENO) == 1;
-    auto started = std::chrono::steady_clock::now();
     if (live_status) {
+      // The rate since the previous refresh: what arrives now, down to 0/s
+      // when the stream stops (an average since start-up would linger).
+      auto last_time = std::chrono::steady_clock::now();
+      long last_received = 0;
       subscriber.set_ticker(kStatusPeriod, [&] {
-        double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-        double rate = seconds > 0 ? static_cast<double>(subscriber.received()) / seconds : 0;
-        std::fprintf(stderr, "\r\033[K%s", recording.status(subscriber.received(), rate).c_str());
+        auto now = std::chrono::steady_clock::now();
+        double seconds = std::chrono::duration<double>(now - last_time).count();
+        long received = subscriber.received();
+        double rate = seconds > 0 ? static_cast<double>(received - last_received) / seconds : 0;
+        last_time = now;
+        last_received = received;
+        std::fprintf(stderr, "\r\033[K%s", recording.status(received, rate).c_str());
       });
     }
     int status = subscriber.run();
