@@ -178,5 +178,57 @@ class FormatTest(BrokerTestCase):
                     self.assertEqual(run(["mosquitto_sub", "-p", str(self.port), "-t", "x", "-F", fmt])[0], 1)
 
 
+class RandomFormatTest(BrokerTestCase):
+    """Format strings put together at random from the language's pieces, valid
+    and not, printed by both tools over the same retained messages. The seeds
+    are fixed so a run is repeatable; MQTK_FORMAT_SEED=N explores another."""
+
+    PIECES_PER_FORMAT = 4
+    CONVERSIONS = "%ACDEFjJlmPpqRrStxX" + "Zy!"  # the last three are invalid
+
+    def random_format(self, rng):
+        pieces = []
+        for _ in range(rng.randint(1, self.PIECES_PER_FORMAT)):
+            kind = rng.random()
+            if kind < 0.6:
+                pieces.append("%" + rng.choice(["", "-", "0", "-0", "0-", "00", "--"]) +
+                              rng.choice(["", "1", "5", "12", "0"]) + rng.choice(["", "", ".", ".0", ".3", ".10"]) +
+                              rng.choice(self.CONVERSIONS))
+            elif kind < 0.75:
+                pieces.append("\\" + rng.choice("\\0aenrtvq"))
+            elif kind < 0.8:
+                pieces.append(rng.choice(["@@", "%%", "@"]))
+            else:
+                pieces.append(rng.choice(["|", "x", " ", "ab", "%", "\\"]))
+        return "".join(pieces) + "|"
+
+    def test_random_formats_print_the_same(self):
+        import random
+        seed = int(os.environ.get("MQTK_FORMAT_SEED", "20261125"))
+        rng = random.Random(seed)
+        prefix = self.topic()
+        messages = [(prefix + "/text", b"hello world"), (prefix + "/space", b" "), (prefix + "/binary", bytes(range(256))),
+                    (prefix + "/json", b'{"a": [1, 2.50, "x\\u0001"], "b": null}'),
+                    (prefix + "/\u00fcnic\u00f6de", "\u00fc\u2103 36.5".encode())]
+        for topic, payload in messages:  # retained, so each subscriber gets them all at once
+            rc, _, err = run(["mosquitto_pub", "-p", str(self.port), "-V", "5", "-q", "1", "-r", "-t", topic, "-s",
+                              "-D", "publish", "user-property", "k", "v", "-D", "publish", "content-type", "c/t"],
+                             input=payload)
+            self.assertEqual(rc, 0, err)
+        printed = 0
+        for _ in range(60):
+            fmt = self.random_format(rng)
+            argv = ["-p", str(self.port), "-V", "5", "-t", prefix + "/#", "-C", str(len(messages)), "-W", "10",
+                    "-F", fmt]
+            ours, reference = run([SUB, *argv]), run(["mosquitto_sub", *argv])
+            mask = lambda out: TIMESTAMP.sub(b'"tst":""', out)
+            self.assertEqual((ours[0], mask(ours[1])), (reference[0], mask(reference[1])),
+                             "-F %r differs (MQTK_FORMAT_SEED=%d): %r" % (fmt, seed, ours[2]))
+            if reference[0] == 0:
+                self.assertGreaterEqual(reference[1].count(b"|"), len(messages), fmt)
+                printed += 1
+        self.assertGreater(printed, 20, "too few valid formats to compare")
+
+
 if __name__ == "__main__":
     unittest.main()
