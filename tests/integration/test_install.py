@@ -15,7 +15,7 @@ TOOLS = ("mqtk-pub", "mqtk-sub", "mqtk-record")
 
 # Where each kind of file goes under the prefix.
 EXPECTED = ["bin/%s" % t for t in TOOLS] + \
-           ["share/man/man1/%s.1" % p for p in ("mqtk",) + TOOLS] + \
+           ["share/man/man1/%s.1.gz" % p for p in ("mqtk",) + TOOLS] + \
            ["share/bash-completion/completions/%s" % t for t in TOOLS] + \
            ["share/zsh/site-functions/_%s" % t for t in TOOLS] + \
            ["share/fish/vendor_completions.d/%s.fish" % t for t in TOOLS]
@@ -49,7 +49,11 @@ class InstallTest(unittest.TestCase):
             self.assertEqual(rc, 0)
             self.assertTrue(out.startswith(name.encode() + b" "))
         rc, out, _ = run(["man", "-w", "mqtk-record"], env=dict(os.environ, MANPATH=os.path.join(prefix, "share/man")))
-        self.assertEqual((rc, out.decode().strip()), (0, os.path.join(prefix, "share/man/man1/mqtk-record.1")))
+        self.assertEqual((rc, out.decode().strip()), (0, os.path.join(prefix, "share/man/man1/mqtk-record.1.gz")))
+        rc, out, err = run(["man", "--warnings", "-l", os.path.join(prefix, "share/man/man1/mqtk-record.1.gz")],
+                           env=dict(os.environ, MANWIDTH="80"))
+        self.assertEqual((rc, err), (0, b""))
+        self.assertIn(b"mqtk-record", out)
 
     def test_debian_package(self):
         rc, out, err = run(["cpack", "-G", "DEB", "-B", self.directory, "--config",
@@ -79,7 +83,7 @@ class InstallTest(unittest.TestCase):
                 self.assertEqual(rc, 0)
             if not man_pages_excluded():
                 rc, out, _ = run(["man", "-w", "mqtk-sub"])
-                self.assertEqual(out.decode().strip(), "/usr/share/man/man1/mqtk-sub.1")
+                self.assertEqual(out.decode().strip(), "/usr/share/man/man1/mqtk-sub.1.gz")
         finally:
             rc, out, err = run(["apt-get", "remove", "-y", "mqtk"], timeout=600,
                                env=dict(os.environ, DEBIAN_FRONTEND="noninteractive"))
