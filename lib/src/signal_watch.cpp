@@ -10,11 +10,26 @@
 #include "mqtk/error.hpp"
 
 namespace mqtk {
+namespace {
+
+bool ignored(int signo) {
+  struct sigaction current {};
+  return sigaction(signo, nullptr, &current) == 0 && current.sa_handler == SIG_IGN;
+}
+
+}  // namespace
 
 SignalWatch::SignalWatch(std::initializer_list<int> signals) {
   sigset_t mask;
   sigemptyset(&mask);
-  for (int signo : signals) sigaddset(&mask, signo);
+  for (int signo : signals) {
+    // Linux queues a blocked signal even when it is ignored, so watching a
+    // SIGHUP that nohup set to be ignored would undo nohup. (A shell also
+    // starts background jobs with SIGINT ignored, but mosquitto_sub stops on
+    // `kill -INT` there, and so do we.)
+    if (signo == SIGHUP && ignored(signo)) continue;
+    sigaddset(&mask, signo);
+  }
   if (sigprocmask(SIG_BLOCK, &mask, &previous_mask_) != 0) {
     throw Error(std::string("sigprocmask: ") + std::strerror(errno));
   }

@@ -21,8 +21,6 @@ constexpr auto kCommitDelay = std::chrono::milliseconds(5);
 constexpr int kIdleMs = 1;
 // How long a finished subscriber waits for its own publishes to be acknowledged.
 constexpr auto kStopGrace = std::chrono::seconds(5);
-// mosquitto_sub exits with -1 when interrupted before the broker answered.
-constexpr int kExitInterruptedConnecting = 255;
 
 }  // namespace
 
@@ -71,7 +69,7 @@ int Subscriber::run() {
 
     if (watched[0].revents & POLLIN) {
       if (signals.take() != 0) {
-        if (!connected_once) return kExitInterruptedConnecting;
+        if (!connected_once) return options_.interrupted_connecting_status;
         if (stopping_) break;  // a second signal: stop waiting for the broker
         // Like mosquitto_sub: an interrupted MQTT v5 client asks the broker
         // to publish its will.

@@ -37,6 +37,16 @@ def free_port():
         return s.getsockname()[1]
 
 
+@contextlib.contextmanager
+def silent_listener():
+    """A loopback port that accepts connections (the kernel completes them)
+    and never answers: a broker that hangs before CONNACK. Yields the port."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        s.listen(16)
+        yield s.getsockname()[1]
+
+
 def unique(prefix="t"):
     """A topic prefix or client id no other test uses."""
     return "%s-%s" % (prefix, uuid.uuid4().hex[:12])

@@ -17,8 +17,8 @@ import unittest
 
 import paho.mqtt.client as mqtt
 
-from harness import (Broker, BrokerTestCase, InfluxDB, Process, publish_all, run, shared_influx_url, tool, unique,
-                     wait_until)
+from harness import (Broker, BrokerTestCase, InfluxDB, Process, publish_all, run, shared_influx_url, silent_listener,
+                     tool, unique, wait_until)
 
 RECORD = tool("record")
 
@@ -68,10 +68,10 @@ class RecordCase(BrokerTestCase):
     def path(self, name):
         return os.path.join(self.directory, name)
 
-    def start_recorder(self, topics, *flags, broker=None, client_id=None, env=None):
+    def start_recorder(self, topics, *flags, broker=None, client_id=None, env=None, wrapper=()):
         broker = broker or self.broker
         client_id = client_id or unique("rec")
-        argv = [RECORD, "-p", str(broker.port), "-i", client_id, "--spool", self.path("spool-" + client_id)]
+        argv = [*wrapper, RECORD, "-p", str(broker.port), "-i", client_id, "--spool", self.path("spool-" + client_id)]
         for t in topics:
             argv += ["-t", t]
         process = Process(argv + list(flags), env=env)
@@ -565,6 +565,32 @@ class StatusTest(RecordCase):
             os.close(terminal)
         self.assertEqual(os.waitstatus_to_exitcode(status), 0)
         self.assertIn(b"mqtk-record: received 10 messages", seen)
+
+    def test_stopped_before_the_broker_answers(self):
+        # Nothing was received, so nothing can be lost: status 0 for every
+        # stopping signal (mqtk-sub keeps mosquitto_sub's 255 here).
+        with silent_listener() as port:
+            for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+                with self.subTest(sig=sig):
+                    with Process([RECORD, "-p", str(port), "-t", "x", "-o", self.path("never.jsonl"),
+                                  "--spool", self.path("spool")]) as recorder:
+                        time.sleep(0.3)
+                        recorder.signal(sig)
+                        rc, out, err = recorder.finish(timeout=10)
+                    self.assertEqual((rc, out), (0, b""), err)
+                    self.assertIn(b"received 0 messages", err)
+
+    def test_nohup_keeps_it_recording(self):
+        # nohup starts it with SIGHUP ignored: a hangup must not stop it.
+        prefix = self.topic()
+        recorder = self.start_recorder([prefix], "-o", self.path("nohup.jsonl"), wrapper=["nohup"])
+        recorder.signal(signal.SIGHUP)
+        publish_all(self.port, [(prefix, b"after the hangup", 1, False)])
+        wait_until(lambda: os.path.exists(self.path("nohup.jsonl")) and records(self.path("nohup.jsonl")),
+                   what="a record after SIGHUP")
+        self.assertIsNone(recorder.popen.poll())
+        self.stop_recorder(recorder)
+        self.assertEqual([r["payload"] for r in records(self.path("nohup.jsonl"))], ["after the hangup"])
 
     def test_quiet(self):
         prefix = self.topic()

@@ -8,8 +8,8 @@ import tempfile
 import time
 import unittest
 
-from harness import (Broker, BrokerTestCase, Process, publish_all, run, side_by_side, subscriber, tool, unique,
-                     wait_until)
+from harness import (Broker, BrokerTestCase, Process, publish_all, run, side_by_side, silent_listener, subscriber,
+                     tool, unique, wait_until)
 
 SUB = tool("sub")
 PUB = tool("pub")
@@ -187,6 +187,28 @@ class SubFlagsTest(BrokerTestCase):
                     sub.signal(sig)
                     rc, out, err = sub.finish(timeout=10)
                 self.assertEqual((rc, out, err), (0, b"", b""))
+
+    def test_interrupt_reaches_a_background_job_like_mosquitto_sub(self):
+        # A shell starts a script's background jobs with SIGINT ignored;
+        # `kill -INT` still stops mosquitto_sub there.
+        for tool_path in (SUB, "mosquitto_sub"):
+            with self.subTest(tool=tool_path):
+                t = self.topic()
+                client_id = unique("bg")
+                with Process(["sh", "-c", 'trap "" INT; exec "$0" "$@"', tool_path, "-p", str(self.port), "-t", t,
+                              "-i", client_id]) as sub:
+                    self.broker.wait_for_subscription(client_id, t)
+                    sub.signal(signal.SIGINT)
+                    self.assertEqual(sub.finish(timeout=10)[:2], (0, b""))
+
+    def test_interrupt_before_the_broker_answers_exits_255_like_mosquitto_sub(self):
+        with silent_listener() as port:
+            for tool_path in (SUB, "mosquitto_sub"):
+                with self.subTest(tool=tool_path):
+                    with Process([tool_path, "-p", str(port), "-t", "x"]) as sub:
+                        time.sleep(0.3)
+                        sub.signal(signal.SIGINT)
+                        self.assertEqual(sub.finish(timeout=10)[:2], (255, b""))
 
     def test_count_with_small_receive_maximum_keeps_the_rest_queued(self):
         # -C 2 at QoS 1 on a persistent session: the third message must still

@@ -233,6 +233,7 @@ int main(int argc, char** argv) {
     subscribe.skip_retained = flags.skip_retained;
     subscribe.read_batching = mqtk::kBatchedReading;
     subscribe.stop_on_hangup = true;
+    subscribe.interrupted_connecting_status = mqtk::kExitSuccess;
 
     mqtk::Recording recording(options, reporter);
     mqtk::Subscriber subscriber(setup.options, subscribe, recording, reporter, [](std::string_view line) {

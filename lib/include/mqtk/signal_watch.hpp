@@ -1,5 +1,6 @@
 // Signals as events: the listed signals are blocked and read from a file
 // descriptor that the event loop polls, so no handler and no global flag.
+// A SIGHUP the process was started ignoring (nohup) is not watched.
 #pragma once
 
 #include <signal.h>

@@ -46,6 +46,9 @@ struct SubscribeOptions {
   // SIGHUP stops cleanly, as SIGINT and SIGTERM do (mqtk-record: a closed
   // terminal must not cut a write short). mosquitto_sub dies of it.
   bool stop_on_hangup = false;
+  // The exit status when a signal stops the run before the broker answered:
+  // mosquitto_sub's -1 (255). mqtk-record has nothing to save then: 0.
+  int interrupted_connecting_status = 255;
 };
 
 class Subscriber : private SessionEvents {
