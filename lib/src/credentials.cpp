@@ -8,10 +8,10 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
-#include <fstream>
 #include <string_view>
 
 #include "mqtk/error.hpp"
+#include "mqtk/whole_file.hpp"
 
 namespace mqtk {
 namespace {
@@ -64,10 +64,9 @@ std::optional<std::string> resolve_password(const PasswordSources& sources, cons
 }
 
 std::string read_password_file(const std::string& path) {
-  std::ifstream file(path, std::ios::binary);
-  if (!file) throw Error("--pw-file: cannot read '" + path + "': " + std::strerror(errno));
-  std::string line;
-  std::getline(file, line);
+  constexpr std::size_t kMaxPasswordFile = 64 * 1024;
+  std::string text = *read_whole_file(path, "--pw-file '" + path + "'", kMaxPasswordFile);
+  std::string line = text.substr(0, text.find('\n'));
   if (!line.empty() && line.back() == '\r') line.pop_back();
   return line;
 }

@@ -1,12 +1,6 @@
 #include "mqtk/options_file.hpp"
 
-#include <fcntl.h>
-#include <unistd.h>
-
-#include <cerrno>
-#include <cstring>
-
-#include "mqtk/error.hpp"
+#include "mqtk/whole_file.hpp"
 
 namespace mqtk {
 namespace {
@@ -62,16 +56,9 @@ std::vector<std::string> parse_options_text(std::string_view text) {
 }
 
 std::vector<std::string> read_options_file(const std::string& path) {
-  int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0 && errno == ENOENT) return {};
-  std::string text;
-  char buffer[4096];
-  ssize_t n = fd < 0 ? -1 : 0;
-  while (fd >= 0 && (n = read(fd, buffer, sizeof buffer)) > 0) text.append(buffer, static_cast<std::size_t>(n));
-  int saved = errno;
-  if (fd >= 0) close(fd);
-  if (n < 0) throw Error("cannot read options file " + path + ": " + std::strerror(saved));
-  return parse_options_text(text);
+  constexpr std::size_t kMaxOptionsFile = 1 << 20;  // a page of flags, not a disk image
+  std::optional<std::string> text = read_whole_file(path, "options file " + path, kMaxOptionsFile, true);
+  return text ? parse_options_text(*text) : std::vector<std::string>{};
 }
 
 }  // namespace mqtk

@@ -91,6 +91,19 @@ class BadInputTest(BrokerTestCase):
         missing = os.path.join(tempfile.gettempdir(), "mqtk-no-such-file")
         self.assert_rejected(self.pub("-t", "a", "-f", missing), ["-f", missing, "No such file"], usage=False)
 
+    def test_directories_where_files_belong(self):
+        directory = tempfile.gettempdir()
+        self.assert_rejected(self.pub("-t", "a", "-f", directory), ["-f", directory, "Is a directory"], usage=False)
+        self.assert_rejected(self.pub("-t", "a", "-m", "x", "-u", "u", "--pw-file", directory),
+                             ["--pw-file", "Is a directory"], usage=False)
+        stdin_directory = os.open(directory, os.O_RDONLY)  # `mqtk-pub -s < /tmp`
+        try:
+            rc, out, err = run(self.pub("-t", "a", "-s"), stdin=stdin_directory)
+        finally:
+            os.close(stdin_directory)
+        self.assertEqual((rc, out), (1, b""))
+        self.assertIn(b"-s: standard input: cannot read: Is a directory", err)
+
     def test_unknown_flags_and_arguments(self):
         self.assert_rejected(self.pub("-t", "a", "-m", "x", "--bogus"), ["unknown option", "--bogus"])
         self.assert_rejected(self.sub("-t", "a", "-Z"), ["unknown option", "-Z"])

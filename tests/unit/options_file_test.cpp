@@ -48,6 +48,6 @@ TEST_SUITE("options_file") {
     close(fd);
     CHECK(mqtk::read_options_file(path) == Args{"-p", "1884", "-q", "1"});
     std::remove(path);
-    CHECK_THROWS_WITH_AS(mqtk::read_options_file("/"), "cannot read options file /: Is a directory", mqtk::Error);
+    CHECK_THROWS_WITH_AS(mqtk::read_options_file("/"), "options file /: cannot read: Is a directory", mqtk::Error);
   }
 }

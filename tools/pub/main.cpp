@@ -8,9 +8,6 @@
 #include <chrono>
 #include <cstdio>
 #include <cstring>
-#include <fstream>
-#include <iostream>
-#include <iterator>
 #include <memory>
 #include <vector>
 
@@ -20,11 +17,12 @@
 #include "mqtk/publisher.hpp"
 #include "mqtk/replay_source.hpp"
 #include "mqtk/topic.hpp"
+#include "mqtk/whole_file.hpp"
 
 namespace {
 
 // The largest payload MQTT can carry.
-constexpr std::size_t kMaxPayload = 268435455;
+constexpr std::size_t kMaxPayload = 268435455;  // the most an MQTT message holds
 
 struct PubFlags {
   std::optional<std::string> topic;
@@ -139,22 +137,6 @@ std::string progress_line(mqtk::ReplaySource& source, double speed, std::chrono:
          seconds(std::max(left, 0.0));
 }
 
-std::string read_all(std::istream& in, const std::string& what) {
-  std::string content((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  if (in.bad()) throw mqtk::Error("cannot read " + what);
-  if (content.size() > kMaxPayload) {
-    throw mqtk::UsageError(what + " is " + std::to_string(content.size()) +
-                           " bytes long; an MQTT message holds at most 268435455");
-  }
-  return content;
-}
-
-std::string read_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw mqtk::Error("-f: cannot open '" + path + "': " + std::strerror(errno));
-  return read_all(in, "-f '" + path + "'");
-}
-
 std::unique_ptr<mqtk::PublishSource> make_source(const PubFlags& flags, const std::string& topic,
                                                  const mosquitto_property* properties) {
   int chosen = (flags.message ? 1 : 0) + (flags.file ? 1 : 0) + flags.stdin_whole + flags.stdin_lines +
@@ -169,9 +151,9 @@ std::unique_ptr<mqtk::PublishSource> make_source(const PubFlags& flags, const st
   if (flags.message) {
     payload = *flags.message;
   } else if (flags.file) {
-    payload = read_file(*flags.file);
+    payload = *mqtk::read_whole_file(*flags.file, "-f '" + *flags.file + "'", kMaxPayload);
   } else if (flags.stdin_whole) {
-    payload = read_all(std::cin, "-s standard input");
+    payload = mqtk::read_whole(STDIN_FILENO, "-s: standard input", kMaxPayload);
     if (payload.empty()) throw mqtk::UsageError("-s: standard input was empty; use -n to publish an empty message");
   }
   auto delay = std::chrono::microseconds(static_cast<long long>(flags.repeat_delay * 1e6));
