@@ -63,9 +63,9 @@ std::optional<std::string> resolve_password(const PasswordSources& sources, cons
   return std::nullopt;
 }
 
-std::string read_password_file(const std::string& path) {
+std::string read_password_file(const std::string& path, const std::string& flag) {
   constexpr std::size_t kMaxPasswordFile = 64 * 1024;
-  std::string text = *read_whole_file(path, "--pw-file '" + path + "'", kMaxPasswordFile);
+  std::string text = *read_whole_file(path, flag + " '" + path + "'", kMaxPasswordFile);
   std::string line = text.substr(0, text.find('\n'));
   if (!line.empty() && line.back() == '\r') line.pop_back();
   return line;

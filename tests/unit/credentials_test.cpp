@@ -48,6 +48,8 @@ TEST_SUITE("credentials") {
                          mqtk::UsageError);
     std::remove(path.c_str());
     CHECK_THROWS_AS(mqtk::read_password_file("/nonexistent/pw"), mqtk::Error);
+    CHECK_THROWS_WITH(mqtk::read_password_file("/", "--influx-token-file"),
+                      "--influx-token-file '/': cannot read: Is a directory");
   }
 
   TEST_CASE("which options-file arguments are secret") {

@@ -115,8 +115,8 @@ void add_record_flags(CLI::App& app, RecordFlags& f) {
       ->type_name("{s,ms,us,ns}")->group(points);
 }
 
-std::optional<std::string> secret(const std::optional<std::string>& file, const char* variable) {
-  if (file) return mqtk::read_password_file(*file);
+std::optional<std::string> secret(const std::optional<std::string>& file, const char* flag, const char* variable) {
+  if (file) return mqtk::read_password_file(*file, flag);
   if (const char* value = std::getenv(variable)) return std::string(value);
   return std::nullopt;
 }
@@ -180,13 +180,13 @@ mqtk::RecordingOptions recording_options(const RecordFlags& f) {
     if (!f.influx_org) throw mqtk::UsageError("--influx-bucket: needs --influx-org");
     influx.bucket = *f.influx_bucket;
     influx.org = *f.influx_org;
-    influx.token = secret(f.influx_token_file, "MQTK_INFLUX_TOKEN");
+    influx.token = secret(f.influx_token_file, "--influx-token-file", "MQTK_INFLUX_TOKEN");
     if (!influx.token) throw mqtk::UsageError("--influx-bucket: needs a token: MQTK_INFLUX_TOKEN or --influx-token-file");
   } else {
     if (!f.influx_db) throw mqtk::UsageError("--influx: needs --influx-db (1.x) or --influx-org and --influx-bucket (2.x)");
     influx.database = *f.influx_db;
     influx.username = f.influx_user;
-    influx.password = secret(f.influx_password_file, "MQTK_INFLUX_PASSWORD");
+    influx.password = secret(f.influx_password_file, "--influx-password-file", "MQTK_INFLUX_PASSWORD");
     if (influx.password && !influx.username) throw mqtk::UsageError("MQTK_INFLUX_PASSWORD: needs --influx-user");
   }
   influx.batch_size = f.batch_size;

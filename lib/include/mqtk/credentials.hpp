@@ -27,8 +27,8 @@ struct PasswordSources {
 // UsageError when sources conflict or a file cannot be read.
 std::optional<std::string> resolve_password(const PasswordSources& sources, const std::function<std::string()>& ask);
 
-// The first line of `path`, without its line end. Throws Error.
-std::string read_password_file(const std::string& path);
+// The first line of `path`, without its line end. Throws Error naming `flag`.
+std::string read_password_file(const std::string& path, const std::string& flag = "--pw-file");
 
 // Asks on the controlling terminal with echo off. Throws UsageError when
 // there is no terminal.
