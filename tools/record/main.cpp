@@ -243,9 +243,7 @@ int main(int argc, char** argv) {
     if (live_status) {
       // The rate since the previous refresh: what arrives now, down to 0/s
       // when the stream stops (an average since start-up would linger).
-      auto last_time = std::chrono::steady_clock::now();
-      long last_received = 0;
-      subscriber.set_ticker(kStatusPeriod, [&] {
+      subscriber.set_ticker(kStatusPeriod, [&, last_time = std::chrono::steady_clock::now(), last_received = 0L]() mutable {
         auto now = std::chrono::steady_clock::now();
         double seconds = std::chrono::duration<double>(now - last_time).count();
         long received = subscriber.received();
