@@ -9,10 +9,13 @@
 
 namespace mqtk {
 
-std::string ConnectOptions::describe_server() const {
-  if (!unix_socket.empty()) return unix_socket;
+std::string describe_host_port(const std::string& host, int port) {
   bool ipv6_literal = host.find(':') != std::string::npos;
   return (ipv6_literal ? "[" + host + "]" : host) + ":" + std::to_string(port);
+}
+
+std::string ConnectOptions::describe_server() const {
+  return unix_socket.empty() ? describe_host_port(host, port) : unix_socket;
 }
 
 int parse_protocol_version(const std::string& text) {

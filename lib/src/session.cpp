@@ -37,9 +37,7 @@ std::string describe_rc(int rc, int saved_errno) {
 // What a SOCKS5 proxy's refusal means; libmosquitto folds the proxy's
 // answers into three codes.
 std::string describe_proxy_failure(int rc, const ProxyOptions& proxy) {
-  bool ipv6_literal = proxy.host.find(':') != std::string::npos;
-  std::string where = "the SOCKS5 proxy " + (ipv6_literal ? "[" + proxy.host + "]" : proxy.host) + ":" +
-                      std::to_string(proxy.port);
+  std::string where = "the SOCKS5 proxy " + describe_host_port(proxy.host, proxy.port);
   switch (rc) {
     case MOSQ_ERR_PROXY:
       return where + (proxy.username ? " refused the user name or password, or failed" : " failed");

@@ -1,5 +1,7 @@
 #include "mqtk/topic_pattern.hpp"
 
+#include <algorithm>
+
 #include "mqtk/error.hpp"
 
 namespace mqtk {
@@ -32,11 +34,10 @@ TopicPattern::TopicPattern(std::string_view pattern) {
       std::string name(level.substr(1));
       if (name.find_first_of("+#") != std::string::npos) throw fail("a tag name cannot hold '+' or '#'");
       if (name == "time") throw fail("'time' cannot be a tag name in InfluxDB");
-      for (const Level& earlier : levels_) {
-        if (!name.empty() && earlier.kind == Level::kAny && earlier.text == name) {
-          throw fail("the tag '" + name + "' is named twice");
-        }
-      }
+      bool named_before = !name.empty() && std::any_of(levels_.begin(), levels_.end(), [&](const Level& earlier) {
+        return earlier.kind == Level::kAny && earlier.text == name;
+      });
+      if (named_before) throw fail("the tag '" + name + "' is named twice");
       levels_.push_back({Level::kAny, name});
     } else {
       if (level.find_first_of("+#") != std::string_view::npos) throw fail("'+' and '#' must start a level");

@@ -11,13 +11,12 @@ import shutil
 import signal
 import subprocess
 import sys
-import tempfile
 import time
 import unittest
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "integration"))
 
-from harness import Broker, Process, publish_all, run, tool, unique, wait_until  # noqa: E402
+from harness import Broker, Process, ScratchDirectory, publish_all, run, tool, unique, wait_until  # noqa: E402
 from measure import Measured, report  # noqa: E402
 
 # Under AddressSanitizer memory and CPU figures mean nothing: they are printed
@@ -29,15 +28,8 @@ SUB = tool("sub")
 RECORD = tool("record")
 
 
-class FaultCase(unittest.TestCase):
-    def setUp(self):
-        self.directory = tempfile.mkdtemp(prefix="mqtk-faults-")
-
-    def tearDown(self):
-        shutil.rmtree(self.directory, ignore_errors=True)
-
-    def path(self, name):
-        return os.path.join(self.directory, name)
+class FaultCase(ScratchDirectory, unittest.TestCase):
+    scratch_prefix = "mqtk-faults-"
 
 
 def payloads_in_jsonl(path):

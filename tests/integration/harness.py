@@ -274,6 +274,24 @@ class BrokerTestCase(unittest.TestCase):
         return unique(self.id().rsplit(".", 1)[-1]) + ("/" + name if name else "")
 
 
+class ScratchDirectory:
+    """A mixin for test cases: a fresh directory per test, removed after it;
+    self.path(name) names a file in it."""
+
+    scratch_prefix = "mqtk-test-"
+
+    def setUp(self):
+        super().setUp()
+        self.directory = tempfile.mkdtemp(prefix=self.scratch_prefix)
+
+    def tearDown(self):
+        shutil.rmtree(self.directory, ignore_errors=True)
+        super().tearDown()
+
+    def path(self, name):
+        return os.path.join(self.directory, name)
+
+
 class Process:
     """A tool started in the background, stopped when done with. Its output
     is read as it comes, so a full pipe never stalls it."""

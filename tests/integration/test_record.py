@@ -8,17 +8,15 @@ import io
 import json
 import os
 import pty
-import shutil
 import signal
 import subprocess
-import tempfile
 import time
 import unittest
 
 import paho.mqtt.client as mqtt
 
-from harness import (Broker, BrokerTestCase, InfluxDB, Process, publish_all, run, shared_influx_url, silent_listener,
-                     tool, unique, wait_until)
+from harness import (Broker, BrokerTestCase, InfluxDB, Process, ScratchDirectory, publish_all, run, shared_influx_url,
+                     silent_listener, tool, unique, wait_until)
 
 RECORD = tool("record")
 
@@ -36,8 +34,11 @@ def payload_of(record):
     return json.dumps(record["payload"], separators=(",", ":")).encode()
 
 
-class RecordCase(BrokerTestCase):
-    """A broker (shared) and an InfluxDB (the fixture's, or one of its own)."""
+class RecordCase(ScratchDirectory, BrokerTestCase):
+    """A broker (shared) and an InfluxDB (the fixture's, or one of its own),
+    and a scratch directory per test."""
+
+    scratch_prefix = "mqtk-record-test-"
 
     influx = None
     own_influx = None
@@ -58,15 +59,6 @@ class RecordCase(BrokerTestCase):
         if cls.own_influx:
             cls.own_influx.__exit__(None, None, None)
         super().tearDownClass()
-
-    def setUp(self):
-        self.directory = tempfile.mkdtemp(prefix="mqtk-record-test-")
-
-    def tearDown(self):
-        shutil.rmtree(self.directory, ignore_errors=True)
-
-    def path(self, name):
-        return os.path.join(self.directory, name)
 
     def start_recorder(self, topics, *flags, broker=None, client_id=None, env=None, wrapper=()):
         broker = broker or self.broker

@@ -4,10 +4,9 @@
 
 #include <CLI/CLI.hpp>
 #include <algorithm>
-#include <cerrno>
 #include <chrono>
 #include <cstdio>
-#include <cstring>
+#include <cstdlib>
 #include <memory>
 #include <vector>
 
@@ -22,7 +21,7 @@
 namespace {
 
 // The largest payload MQTT can carry.
-constexpr std::size_t kMaxPayload = 268435455;  // the most an MQTT message holds
+constexpr std::size_t kMaxPayload = 268435455;
 
 struct PubFlags {
   std::optional<std::string> topic;

@@ -59,4 +59,7 @@ struct ConnectOptions {
   std::string describe_server() const;
 };
 
+// "host:port" for messages to the user, an IPv6 address in brackets.
+std::string describe_host_port(const std::string& host, int port);
+
 }  // namespace mqtk
