@@ -11,7 +11,7 @@
 #include "mqtk/connect_options.hpp"
 #include "mqtk/publish_source.hpp"
 #include "mqtk/session.hpp"
-#include "mqtk/tool.hpp"
+#include "mqtk/reporter.hpp"
 
 namespace mqtk {
 

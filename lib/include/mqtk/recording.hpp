@@ -17,7 +17,7 @@
 #include "mqtk/line_protocol.hpp"
 #include "mqtk/message_sink.hpp"
 #include "mqtk/output_buffer.hpp"
-#include "mqtk/tool.hpp"
+#include "mqtk/reporter.hpp"
 
 namespace mqtk {
 

@@ -12,7 +12,7 @@
 #include "mqtk/connect_options.hpp"
 #include "mqtk/message_sink.hpp"
 #include "mqtk/session.hpp"
-#include "mqtk/tool.hpp"
+#include "mqtk/reporter.hpp"
 
 namespace mqtk {
 

@@ -4,8 +4,9 @@
 
 #include <functional>
 #include <string>
-#include <string_view>
 #include <vector>
+
+#include "mqtk/reporter.hpp"
 
 namespace mqtk {
 
@@ -14,25 +15,6 @@ struct ToolInfo {
   std::string synopsis;  // one usage line, printed after a usage error
   std::string config_name;  // options file name: "pub", "sub", "record"
   std::vector<std::string> examples;  // for --help: "command   # what it does"
-};
-
-// Messages for the user on standard error, prefixed with the tool's name.
-class Reporter {
- public:
-  explicit Reporter(std::string program) : program_(std::move(program)) {}
-  // --quiet: runtime errors and warnings are not printed (usage errors are).
-  void set_quiet(bool quiet) { quiet_ = quiet; }
-  bool quiet() const { return quiet_; }
-  const std::string& program() const { return program_; }
-
-  void error(std::string_view message) const;
-  void warning(std::string_view message) const;
-  // A line printed even with --quiet (usage errors).
-  void always(std::string_view message) const;
-
- private:
-  std::string program_;
-  bool quiet_ = false;
 };
 
 // Runs `body` with libmosquitto initialised. Returns body's exit status, or
