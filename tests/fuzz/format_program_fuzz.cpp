@@ -4,8 +4,8 @@
 #include <string>
 
 #include "fuzz_input.hpp"
-#include "mqtk/error.hpp"
-#include "mqtk/format_program.hpp"
+#include "mqtk/base/error.hpp"
+#include "mqtk/output/format_program.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   auto [format, payload] = fuzz::split_at_nul(fuzz::text(data, size));

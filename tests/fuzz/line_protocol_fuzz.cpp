@@ -5,7 +5,7 @@
 #include <string>
 
 #include "fuzz_input.hpp"
-#include "mqtk/line_protocol.hpp"
+#include "mqtk/record/line_protocol.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   auto [topic, payload] = fuzz::split_at_nul(fuzz::text(data, size));

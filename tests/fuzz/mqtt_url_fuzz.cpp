@@ -2,8 +2,8 @@
 #include <cstdint>
 
 #include "fuzz_input.hpp"
-#include "mqtk/error.hpp"
-#include "mqtk/mqtt_url.hpp"
+#include "mqtk/base/error.hpp"
+#include "mqtk/cli/mqtt_url.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   try {

@@ -2,8 +2,8 @@
 #include <cstdint>
 
 #include "fuzz_input.hpp"
-#include "mqtk/error.hpp"
-#include "mqtk/options_file.hpp"
+#include "mqtk/base/error.hpp"
+#include "mqtk/cli/options_file.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   try {

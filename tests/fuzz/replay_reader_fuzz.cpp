@@ -7,8 +7,8 @@
 #include <string>
 
 #include "fuzz_input.hpp"
-#include "mqtk/error.hpp"
-#include "mqtk/replay_reader.hpp"
+#include "mqtk/base/error.hpp"
+#include "mqtk/records/replay_reader.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   int fd = memfd_create("recording", 0);

@@ -1,5 +1,5 @@
 """Pins the libmosquitto behaviour mqtk's durability rests on (see
-lib/include/mqtk/session.hpp): a QoS 1 message is acknowledged only after
+lib/mqtk/mqtt/session.hpp): a QoS 1 message is acknowledged only after
 mqtk-sub has written it out. A subscriber stuck on a stalled reader and then
 killed must not have acknowledged what it never wrote, so its persistent
 session gets everything again."""

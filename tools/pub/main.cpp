@@ -10,13 +10,13 @@
 #include <memory>
 #include <vector>
 
-#include "mqtk/cli.hpp"
-#include "mqtk/error.hpp"
-#include "mqtk/publish_source.hpp"
-#include "mqtk/publisher.hpp"
-#include "mqtk/replay_source.hpp"
-#include "mqtk/topic.hpp"
-#include "mqtk/whole_file.hpp"
+#include "mqtk/cli/cli.hpp"
+#include "mqtk/base/error.hpp"
+#include "mqtk/client/publish_source.hpp"
+#include "mqtk/client/publisher.hpp"
+#include "mqtk/client/replay_source.hpp"
+#include "mqtk/mqtt/topic.hpp"
+#include "mqtk/base/whole_file.hpp"
 
 namespace {
 

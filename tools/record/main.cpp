@@ -7,13 +7,13 @@
 #include <cstdlib>
 #include <map>
 
-#include "mqtk/cli.hpp"
-#include "mqtk/credentials.hpp"
-#include "mqtk/error.hpp"
-#include "mqtk/recording.hpp"
-#include "mqtk/subscriber.hpp"
-#include "mqtk/topic.hpp"
-#include "mqtk/units.hpp"
+#include "mqtk/cli/cli.hpp"
+#include "mqtk/cli/credentials.hpp"
+#include "mqtk/base/error.hpp"
+#include "mqtk/record/recording.hpp"
+#include "mqtk/client/subscriber.hpp"
+#include "mqtk/mqtt/topic.hpp"
+#include "mqtk/base/units.hpp"
 
 namespace {
 

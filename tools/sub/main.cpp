@@ -7,15 +7,15 @@
 #include <cstdlib>
 #include <map>
 
-#include "mqtk/cli.hpp"
-#include "mqtk/error.hpp"
-#include "mqtk/format_program.hpp"
-#include "mqtk/formatted_output.hpp"
-#include "mqtk/message_format.hpp"
-#include "mqtk/output_buffer.hpp"
-#include "mqtk/record_formats.hpp"
-#include "mqtk/subscriber.hpp"
-#include "mqtk/topic.hpp"
+#include "mqtk/cli/cli.hpp"
+#include "mqtk/base/error.hpp"
+#include "mqtk/output/format_program.hpp"
+#include "mqtk/output/formatted_output.hpp"
+#include "mqtk/output/message_format.hpp"
+#include "mqtk/base/output_buffer.hpp"
+#include "mqtk/records/record_formats.hpp"
+#include "mqtk/client/subscriber.hpp"
+#include "mqtk/mqtt/topic.hpp"
 
 namespace {
 

@@ -1,0 +1,84 @@
+#include "mqtk/base/rfc3339.hpp"
+
+#include <charconv>
+#include <cstdio>
+
+namespace mqtk {
+
+std::string_view Rfc3339Clock::format(const timespec& when) {
+  if (when.tv_sec != second_) {
+    std::tm tm{};
+    gmtime_r(&when.tv_sec, &tm);
+    char text[40];
+    std::size_t length = std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%S.000000000Z", &tm);
+    text_.assign(text, length);
+    second_ = when.tv_sec;
+  }
+  char digits[16];
+  std::snprintf(digits, sizeof digits, "%09d", static_cast<int>(when.tv_nsec));
+  text_.replace(text_.size() - 10, 9, digits, 9);
+  return text_;
+}
+
+namespace {
+
+bool read_digits(std::string_view text, std::size_t at, std::size_t count, int& value) {
+  if (at + count > text.size()) return false;
+  value = 0;
+  for (std::size_t i = at; i < at + count; ++i) {
+    if (text[i] < '0' || text[i] > '9') return false;
+    value = value * 10 + (text[i] - '0');
+  }
+  return true;
+}
+
+}  // namespace
+
+std::optional<timespec> parse_rfc3339(std::string_view text) {
+  int year, month, day, hour, minute, second;
+  if (!read_digits(text, 0, 4, year) || text.size() < 19 || text[4] != '-' || !read_digits(text, 5, 2, month) ||
+      text[7] != '-' || !read_digits(text, 8, 2, day) || (text[10] != 'T' && text[10] != 't' && text[10] != ' ') ||
+      !read_digits(text, 11, 2, hour) || text[13] != ':' || !read_digits(text, 14, 2, minute) || text[16] != ':' ||
+      !read_digits(text, 17, 2, second)) {
+    return std::nullopt;
+  }
+  if (month < 1 || month > 12 || day < 1 || day > 31 || hour > 23 || minute > 59 || second > 60) return std::nullopt;
+  std::size_t i = 19;
+  long nanoseconds = 0;
+  if (i < text.size() && text[i] == '.') {
+    std::size_t digits = 0;
+    for (++i; i < text.size() && text[i] >= '0' && text[i] <= '9'; ++i, ++digits) {
+      if (digits < 9) nanoseconds = nanoseconds * 10 + (text[i] - '0');
+    }
+    if (digits == 0) return std::nullopt;
+    for (; digits < 9; ++digits) nanoseconds *= 10;
+  }
+  long offset = 0;
+  if (i < text.size() && (text[i] == 'Z' || text[i] == 'z')) {
+    ++i;
+  } else if (i < text.size() && (text[i] == '+' || text[i] == '-')) {
+    int hours, minutes;
+    if (!read_digits(text, i + 1, 2, hours) || i + 3 >= text.size() || text[i + 3] != ':' ||
+        !read_digits(text, i + 4, 2, minutes)) {
+      return std::nullopt;
+    }
+    offset = (hours * 60L + minutes) * 60L * (text[i] == '-' ? -1 : 1);
+    i += 6;
+  } else {
+    return std::nullopt;
+  }
+  if (i != text.size()) return std::nullopt;
+  std::tm tm{};
+  tm.tm_year = year - 1900;
+  tm.tm_mon = month - 1;
+  tm.tm_mday = day;
+  tm.tm_hour = hour;
+  tm.tm_min = minute;
+  tm.tm_sec = second;
+  timespec result{};
+  result.tv_sec = timegm(&tm) - offset;
+  result.tv_nsec = nanoseconds;
+  return result;
+}
+
+}  // namespace mqtk

@@ -1,0 +1,51 @@
+#include "mqtk/base/signal_watch.hpp"
+
+#include <sys/signalfd.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <string>
+
+#include "mqtk/base/error.hpp"
+
+namespace mqtk {
+namespace {
+
+bool ignored(int signo) {
+  struct sigaction current {};
+  return sigaction(signo, nullptr, &current) == 0 && current.sa_handler == SIG_IGN;
+}
+
+}  // namespace
+
+SignalWatch::SignalWatch(std::initializer_list<int> signals) {
+  sigset_t mask;
+  sigemptyset(&mask);
+  for (int signo : signals) {
+    // Linux queues a blocked signal even when it is ignored, so watching a
+    // SIGHUP that nohup set to be ignored would undo nohup. (A shell also
+    // starts background jobs with SIGINT ignored, but mosquitto_sub stops on
+    // `kill -INT` there, and so do we.)
+    if (signo == SIGHUP && ignored(signo)) continue;
+    sigaddset(&mask, signo);
+  }
+  if (sigprocmask(SIG_BLOCK, &mask, &previous_mask_) != 0) {
+    throw Error(std::string("sigprocmask: ") + std::strerror(errno));
+  }
+  fd_ = signalfd(-1, &mask, SFD_NONBLOCK | SFD_CLOEXEC);
+  if (fd_ < 0) throw Error(std::string("signalfd: ") + std::strerror(errno));
+}
+
+SignalWatch::~SignalWatch() {
+  close(fd_);
+  sigprocmask(SIG_SETMASK, &previous_mask_, nullptr);
+}
+
+int SignalWatch::take() {
+  signalfd_siginfo info{};
+  ssize_t n = read(fd_, &info, sizeof info);
+  return n == static_cast<ssize_t>(sizeof info) ? static_cast<int>(info.ssi_signo) : 0;
+}
+
+}  // namespace mqtk

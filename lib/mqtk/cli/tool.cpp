@@ -1,0 +1,44 @@
+#include "mqtk/cli/tool.hpp"
+
+#include <mosquitto.h>
+#include <signal.h>
+
+#include <cstdio>
+#include <exception>
+
+#include "mqtk/base/error.hpp"
+
+namespace mqtk {
+namespace {
+
+// mosquitto_lib_init/cleanup for the life of one tool run.
+struct MosquittoLibrary {
+  MosquittoLibrary() { mosquitto_lib_init(); }
+  ~MosquittoLibrary() { mosquitto_lib_cleanup(); }
+  MosquittoLibrary(const MosquittoLibrary&) = delete;
+  MosquittoLibrary& operator=(const MosquittoLibrary&) = delete;
+};
+
+}  // namespace
+
+int run_tool(const ToolInfo& tool, const std::function<int(Reporter&)>& body) {
+  // A closed reader is noticed as EPIPE where output is written, not by dying.
+  signal(SIGPIPE, SIG_IGN);
+  MosquittoLibrary library;
+  Reporter reporter(tool.name);
+  try {
+    return body(reporter);
+  } catch (const UsageError& e) {
+    reporter.always(e.what());
+    std::fprintf(stderr, "Usage: %s\nRun '%s --help' for all options.\n", tool.synopsis.c_str(), tool.name.c_str());
+    return e.exit_code();
+  } catch (const Error& e) {
+    reporter.error(e.what());
+    return e.exit_code();
+  } catch (const std::exception& e) {
+    reporter.always(std::string("internal error: ") + e.what());
+    return kExitFailure;
+  }
+}
+
+}  // namespace mqtk

@@ -1,0 +1,60 @@
+// mqtk-pub's work: publish everything a PublishSource gives, in order,
+// keeping a bounded number of messages in flight, and disconnect only when
+// every message has been acknowledged (or written, at QoS 0).
+#pragma once
+
+#include <chrono>
+#include <functional>
+#include <string>
+#include <string_view>
+
+#include "mqtk/mqtt/connect_options.hpp"
+#include "mqtk/client/publish_source.hpp"
+#include "mqtk/mqtt/session.hpp"
+#include "mqtk/base/reporter.hpp"
+
+namespace mqtk {
+
+class Publisher : private SessionEvents {
+ public:
+  using LogLine = std::function<void(std::string_view)>;
+
+  Publisher(const ConnectOptions& connect, PublishSource& source, const Reporter& reporter, LogLine log_line);
+
+  // Calls `tick` about every `period` while running (the replay progress bar).
+  void set_ticker(std::chrono::milliseconds period, std::function<void()> tick) {
+    tick_period_ = period;
+    tick_ = std::move(tick);
+  }
+
+  // Runs until the source is exhausted and every message completed; returns
+  // the exit status. Throws Error, naming how many messages were not
+  // acknowledged when the connection is lost first.
+  int run();
+
+  long published() const { return published_; }
+  long completed() const { return completed_; }
+
+ private:
+  void on_published(int mid, int reason_code) override;
+  void on_connection_lost(const std::string& reason) override;
+  void on_log(std::string_view line) override;
+
+  void publish_ready();
+  [[noreturn]] void fail_lost();
+
+  const ConnectOptions& connect_;
+  PublishSource& source_;
+  const Reporter& reporter_;
+  LogLine log_line_;
+  Session session_;
+  bool use_topic_alias_;
+  long published_ = 0;
+  long completed_ = 0;
+  long refused_ = 0;
+  std::string lost_reason_;
+  std::chrono::milliseconds tick_period_{0};
+  std::function<void()> tick_;
+};
+
+}  // namespace mqtk

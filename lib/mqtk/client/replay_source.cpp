@@ -1,0 +1,189 @@
+#include "mqtk/client/replay_source.hpp"
+
+#include <algorithm>
+
+#include "mqtk/base/error.hpp"
+#include "mqtk/base/rfc3339.hpp"
+#include "mqtk/base/units.hpp"
+
+namespace mqtk {
+namespace {
+
+std::chrono::nanoseconds since(const timespec& origin, const timespec& t) {
+  return std::chrono::seconds(t.tv_sec - origin.tv_sec) + std::chrono::nanoseconds(t.tv_nsec - origin.tv_nsec);
+}
+
+bool before(const timespec& a, const timespec& b) {
+  return a.tv_sec < b.tv_sec || (a.tv_sec == b.tv_sec && a.tv_nsec < b.tv_nsec);
+}
+
+timespec add(const timespec& t, std::chrono::milliseconds offset) {
+  long long ns = static_cast<long long>(t.tv_nsec) + offset.count() % 1000 * 1000000;
+  timespec result{t.tv_sec + static_cast<time_t>(offset.count() / 1000 + ns / 1000000000),
+                  static_cast<long>(ns % 1000000000)};
+  return result;
+}
+
+}  // namespace
+
+TimeBounds::TimeBounds(const std::optional<std::string>& from, const std::optional<std::string>& to) {
+  auto bound = [](const std::string& text, const char* flag) {
+    Bound b;
+    if (auto time = parse_rfc3339(text)) {
+      b.time = *time;
+    } else {
+      b.after_first = parse_duration(text, flag);
+    }
+    return b;
+  };
+  if (from) from_ = bound(*from, "--from");
+  if (to) to_ = bound(*to, "--to");
+}
+
+bool TimeBounds::contains(const timespec& time) {
+  if (!resolved_) {
+    resolved_ = true;
+    for (std::optional<Bound>* b : {&from_, &to_}) {
+      if (*b && (*b)->after_first) (*b)->time = add(time, *(*b)->after_first);
+    }
+  }
+  if (from_ && before(time, *from_->time)) return false;
+  if (to_ && before(*to_->time, time)) return false;
+  return true;
+}
+
+ReplaySource::ReplaySource(ReplayOptions options, std::function<void(const std::string&)> warn)
+    : options_(std::move(options)),
+      warn_(std::move(warn)),
+      reader_(options_.path),
+      bounds_(options_.from, options_.to) {
+  if (options_.loops && !reader_.rewindable()) throw UsageError("--loop: needs a file, not standard input");
+}
+
+std::string ReplaySource::mapped_topic(const std::string& topic) const {
+  for (const auto& [old_prefix, new_prefix] : options_.topic_map) {
+    if (topic.starts_with(old_prefix)) return options_.topic_prefix + new_prefix + topic.substr(old_prefix.size());
+  }
+  return options_.topic_prefix + topic;
+}
+
+bool ReplaySource::load(Clock::time_point pass_start) {
+  waiting_for_input_ = false;
+  while (!stopped_ && !failure_) {
+    ReplayRecord record;
+    ReplayReader::Status status;
+    try {
+      status = reader_.next(record);
+    } catch (const MalformedRecord& e) {
+      if (!options_.skip_bad) {
+        failure_ = e.what();
+        return false;
+      }
+      ++skipped_;
+      warn_(std::string(e.what()) + " (skipped)");
+      continue;
+    }
+    if (status == ReplayReader::Status::kNeedInput) {
+      waiting_for_input_ = true;
+      return false;
+    }
+    if (status == ReplayReader::Status::kEnd) {
+      ++passes_;
+      bool again = options_.loops && (*options_.loops == 0 || passes_ < *options_.loops) && published_ > 0;
+      if (!again) {
+        at_end_ = true;
+        return false;
+      }
+      reader_.rewind();
+      pass_origin_.reset();
+      continue;
+    }
+    if (!bounds_.contains(record.time)) continue;
+    current_ = std::move(record);
+    if (!pass_origin_) {
+      pass_origin_ = current_->time;
+      pass_start_ = pass_start;
+    }
+    return true;
+  }
+  return false;
+}
+
+PublishSource::Clock::time_point ReplaySource::due() const {
+  if (options_.speed <= 0) return pass_start_;
+  auto offset = since(*pass_origin_, current_->time);
+  return pass_start_ + std::chrono::duration_cast<Clock::duration>(offset / options_.speed);
+}
+
+bool ReplaySource::exhausted() const { return stopped_ || (!current_ && (at_end_ || failure_)); }
+
+std::optional<PublishSource::Clock::time_point> ReplaySource::ready_at() const {
+  if (!current_ || stopped_) return std::nullopt;
+  return due();
+}
+
+int ReplaySource::input_fd() const { return waiting_for_input_ && !stopped_ ? reader_.fd() : -1; }
+
+std::optional<OutgoingMessage> ReplaySource::take(Clock::time_point now) {
+  if (stopped_ || failure_) return std::nullopt;
+  if (!current_ && (at_end_ || !load(now))) return std::nullopt;
+  Clock::time_point when = due();
+  if (now < when) return std::nullopt;
+  worst_lag_ = std::max(worst_lag_, std::chrono::duration_cast<std::chrono::microseconds>(now - when));
+  sending_ = std::move(*current_);
+  current_.reset();
+  topic_ = mapped_topic(sending_.topic);
+  ++published_;
+  if (!options_.with_properties && !sending_.properties.empty()) {
+    if (!warned_properties_) {
+      warn_("the recording's MQTT v5 properties cannot be published over MQTT v3; -V 5 keeps them");
+      warned_properties_ = true;
+    }
+    sending_.properties = PropertyList();
+  }
+  // Know when the next one is due. A new pass starts when this message was
+  // due, so lateness does not build up over loops.
+  load(when);
+  return OutgoingMessage{topic_, sending_.payload, options_.qos.value_or(sending_.qos),
+                         options_.retain.value_or(sending_.retain), sending_.properties.get()};
+}
+
+std::optional<long> ReplaySource::total() {
+  if (!reader_.rewindable()) return std::nullopt;
+  if (!total_) {
+    // A pass of its own over the file, with the same bounds.
+    ReplayReader counter(options_.path);
+    TimeBounds bounds(options_.from, options_.to);
+    long count = 0;
+    std::optional<timespec> first, last;
+    ReplayRecord record;
+    while (true) {
+      ReplayReader::Status status;
+      try {
+        status = counter.next(record);
+      } catch (const MalformedRecord&) {
+        continue;
+      }
+      if (status != ReplayReader::Status::kRecord) break;
+      if (!bounds.contains(record.time)) continue;
+      ++count;
+      if (!first) first = record.time;
+      last = record.time;
+    }
+    total_ = count;
+    span_ = first ? since(*first, *last) : std::chrono::nanoseconds(0);
+  }
+  return total_;
+}
+
+std::chrono::nanoseconds ReplaySource::span() {
+  total();
+  return span_.value_or(std::chrono::nanoseconds(0));
+}
+
+std::chrono::nanoseconds ReplaySource::position() const {
+  if (!pass_origin_) return std::chrono::nanoseconds(0);
+  return since(*pass_origin_, current_ ? current_->time : sending_.time);
+}
+
+}  // namespace mqtk

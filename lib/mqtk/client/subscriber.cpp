@@ -1,0 +1,194 @@
+#include "mqtk/client/subscriber.hpp"
+
+#include <mosquitto.h>
+#include <mqtt_protocol.h>
+
+#include "mqtk/base/error.hpp"
+#include "mqtk/base/signal_watch.hpp"
+#include "mqtk/mqtt/topic.hpp"
+
+namespace mqtk {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+// Output waits at most this long, or until this much has collected, when the
+// broker keeps sending; otherwise it is committed as soon as the connection
+// goes quiet, and always before acknowledgements leave.
+constexpr std::size_t kCommitBytes = 64 * 1024;
+constexpr auto kCommitDelay = std::chrono::milliseconds(5);
+// How long "quiet" is: no data for this long after a burst.
+constexpr int kIdleMs = 1;
+// How long a finished subscriber waits for its own publishes to be acknowledged.
+constexpr auto kStopGrace = std::chrono::seconds(5);
+
+}  // namespace
+
+Subscriber::Subscriber(const ConnectOptions& connect, const SubscribeOptions& options, MessageSink& sink,
+                       const Reporter& reporter, LogLine log_line)
+    : connect_(connect),
+      options_(options),
+      sink_(sink),
+      reporter_(reporter),
+      log_line_(std::move(log_line)),
+      session_(connect, *this),
+      random_(std::random_device{}()) {
+  session_.set_reconnect(true);
+  session_.set_read_batching(options.read_batching);
+}
+
+int Subscriber::run() {
+  SignalWatch signals = options_.stop_on_hangup ? SignalWatch{SIGINT, SIGTERM, SIGHUP} : SignalWatch{SIGINT, SIGTERM};
+  session_.connect();
+  std::optional<Clock::time_point> deadline;
+  if (options_.timeout_seconds > 0) deadline = Clock::now() + std::chrono::seconds(options_.timeout_seconds);
+  bool connected_once = false;
+  auto next_tick = Clock::now() + tick_period_;
+
+  while (session_.state() != SessionState::kClosed) {
+    pollfd watched[2] = {{signals.fd(), POLLIN, 0}, {sink_.watched_fd(), 0, 0}};
+    std::size_t count = watched[1].fd >= 0 ? 2 : 1;
+    int timeout = poll_timeout();
+    if (deadline && timeout != kIdleMs) {
+      auto left = std::chrono::duration_cast<std::chrono::milliseconds>(*deadline - Clock::now()).count();
+      timeout = static_cast<int>(std::max<long long>(left, 0));
+    }
+    if (tick_) {
+      auto until_tick = std::chrono::duration_cast<std::chrono::milliseconds>(next_tick - Clock::now()).count();
+      timeout = timeout < 0 ? static_cast<int>(std::max<long long>(until_tick, 0))
+                            : std::min(timeout, static_cast<int>(std::max<long long>(until_tick, 0)));
+    }
+    received_this_turn_ = false;
+    session_.run_once(timeout, std::span(watched, count));
+    session_.pause_reading(!sink_.can_accept());
+    if (tick_ && Clock::now() >= next_tick) {
+      tick_();
+      next_tick = Clock::now() + tick_period_;
+    }
+    connected_once = connected_once || session_.connected();
+
+    if (watched[0].revents & POLLIN) {
+      if (signals.take() != 0) {
+        if (!connected_once) return options_.interrupted_connecting_status;
+        if (stopping_) break;  // a second signal: stop waiting for the broker
+        // Like mosquitto_sub: an interrupted MQTT v5 client asks the broker
+        // to publish its will.
+        finish(kExitSuccess, MQTT_RC_DISCONNECT_WITH_WILL_MSG);
+      }
+    }
+    if (count == 2 && (watched[1].revents & (POLLERR | POLLHUP))) return kExitBrokenPipe;
+    if (!received_this_turn_ && sink_.uncommitted() > 0) commit(false);
+    if (sink_.closed()) return kExitBrokenPipe;
+    if (deadline && Clock::now() >= *deadline && !stopping_) {
+      finish(kExitTimedOut, MQTT_RC_DISCONNECT_WITH_WILL_MSG);
+    }
+    bool publishes_done = publishes_in_flight_ == 0 || Clock::now() >= stop_deadline_;
+    if (stopping_ && publishes_done && session_.state() != SessionState::kDisconnecting) {
+      commit(true);
+      session_.disconnect(disconnect_reason_);
+    }
+  }
+  commit(true);
+  if (sink_.closed()) return kExitBrokenPipe;
+  if (exit_status_ == kExitTimedOut) reporter_.error("Timed out");
+  return exit_status_;
+}
+
+void Subscriber::commit(bool before_acknowledgements) {
+  sink_.commit(before_acknowledgements);
+  oldest_uncommitted_ = {};
+}
+
+int Subscriber::poll_timeout() const { return sink_.uncommitted() > 0 ? kIdleMs : -1; }
+
+void Subscriber::finish(int exit_status, int reason_code) {
+  if (stopping_) return;
+  stopping_ = true;
+  stop_deadline_ = Clock::now() + kStopGrace;
+  exit_status_ = exit_status;
+  disconnect_reason_ = reason_code;
+  // Reading on would acknowledge messages that will not be printed, but the
+  // acknowledgements of our own publishes (--remove-retained) must arrive.
+  if (publishes_in_flight_ == 0) session_.stop_reading();
+}
+
+void Subscriber::on_connected(bool) {
+  session_.subscribe(options_.topics, options_.qos, options_.subscribe_options, connect_.properties.subscribe.get());
+  for (const std::string& filter : options_.unsubscribe) {
+    session_.unsubscribe(filter, connect_.properties.unsubscribe.get());
+  }
+}
+
+bool Subscriber::filtered_out(const Message& message) const {
+  for (const std::string& filter : options_.filter_out) {
+    if (topic_matches(filter, message.topic)) return true;
+  }
+  return false;
+}
+
+void Subscriber::on_message(const Message& message) {
+  received_this_turn_ = true;
+  if (stopping_) return;
+  // The order of these checks is mosquitto_sub's.
+  if (options_.retained_only && !message.retain) {
+    finish(kExitSuccess);
+    return;
+  }
+  if (message.retain && options_.skip_retained) return;
+  if (filtered_out(message)) return;
+  if (options_.remove_retained && message.retain) {
+    session_.publish(message.topic, {}, 1, true, connect_.properties.publish.get());
+    ++publishes_in_flight_;
+  }
+  if (options_.print_percentage >= 100.0 ||
+      std::uniform_real_distribution<double>(0.0, 100.0)(random_) < options_.print_percentage) {
+    sink_.write(message);
+    ++received_;
+  }
+  if (options_.max_messages > 0 && ++handled_ >= options_.max_messages) finish(kExitSuccess);
+}
+
+void Subscriber::on_published(int mid, int reason_code) {
+  if (--publishes_in_flight_ == 0 && stopping_) session_.stop_reading();
+  if (reason_code >= 128) {
+    reporter_.warning("the broker refused to clear retained message " + std::to_string(mid) + ": " +
+                      mosquitto_reason_string(reason_code));
+  }
+}
+
+void Subscriber::on_subscribed(int mid, std::span<const int> granted_qos) {
+  bool any_granted = false;
+  std::string line = "Subscribed (mid: " + std::to_string(mid) + "): ";
+  for (std::size_t i = 0; i < granted_qos.size(); ++i) {
+    if (i > 0) line += ", ";
+    line += std::to_string(granted_qos[i]);
+    any_granted = any_granted || granted_qos[i] < 128;
+  }
+  if (connect_.debug && !reporter_.quiet()) log_line_(line);
+  if (!any_granted) {
+    reporter_.error("the broker refused every subscription");
+    finish(kExitFailure);
+  } else if (options_.exit_after_subscribe) {
+    finish(kExitSuccess);
+  }
+}
+
+void Subscriber::on_connection_lost(const std::string& reason) {
+  reporter_.warning("lost the connection to " + connect_.describe_server() + " (" + reason + "); reconnecting");
+}
+
+void Subscriber::before_write() {
+  std::size_t pending = sink_.uncommitted();
+  if (pending == 0) return;
+  auto now = Clock::now();
+  if (oldest_uncommitted_ == Clock::time_point{}) oldest_uncommitted_ = now;
+  if (session_.wants_write()) {
+    commit(true);
+  } else if (pending >= kCommitBytes || now - oldest_uncommitted_ >= kCommitDelay) {
+    commit(false);
+  }
+}
+
+void Subscriber::on_log(std::string_view line) { log_line_(line); }
+
+}  // namespace mqtk

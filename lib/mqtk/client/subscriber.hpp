@@ -1,0 +1,109 @@
+// mqtk-sub's work: subscribe, filter what arrives, hand it to a sink, and
+// know when to stop (-C, -E, -W, --retained-only, signals).
+#pragma once
+
+#include <chrono>
+#include <functional>
+#include <random>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "mqtk/mqtt/connect_options.hpp"
+#include "mqtk/output/message_sink.hpp"
+#include "mqtk/mqtt/session.hpp"
+#include "mqtk/base/reporter.hpp"
+
+namespace mqtk {
+
+// The pause of Session::set_read_batching for output that is not a terminal.
+inline constexpr std::chrono::microseconds kBatchedReading{1000};
+
+// The MQTT v5 receive maximum the subscribing tools announce, instead of
+// libmosquitto's 20. mosquitto frees a slot of a QoS 2 message once it has our
+// PUBREC, while libmosquitto frees it only at the broker's PUBREL, so with
+// 20 a subscriber slower than the stream (under load, or a sanitizer build)
+// sees a 21st message "exceed" the maximum, and libmosquitto drops the
+// connection as a protocol error. The broker's own in-flight limit (20 by
+// default) still paces the stream.
+inline constexpr int kReceiveMaximum = 1000;
+
+struct SubscribeOptions {
+  std::vector<std::string> topics;       // -t
+  std::vector<std::string> filter_out;   // -T
+  std::vector<std::string> unsubscribe;  // -U
+  int qos = 0;
+  int subscribe_options = 0;  // MQTT v5 subscription options (MQTT_SUB_OPT_*)
+  long max_messages = 0;      // -C; 0: no limit
+  int timeout_seconds = 0;    // -W; 0: none
+  bool exit_after_subscribe = false;  // -E
+  bool skip_retained = false;         // -R
+  bool retained_only = false;
+  bool remove_retained = false;
+  double print_percentage = 100.0;  // --random-filter
+  // See Session::set_read_batching; zero for output on a terminal.
+  std::chrono::microseconds read_batching{0};
+  // SIGHUP stops cleanly, as SIGINT and SIGTERM do (mqtk-record: a closed
+  // terminal must not cut a write short). mosquitto_sub dies of it.
+  bool stop_on_hangup = false;
+  // The exit status when a signal stops the run before the broker answered:
+  // mosquitto_sub's -1 (255). mqtk-record has nothing to save then: 0.
+  int interrupted_connecting_status = 255;
+};
+
+class Subscriber : private SessionEvents {
+ public:
+  using LogLine = std::function<void(std::string_view)>;
+
+  // `log_line` receives -d debug lines (mosquitto_sub prints them on
+  // standard output, in order with the messages).
+  Subscriber(const ConnectOptions& connect, const SubscribeOptions& options, MessageSink& sink,
+             const Reporter& reporter, LogLine log_line);
+
+  // Calls `tick` about every `period` while running (mqtk-record's status line).
+  void set_ticker(std::chrono::milliseconds period, std::function<void()> tick) {
+    tick_period_ = period;
+    tick_ = std::move(tick);
+  }
+
+  // Runs until done; returns the exit status. Throws Error.
+  int run();
+
+  // Messages handed to the sink.
+  long received() const { return received_; }
+
+ private:
+  void on_connected(bool session_present) override;
+  void on_message(const Message& message) override;
+  void on_published(int mid, int reason_code) override;
+  void on_subscribed(int mid, std::span<const int> granted_qos) override;
+  void on_connection_lost(const std::string& reason) override;
+  void before_write() override;
+  void on_log(std::string_view line) override;
+
+  bool filtered_out(const Message& message) const;
+  void commit(bool before_acknowledgements);
+  void finish(int exit_status, int reason_code = 0);
+  int poll_timeout() const;
+
+  const ConnectOptions& connect_;
+  const SubscribeOptions& options_;
+  MessageSink& sink_;
+  const Reporter& reporter_;
+  LogLine log_line_;
+  Session session_;
+  std::mt19937 random_;
+  long handled_ = 0;
+  long received_ = 0;
+  std::chrono::milliseconds tick_period_{0};
+  std::function<void()> tick_;
+  int publishes_in_flight_ = 0;
+  bool received_this_turn_ = false;
+  bool stopping_ = false;  // done receiving; disconnect once publishes finish
+  int exit_status_ = 0;
+  int disconnect_reason_ = 0;
+  std::chrono::steady_clock::time_point oldest_uncommitted_{};
+  std::chrono::steady_clock::time_point stop_deadline_{};
+};
+
+}  // namespace mqtk

@@ -1,0 +1,559 @@
+#include "mqtk/mqtt/session.hpp"
+
+#include <mosquitto.h>
+#include <mqtt_protocol.h>
+#include <netdb.h>
+#include <openssl/ssl.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <ctime>
+
+#include "mqtk/base/error.hpp"
+
+namespace mqtk {
+namespace {
+
+// Packets read per turn before output gets a chance to be flushed and
+// acknowledgements written, so a flood cannot starve either.
+constexpr int kMaxPacketsPerTurn = 2000;
+// libmosquitto's keepalive bookkeeping (mosquitto_loop_misc) wants a call at
+// least about once a second.
+constexpr int kHousekeepingMs = 1000;
+constexpr std::chrono::milliseconds kFirstReconnectDelay{500};
+constexpr std::chrono::milliseconds kMaxReconnectDelay{8000};
+// How long to wait for the broker to close the connection after DISCONNECT.
+constexpr std::chrono::milliseconds kCloseWait{2000};
+
+std::string describe_rc(int rc, int saved_errno) {
+  if (rc == MOSQ_ERR_ERRNO) return std::strerror(saved_errno);
+  if (rc >= 128) return std::string("the broker closed the connection: ") + mosquitto_reason_string(rc);
+  return mosquitto_strerror(rc);
+}
+
+// What a SOCKS5 proxy's refusal means; libmosquitto folds the proxy's
+// answers into three codes.
+std::string describe_proxy_failure(int rc, const ProxyOptions& proxy) {
+  std::string where = "the SOCKS5 proxy " + describe_host_port(proxy.host, proxy.port);
+  switch (rc) {
+    case MOSQ_ERR_PROXY:
+      return where + (proxy.username ? " refused the user name or password, or failed" : " failed");
+    case MOSQ_ERR_AUTH:
+      return where + (proxy.username ? " does not allow this destination"
+                                     : " wants a login (socks5h://user:password@host), or does not allow this "
+                                       "destination");
+    case MOSQ_ERR_NO_CONN:
+      return where + " could not reach the broker";
+    default:
+      return "";
+  }
+}
+
+std::string connack_text(int protocol_version, int result) {
+  if (protocol_version != kMqtt5) return mosquitto_connack_string(result);
+  std::string text = mosquitto_reason_string(result);
+  if (result == MQTT_RC_UNSUPPORTED_PROTOCOL_VERSION) {
+    text += " (try an MQTT v5 broker, or -V mqttv311)";
+  }
+  return text;
+}
+
+// The numeric addresses of `host`, in the resolver's order of preference.
+std::vector<std::string> resolve(const std::string& host, std::string& failure) {
+  addrinfo hints{};
+  hints.ai_family = AF_UNSPEC;
+  hints.ai_socktype = SOCK_STREAM;
+  addrinfo* found = nullptr;
+  int rc = getaddrinfo(host.c_str(), nullptr, &hints, &found);
+  if (rc != 0) {
+    failure = gai_strerror(rc);
+    return {};
+  }
+  std::vector<std::string> addresses;
+  for (addrinfo* a = found; a; a = a->ai_next) {
+    char text[NI_MAXHOST];
+    if (getnameinfo(a->ai_addr, a->ai_addrlen, text, sizeof text, nullptr, 0, NI_NUMERICHOST) == 0 &&
+        std::find(addresses.begin(), addresses.end(), text) == addresses.end()) {
+      addresses.emplace_back(text);
+    }
+  }
+  freeaddrinfo(found);
+  return addresses;
+}
+
+}  // namespace
+
+// libmosquitto calls these C functions; they must never let an exception
+// escape, so anything thrown is kept and rethrown once libmosquitto returns.
+struct Session::Callbacks {
+  template <class F>
+  static void guarded(void* obj, F&& body) {
+    Session& session = *static_cast<Session*>(obj);
+    if (session.pending_error_) return;
+    try {
+      body(session);
+    } catch (...) {
+      session.pending_error_ = std::current_exception();
+    }
+  }
+
+  static void on_connect(mosquitto*, void* obj, int result, int flags, const mosquitto_property*) {
+    guarded(obj, [&](Session& s) {
+      if (result != 0) {
+        throw Error("connection refused by " + s.options_.describe_server() + ": " +
+                        connack_text(s.options_.protocol_version, result),
+                    result);
+      }
+      s.state_ = SessionState::kConnected;
+      s.ever_connected_ = true;
+      s.set_logging(false);
+      s.reconnect_delay_ = std::chrono::milliseconds{0};
+      s.events_.on_connected((flags & 1) != 0);
+    });
+  }
+
+  static void on_disconnect(mosquitto*, void* obj, int rc, const mosquitto_property*) {
+    int saved_errno = errno;
+    Session& s = *static_cast<Session*>(obj);
+    s.disconnect_pending_ = true;
+    s.disconnect_reason_ = describe_rc(rc, saved_errno);
+    if (s.options_.proxy && s.state_ == SessionState::kConnecting) {
+      std::string proxy_failure = describe_proxy_failure(rc, *s.options_.proxy);
+      if (!proxy_failure.empty()) s.disconnect_reason_ = proxy_failure;
+    }
+  }
+
+  static void on_message(mosquitto*, void* obj, const mosquitto_message* m, const mosquitto_property* props) {
+    guarded(obj, [&](Session& s) {
+      Message message;
+      message.topic = m->topic;
+      message.payload = std::string_view(static_cast<const char*>(m->payload), static_cast<std::size_t>(m->payloadlen));
+      message.qos = m->qos;
+      message.retain = m->retain;
+      message.mid = m->mid;
+      message.properties = props;
+      clock_gettime(CLOCK_REALTIME, &message.received);
+      s.events_.on_message(message);
+    });
+  }
+
+  static void on_publish(mosquitto*, void* obj, int mid, int reason_code, const mosquitto_property*) {
+    guarded(obj, [&](Session& s) { s.events_.on_published(mid, reason_code); });
+  }
+
+  static void on_subscribe(mosquitto*, void* obj, int mid, int count, const int* granted, const mosquitto_property*) {
+    guarded(obj, [&](Session& s) {
+      s.events_.on_subscribed(mid, std::span<const int>(granted, static_cast<std::size_t>(count)));
+    });
+  }
+
+  static void on_unsubscribe(mosquitto*, void* obj, int mid, const mosquitto_property*) {
+    guarded(obj, [&](Session& s) { s.events_.on_unsubscribed(mid); });
+  }
+
+  static void on_log(mosquitto*, void* obj, int level, const char* line) {
+    guarded(obj, [&](Session& s) {
+      if (level == MOSQ_LOG_ERR) s.last_library_error_ = line;
+      if (s.options_.debug) s.events_.on_log(line);
+    });
+  }
+};
+
+Session::Session(const ConnectOptions& options, SessionEvents& events) : options_(options), events_(events) {
+  mosq_ = mosquitto_new(options.client_id.empty() ? nullptr : options.client_id.c_str(), options.clean_session, this);
+  if (!mosq_) {
+    throw Error(errno == EINVAL ? "-i: invalid client id" : "out of memory creating the MQTT client");
+  }
+  // A constructor that throws gets no destructor call.
+  try {
+    configure();
+  } catch (...) {
+    mosquitto_destroy(mosq_);
+    throw;
+  }
+}
+
+void Session::configure() {
+  const ConnectOptions& options = options_;
+  mosquitto_int_option(mosq_, MOSQ_OPT_PROTOCOL_VERSION, options.protocol_version);
+  // Queue packets instead of writing them from inside libmosquitto calls; see
+  // the comment at the top of session.hpp.
+  mosquitto_threaded_set(mosq_, true);
+  mosquitto_max_inflight_messages_set(mosq_, static_cast<unsigned>(options.max_inflight));
+  if (options.tcp_nodelay) mosquitto_int_option(mosq_, MOSQ_OPT_TCP_NODELAY, 1);
+  if (options.receive_maximum > 0) mosquitto_int_option(mosq_, MOSQ_OPT_RECEIVE_MAXIMUM, options.receive_maximum);
+
+  if (options.username || options.password) {
+    int rc = mosquitto_username_pw_set(mosq_, options.username ? options.username->c_str() : nullptr,
+                                       options.password ? options.password->c_str() : nullptr);
+    if (rc != MOSQ_ERR_SUCCESS) throw Error(std::string("-u/-P: ") + mosquitto_strerror(rc));
+  }
+  if (options.will) {
+    PropertyList will_properties = options.properties.will;
+    const Will& will = *options.will;
+    mosquitto_property* owned = will_properties.release();  // will_set_v5 takes it on success
+    int rc = mosquitto_will_set_v5(mosq_, will.topic.c_str(), static_cast<int>(will.payload.size()),
+                                   will.payload.data(), will.qos, will.retain, owned);
+    if (rc != MOSQ_ERR_SUCCESS) {
+      mosquitto_property_free_all(&owned);
+      throw Error(std::string("--will-topic: cannot set the will: ") + mosquitto_strerror(rc));
+    }
+  }
+
+  mosquitto_connect_v5_callback_set(mosq_, Callbacks::on_connect);
+  mosquitto_disconnect_v5_callback_set(mosq_, Callbacks::on_disconnect);
+  mosquitto_message_v5_callback_set(mosq_, Callbacks::on_message);
+  mosquitto_publish_v5_callback_set(mosq_, Callbacks::on_publish);
+  mosquitto_subscribe_v5_callback_set(mosq_, Callbacks::on_subscribe);
+  mosquitto_unsubscribe_v5_callback_set(mosq_, Callbacks::on_unsubscribe);
+  if (options.tls) {
+    // The certificate must be for the host typed (not checked for a unix socket).
+    tls_ = std::make_unique<TlsContext>(*options.tls, options.unix_socket.empty() ? options.host : "");
+    mosquitto_void_option(mosq_, MOSQ_OPT_SSL_CTX, tls_->get());
+    mosquitto_int_option(mosq_, MOSQ_OPT_SSL_CTX_WITH_DEFAULTS, 0);  // used as given, not reconfigured
+  }
+  if (options.proxy) {
+    const ProxyOptions& proxy = *options.proxy;
+    int rc = mosquitto_socks5_set(mosq_, proxy.host.c_str(), proxy.port,
+                                  proxy.username ? proxy.username->c_str() : nullptr,
+                                  proxy.password ? proxy.password->c_str() : nullptr);
+    if (rc != MOSQ_ERR_SUCCESS) throw Error(std::string("--proxy: ") + mosquitto_strerror(rc));
+  }
+  store_connect_properties();
+}
+
+// libmosquitto formats a log line for every packet once a log callback is
+// set, so one is set only while connecting (to catch TLS errors) or for -d.
+void Session::set_logging(bool connecting) {
+  mosquitto_log_callback_set(mosq_, connecting || options_.debug ? Callbacks::on_log : nullptr);
+}
+
+// The best account of why an attempt failed: a certificate check, an OpenSSL
+// error libmosquitto logged, or libmosquitto's own words.
+std::string Session::failure_reason(const std::string& fallback) const {
+  if (tls_ && !tls_->verify_failure().empty()) return tls_->verify_failure();
+  if (last_library_error_.find("OpenSSL Error") != std::string::npos) {
+    return explain_tls_error(last_library_error_, tls_ && tls_->uses_psk());
+  }
+  // With TLS 1.3 a broker checks the client certificate after the handshake
+  // and closes the connection; whether its alert is read before the reset
+  // that follows is a race, so the hint does not depend on seeing it.
+  if (tls_established_ && state_ == SessionState::kConnecting && !tls_->uses_psk()) {
+    return fallback + (tls_->has_client_certificate()
+                           ? " (the broker closed the TLS connection before answering; does it accept our client "
+                             "certificate?)"
+                           : " (the broker closed the TLS connection before answering; does it require a client "
+                             "certificate? --cert, --key)");
+  }
+  return fallback;
+}
+
+bool Session::tls_handshaking() const {
+  if (!tls_ || state_ != SessionState::kConnecting) return false;
+  auto* ssl = static_cast<SSL*>(mosquitto_ssl_get(mosq_));
+  return ssl && !SSL_is_init_finished(ssl);
+}
+
+// libmosquitto 2.0 takes CONNECT properties only through the blocking
+// mosquitto_connect_bind_v5, which keeps a copy that every later connect,
+// asynchronous ones included, sends. It stores that copy before it looks at
+// the host, so a call with an empty host stores the properties and fails at
+// once in getaddrinfo, without any network traffic. The asynchronous connects
+// that follow then carry them (tests/integration/test_sub.py checks that
+// the broker receives them: test_sub.py, test_v5_session_expiry_reaches_the_broker).
+void Session::store_connect_properties() {
+  PropertyList connect_properties = options_.properties.connect;
+  if (options_.session_expiry_interval) {
+    int rc = mosquitto_property_add_int32(connect_properties.out(), MQTT_PROP_SESSION_EXPIRY_INTERVAL,
+                                          *options_.session_expiry_interval);
+    if (rc != MOSQ_ERR_SUCCESS) throw Error("out of memory adding the session expiry interval");
+  }
+  if (connect_properties.empty()) return;
+  int rc = mosquitto_connect_bind_v5(mosq_, "", 1, options_.keepalive, nullptr, connect_properties.get());
+  if (rc != MOSQ_ERR_EAI) {
+    throw Error(std::string("-D connect: invalid CONNECT properties: ") + mosquitto_strerror(rc) +
+                " (is session-expiry-interval given both with -x and -D?)");
+  }
+}
+
+Session::~Session() {
+  mosquitto_destroy(mosq_);
+  if (closing_fd_ >= 0) close(closing_fd_);
+}
+
+// Closing a TCP socket while received data is still unread makes the kernel
+// reset the connection, and the broker then discards what it had not read
+// yet: our last acknowledgements and the DISCONNECT. That happens whenever we
+// stop reading early (-C), with messages still on the way. So a duplicate of
+// the socket keeps the connection open after libmosquitto closes its
+// descriptor, until the broker, having read the DISCONNECT, closes its end.
+// What arrives meanwhile is discarded unacknowledged; the broker keeps it.
+void Session::drain_closed_connection() {
+  if (closing_fd_ < 0) return;
+  shutdown(closing_fd_, SHUT_WR);
+  auto deadline = Clock::now() + kCloseWait;
+  char discard[16384];
+  while (Clock::now() < deadline) {
+    pollfd p{closing_fd_, POLLIN, 0};
+    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now()).count();
+    if (poll(&p, 1, static_cast<int>(std::max<long long>(left, 0))) <= 0) break;
+    ssize_t n = read(closing_fd_, discard, sizeof discard);
+    if (n == 0 || (n < 0 && errno != EINTR && errno != EAGAIN)) break;
+  }
+  close(closing_fd_);
+  closing_fd_ = -1;
+}
+
+void Session::connect() { begin_attempt(); }
+
+void Session::begin_attempt() {
+  last_failure_.clear();
+  next_address_ = 0;
+  set_logging(true);
+  if (!options_.unix_socket.empty()) {
+    addresses_ = {options_.unix_socket};
+  } else if (tls_ || options_.proxy) {
+    // TLS sends the name (SNI) and a proxy resolves it: hand libmosquitto the
+    // name itself, which then connects to its first address.
+    addresses_ = {options_.host};
+  } else {
+    addresses_ = resolve(options_.host, last_failure_);
+  }
+  try_next_address();
+}
+
+void Session::try_next_address() {
+  while (next_address_ < addresses_.size()) {
+    const std::string& address = addresses_[next_address_++];
+    int port = options_.unix_socket.empty() ? options_.port : 0;  // port 0: a unix socket
+    errno = 0;
+    int rc = mosquitto_connect_bind_async(mosq_, address.c_str(), port, options_.keepalive,
+                                          options_.bind_address.empty() ? nullptr : options_.bind_address.c_str());
+    if (rc == MOSQ_ERR_SUCCESS) {
+      state_ = SessionState::kConnecting;
+      disconnect_pending_ = false;
+      socket_writable_seen_ = false;
+      tls_established_ = false;
+      last_library_error_.clear();
+      if (tls_) tls_->clear_failure();
+      deadline_ = Clock::now() + std::chrono::seconds(options_.connect_timeout_seconds);
+      return;
+    }
+    last_failure_ = failure_reason(describe_rc(rc, errno));
+  }
+  connection_failed(last_failure_.empty() ? "no address found" : last_failure_);
+}
+
+void Session::connection_failed(const std::string& reason) {
+  if (reconnect_ && ever_connected_) {
+    reconnect_delay_ = std::clamp(reconnect_delay_ * 2, kFirstReconnectDelay, kMaxReconnectDelay);
+    deadline_ = Clock::now() + reconnect_delay_;
+    state_ = SessionState::kWaitingToReconnect;
+    return;
+  }
+  state_ = SessionState::kLost;
+  throw Error("cannot connect to " + options_.describe_server() + ": " + reason);
+}
+
+// Acts on a disconnect reported by libmosquitto, outside its callback.
+void Session::settle_disconnect() {
+  if (!disconnect_pending_) return;
+  disconnect_pending_ = false;
+  switch (state_) {
+    case SessionState::kDisconnecting:
+      state_ = SessionState::kClosed;
+      drain_closed_connection();
+      break;
+    case SessionState::kConnecting:
+      last_failure_ = failure_reason(disconnect_reason_);
+      try_next_address();
+      break;
+    case SessionState::kConnected:
+      events_.on_connection_lost(disconnect_reason_);
+      if (reconnect_) {
+        connection_failed(disconnect_reason_);
+      } else {
+        state_ = SessionState::kLost;
+      }
+      break;
+    default:
+      break;
+  }
+}
+
+bool Session::wants_write() const { return mosquitto_want_write(mosq_); }
+
+int Session::poll_timeout(int requested_ms) const {
+  int timeout = requested_ms < 0 ? kHousekeepingMs : std::min(requested_ms, kHousekeepingMs);
+  if (state_ == SessionState::kConnecting || state_ == SessionState::kWaitingToReconnect) {
+    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline_ - Clock::now()).count();
+    timeout = static_cast<int>(std::clamp<long long>(left, 0, timeout));
+  }
+  return timeout;
+}
+
+void Session::run_once(int timeout_ms, std::span<pollfd> watched) {
+  // Acknowledgements in flight mean the broker waits for us: never pause then.
+  if (read_last_turn_ && !wrote_last_turn_ && read_batching_.count() > 0 && !wants_write()) {
+    timespec pause{0, static_cast<long>(std::chrono::nanoseconds(read_batching_).count())};
+    nanosleep(&pause, nullptr);
+  }
+  read_last_turn_ = false;
+  wrote_last_turn_ = false;
+  constexpr std::size_t kMaxWatched = 8;
+  pollfd fds[kMaxWatched + 1];
+  std::size_t count = 0;
+  int sock = mosquitto_socket(mosq_);
+  bool handshaking = tls_handshaking();
+  bool reading = !reading_stopped_ && !reading_paused_;
+  bool watch_socket = sock >= 0 && (reading || wants_write() || handshaking);
+  if (watch_socket) {
+    short events = 0;
+    if (handshaking) {
+      // libmosquitto drives a TLS handshake from its read path; wait for
+      // writability only until the TCP connection is up or OpenSSL asks.
+      auto* ssl = static_cast<SSL*>(mosquitto_ssl_get(mosq_));
+      events = POLLIN;
+      if (!socket_writable_seen_ || SSL_want_write(ssl)) events |= POLLOUT;
+    } else {
+      if (reading) events |= POLLIN;
+      if (wants_write()) events |= POLLOUT;
+    }
+    fds[count++] = pollfd{sock, events, 0};
+  }
+  for (std::size_t i = 0; i < watched.size() && i < kMaxWatched; ++i) fds[count++] = watched[i];
+
+  int ready = poll(fds, count, poll_timeout(timeout_ms));
+  if (ready < 0 && errno != EINTR) throw Error(std::string("poll: ") + std::strerror(errno));
+  for (std::size_t i = 0; i < watched.size() && i < kMaxWatched; ++i) {
+    watched[i].revents = ready > 0 ? fds[i + (watch_socket ? 1 : 0)].revents : 0;
+  }
+
+  if (ready > 0 && watch_socket && handshaking && fds[0].revents != 0) {
+    if (fds[0].revents & POLLOUT) socket_writable_seen_ = true;
+    mosquitto_loop_read(mosq_, 1);  // continues the handshake
+    auto* ssl = static_cast<SSL*>(mosquitto_ssl_get(mosq_));
+    if (ssl && SSL_is_init_finished(ssl)) tls_established_ = true;
+    rethrow_pending();
+  } else if (ready > 0 && watch_socket && (fds[0].revents & (POLLIN | POLLERR | POLLHUP)) && reading) {
+    read_burst();
+    read_last_turn_ = true;
+  }
+  settle_disconnect();
+  events_.before_write();
+  if (mosquitto_socket(mosq_) >= 0) {
+    mosquitto_loop_misc(mosq_);
+    write_queued();
+  }
+  settle_disconnect();
+  check_deadlines();
+}
+
+void Session::read_burst() {
+  for (int i = 0; i < kMaxPacketsPerTurn && !reading_stopped_; ++i) {
+    errno = 0;
+    int rc = mosquitto_loop_read(mosq_, 1);
+    rethrow_pending();
+    // libmosquitto reports "no more data for now" only through errno, as its
+    // own loop does.
+    if (rc != MOSQ_ERR_SUCCESS || mosquitto_socket(mosq_) < 0 || errno == EAGAIN || errno == EWOULDBLOCK) {
+      return;
+    }
+  }
+}
+
+void Session::write_queued() {
+  if (!mosquitto_want_write(mosq_)) return;
+  wrote_last_turn_ = true;
+  mosquitto_loop_write(mosq_, 1);  // writes every queued packet the socket takes
+  rethrow_pending();
+}
+
+void Session::check_deadlines() {
+  auto now = Clock::now();
+  if (state_ == SessionState::kConnecting && now >= deadline_) {
+    last_failure_ = failure_reason("no answer within " + std::to_string(options_.connect_timeout_seconds) + " s");
+    try_next_address();
+  } else if (state_ == SessionState::kWaitingToReconnect && now >= deadline_) {
+    begin_attempt();
+  }
+}
+
+void Session::rethrow_pending() {
+  if (pending_error_) std::rethrow_exception(std::exchange(pending_error_, nullptr));
+}
+
+namespace {
+
+void check_publish_rc(int rc) {
+  switch (rc) {
+    case MOSQ_ERR_SUCCESS:
+    case MOSQ_ERR_NO_CONN:  // queued (QoS 1/2) and sent once connected
+      return;
+    case MOSQ_ERR_PAYLOAD_SIZE:
+      throw Error("the message is larger than MQTT allows (268,435,455 bytes)");
+    case MOSQ_ERR_OVERSIZE_PACKET:
+      throw Error("the message is larger than the broker's maximum packet size");
+    case MOSQ_ERR_QOS_NOT_SUPPORTED:
+      throw Error("the broker does not support this QoS; try a lower -q");
+    default:
+      throw Error(std::string("cannot publish: ") + mosquitto_strerror(rc));
+  }
+}
+
+}  // namespace
+
+int Session::publish(std::string_view topic, std::string_view payload, int qos, bool retain,
+                     const mosquitto_property* properties) {
+  std::string topic_text(topic);
+  int mid = 0;
+  check_publish_rc(mosquitto_publish_v5(mosq_, &mid, topic_text.c_str(), static_cast<int>(payload.size()),
+                                        payload.data(), qos, retain, properties));
+  return mid;
+}
+
+int Session::publish_to_alias(std::string_view payload, int qos, bool retain, const mosquitto_property* properties) {
+  int mid = 0;
+  check_publish_rc(mosquitto_publish_v5(mosq_, &mid, nullptr, static_cast<int>(payload.size()), payload.data(), qos,
+                                        retain, properties));
+  return mid;
+}
+
+int Session::subscribe(const std::vector<std::string>& filters, int qos, int options,
+                       const mosquitto_property* properties) {
+  std::vector<char*> pointers;
+  for (const std::string& filter : filters) pointers.push_back(const_cast<char*>(filter.c_str()));
+  int mid = 0;
+  int rc = mosquitto_subscribe_multiple(mosq_, &mid, static_cast<int>(pointers.size()), pointers.data(), qos,
+                                        options, properties);
+  if (rc != MOSQ_ERR_SUCCESS && rc != MOSQ_ERR_NO_CONN) {
+    throw Error(std::string("cannot subscribe: ") + mosquitto_strerror(rc));
+  }
+  return mid;
+}
+
+int Session::unsubscribe(const std::string& filter, const mosquitto_property* properties) {
+  int mid = 0;
+  int rc = mosquitto_unsubscribe_v5(mosq_, &mid, filter.c_str(), properties);
+  if (rc != MOSQ_ERR_SUCCESS && rc != MOSQ_ERR_NO_CONN) {
+    throw Error(std::string("cannot unsubscribe: ") + mosquitto_strerror(rc));
+  }
+  return mid;
+}
+
+void Session::disconnect(int reason_code) {
+  if (state_ != SessionState::kConnected) {
+    state_ = SessionState::kClosed;
+    return;
+  }
+  state_ = SessionState::kDisconnecting;
+  closing_fd_ = dup(mosquitto_socket(mosq_));
+  int rc = mosquitto_disconnect_v5(mosq_, options_.protocol_version == kMqtt5 ? reason_code : 0,
+                                   options_.properties.disconnect.get());
+  if (rc != MOSQ_ERR_SUCCESS) state_ = SessionState::kClosed;
+}
+
+}  // namespace mqtk

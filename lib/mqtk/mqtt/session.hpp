@@ -1,0 +1,155 @@
+// One MQTT client connection driven by the tool's own event loop.
+//
+// The session runs libmosquitto in "threaded" mode without starting a thread:
+// nothing is written to the broker while messages are being read. Each turn
+// reads what arrived, then calls SessionEvents::before_write, then writes the
+// queued packets. libmosquitto queues the acknowledgement of a QoS 1/2
+// message before handing it over, so a tool that makes messages durable in
+// before_write (prints or stores them) only ever acknowledges what it has
+// already handled. tests/integration/test_ack_after_write.py pins this.
+#pragma once
+
+#include <poll.h>
+
+#include <chrono>
+#include <memory>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "mqtk/mqtt/connect_options.hpp"
+#include "mqtk/mqtt/message.hpp"
+#include "mqtk/mqtt/tls_context.hpp"
+
+struct mosquitto;
+
+namespace mqtk {
+
+class SessionEvents {
+ public:
+  virtual ~SessionEvents() = default;
+  // The broker accepted the connection (again, after a reconnect).
+  virtual void on_connected(bool /*session_present*/) {}
+  virtual void on_message(const Message& /*message*/) {}
+  // A publish completed: acknowledged (QoS 1/2) or written out (QoS 0).
+  // MQTT v5 reason codes of 128 and above mean the broker refused it.
+  virtual void on_published(int /*mid*/, int /*reason_code*/) {}
+  virtual void on_subscribed(int /*mid*/, std::span<const int> /*granted_qos*/) {}
+  virtual void on_unsubscribed(int /*mid*/) {}
+  // The connection dropped without our asking; `reason` is for the user.
+  virtual void on_connection_lost(const std::string& /*reason*/) {}
+  // After reading, before anything (acknowledgements included) is written.
+  virtual void before_write() {}
+  // A libmosquitto debug line (only with ConnectOptions::debug).
+  virtual void on_log(std::string_view /*line*/) {}
+};
+
+enum class SessionState {
+  kNew,
+  kConnecting,           // TCP connect or CONNACK outstanding
+  kConnected,
+  kDisconnecting,        // DISCONNECT queued
+  kClosed,               // closed at our request
+  kLost,                 // dropped, not reconnecting
+  kWaitingToReconnect,
+};
+
+class Session {
+ public:
+  Session(const ConnectOptions& options, SessionEvents& events);
+  ~Session();
+  Session(const Session&) = delete;
+  Session& operator=(const Session&) = delete;
+
+  // Reconnect (with a growing delay) after a connection that had been
+  // accepted is lost. The first connection failing is always an error.
+  void set_reconnect(bool enabled) { reconnect_ = enabled; }
+
+  // Starts connecting; run_once() carries it on.
+  void connect();
+
+  // One turn of the event loop: waits up to `timeout_ms` (-1: as long as
+  // needed) for the broker or any of `watched` (their revents are filled in),
+  // reads and dispatches what arrived, calls before_write() and writes queued
+  // packets. Throws Error when the broker refuses the connection, or when
+  // connecting fails and reconnecting is off or was never possible.
+  void run_once(int timeout_ms, std::span<pollfd> watched = {});
+
+  SessionState state() const { return state_; }
+  bool connected() const { return state_ == SessionState::kConnected; }
+  // Whether packets are queued for the broker (for example acknowledgements).
+  bool wants_write() const;
+  // After a turn that read messages and sent nothing back, wait
+  // `pause` before looking for more, so that a busy stream is read in bursts
+  // instead of waking up for every message (which costs more CPU than the
+  // messages themselves). Zero, the default, reads as soon as data arrives.
+  void set_read_batching(std::chrono::microseconds pause) { read_batching_ = pause; }
+  // Stops reading from the broker after the current message (for -C); unread
+  // messages stay unacknowledged at the broker.
+  void stop_reading() { reading_stopped_ = true; }
+  // Reads nothing while `paused` (a sink that cannot take more); unread
+  // messages wait, unacknowledged, at the broker.
+  void pause_reading(bool paused) { reading_paused_ = paused; }
+
+  // Queues a publish and returns its message id. Throws Error.
+  int publish(std::string_view topic, std::string_view payload, int qos, bool retain,
+              const mosquitto_property* properties);
+  // Publish reusing a v5 topic alias set up by an earlier publish.
+  int publish_to_alias(std::string_view payload, int qos, bool retain, const mosquitto_property* properties);
+  int subscribe(const std::vector<std::string>& filters, int qos, int options,
+                const mosquitto_property* properties);
+  int unsubscribe(const std::string& filter, const mosquitto_property* properties);
+  // Queues a DISCONNECT (with an MQTT v5 reason code).
+  void disconnect(int reason_code = 0);
+
+ private:
+  struct Callbacks;
+  friend struct Callbacks;
+  using Clock = std::chrono::steady_clock;
+
+  void store_connect_properties();
+  void set_logging(bool connecting);
+  bool tls_handshaking() const;
+  std::string failure_reason(const std::string& fallback) const;
+  void begin_attempt();
+  void try_next_address();
+  void connection_failed(const std::string& reason);
+  void settle_disconnect();
+  void drain_closed_connection();
+  void read_burst();
+  void write_queued();
+  void check_deadlines();
+  void rethrow_pending();
+  int poll_timeout(int requested_ms) const;
+
+  const ConnectOptions& options_;
+  SessionEvents& events_;
+  void configure();  // the constructor's work once mosq_ exists
+
+  mosquitto* mosq_ = nullptr;
+  SessionState state_ = SessionState::kNew;
+  bool reconnect_ = false;
+  bool ever_connected_ = false;
+  bool reading_stopped_ = false;
+  bool reading_paused_ = false;
+  std::chrono::microseconds read_batching_{0};
+  bool read_last_turn_ = false;
+  bool wrote_last_turn_ = false;
+  std::vector<std::string> addresses_;  // numeric forms of the host, tried in turn
+  std::size_t next_address_ = 0;
+  std::string last_failure_;
+  // Set by libmosquitto's disconnect callback, acted on once it has returned.
+  bool disconnect_pending_ = false;
+  std::string disconnect_reason_;
+  Clock::time_point deadline_{};        // connect timeout or reconnect time
+  std::chrono::milliseconds reconnect_delay_{0};
+  std::exception_ptr pending_error_;    // thrown inside a libmosquitto callback
+  int closing_fd_ = -1;                 // see drain_closed_connection()
+  std::unique_ptr<TlsContext> tls_;
+  bool socket_writable_seen_ = false;   // the TCP connection of this attempt is up
+  bool tls_established_ = false;        // this attempt's TLS handshake completed
+  std::string last_library_error_;      // libmosquitto's last error line while connecting
+};
+
+}  // namespace mqtk

@@ -1,0 +1,340 @@
+#include "mqtk/output/format_program.hpp"
+
+#include <mosquitto.h>
+#include <mqtt_protocol.h>
+
+#include <charconv>
+
+#include "mqtk/base/error.hpp"
+#include "mqtk/output/mosquitto_json.hpp"
+#include "mqtk/mqtt/property_read.hpp"
+
+namespace mqtk {
+namespace {
+
+// Larger widths are surely mistakes; mosquitto_sub would overflow an int.
+constexpr int kMaxWidth = 65535;
+
+constexpr std::string_view kConversions = "%ACDEFIlmPpqRSrtjJUxX";
+
+[[noreturn]] void fail(const std::string& problem) { throw UsageError("-F: " + problem); }
+
+// mosquitto_sub's check_format: which strings it accepts.
+void check_format(std::string_view f) {
+  std::size_t len = f.size();
+  for (std::size_t i = 0; i < len; ++i) {
+    if (f[i] == '%') {
+      if (i == len - 1) fail("incomplete format specifier at the end of the format");
+      if (f[i + 1] == '0' || f[i + 1] == '-') {
+        if (++i == len - 1) fail("incomplete format specifier at the end of the format");
+      }
+      while (f[i + 1] >= '0' && f[i + 1] <= '9') {
+        if (++i == len - 1) fail("incomplete format specifier at the end of the format");
+      }
+      if (f[i + 1] == '.') {
+        if (++i == len - 1) fail("incomplete format specifier at the end of the format");
+        while (f[i + 1] >= '0' && f[i + 1] <= '9') {
+          if (++i == len - 1) fail("incomplete format specifier at the end of the format");
+        }
+      }
+      if (kConversions.find(f[i + 1]) == std::string_view::npos) {
+        fail(std::string("invalid format specifier '%") + f[i + 1] + "'");
+      }
+      ++i;
+    } else if (f[i] == '@') {
+      if (i == len - 1) fail("incomplete time specifier '@' at the end of the format");
+      ++i;
+    } else if (f[i] == '\\') {
+      if (i == len - 1) fail("incomplete escape '\\' at the end of the format");
+      if (std::string_view("\\0aenrtv").find(f[i + 1]) == std::string_view::npos) {
+        fail(std::string("invalid escape '\\") + f[i + 1] + "'");
+      }
+      ++i;
+    }
+  }
+}
+
+char escape_value(char c) {
+  switch (c) {
+    case '0': return '\0';
+    case 'a': return '\a';
+    case 'e': return '\033';
+    case 'n': return '\n';
+    case 'r': return '\r';
+    case 't': return '\t';
+    case 'v': return '\v';
+    default: return c;  // '\\'
+  }
+}
+
+// printf("%d") with mosquitto_sub's flags: "%-*d", "%0*d" or "%*d".
+void append_int(std::string& out, long long value, char align, char pad, int width) {
+  char digits[24];
+  auto end = std::to_chars(digits, digits + sizeof digits, value).ptr;
+  std::string_view text(digits, static_cast<std::size_t>(end - digits));
+  std::size_t fill = width > static_cast<int>(text.size()) ? static_cast<std::size_t>(width) - text.size() : 0;
+  if (align == '-') {
+    out.append(text);
+    out.append(fill, ' ');
+  } else if (pad == '0') {
+    if (value < 0) {
+      out.push_back('-');
+      text.remove_prefix(1);
+    }
+    out.append(fill, '0');
+    out.append(text);
+  } else {
+    out.append(fill, ' ');
+    out.append(text);
+  }
+}
+
+// printf("%*.*s") with optional width and precision.
+void append_str(std::string& out, std::string_view value, char align, int width, int precision) {
+  if (precision >= 0 && value.size() > static_cast<std::size_t>(precision)) value = value.substr(0, precision);
+  std::size_t fill = width > static_cast<int>(value.size()) ? static_cast<std::size_t>(width) - value.size() : 0;
+  if (align != '-') out.append(fill, ' ');
+  out.append(value);
+  if (align == '-') out.append(fill, ' ');
+}
+
+void append_blank(std::string& out, char pad, int width) { out.append(static_cast<std::size_t>(width), pad); }
+
+// mosquitto_sub's write_payload, including how a width truncates.
+void append_payload(std::string& out, std::string_view payload, int hex, char align, char pad, int width) {
+  long long length = static_cast<long long>(payload.size());
+  long long padding;
+  if (width > 0) {
+    if (length > width) length = width;
+    if (hex > 0) {
+      length /= 2;
+      padding = width - length * 2;
+    } else {
+      padding = width - length;
+    }
+  } else {
+    padding = width - length;
+  }
+  if (align != '-' && padding > 0) out.append(static_cast<std::size_t>(padding), pad);
+  std::string_view shown = payload.substr(0, static_cast<std::size_t>(length));
+  if (hex == 0) {
+    out.append(shown);
+  } else {
+    const char* digits = hex == 1 ? "0123456789abcdef" : "0123456789ABCDEF";
+    for (unsigned char c : shown) {
+      out.push_back(digits[c >> 4]);
+      out.push_back(digits[c & 0xF]);
+    }
+  }
+  // printf("%*s", padding, ""): a negative width pads too, on the left.
+  if (align == '-') out.append(static_cast<std::size_t>(padding < 0 ? -padding : padding), ' ');
+}
+
+}  // namespace
+
+FormatProgram::FormatProgram(std::string_view f, bool end_of_line, bool pretty, Warn warn)
+    : end_of_line_(end_of_line), pretty_(pretty), warn_(std::move(warn)) {
+  check_format(f);
+  auto literal = [this]() -> std::string& {
+    if (ops_.empty() || ops_.back().kind != OpKind::kLiteral) ops_.emplace_back(OpKind::kLiteral);
+    return ops_.back().literal;
+  };
+  std::size_t len = f.size();
+  for (std::size_t i = 0; i < len; ++i) {
+    char c = f[i];
+    if (c == '%') {
+      Op op(OpKind::kField);
+      ++i;
+      if (f[i] == '-') {
+        op.align = '-';
+        ++i;
+      }
+      if (f[i] == '0') {
+        op.pad = '0';
+        ++i;
+      }
+      auto read_number = [&](int& number) {
+        while (i < len - 1 && f[i] >= '0' && f[i] <= '9') {
+          number = number * 10 + (f[i] - '0');
+          if (number > kMaxWidth) fail("field width or precision larger than " + std::to_string(kMaxWidth));
+          ++i;
+        }
+      };
+      read_number(op.width);
+      if (f[i] == '.') {
+        ++i;
+        op.precision = 0;
+        read_number(op.precision);
+      }
+      op.conversion = f[i];
+      if (op.conversion == '%') {
+        literal().push_back('%');
+        continue;
+      }
+      if (std::string_view("IjJU").find(op.conversion) != std::string_view::npos) uses_time_ = true;
+      if (op.conversion == 'I') op.clock = StrftimeCache("%FT%T%z");
+      ops_.push_back(std::move(op));
+    } else if (c == '@') {
+      char next = f[++i];
+      if (next == '@') {
+        literal().push_back('@');
+        continue;
+      }
+      uses_time_ = true;
+      Op op(next == 'N' ? OpKind::kNanoseconds : OpKind::kStrftime);
+      op.conversion = next;
+      if (next != 'N') op.clock = StrftimeCache(std::string("%") + next);
+      ops_.push_back(std::move(op));
+    } else if (c == '\\') {
+      literal().push_back(escape_value(f[++i]));
+    } else {
+      literal().push_back(c);
+    }
+  }
+}
+
+void FormatProgram::render(const Message& message, std::string& out) {
+  if (uses_time_) time_.set(message.received);
+  for (Op& op : ops_) {
+    switch (op.kind) {
+      case OpKind::kLiteral:
+        out.append(op.literal);
+        break;
+      case OpKind::kStrftime:
+        out.append(op.clock.text(time_));
+        break;
+      case OpKind::kNanoseconds: {
+        char digits[16];
+        auto end = std::to_chars(digits, digits + sizeof digits, time_.nanoseconds()).ptr;
+        out.append(static_cast<std::size_t>(9 - (end - digits)), '0');
+        out.append(digits, end);
+        break;
+      }
+      case OpKind::kField:
+        render_field(op, message, out);
+        break;
+    }
+  }
+  if (end_of_line_) out.push_back('\n');
+}
+
+void FormatProgram::render_field(Op& op, const Message& message, std::string& out) {
+  const mosquitto_property* props = message.properties;
+  switch (op.conversion) {
+    case 'A': {
+      std::uint16_t value = 0;
+      if (mosquitto_property_read_int16(props, MQTT_PROP_TOPIC_ALIAS, &value, false)) {
+        append_int(out, value, op.align, op.pad, op.width);
+      } else {
+        append_blank(out, op.pad, op.width);
+      }
+      break;
+    }
+    case 'C':
+      if (auto value = read_string_property(props, MQTT_PROP_CONTENT_TYPE)) {
+        append_str(out, value->view(), op.align, op.width, op.precision);
+      } else {
+        append_blank(out, ' ', op.width);
+      }
+      break;
+    case 'D':
+      if (auto value = read_binary_property(props, MQTT_PROP_CORRELATION_DATA)) out.append(value->view());
+      break;
+    case 'E': {
+      std::uint32_t value = 0;
+      if (mosquitto_property_read_int32(props, MQTT_PROP_MESSAGE_EXPIRY_INTERVAL, &value, false)) {
+        append_int(out, static_cast<std::int32_t>(value), op.align, op.pad, op.width);  // printed as an int
+      } else {
+        append_blank(out, op.pad, op.width);
+      }
+      break;
+    }
+    case 'F': {
+      std::uint8_t value = 0;
+      if (mosquitto_property_read_byte(props, MQTT_PROP_PAYLOAD_FORMAT_INDICATOR, &value, false)) {
+        append_int(out, value, op.align, op.pad, op.width);
+      } else {
+        append_blank(out, op.pad, op.width);
+      }
+      break;
+    }
+    case 'I': {
+      std::string_view text = op.clock.text(time_);
+      if (text.empty()) {
+        append_blank(out, ' ', op.width);
+      } else {
+        append_str(out, text, op.align, op.width, op.precision);
+      }
+      break;
+    }
+    case 'j':
+    case 'J':
+      if (!append_mosquitto_json(message, time_.mosquitto_timestamp(), op.conversion == 'j', pretty_, out)) {
+        warn_("Error: Message payload is not valid JSON on topic " + std::string(message.topic) + ".");
+      }
+      break;
+    case 'l':
+      append_int(out, static_cast<long long>(message.payload.size()), op.align, op.pad, op.width);
+      break;
+    case 'm':
+      append_int(out, message.mid, op.align, op.pad, op.width);
+      break;
+    case 'P': {
+      bool first = true;
+      for (const mosquitto_property* p = props; p; p = mosquitto_property_next(p)) {
+        auto pair = mosquitto_property_identifier(p) == MQTT_PROP_USER_PROPERTY ? read_user_property(p) : std::nullopt;
+        if (!pair) continue;
+        if (!first) out.push_back(' ');
+        first = false;
+        out.append(pair->first.view());
+        out.push_back(':');
+        out.append(pair->second.view());
+      }
+      break;
+    }
+    case 'p':
+      append_payload(out, message.payload, 0, op.align, op.pad, op.width);
+      break;
+    case 'q':
+      out.push_back(static_cast<char>('0' + message.qos));
+      break;
+    case 'R':
+      if (auto value = read_string_property(props, MQTT_PROP_RESPONSE_TOPIC)) {
+        append_str(out, value->view(), op.align, op.width, op.precision);
+      }
+      break;
+    case 'r':
+      out.push_back(message.retain ? '1' : '0');
+      break;
+    case 'S': {
+      std::uint32_t value = 0;
+      if (mosquitto_property_read_varint(props, MQTT_PROP_SUBSCRIPTION_IDENTIFIER, &value, false)) {
+        append_int(out, static_cast<std::int32_t>(value), op.align, op.pad, op.width);
+      } else {
+        append_blank(out, op.pad, op.width);
+      }
+      break;
+    }
+    case 't':
+      append_str(out, message.topic, op.align, op.width, op.precision);
+      break;
+    case 'U': {
+      char digits[24];
+      auto end = std::to_chars(digits, digits + sizeof digits, static_cast<long long>(time_.seconds())).ptr;
+      out.append(digits, end);
+      out.push_back('.');
+      end = std::to_chars(digits, digits + sizeof digits, time_.nanoseconds()).ptr;
+      out.append(static_cast<std::size_t>(9 - (end - digits)), '0');
+      out.append(digits, end);
+      break;
+    }
+    case 'x':
+      append_payload(out, message.payload, 1, op.align, op.pad, op.width);
+      break;
+    case 'X':
+      append_payload(out, message.payload, 2, op.align, op.pad, op.width);
+      break;
+  }
+}
+
+}  // namespace mqtk

@@ -1,0 +1,51 @@
+// A compiled mosquitto_sub -F format: the format string is checked and turned
+// into a list of operations once, then rendered for every message into the
+// output buffer, with mosquitto_sub 2.0's exact results (its quirks
+// included: a field width also truncates %p, %x halves it, and so on).
+#pragma once
+
+#include <functional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "mqtk/base/local_time.hpp"
+#include "mqtk/output/message_format.hpp"
+
+namespace mqtk {
+
+class FormatProgram final : public MessageFormat {
+ public:
+  using Warn = std::function<void(std::string_view)>;
+
+  // Throws UsageError naming -F and the problem. `warn` receives %J's
+  // "payload is not valid JSON" complaints.
+  FormatProgram(std::string_view format, bool end_of_line, bool pretty, Warn warn);
+
+  void render(const Message& message, std::string& out) override;
+
+ private:
+  enum class OpKind : unsigned char { kLiteral, kField, kStrftime, kNanoseconds };
+  struct Op {
+    explicit Op(OpKind k) : kind(k) {}
+    OpKind kind;
+    char conversion = 0;  // the character after % (or after @ for kStrftime)
+    char align = 0;       // '-' for left alignment
+    char pad = ' ';       // '0' for zero padding
+    int width = 0;
+    int precision = -1;
+    std::string literal;   // kLiteral
+    StrftimeCache clock{""};  // kStrftime, and %I
+  };
+
+  void render_field(Op& op, const Message& message, std::string& out);
+
+  std::vector<Op> ops_;
+  bool end_of_line_;
+  bool pretty_;
+  bool uses_time_ = false;
+  Warn warn_;
+  LocalTime time_;
+};
+
+}  // namespace mqtk

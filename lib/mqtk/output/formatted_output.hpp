@@ -1,0 +1,29 @@
+// The sink of mqtk-sub: each message rendered by a MessageFormat into an
+// OutputBuffer (standard output).
+#pragma once
+
+#include "mqtk/output/message_format.hpp"
+#include "mqtk/output/message_sink.hpp"
+#include "mqtk/base/output_buffer.hpp"
+
+namespace mqtk {
+
+class FormattedOutput : public MessageSink {
+ public:
+  FormattedOutput(MessageFormat& format, OutputBuffer& out) : format_(format), out_(out) {}
+
+  void write(const Message& message) override {
+    format_.render(message, out_.text());
+    out_.end_message();
+  }
+  void commit(bool) override { out_.flush(); }
+  std::size_t uncommitted() const override { return out_.pending(); }
+  bool closed() const override { return out_.closed(); }
+  int watched_fd() const override { return out_.fd(); }
+
+ private:
+  MessageFormat& format_;
+  OutputBuffer& out_;
+};
+
+}  // namespace mqtk

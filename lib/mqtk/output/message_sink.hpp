@@ -1,0 +1,31 @@
+// Where received messages go: standard output for mqtk-sub, files and
+// databases for mqtk-record.
+#pragma once
+
+#include <cstddef>
+
+#include "mqtk/mqtt/message.hpp"
+
+namespace mqtk {
+
+class MessageSink {
+ public:
+  virtual ~MessageSink() = default;
+  virtual void write(const Message& message) = 0;
+  // Writes out everything written so far. With `before_acknowledgements`
+  // (acknowledgements are about to leave) it is also made as durable as the
+  // sink's policy asks; otherwise syncing may wait a little.
+  virtual void commit(bool before_acknowledgements) = 0;
+  // Bytes written but not yet committed.
+  virtual std::size_t uncommitted() const = 0;
+  // The destination went away for good (its reader closed the pipe).
+  virtual bool closed() const { return false; }
+  // False while the sink cannot take more messages (a full spool); the
+  // broker keeps them meanwhile.
+  virtual bool can_accept() const { return true; }
+  // A descriptor whose error condition means the destination has gone away
+  // (standard output's pipe); -1 when there is none.
+  virtual int watched_fd() const { return -1; }
+};
+
+}  // namespace mqtk

@@ -1,0 +1,18 @@
+#include "mqtk/record/influx_sink.hpp"
+
+namespace mqtk {
+
+InfluxSink::InfluxSink(InfluxOptions influx, PointOptions points, std::string spool_directory,
+                       std::uint64_t spool_max_bytes, Durability durability, InfluxWriter::Warn warn)
+    : options_(std::move(influx)),
+      format_(std::move(points)),
+      spool_(std::move(spool_directory), spool_max_bytes, durability),
+      writer_(std::make_unique<InfluxWriter>(options_, spool_, std::move(warn))) {}
+
+void InfluxSink::commit(bool before_acknowledgements) {
+  spool_.append(pending_);
+  pending_.clear();
+  spool_.sync(before_acknowledgements);
+}
+
+}  // namespace mqtk

@@ -1,0 +1,191 @@
+#include "mqtk/record/recording.hpp"
+
+#include <unistd.h>
+
+#include <cstdio>
+
+#include "mqtk/base/error.hpp"
+#include "mqtk/records/record_formats.hpp"
+
+namespace mqtk {
+namespace {
+
+std::unique_ptr<MessageFormat> make_record_format(RecordFormat format, const PointOptions& points,
+                                                  std::vector<const LineProtocolFormat*>& point_formats) {
+  switch (format) {
+    case RecordFormat::kJsonLines:
+      return std::make_unique<JsonLinesFormat>();
+    case RecordFormat::kCsv:
+      return std::make_unique<CsvFormat>();
+    case RecordFormat::kLineProtocol: {
+      auto lp = std::make_unique<LineProtocolFormat>(points);
+      point_formats.push_back(lp.get());
+      return lp;
+    }
+  }
+  return std::make_unique<JsonLinesFormat>();
+}
+
+std::string with_commas(long n) {
+  std::string digits = std::to_string(n);
+  for (int i = static_cast<int>(digits.size()) - 3; i > 0 && digits[static_cast<std::size_t>(i) - 1] != '-'; i -= 3) {
+    digits.insert(static_cast<std::size_t>(i), ",");
+  }
+  return digits;
+}
+
+// FNV-1a: stable across runs and builds, unlike std::hash.
+std::uint64_t fnv1a(const std::string& text) {
+  std::uint64_t hash = 1469598103934665603ULL;
+  for (unsigned char c : text) {
+    hash ^= c;
+    hash *= 1099511628211ULL;
+  }
+  return hash;
+}
+
+}  // namespace
+
+RecordFormat parse_record_format(std::string_view name) {
+  if (name == "jsonl" || name == "json") return RecordFormat::kJsonLines;
+  if (name == "csv") return RecordFormat::kCsv;
+  if (name == "lp" || name == "line-protocol") return RecordFormat::kLineProtocol;
+  throw UsageError("--format: must be jsonl, csv or lp, not '" + std::string(name) + "'");
+}
+
+RecordFormat format_for(const std::string& path, std::optional<RecordFormat> chosen) {
+  auto ends_with = [&](std::string_view suffix) { return path.size() >= suffix.size() && path.ends_with(suffix); };
+  if (ends_with(".jsonl") || ends_with(".json") || ends_with(".ndjson")) return RecordFormat::kJsonLines;
+  if (ends_with(".csv")) return RecordFormat::kCsv;
+  if (ends_with(".lp")) return RecordFormat::kLineProtocol;
+  return chosen.value_or(RecordFormat::kJsonLines);
+}
+
+std::string RecordingOptions::identity() const {
+  std::string text;
+  for (const Output& output : outputs) {
+    if (output.path == "-") {
+      text += "stdout;";
+      continue;
+    }
+    char resolved[4096];
+    text += (realpath(output.path.c_str(), resolved) ? std::string(resolved) : output.path) + ";";
+  }
+  if (influx) text += influx->describe() + ";";
+  return text;
+}
+
+std::string client_id_for(const std::string& identity) {
+  char hex[17];
+  std::snprintf(hex, sizeof hex, "%016llx", static_cast<unsigned long long>(fnv1a(identity)));
+  return "mqtk-record-" + std::string(hex, 11);
+}
+
+Recording::Recording(const RecordingOptions& options, const Reporter& reporter) {
+  for (const auto& output : options.outputs) {
+    auto format = make_record_format(output.format, options.points, point_formats_);
+    std::string header = output.format == RecordFormat::kCsv ? std::string(CsvFormat::kHeader) : "";
+    if (output.path == "-") {
+      if (stdout_) throw UsageError("-o: standard output can be given only once");
+      stdout_buffer_ = std::make_unique<OutputBuffer>(STDOUT_FILENO);
+      stdout_buffer_->append(header);
+      stdout_format_ = std::move(format);
+      stdout_ = std::make_unique<FormattedOutput>(*stdout_format_, *stdout_buffer_);
+      sinks_.push_back(stdout_.get());
+      continue;
+    }
+    FileSinkOptions file{output.path, header, options.rotate_bytes, options.rotate_every, options.durability};
+    files_.push_back(std::make_unique<FileSink>(std::move(file), std::move(format)));
+    sinks_.push_back(files_.back().get());
+  }
+  if (options.influx) {
+    influx_ = std::make_unique<InfluxSink>(*options.influx, options.points, options.spool_directory,
+                                           options.spool_max_bytes, options.durability,
+                                           [&reporter](const std::string& warning) { reporter.warning(warning); });
+    sinks_.push_back(influx_.get());
+  }
+  if (sinks_.empty()) throw UsageError("nothing to record into: give -o FILE (or -o - for standard output) or --influx URL");
+}
+
+Recording::~Recording() = default;
+
+void Recording::write(const Message& message) {
+  for (MessageSink* sink : sinks_) sink->write(message);
+  if (stdout_) ++stdout_records_;
+}
+
+void Recording::commit(bool before_acknowledgements) {
+  for (MessageSink* sink : sinks_) sink->commit(before_acknowledgements);
+}
+
+std::size_t Recording::uncommitted() const {
+  std::size_t bytes = 0;
+  for (const MessageSink* sink : sinks_) bytes += sink->uncommitted();
+  return bytes;
+}
+
+bool Recording::can_accept() const {
+  for (const MessageSink* sink : sinks_) {
+    if (!sink->can_accept()) return false;
+  }
+  return true;
+}
+
+bool Recording::closed() const { return stdout_ && stdout_->closed(); }
+
+void Recording::finish(std::chrono::milliseconds grace) {
+  if (influx_) influx_->finish(grace);
+}
+
+std::string Recording::status(long received, double rate) const {
+  std::string line = "received " + with_commas(received) + " (" + with_commas(static_cast<long>(rate)) + "/s)";
+  long written = 0;
+  for (const auto& file : files_) written += file->records_written();
+  if (!files_.empty()) line += " · written " + with_commas(written);
+  if (influx_) {
+    line += " · sent " + with_commas(influx_->writer().points_sent());
+    line += " · spooled " + with_commas(static_cast<long>(influx_->spool().pending_lines()));
+    line += " · refused " + with_commas(influx_->writer().points_rejected());
+    if (influx_->writer().failing()) line += " · InfluxDB unreachable";
+  }
+  long skipped = influx_ ? influx_->skips().total() : 0;
+  for (const LineProtocolFormat* format : point_formats_) skipped = std::max(skipped, format->skips().total());
+  if (skipped > 0) line += " · not points " + with_commas(skipped);
+  return line;
+}
+
+std::vector<std::string> Recording::summary(long received) const {
+  std::vector<std::string> lines;
+  lines.push_back("received " + with_commas(received) + " messages");
+  for (const auto& file : files_) {
+    lines.push_back("wrote " + with_commas(file->records_written()) + " records to " + file->current_path());
+  }
+  if (stdout_) lines.push_back("wrote " + with_commas(stdout_records_) + " records to standard output");
+  if (influx_) {
+    const InfluxWriter& writer = influx_->writer();
+    std::string line = "sent " + with_commas(writer.points_sent()) + " points to InfluxDB at " +
+                       influx_->options().describe();
+    if (writer.points_rejected() > 0) {
+      line += "; " + with_commas(writer.points_rejected()) + " refused (see " + influx_->spool().directory() +
+              "/rejected.lp)";
+    }
+    lines.push_back(line);
+    if (std::uint64_t left = influx_->spool().pending_lines(); left > 0) {
+      lines.push_back(with_commas(static_cast<long>(left)) + " points wait in " + influx_->spool().directory() +
+                      " and will be sent on the next run");
+    }
+    const PointSkips& skips = influx_->skips();
+    if (skips.total() > 0) {
+      lines.push_back(with_commas(skips.total()) + " messages made no point (" + with_commas(skips.binary) +
+                      " binary, " + with_commas(skips.text) + " text, " + with_commas(skips.no_fields) +
+                      " without fields)");
+    }
+    if (skips.time_fallback > 0) {
+      lines.push_back(with_commas(skips.time_fallback) + " points took the receive time: their time field was "
+                                                         "missing or unreadable");
+    }
+  }
+  return lines;
+}
+
+}  // namespace mqtk

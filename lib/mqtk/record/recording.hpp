@@ -1,0 +1,86 @@
+// What mqtk-record records into: any number of files (JSON lines, CSV, line
+// protocol; "-" for standard output) and an InfluxDB sink, behind one
+// MessageSink, plus the status line and the summary the tool prints.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "mqtk/record/durability.hpp"
+#include "mqtk/record/file_sink.hpp"
+#include "mqtk/output/formatted_output.hpp"
+#include "mqtk/record/influx_sink.hpp"
+#include "mqtk/record/line_protocol.hpp"
+#include "mqtk/output/message_sink.hpp"
+#include "mqtk/base/output_buffer.hpp"
+#include "mqtk/base/reporter.hpp"
+
+namespace mqtk {
+
+enum class RecordFormat { kJsonLines, kCsv, kLineProtocol };
+
+// "jsonl", "csv" or "lp". Throws UsageError naming --format.
+RecordFormat parse_record_format(std::string_view name);
+// The format of `-o PATH`: from its extension (.jsonl/.json, .csv, .lp), else
+// `chosen` (--format), else JSON lines.
+RecordFormat format_for(const std::string& path, std::optional<RecordFormat> chosen);
+
+struct RecordingOptions {
+  struct Output {
+    std::string path;  // "-" for standard output
+    RecordFormat format;
+  };
+  std::vector<Output> outputs;
+  std::optional<std::uint64_t> rotate_bytes;
+  std::optional<std::chrono::milliseconds> rotate_every;
+  std::optional<InfluxOptions> influx;
+  PointOptions points;
+  Durability durability;
+  std::string spool_directory;
+  std::uint64_t spool_max_bytes = 1024ULL * 1024 * 1024;
+
+  // A description of the sinks that stays the same between runs, from which
+  // the default client id is made.
+  std::string identity() const;
+};
+
+// "mqtk-record-" and 11 hex digits of a hash of `identity`: at most 23
+// characters, as MQTT 3.1 requires.
+std::string client_id_for(const std::string& identity);
+
+class Recording final : public MessageSink {
+ public:
+  // Opens every sink. Throws Error naming the file or directory at fault.
+  Recording(const RecordingOptions& options, const Reporter& reporter);
+  ~Recording() override;
+
+  void write(const Message& message) override;
+  void commit(bool before_acknowledgements) override;
+  std::size_t uncommitted() const override;
+  bool can_accept() const override;
+  bool closed() const override;
+
+  // Sends what is spooled for InfluxDB for at most `grace`.
+  void finish(std::chrono::milliseconds grace);
+
+  // "received 1,234 (410/s) · written 1,234 · spooled 0 · refused 0 · skipped 2"
+  std::string status(long received, double rate) const;
+  // The lines printed at exit.
+  std::vector<std::string> summary(long received) const;
+
+ private:
+  std::vector<std::unique_ptr<FileSink>> files_;
+  std::unique_ptr<OutputBuffer> stdout_buffer_;
+  std::unique_ptr<MessageFormat> stdout_format_;
+  std::unique_ptr<FormattedOutput> stdout_;
+  std::unique_ptr<InfluxSink> influx_;
+  std::vector<const LineProtocolFormat*> point_formats_;  // for their skip counts
+  std::vector<MessageSink*> sinks_;
+  long stdout_records_ = 0;
+};
+
+}  // namespace mqtk

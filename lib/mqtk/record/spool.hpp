@@ -1,0 +1,96 @@
+// mqtk-record's local spool for a database sink: line-protocol lines are
+// appended (and synced, as --fsync says) before their messages are
+// acknowledged, and a writer thread sends them on at its own pace, moving a
+// durable checkpoint forward as the database accepts them. Nothing waits for
+// the database, and nothing accepted from the broker is lost while it is
+// down: the spool grows (up to a bound) and drains when it is back.
+//
+// On disk: segment files NNNNNNNNNNNNNNNN.lp, a "checkpoint" file (segment
+// and offset of the first unsent byte), "rejected.lp" for points the
+// database refused, and "lock" against a second recorder on the same spool.
+#pragma once
+
+#include <chrono>
+#include <condition_variable>
+#include <cstdint>
+#include <deque>
+#include <mutex>
+#include <string>
+#include <string_view>
+
+#include "mqtk/record/durability.hpp"
+
+namespace mqtk {
+
+class Spool {
+ public:
+  struct Position {
+    std::uint64_t segment = 0;
+    std::uint64_t offset = 0;
+    bool operator==(const Position&) const = default;
+  };
+  struct Batch {
+    std::string lines;  // whole lines, each ending in '\n'
+    std::size_t count = 0;
+    Position start;
+    Position end;
+  };
+
+  // Opens (creates) the spool and takes it over from a previous run,
+  // dropping a torn last line. Throws Error naming the directory.
+  Spool(std::string directory, std::uint64_t max_bytes, Durability durability);
+  ~Spool();
+  Spool(const Spool&) = delete;
+  Spool& operator=(const Spool&) = delete;
+
+  // -- the receiving thread --
+  // Appends whole lines. Throws Error naming the file (disk full...),
+  // leaving no partial line.
+  void append(std::string_view lines);
+  // Syncs what was appended, as the durability policy says (see SyncSchedule).
+  void sync(bool before_acknowledgements);
+  // More than the bound is waiting to be sent.
+  bool full() const;
+
+  // -- the sending thread --
+  // Waits until `min_lines` are waiting, `deadline` passes or wake() is called.
+  void wait(std::uint64_t min_lines, std::chrono::steady_clock::time_point deadline);
+  void wake();
+  // Up to `max_lines` / about `max_bytes` of the lines after the checkpoint.
+  Batch read(std::size_t max_lines, std::size_t max_bytes) const;
+  // The database has the batch: move the checkpoint past it (durably) and
+  // delete segments left behind.
+  void consume(const Batch& batch);
+  // Keeps a refused line, with the reason, in rejected.lp.
+  void reject(std::string_view line, std::string_view reason);
+
+  std::uint64_t pending_lines() const;
+  std::uint64_t pending_bytes() const;
+  const std::string& directory() const { return directory_; }
+
+ private:
+  struct Segment {
+    std::uint64_t id;
+    std::uint64_t size;
+  };
+  std::string segment_path(std::uint64_t id) const;
+  void open_segment(std::uint64_t id);
+  void write_checkpoint(Position position);
+
+  std::string directory_;
+  std::uint64_t max_bytes_;
+  SyncSchedule sync_;
+  int lock_fd_ = -1;
+  int write_fd_ = -1;
+  bool unsynced_ = false;
+
+  mutable std::mutex mutex_;
+  std::condition_variable changed_;
+  std::deque<Segment> segments_;  // oldest first; the last is being written
+  Position checkpoint_;
+  std::uint64_t pending_lines_ = 0;
+  std::uint64_t pending_bytes_ = 0;
+  bool woken_ = false;
+};
+
+}  // namespace mqtk

@@ -1,0 +1,84 @@
+#include "mqtk/records/record_formats.hpp"
+
+#include <charconv>
+#include <nlohmann/json.hpp>
+
+#include "mqtk/base/payload_encoding.hpp"
+#include "mqtk/records/property_json.hpp"
+
+namespace mqtk {
+namespace {
+
+void append_json_string(std::string& out, std::string_view text) {
+  // Only called with valid UTF-8, which nlohmann requires.
+  out.append(nlohmann::json(text).dump());
+}
+
+}  // namespace
+
+void JsonLinesFormat::render(const Message& message, std::string& out) {
+  out.append("{\"time\":\"");
+  out.append(clock_.format(message.received));
+  out.append("\",\"topic\":");
+  append_json_string(out, message.topic);
+  out.append(",\"qos\":");
+  out.push_back(static_cast<char>('0' + message.qos));
+  out.append(message.retain ? ",\"retain\":true" : ",\"retain\":false");
+  if (message.properties) {
+    out.append(",\"properties\":");
+    out.append(properties_to_json(message.properties).dump());
+  }
+  PayloadEncoding encoding = classify_payload(message.payload);
+  out.append(",\"encoding\":\"");
+  out.append(encoding_name(encoding));
+  out.append("\",\"payload\":");
+  switch (encoding) {
+    case PayloadEncoding::kJson:
+      out.append(message.payload);
+      break;
+    case PayloadEncoding::kText:
+      append_json_string(out, message.payload);
+      break;
+    case PayloadEncoding::kBase64:
+      out.push_back('"');
+      append_base64(out, message.payload);
+      out.push_back('"');
+      break;
+  }
+  out.append("}\n");
+}
+
+void append_csv_field(std::string& out, std::string_view field) {
+  if (field.find_first_of(",\"\r\n") == std::string_view::npos) {
+    out.append(field);
+    return;
+  }
+  out.push_back('"');
+  for (char c : field) {
+    if (c == '"') out.push_back('"');
+    out.push_back(c);
+  }
+  out.push_back('"');
+}
+
+void CsvFormat::render(const Message& message, std::string& out) {
+  out.append(clock_.format(message.received));
+  out.push_back(',');
+  append_csv_field(out, message.topic);
+  out.push_back(',');
+  out.push_back(static_cast<char>('0' + message.qos));
+  out.append(message.retain ? ",1," : ",0,");
+  PayloadEncoding encoding = classify_payload(message.payload);
+  out.append(encoding_name(encoding));
+  out.push_back(',');
+  if (encoding == PayloadEncoding::kBase64) {
+    append_base64(out, message.payload);  // never needs quoting
+  } else {
+    append_csv_field(out, message.payload);
+  }
+  out.push_back(',');
+  if (message.properties) append_csv_field(out, properties_to_json(message.properties).dump());
+  out.push_back('\n');
+}
+
+}  // namespace mqtk

@@ -1,0 +1,46 @@
+// mqtk's own record formats, shared by mqtk-sub (--json, --csv) and
+// mqtk-record's files, and read back by replay. One message per line:
+//
+// JSON lines:
+//   {"time":"2026-11-25T02:09:28.600299123Z","topic":"sensors/1","qos":1,
+//    "retain":false,"properties":{...},"encoding":"json","payload":{"t":21.5}}
+//   "properties" appears only for MQTT v5 messages that carry some (see
+//   property_json.hpp); "encoding" says how "payload" holds the bytes (see
+//   payload_encoding.hpp): json = the payload itself, verbatim; utf-8 = a
+//   JSON string; base64 = a JSON string of base64.
+//
+// CSV (RFC 4180 quoting, \n line ends), after a header line:
+//   time,topic,qos,retain,encoding,payload,properties
+//   retain is 0 or 1; payload is the text (json, utf-8) or base64; properties
+//   is the JSON object above, or empty.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include "mqtk/output/message_format.hpp"
+#include "mqtk/base/rfc3339.hpp"
+
+namespace mqtk {
+
+class JsonLinesFormat final : public MessageFormat {
+ public:
+  void render(const Message& message, std::string& out) override;
+
+ private:
+  Rfc3339Clock clock_;
+};
+
+class CsvFormat final : public MessageFormat {
+ public:
+  static constexpr std::string_view kHeader = "time,topic,qos,retain,encoding,payload,properties\n";
+  void render(const Message& message, std::string& out) override;
+
+ private:
+  Rfc3339Clock clock_;
+};
+
+// A CSV field with RFC 4180 quoting (only when it needs it).
+void append_csv_field(std::string& out, std::string_view field);
+
+}  // namespace mqtk

@@ -1,0 +1,56 @@
+#include "mqtk/base/payload_encoding.hpp"
+
+#include <doctest/doctest.h>
+
+#include <string>
+
+using mqtk::PayloadEncoding;
+
+TEST_SUITE("payload_encoding") {
+  TEST_CASE("classification") {
+    CHECK(mqtk::classify_payload(R"({"name": "zzerii"})") == PayloadEncoding::kJson);
+    CHECK(mqtk::classify_payload("42") == PayloadEncoding::kJson);
+    CHECK(mqtk::classify_payload("\"quoted\"") == PayloadEncoding::kJson);
+    CHECK(mqtk::classify_payload("hello") == PayloadEncoding::kText);
+    CHECK(mqtk::classify_payload("") == PayloadEncoding::kText);
+    CHECK(mqtk::classify_payload("{\n\"a\": 1\n}") == PayloadEncoding::kText);  // JSON, but not on one line
+    CHECK(mqtk::classify_payload("tab\tand\r\nlines") == PayloadEncoding::kText);
+    CHECK(mqtk::classify_payload("\xec\x98\xa8\xeb\x8f\x84") == PayloadEncoding::kText);
+    CHECK(mqtk::classify_payload(std::string("a\0b", 3)) == PayloadEncoding::kBase64);
+    CHECK(mqtk::classify_payload("bell\a") == PayloadEncoding::kBase64);
+    CHECK(mqtk::classify_payload("\xff") == PayloadEncoding::kBase64);
+    CHECK(mqtk::classify_payload("\"\xff\"") == PayloadEncoding::kBase64);
+  }
+
+  TEST_CASE("UTF-8 validation") {
+    CHECK(mqtk::is_utf8("plain ascii"));
+    CHECK(mqtk::is_utf8("\xf0\x9f\x98\x80"));
+    CHECK_FALSE(mqtk::is_utf8("\xc0\xaf"));          // overlong
+    CHECK_FALSE(mqtk::is_utf8("\xed\xa0\x80"));      // surrogate
+    CHECK_FALSE(mqtk::is_utf8("\xf4\x90\x80\x80"));  // past U+10FFFF
+    CHECK_FALSE(mqtk::is_utf8("\xe2\x82"));          // truncated
+    CHECK_FALSE(mqtk::is_utf8("\x80"));
+  }
+
+  TEST_CASE("names") {
+    CHECK(mqtk::encoding_name(PayloadEncoding::kText) == "utf-8");
+    CHECK(mqtk::encoding_from_name("base64") == PayloadEncoding::kBase64);
+    CHECK_FALSE(mqtk::encoding_from_name("hex").has_value());
+  }
+
+  TEST_CASE("base64 round trips") {
+    for (std::string bytes : {std::string(""), std::string("f"), std::string("fo"), std::string("foo"),
+                              std::string("foob"), std::string("\x00\xff\x10", 3)}) {
+      std::string text;
+      mqtk::append_base64(text, bytes);
+      CAPTURE(text);
+      CHECK(mqtk::decode_base64(text) == bytes);
+    }
+    std::string text;
+    mqtk::append_base64(text, "foobar");
+    CHECK(text == "Zm9vYmFy");
+    CHECK_FALSE(mqtk::decode_base64("abc").has_value());
+    CHECK_FALSE(mqtk::decode_base64("ab!d").has_value());
+    CHECK_FALSE(mqtk::decode_base64("a=bc").has_value());
+  }
+}

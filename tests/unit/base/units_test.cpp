@@ -1,0 +1,58 @@
+#include "mqtk/base/units.hpp"
+
+#include <doctest/doctest.h>
+
+#include "mqtk/record/durability.hpp"
+#include "mqtk/base/error.hpp"
+
+using namespace std::chrono_literals;
+
+TEST_SUITE("units") {
+  TEST_CASE("sizes") {
+    CHECK(mqtk::parse_size("100MB", "--rotate") == 100000000);
+    CHECK(mqtk::parse_size("1GiB", "--rotate") == 1073741824);
+    CHECK(mqtk::parse_size("2kb", "--rotate") == 2000);
+    CHECK(mqtk::parse_size("512", "--rotate") == 512);
+    CHECK(mqtk::parse_size("1.5MiB", "--rotate") == 1572864);
+    CHECK_THROWS_WITH_AS(mqtk::parse_size("lots", "--spool-max"),
+                         "--spool-max: expected a size such as 100MB or 2GiB, not 'lots'", mqtk::UsageError);
+    CHECK_THROWS_AS(mqtk::parse_size("0", "--rotate"), mqtk::UsageError);
+    CHECK_THROWS_AS(mqtk::parse_size("-1MB", "--rotate"), mqtk::UsageError);
+    CHECK_THROWS_AS(mqtk::parse_size("10XB", "--rotate"), mqtk::UsageError);
+  }
+
+  TEST_CASE("durations") {
+    CHECK(mqtk::parse_duration("1h", "--rotate") == 1h);
+    CHECK(mqtk::parse_duration("500ms", "--rotate") == 500ms);
+    CHECK(mqtk::parse_duration("2", "--rotate") == 2s);
+    CHECK(mqtk::parse_duration("1.5s", "--rotate") == 1500ms);
+    CHECK(mqtk::parse_duration("1d", "--rotate") == 24h);
+    CHECK_THROWS_AS(mqtk::parse_duration("soon", "--rotate"), mqtk::UsageError);
+    CHECK_THROWS_AS(mqtk::parse_duration("0s", "--rotate"), mqtk::UsageError);
+    CHECK_THROWS_AS(mqtk::parse_duration("1y", "--rotate"), mqtk::UsageError);
+  }
+
+  TEST_CASE("fsync policies") {
+    CHECK(mqtk::parse_durability("batch").policy == mqtk::Durability::Policy::kBeforeAcknowledging);
+    CHECK(mqtk::parse_durability("never").policy == mqtk::Durability::Policy::kNever);
+    auto interval = mqtk::parse_durability("2s");
+    CHECK(interval.policy == mqtk::Durability::Policy::kInterval);
+    CHECK(interval.interval == 2s);
+    CHECK_THROWS_AS(mqtk::parse_durability("always"), mqtk::UsageError);
+
+    auto now = std::chrono::steady_clock::now();
+    mqtk::SyncSchedule schedule(interval);
+    CHECK(schedule.due(now, true));
+    CHECK_FALSE(schedule.due(now + 1s, true));  // the interval, acknowledgements or not
+    CHECK(schedule.due(now + 2s, false));
+
+    mqtk::SyncSchedule batch(mqtk::parse_durability("batch"));
+    CHECK(batch.due(now, true));
+    CHECK(batch.due(now, true));                // always before acknowledging
+    CHECK_FALSE(batch.due(now + 500ms, false));  // unacknowledged data waits up to a second
+    CHECK(batch.due(now + 1s, false));
+
+    mqtk::SyncSchedule never(mqtk::parse_durability("never"));
+    CHECK_FALSE(never.due(now, true));
+  }
+}

@@ -1,0 +1,58 @@
+#include "mqtk/mqtt/topic.hpp"
+
+#include <doctest/doctest.h>
+
+#include <string>
+
+#include "mqtk/base/error.hpp"
+
+using mqtk::check_publish_topic;
+using mqtk::check_topic_filter;
+using mqtk::topic_matches;
+using mqtk::UsageError;
+
+TEST_SUITE("topic") {
+  TEST_CASE("publish topics") {
+    CHECK_NOTHROW(check_publish_topic("things/1/temperature", "-t"));
+    CHECK_NOTHROW(check_publish_topic("/", "-t"));
+    CHECK_NOTHROW(check_publish_topic("온도/센서", "-t"));
+    CHECK_THROWS_WITH_AS(check_publish_topic("a/+/b", "-t"),
+                         "-t: cannot publish to 'a/+/b': wildcards '+' and '#' are only allowed in subscriptions",
+                         UsageError);
+    CHECK_THROWS_AS(check_publish_topic("a/#", "-t"), UsageError);
+    CHECK_THROWS_WITH(check_publish_topic("", "-t"), "-t: the topic must not be empty");
+    CHECK_THROWS_WITH(check_publish_topic("a\xff", "--will-topic"),
+                      "--will-topic: the topic is not valid UTF-8 (or contains a NUL character)");
+    CHECK_THROWS_AS(check_publish_topic(std::string("a\0b", 3), "-t"), UsageError);
+  }
+
+  TEST_CASE("topic length limit is 65535 bytes") {
+    CHECK_NOTHROW(check_publish_topic(std::string(65535, 'x'), "-t"));
+    CHECK_THROWS_WITH(check_publish_topic(std::string(65536, 'x'), "-t"),
+                      "-t: the topic is 65536 bytes long; MQTT allows at most 65535");
+    CHECK_THROWS_AS(check_topic_filter(std::string(70000, 'x'), "-t"), UsageError);
+  }
+
+  TEST_CASE("subscription filters") {
+    for (const char* good : {"#", "+", "a/#", "a/+/b", "+/+", "$SYS/#", "$share/g/a/#", "a//b"}) {
+      CAPTURE(good);
+      CHECK_NOTHROW(check_topic_filter(good, "-t"));
+    }
+    for (const char* bad : {"a/#/b", "a/b#", "a+/b", "a/+b", "##", ""}) {
+      CAPTURE(bad);
+      CHECK_THROWS_AS(check_topic_filter(bad, "-t"), UsageError);
+    }
+    CHECK_THROWS_WITH(check_topic_filter("a/#/b", "-T"),
+                      "-T: invalid topic filter 'a/#/b': '+' and '#' must fill a whole level, and '#' must be the "
+                      "last level");
+  }
+
+  TEST_CASE("matching") {
+    CHECK(topic_matches("a/+/c", "a/b/c"));
+    CHECK(topic_matches("a/#", "a"));
+    CHECK(topic_matches("a/#", "a/b/c"));
+    CHECK_FALSE(topic_matches("a/+", "a/b/c"));
+    CHECK_FALSE(topic_matches("#", "$SYS/broker"));
+    CHECK(topic_matches("$SYS/#", "$SYS/broker"));
+  }
+}

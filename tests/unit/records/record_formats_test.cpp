@@ -1,0 +1,75 @@
+#include "mqtk/records/record_formats.hpp"
+
+#include <doctest/doctest.h>
+#include <mosquitto.h>
+#include <mqtt_protocol.h>
+
+#include <nlohmann/json.hpp>
+#include <string>
+
+namespace {
+
+mqtk::Message message(std::string_view topic, std::string_view payload) {
+  mqtk::Message m;
+  m.topic = topic;
+  m.payload = payload;
+  m.qos = 1;
+  m.received = timespec{1588801680, 123456789};
+  return m;
+}
+
+std::string json_line(const mqtk::Message& m) {
+  std::string out;
+  mqtk::JsonLinesFormat().render(m, out);
+  return out;
+}
+
+std::string csv_line(const mqtk::Message& m) {
+  std::string out;
+  mqtk::CsvFormat().render(m, out);
+  return out;
+}
+
+}  // namespace
+
+TEST_SUITE("record_formats") {
+  TEST_CASE("JSON lines: payload verbatim when it is JSON") {
+    CHECK(json_line(message("test", R"({"name": "zzerii"})")) ==
+          R"({"time":"2020-05-06T21:48:00.123456789Z","topic":"test","qos":1,"retain":false,"encoding":"json",)"
+          R"("payload":{"name": "zzerii"}})"
+          "\n");
+  }
+
+  TEST_CASE("JSON lines: text and binary") {
+    CHECK(json_line(message("t", "36.5\u2103 \"ok\"\n")) ==
+          "{\"time\":\"2020-05-06T21:48:00.123456789Z\",\"topic\":\"t\",\"qos\":1,\"retain\":false,"
+          "\"encoding\":\"utf-8\",\"payload\":\"36.5\u2103 \\\"ok\\\"\\n\"}\n");
+    auto binary = nlohmann::json::parse(json_line(message("t", std::string_view("\x00\xff", 2))));
+    CHECK(binary["encoding"] == "base64");
+    CHECK(binary["payload"] == "AP8=");
+  }
+
+  TEST_CASE("JSON lines: properties") {
+    mosquitto_property* props = nullptr;
+    mosquitto_property_add_string_pair(&props, MQTT_PROP_USER_PROPERTY, "k", "1");
+    mosquitto_property_add_string(&props, MQTT_PROP_CONTENT_TYPE, "text/plain");
+    mosquitto_property_add_string_pair(&props, MQTT_PROP_USER_PROPERTY, "k", "2");
+    mosquitto_property_add_binary(&props, MQTT_PROP_CORRELATION_DATA, "\x01\x02", 2);
+    auto m = message("t", "x");
+    m.properties = props;
+    auto line = nlohmann::json::parse(json_line(m));
+    CHECK(line["properties"].dump() ==
+          R"({"content-type":"text/plain","correlation-data":"AQI=","user-properties":[["k","1"],["k","2"]]})");
+    mosquitto_property_free_all(&props);
+  }
+
+  TEST_CASE("CSV quoting per RFC 4180") {
+    CHECK(csv_line(message("a,b", "say \"hi\"\nbye")) ==
+          "2020-05-06T21:48:00.123456789Z,\"a,b\",1,0,utf-8,\"say \"\"hi\"\"\nbye\",\n");
+    CHECK(csv_line(message("t", "21.5")) == "2020-05-06T21:48:00.123456789Z,t,1,0,json,21.5,\n");
+    CHECK(csv_line(message("t", std::string_view("\x00", 1))) == "2020-05-06T21:48:00.123456789Z,t,1,0,base64,AA==,\n");
+    std::string field;
+    mqtk::append_csv_field(field, "plain");
+    CHECK(field == "plain");
+  }
+}
