@@ -4,9 +4,12 @@ mqtk-sub has written it out. A subscriber stuck on a stalled reader and then
 killed must not have acknowledged what it never wrote, so its persistent
 session gets everything again."""
 
+import fcntl
+import json
 import os
 import signal
 import subprocess
+import tempfile
 import time
 import unittest
 
@@ -14,7 +17,9 @@ from harness import Broker, run, tool, unique, wait_until
 
 SUB = tool("sub")
 PUB = tool("pub")
+RECORD = tool("record")
 COUNT = 3000
+F_SETPIPE_SZ = 1031  # fcntl.F_SETPIPE_SZ from Python 3.10 on
 
 
 class AckAfterWriteTest(unittest.TestCase):
@@ -52,6 +57,82 @@ class AckAfterWriteTest(unittest.TestCase):
             self.assertEqual(missing, [], "acknowledged but never written: %d messages" % len(missing))
             # Nothing is torn: every line is a whole message.
             self.assertTrue(all(len(line) == 94 for line in written.splitlines()))
+
+
+class ReaderGoneTest(unittest.TestCase):
+    """A reader that goes away (EPIPE) must not make the tool acknowledge
+    the messages of the write that failed: a persistent session gets them
+    again. Only what the pipe itself had taken can be lost with the pipe."""
+
+    SIZE = 2000  # a 4,096-byte pipe holds at most two of these messages
+
+    def queue(self, broker, t, argv_tool, count):
+        """A persistent session for a new client id with `count` messages
+        waiting in it; returns the client id and the lines published."""
+        client_id = unique("gone")
+        rc, _, err = run([SUB, "-p", str(broker.port), "-t", t, "-q", "1", "-c", "-i", client_id, "-E"])
+        self.assertEqual(rc, 0, err)
+        lines = [b"message %05d %s" % (i, b"x" * (self.SIZE - 15)) for i in range(count)]
+        rc, _, err = run([PUB, "-p", str(broker.port), "-t", t, "-q", "1", "-l"], input=b"\n".join(lines) + b"\n")
+        self.assertEqual(rc, 0, err)
+        return client_id, lines
+
+    def test_mqtk_sub_into_a_reader_that_stops_after_three_lines(self):
+        # The broker sends the whole queue at once, so the write that fails
+        # holds a burst of messages.
+        with Broker(extra_config="max_queued_messages 0\nmax_inflight_messages 0\n") as broker:
+            t = unique("head")
+            client_id, lines = self.queue(broker, t, SUB, 1000)
+            read_end, write_end = os.pipe()
+            fcntl.fcntl(read_end, F_SETPIPE_SZ, 4096)
+            argv = [SUB, "-p", str(broker.port), "-t", t, "-q", "1", "-c", "-i", client_id]
+            sub = subprocess.Popen(argv, stdout=write_end, stderr=subprocess.PIPE)
+            os.close(write_end)
+            read = b""
+            while read.count(b"\n") < 3:  # like head -n 3, reading whatever has arrived
+                chunk = os.read(read_end, 65536)
+                self.assertTrue(chunk, "mqtk-sub ended before writing three lines")
+                read += chunk
+            os.close(read_end)
+            _, err = sub.communicate(timeout=30)
+            self.assertEqual(sub.returncode, 141, err)
+            self.assertEqual(err, b"")
+
+            rc, rest, err = run(argv + ["-W", "3"], timeout=30)
+            self.assertEqual(rc, 27, err)
+            received = set(read.split(b"\n")[:-1]) | set(rest.splitlines())
+            missing = [line[:13] for line in lines if line not in received]
+            # At most what the 4,096-byte pipe held when its reader left.
+            self.assertLessEqual(len(missing), 3, "acknowledged but not written: %s" % missing)
+
+    def test_mqtk_record_into_a_closed_pipe_records_nothing_and_says_so(self):
+        with Broker(extra_config="max_queued_messages 0\n") as broker, \
+                tempfile.TemporaryDirectory() as directory:
+            t = unique("true")
+            client_id, lines = self.queue(broker, t, RECORD, 100)
+            read_end, write_end = os.pipe()
+            os.close(read_end)  # | true: the reader is gone before anything is written
+            argv = [RECORD, "-p", str(broker.port), "-t", t, "-i", client_id]
+            recorder = subprocess.Popen(argv + ["-o", "-"], stdout=write_end, stderr=subprocess.PIPE)
+            os.close(write_end)
+            _, err = recorder.communicate(timeout=30)
+            self.assertEqual(recorder.returncode, 141, err)
+            self.assertIn(b"wrote 0 records to standard output", err)
+
+            path = os.path.join(directory, "all.jsonl")
+            recorder = subprocess.Popen(argv + ["-o", path], stderr=subprocess.PIPE)
+            try:
+                def recorded():
+                    with open(path, "rb") as f:
+                        return f.read().count(b"\n")
+                wait_until(lambda: os.path.exists(path) and recorded() >= len(lines), timeout=30,
+                           what="the queued messages in the file")
+            finally:
+                recorder.send_signal(signal.SIGINT)
+                recorder.communicate(timeout=30)
+            with open(path, "rb") as f:
+                payloads = [json.loads(line)["payload"].encode() for line in f]
+            self.assertEqual(payloads, lines)
 
 
 if __name__ == "__main__":

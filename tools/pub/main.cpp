@@ -137,11 +137,15 @@ std::string progress_line(mqtk::ReplaySource& source, double speed, std::chrono:
 }
 
 std::unique_ptr<mqtk::PublishSource> make_source(const PubFlags& flags, const std::string& topic,
-                                                 const mosquitto_property* properties) {
+                                                 const mosquitto_property* properties,
+                                                 const mqtk::StandardStreams& streams) {
   int chosen = (flags.message ? 1 : 0) + (flags.file ? 1 : 0) + flags.stdin_whole + flags.stdin_lines +
                flags.null_message;
   if (chosen == 0) throw mqtk::UsageError("nothing to publish: give one of -m, -f, -s, -l or -n");
   if (chosen > 1) throw mqtk::UsageError("give only one of -m, -f, -s, -l and -n");
+  if (flags.stdin_lines || flags.stdin_whole) {
+    streams.require(STDIN_FILENO, std::string(flags.stdin_lines ? "-l" : "-s") + " publishes what it reads there");
+  }
   if (flags.stdin_lines) {
     if (flags.repeat != 1) throw mqtk::UsageError("--repeat: cannot repeat -l input");
     return std::make_unique<mqtk::LineInput>(STDIN_FILENO, topic, flags.qos, flags.retain, properties);
@@ -161,12 +165,14 @@ std::unique_ptr<mqtk::PublishSource> make_source(const PubFlags& flags, const st
 }
 
 int replay(mqtk::CommandLine& command_line, const PubFlags& flags, const mqtk::ConnectSetup& setup,
-           mqtk::Reporter& reporter) {
+           mqtk::ToolContext& context) {
+  mqtk::Reporter& reporter = context.reporter;
   if (flags.topic || setup.url_topic || flags.message || flags.file || flags.stdin_whole || flags.stdin_lines ||
       flags.null_message || flags.repeat != 1) {
     throw mqtk::UsageError("--replay: publishes the recording's own topics and payloads; drop -t, -L's topic, "
                            "-m, -f, -s, -l, -n and --repeat (use --topic-prefix or --topic-map)");
   }
+  if (*flags.replay == "-") context.streams.require(STDIN_FILENO, "--replay - reads the recording from it");
   CLI::App& app = command_line.app();
   mqtk::ReplayOptions options = replay_options(flags, app.count("--qos") > 0, app.count("--retain") > 0,
                                                setup.options.protocol_version == mqtk::kMqtt5);
@@ -220,13 +226,14 @@ int main(int argc, char** argv) {
                              "tail -f app.log | mqtk-pub -t logs/app -l -q 1     # each line, none lost",
                              "mqtk-pub -t config -f settings.json -r             # a file, retained",
                              "mqtk-pub -V 5 --replay rec.jsonl --speed 10        # a recording, 10x faster"}};
-  return mqtk::run_tool(tool, [&](mqtk::Reporter& reporter) {
+  return mqtk::run_tool(tool, [&](mqtk::ToolContext& context) {
+    mqtk::Reporter& reporter = context.reporter;
     mqtk::CommandLine command_line(tool, "Publish MQTT messages: mosquitto_pub's flags, without losing any.");
     PubFlags flags;
     add_pub_flags(command_line.app(), flags);
     if (auto status = command_line.parse(argc, argv, reporter)) return *status;
     mqtk::ConnectSetup setup = command_line.connect_setup();
-    if (flags.replay) return replay(command_line, flags, setup, reporter);
+    if (flags.replay) return replay(command_line, flags, setup, context);
     if (flags.topic && setup.url_topic) throw mqtk::UsageError("-t: the topic is already given by -L");
     if (!flags.topic && !setup.url_topic) throw mqtk::UsageError("-t: give the topic to publish to");
     std::string topic = flags.topic ? *flags.topic : *setup.url_topic;
@@ -238,7 +245,7 @@ int main(int argc, char** argv) {
       }
     }
 
-    auto source = make_source(flags, topic, setup.options.properties.publish.get());
+    auto source = make_source(flags, topic, setup.options.properties.publish.get(), context.streams);
     mqtk::Publisher publisher(setup.options, *source, reporter, [](std::string_view line) {
       std::fwrite(line.data(), 1, line.size(), stdout);
       std::fputc('\n', stdout);

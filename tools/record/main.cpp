@@ -207,7 +207,8 @@ int main(int argc, char** argv) {
                              "MQTK_INFLUX_PASSWORD=... mqtk-record -t 'sensors/#' --influx http://db:8086 \\",
                              "    --influx-db plant --influx-user writer --topic-tags '+site/+device/#'",
                              "mqtk-record -t 'site/#' -o - | jq .payload          # to standard output"}};
-  return mqtk::run_tool(tool, [&](mqtk::Reporter& reporter) {
+  return mqtk::run_tool(tool, [&](mqtk::ToolContext& context) {
+    mqtk::Reporter& reporter = context.reporter;
     mqtk::CommandLine command_line(tool, "Record MQTT messages durably into files and InfluxDB.");
     RecordFlags flags;
     add_record_flags(command_line.app(), flags);
@@ -235,6 +236,9 @@ int main(int argc, char** argv) {
     subscribe.stop_on_hangup = true;
     subscribe.interrupted_connecting_status = mqtk::kExitSuccess;
 
+    for (const auto& output : options.outputs) {
+      if (output.path == "-") context.streams.require(STDOUT_FILENO, "-o - records there");
+    }
     mqtk::Recording recording(options, reporter);
     mqtk::Subscriber subscriber(setup.options, subscribe, recording, reporter, [](std::string_view line) {
       std::fprintf(stdout, "%.*s\n", static_cast<int>(line.size()), line.data());
@@ -253,7 +257,17 @@ int main(int argc, char** argv) {
         std::fprintf(stderr, "\r\033[K%s", recording.status(received, rate).c_str());
       });
     }
-    int status = subscriber.run();
+    int status;
+    try {
+      status = subscriber.run();
+    } catch (const mqtk::OutputClosed& e) {
+      status = e.exit_code();
+    } catch (const mqtk::Error& e) {
+      // A failed write ends the run; what was recorded is still summed up.
+      if (live_status) std::fprintf(stderr, "\r\033[K");
+      reporter.always(e.what());
+      status = e.exit_code();
+    }
     recording.finish(kDrainGrace);
     if (live_status) std::fprintf(stderr, "\r\033[K");
     for (const std::string& line : recording.summary(subscriber.received())) reporter.error(line);

@@ -107,7 +107,8 @@ int main(int argc, char** argv) {
                              "mqtk-sub -t 'sensors/#' -F '%I %t %p' > log.txt     # timestamped, to a file",
                              "mqtk-sub -t 'sensors/#' --json | jq .payload        # JSON lines",
                              "mqtk-sub -t status -C 1 -W 5 -R                      # the next live message"}};
-  return mqtk::run_tool(tool, [&](mqtk::Reporter& reporter) {
+  return mqtk::run_tool(tool, [&](mqtk::ToolContext& context) {
+    mqtk::Reporter& reporter = context.reporter;
     mqtk::CommandLine command_line(tool, "Subscribe and print MQTT messages: mosquitto_sub's flags and output.");
     SubFlags flags;
     add_sub_flags(command_line.app(), flags);
@@ -136,6 +137,7 @@ int main(int argc, char** argv) {
       setup.options.receive_maximum = static_cast<int>(options.max_messages);
     }
 
+    context.streams.require(STDOUT_FILENO, "mqtk-sub prints the messages there (use > /dev/null to drop them)");
     mqtk::OutputBuffer out(STDOUT_FILENO);
     // Into a pipe or file, read busy streams in bursts; see Session.
     if (!out.interactive()) options.read_batching = mqtk::kBatchedReading;

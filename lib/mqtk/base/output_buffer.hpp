@@ -1,15 +1,30 @@
-// Buffered output to a file descriptor (standard output for mqtk-sub).
+// Buffered output to a file descriptor (standard output for mqtk-sub and
+// mqtk-record -o -).
 //
 // On a terminal every message is written as soon as it is complete. On a
 // pipe or file, output collects in memory and the caller flushes it when the
 // connection goes idle or before acknowledging messages, so a busy stream
 // costs one write per burst rather than one per message.
+//
+// A flush either writes everything or throws: the caller acknowledges
+// messages only after a flush returned, so a failed write never leads to an
+// acknowledgement (see mqtk/mqtt/session.hpp).
 #pragma once
 
 #include <string>
 #include <string_view>
+#include <vector>
+
+#include "mqtk/base/error.hpp"
 
 namespace mqtk {
+
+// The reader of the output went away (EPIPE): the run ends quietly with
+// kExitBrokenPipe, as if killed by SIGPIPE.
+class OutputClosed : public Error {
+ public:
+  OutputClosed() : Error("standard output was closed by its reader", kExitBrokenPipe) {}
+};
 
 class OutputBuffer {
  public:
@@ -27,20 +42,28 @@ class OutputBuffer {
 
   // One message is complete; written at once when interactive.
   void end_message();
-  // Writes everything buffered, waiting for a slow reader. A reader that has
-  // gone away sets closed(); other failures throw Error.
+  // Writes everything buffered, waiting for a slow reader. Throws
+  // OutputClosed when the reader has gone away, Error for other failures
+  // (a full disk). After a failure part-way through a message, a regular
+  // file is cut back to the end of the last whole message.
   void flush();
 
   bool interactive() const { return interactive_; }
-  bool closed() const { return closed_; }
   std::size_t pending() const { return text_.size(); }
   int fd() const { return fd_; }
+  // Messages handed to the descriptor by successful flushes.
+  long messages_written() const { return messages_written_; }
 
  private:
+  [[noreturn]] void fail(std::size_t done, int error);
+
   int fd_;
   bool interactive_;
-  bool closed_ = false;
+  bool failed_ = false;  // nothing more is written after a failure
   std::string text_;
+  // Where each complete message of text_ ends, to cut a torn one back.
+  std::vector<std::size_t> message_ends_;
+  long messages_written_ = 0;
 };
 
 }  // namespace mqtk

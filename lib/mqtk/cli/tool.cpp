@@ -7,6 +7,7 @@
 #include <exception>
 
 #include "mqtk/base/error.hpp"
+#include "mqtk/base/output_buffer.hpp"
 
 namespace mqtk {
 namespace {
@@ -21,13 +22,17 @@ struct MosquittoLibrary {
 
 }  // namespace
 
-int run_tool(const ToolInfo& tool, const std::function<int(Reporter&)>& body) {
+int run_tool(const ToolInfo& tool, const std::function<int(ToolContext&)>& body) {
+  ToolContext context{Reporter(tool.name), {}};
+  Reporter& reporter = context.reporter;
   // A closed reader is noticed as EPIPE where output is written, not by dying.
   signal(SIGPIPE, SIG_IGN);
-  MosquittoLibrary library;
-  Reporter reporter(tool.name);
   try {
-    return body(reporter);
+    context.streams = StandardStreams::reserve();  // before anything else opens a descriptor
+    MosquittoLibrary library;
+    return body(context);
+  } catch (const OutputClosed&) {
+    return kExitBrokenPipe;  // quietly, as a process killed by SIGPIPE
   } catch (const UsageError& e) {
     reporter.always(e.what());
     std::fprintf(stderr, "Usage: %s\nRun '%s --help' for all options.\n", tool.synopsis.c_str(), tool.name.c_str());

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "mqtk/base/reporter.hpp"
+#include "mqtk/base/standard_streams.hpp"
 
 namespace mqtk {
 
@@ -17,9 +18,16 @@ struct ToolInfo {
   std::vector<std::string> examples;  // for --help: "command   # what it does"
 };
 
-// Runs `body` with libmosquitto initialised. Returns body's exit status, or
-// the status of an Error it throws after printing it; a UsageError is
-// followed by the synopsis and a pointer to --help.
-int run_tool(const ToolInfo& tool, const std::function<int(Reporter&)>& body);
+// What run_tool sets up for a tool's body.
+struct ToolContext {
+  Reporter reporter;
+  StandardStreams streams;  // which of 0-2 were closed at start-up
+};
+
+// Runs `body` with the standard streams secured and libmosquitto
+// initialised. Returns body's exit status, or the status of an Error it
+// throws after printing it; a UsageError is followed by the synopsis and a
+// pointer to --help.
+int run_tool(const ToolInfo& tool, const std::function<int(ToolContext&)>& body);
 
 }  // namespace mqtk

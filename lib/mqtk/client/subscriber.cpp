@@ -78,7 +78,6 @@ int Subscriber::run() {
     }
     if (count == 2 && (watched[1].revents & (POLLERR | POLLHUP))) return kExitBrokenPipe;
     if (!received_this_turn_ && sink_.uncommitted() > 0) commit(false);
-    if (sink_.closed()) return kExitBrokenPipe;
     if (deadline && Clock::now() >= *deadline && !stopping_) {
       finish(kExitTimedOut, MQTT_RC_DISCONNECT_WITH_WILL_MSG);
     }
@@ -89,7 +88,6 @@ int Subscriber::run() {
     }
   }
   commit(true);
-  if (sink_.closed()) return kExitBrokenPipe;
   if (exit_status_ == kExitTimedOut) reporter_.error("Timed out");
   return exit_status_;
 }

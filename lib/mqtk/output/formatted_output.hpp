@@ -18,7 +18,6 @@ class FormattedOutput : public MessageSink {
   }
   void commit(bool) override { out_.flush(); }
   std::size_t uncommitted() const override { return out_.pending(); }
-  bool closed() const override { return out_.closed(); }
   int watched_fd() const override { return out_.fd(); }
 
  private:

@@ -14,12 +14,12 @@ class MessageSink {
   virtual void write(const Message& message) = 0;
   // Writes out everything written so far. With `before_acknowledgements`
   // (acknowledgements are about to leave) it is also made as durable as the
-  // sink's policy asks; otherwise syncing may wait a little.
+  // sink's policy asks; otherwise syncing may wait a little. Throws when
+  // anything could not be written (OutputClosed when the reader went away),
+  // so that nothing is acknowledged.
   virtual void commit(bool before_acknowledgements) = 0;
   // Bytes written but not yet committed.
   virtual std::size_t uncommitted() const = 0;
-  // The destination went away for good (its reader closed the pipe).
-  virtual bool closed() const { return false; }
   // False while the sink cannot take more messages (a full spool); the
   // broker keeps them meanwhile.
   virtual bool can_accept() const { return true; }

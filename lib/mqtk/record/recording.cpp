@@ -111,7 +111,6 @@ Recording::~Recording() = default;
 
 void Recording::write(const Message& message) {
   for (MessageSink* sink : sinks_) sink->write(message);
-  if (stdout_) ++stdout_records_;
 }
 
 void Recording::commit(bool before_acknowledgements) {
@@ -130,8 +129,6 @@ bool Recording::can_accept() const {
   }
   return true;
 }
-
-bool Recording::closed() const { return stdout_ && stdout_->closed(); }
 
 void Recording::finish(std::chrono::milliseconds grace) {
   if (influx_) influx_->finish(grace);
@@ -160,7 +157,7 @@ std::vector<std::string> Recording::summary(long received) const {
   for (const auto& file : files_) {
     lines.push_back("wrote " + with_commas(file->records_written()) + " records to " + file->current_path());
   }
-  if (stdout_) lines.push_back("wrote " + with_commas(stdout_records_) + " records to standard output");
+  if (stdout_) lines.push_back("wrote " + with_commas(stdout_buffer_->messages_written()) + " records to standard output");
   if (influx_) {
     const InfluxWriter& writer = influx_->writer();
     std::string line = "sent " + with_commas(writer.points_sent()) + " points to InfluxDB at " +

@@ -62,7 +62,6 @@ class Recording final : public MessageSink {
   void commit(bool before_acknowledgements) override;
   std::size_t uncommitted() const override;
   bool can_accept() const override;
-  bool closed() const override;
 
   // Sends what is spooled for InfluxDB for at most `grace`.
   void finish(std::chrono::milliseconds grace);
@@ -80,7 +79,6 @@ class Recording final : public MessageSink {
   std::unique_ptr<InfluxSink> influx_;
   std::vector<const LineProtocolFormat*> point_formats_;  // for their skip counts
   std::vector<MessageSink*> sinks_;
-  long stdout_records_ = 0;
 };
 
 }  // namespace mqtk
