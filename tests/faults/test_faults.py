@@ -32,6 +32,11 @@ class FaultCase(ScratchDirectory, unittest.TestCase):
     scratch_prefix = "mqtk-faults-"
 
 
+def line_count(path):
+    with open(path, "rb") as f:
+        return f.read().count(b"\n")
+
+
 def payloads_in_jsonl(path):
     with open(path) as f:
         return [json.loads(line)["payload"] for line in f]
@@ -309,6 +314,59 @@ class VolumeTest(FaultCase):
         if not SANITIZED:
             self.assertLess(sub.peak_kb / 1024, 48)
             self.assertLess(recorder.peak_kb / 1024, 96)
+
+
+class PoisonPayloadTest(FaultCase):
+    """Payloads built to hurt a JSON walk (deep nesting, very many fields):
+    recorded, acknowledged once, in bounded memory; never a crash that the
+    persistent session would hand back at every start."""
+
+    def test_deep_and_wide_json_is_recorded_and_acknowledged(self):
+        depth = 100000
+        payloads = [b"[" * depth + b"]" * depth,                          # 200 KB, balanced
+                    b"[" * 200000,                                         # 200 KB, never closed
+                    b'{"a":' * 20000 + b"1" + b"}" * 20000,               # 20,000 levels of objects
+                    b"{" + b",".join(b'"f%d":%d' % (i, i) for i in range(100000)) + b"}"]  # 100,000 fields
+        with Broker(extra_config="max_queued_messages 0\n") as broker:
+            topic, rec_id = unique("poison"), unique("rec")
+            argv = [RECORD, "-p", str(broker.port), "-i", rec_id, "-t", topic, "-o", self.path("r.lp"),
+                    "-o", self.path("r.jsonl"), "--quiet"]
+            recorder = Measured(argv)
+            broker.wait_for_subscription(rec_id, topic)
+            publish_all(broker.port, [(topic, p, 1, False) for p in payloads] + [(topic, b'{"after": 1}', 1, False)])
+            wait_until(lambda: os.path.exists(self.path("r.jsonl")) and
+                       line_count(self.path("r.jsonl")) == len(payloads) + 1, timeout=60,
+                       what="every payload recorded")
+            recorder.popen.send_signal(signal.SIGINT)
+            rc, _, err = recorder.wait(30)
+            self.assertEqual(rc, 0, err)
+            # Started again, it gets nothing back: everything was acknowledged.
+            again = Measured(argv)
+            broker.wait_for_subscription(rec_id, topic)
+            time.sleep(0.5)
+            again.popen.send_signal(signal.SIGINT)
+            rc, _, err = again.wait(30)
+            self.assertEqual(rc, 0, err)
+        with open(self.path("r.jsonl"), "rb") as f:
+            lines = f.read().splitlines()
+        self.assertEqual(len(lines), len(payloads) + 1)
+        # (Python's json module itself cannot read such depths: the records are checked as bytes.)
+        for line, payload in zip(lines, payloads + [b'{"after": 1}']):
+            valid_json = payload != payloads[1]
+            self.assertTrue(line.endswith(b'"encoding":"json","payload":' + payload + b"}") if valid_json else
+                            line.endswith(b'"encoding":"utf-8","payload":"' + payload + b'"}'), line[:100])
+        with open(self.path("r.lp"), "rb") as f:
+            points = f.read().splitlines()
+        self.assertEqual(len(points), len(payloads) + 1)
+        for point, payload in zip(points, payloads):  # each beyond a limit: the payload as text
+            self.assertTrue(point.startswith(topic.encode() + b' value="' + payload.replace(b'"', b'\\"') + b'" '),
+                            point[:80])
+        self.assertTrue(points[-1].startswith(topic.encode() + b" after=1 "))
+        biggest = max(len(p) for p in payloads) / (1 << 20)
+        report("poison payloads (100,000 levels, 200 KB unclosed, 20,000 object levels, 100,000 fields): "
+               "recorded as text, acknowledged once; mqtk-record peak RSS %.1f MB" % (recorder.peak_kb / 1024))
+        if not SANITIZED:
+            self.assertLess(recorder.peak_kb / 1024, 16 + 20 * biggest)
 
 
 if __name__ == "__main__":

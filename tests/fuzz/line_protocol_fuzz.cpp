@@ -9,11 +9,13 @@
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   auto [topic, payload] = fuzz::split_at_nul(fuzz::text(data, size));
-  mqtk::PointOptions variants[2];  // the defaults, and every option on
-  variants[1].integers = true;
+  mqtk::PointOptions variants[2];  // the defaults, and every option on with tight limits
+  variants[1].fields.integers = true;
   variants[1].topic_tag = "topic";
   variants[1].topic_tags = mqtk::TopicPattern("+a/+b/#");
-  variants[1].time_field = "ts";
+  variants[1].fields.time_field = "ts";
+  variants[1].fields.max_depth = 3;
+  variants[1].fields.max_fields = 5;
   for (const mqtk::PointOptions& options : variants) {
     mqtk::LineProtocolFormat format(options);
     mqtk::Message message;

@@ -49,6 +49,8 @@ struct RecordFlags {
   bool skip_text = false;
   std::string time_field;
   std::string time_unit = "s";
+  int max_depth = 32;
+  int max_fields = 1000;
   std::size_t batch_size = 5000;
   std::string batch_interval = "1s";
   std::string fsync = "batch";
@@ -113,6 +115,10 @@ void add_record_flags(CLI::App& app, RecordFlags& f) {
   app.add_option("--time-field", f.time_field, "Take the point's time from this JSON field")->type_name("NAME")->group(points);
   app.add_option("--time-unit", f.time_unit, "Unit of a numeric --time-field (default s)")
       ->type_name("{s,ms,us,ns}")->group(points);
+  app.add_option("--max-depth", f.max_depth, "JSON nested deeper is recorded as text in field value (default 32)")
+      ->type_name("N")->check(CLI::Range(1, 10000))->group(points);
+  app.add_option("--max-fields", f.max_fields, "JSON with more fields is recorded as text in field value (default 1000)")
+      ->type_name("N")->check(CLI::Range(1, 1000000))->group(points);
 }
 
 std::optional<std::string> secret(const std::optional<std::string>& file, const char* flag, const char* variable) {
@@ -150,15 +156,17 @@ mqtk::RecordingOptions recording_options(const RecordFlags& f) {
   if (f.measurement && f.measurement->empty()) throw mqtk::UsageError("--measurement: the name must not be empty");
   points.topic_tag = f.topic_tag;
   if (f.topic_tags) points.topic_tags.emplace(*f.topic_tags);
-  points.integers = f.integers;
+  points.fields.integers = f.integers;
   points.skip_text = f.skip_text;
-  points.time_field = f.time_field;
+  points.fields.time_field = f.time_field;
   const std::map<std::string, mqtk::TimeUnit> units{{"s", mqtk::TimeUnit::kSeconds},
                                                     {"ms", mqtk::TimeUnit::kMilliseconds},
                                                     {"us", mqtk::TimeUnit::kMicroseconds},
                                                     {"ns", mqtk::TimeUnit::kNanoseconds}};
   if (!units.contains(f.time_unit)) throw mqtk::UsageError("--time-unit: must be s, ms, us or ns");
-  points.time_unit = units.at(f.time_unit);
+  points.fields.time_unit = units.at(f.time_unit);
+  points.fields.max_depth = f.max_depth;
+  points.fields.max_fields = f.max_fields;
 
   bool influx_flags = f.influx_db || f.influx_user || f.influx_org || f.influx_bucket || f.influx_token_file ||
                       f.influx_password_file || f.influx_cafile || f.influx_insecure;

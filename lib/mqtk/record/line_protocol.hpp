@@ -11,28 +11,26 @@
 #include <string_view>
 
 #include "mqtk/output/message_format.hpp"
+#include "mqtk/record/json_fields.hpp"
 #include "mqtk/mqtt/topic_pattern.hpp"
 
 namespace mqtk {
-
-enum class TimeUnit { kSeconds, kMilliseconds, kMicroseconds, kNanoseconds };
 
 struct PointOptions {
   std::optional<std::string> measurement;  // fixed name; the topic when unset
   std::string topic_tag;                   // tag holding the whole topic; none when empty
   std::optional<TopicPattern> topic_tags;  // tags from topic levels
-  bool integers = false;    // JSON integers as integers (123i); floats otherwise
   bool skip_text = false;   // drop non-JSON text instead of recording it as field "value"
-  std::string time_field;   // take the time from this JSON field when present
-  TimeUnit time_unit = TimeUnit::kSeconds;  // of a numeric time field
+  JsonFieldOptions fields;  // how JSON becomes fields: integers, time field, limits
 };
 
-// Why messages became no point, counted.
+// Why messages became no point, or a point of another kind, counted.
 struct PointSkips {
   long binary = 0;        // the payload is not UTF-8 text
   long text = 0;          // non-JSON text, with skip_text
   long no_fields = 0;     // empty payload, null, or an object with nothing to record
   long time_fallback = 0; // the time field was missing or unreadable: receive time used
+  long over_limit = 0;    // JSON deeper or wider than the limits: recorded as text in "value"
   long total() const { return binary + text + no_fields; }
 };
 
@@ -45,6 +43,8 @@ class LineProtocolFormat final : public MessageFormat {
 
  private:
   std::int64_t receive_time(const Message& message);
+  // The measurement and tags: "name,tag=value".
+  void append_series(std::string_view topic, std::string& out) const;
 
   PointOptions options_;
   PointSkips skips_;

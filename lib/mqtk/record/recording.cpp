@@ -177,6 +177,10 @@ std::vector<std::string> Recording::summary(long received) const {
                       " binary, " + with_commas(skips.text) + " text, " + with_commas(skips.no_fields) +
                       " without fields)");
     }
+    if (skips.over_limit > 0) {
+      lines.push_back(with_commas(skips.over_limit) + " JSON payloads were deeper than --max-depth or had more fields than "
+                      "--max-fields: recorded as text in field value");
+    }
     if (skips.time_fallback > 0) {
       lines.push_back(with_commas(skips.time_fallback) + " points took the receive time: their time field was "
                                                          "missing or unreadable");

@@ -104,7 +104,7 @@ TEST_SUITE("line_protocol") {
   }
 
   TEST_CASE_FIXTURE(Points, "integers on request") {
-    options.integers = true;
+    options.fields.integers = true;
     CHECK(render("t", R"({"n": 3, "f": 3.5, "big": 18446744073709551615, "neg": -7})") ==
           "t n=3i,f=3.5,big=18446744073709551616,neg=-7i 1600000000000000005\n");  // too big: a float
   }
@@ -135,16 +135,29 @@ TEST_SUITE("line_protocol") {
   }
 
   TEST_CASE_FIXTURE(Points, "time from a field") {
-    options.time_field = "at";
+    options.fields.time_field = "at";
     CHECK(render("t", R"({"v": 1, "at": "2020-05-06T21:48:00.5Z"})") == "t v=1 1588801680500000000\n");
     CHECK(render("t", R"({"v": 1, "at": 1588801680})") == "t v=1 1588801680000000000\n");
-    options.time_unit = mqtk::TimeUnit::kMilliseconds;
+    options.fields.time_unit = mqtk::TimeUnit::kMilliseconds;
     CHECK(render("t", R"({"v": 1, "at": 1588801680123})") == "t v=1 1588801680123000000\n");
-    options.time_unit = mqtk::TimeUnit::kSeconds;
+    options.fields.time_unit = mqtk::TimeUnit::kSeconds;
     CHECK(render("t", R"({"v": 1, "at": 1588801680.25})") == "t v=1 1588801680250000000\n");
     CHECK(render("t", R"({"v": 1, "at": "yesterday"})") == "t v=1 1600000000000000005\n");
     CHECK(last_skips.time_fallback == 1);
     CHECK(render("t", R"({"v": 1})") == "t v=1 1600000000000000005\n");
     CHECK(last_skips.time_fallback == 1);
+  }
+
+  TEST_CASE_FIXTURE(Points, "JSON beyond the depth or field limits is recorded as text") {
+    options.fields.max_depth = 2;
+    CHECK(render("t", "[[1]]") == "t value_0_0=1 1600000000000000005\n");
+    CHECK(render("t", "[[[1]]]") == "t value=\"[[[1]]]\" 1600000000000000005\n");
+    CHECK(last_skips.over_limit == 1);
+    options.skip_text = true;  // not text that --skip-text drops: JSON kept whole
+    CHECK(render("t", "[[[1]]]") == "t value=\"[[[1]]]\" 1600000000000000005\n");
+    options.fields.max_fields = 1;
+    CHECK(render("t", "[1,2]") == "t value=\"[1,2]\" 1600000000000000005\n");
+    CHECK(render("t", "[[[\xff]]]").empty());  // not UTF-8: binary, skipped
+    CHECK(last_skips.binary == 1);
   }
 }

@@ -1,0 +1,47 @@
+// A JSON payload as line-protocol fields, flattened the way Telegraf's JSON
+// parser does it: object keys joined with '_', array elements indexed
+// ({"a":{"b":[1,2]}} makes a_b_0=1,a_b_1=2), a bare value as field "value".
+//
+// The payload is walked with nlohmann/json's SAX parser, event by event,
+// without building a document: neither memory nor the stack grows with the
+// nesting depth, so no payload can crash the recorder or cost more than a
+// small multiple of its size (the one field name being built, and the
+// output). Deeper than `max_depth` or with more than `max_fields` fields, a
+// payload is not flattened at all: the caller records it as text.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace mqtk {
+
+enum class TimeUnit { kSeconds, kMilliseconds, kMicroseconds, kNanoseconds };
+
+struct JsonFieldOptions {
+  bool integers = false;    // JSON integers as integers (123i); floats otherwise
+  std::string time_field;   // a top-level member taken as the point's time, not a field
+  TimeUnit time_unit = TimeUnit::kSeconds;  // of a numeric time field
+  int max_depth = 32;
+  int max_fields = 1000;
+};
+
+struct JsonFields {
+  enum class Outcome {
+    kFields,     // fields appended (possibly none: {}, null, [])
+    kNotJson,    // nothing appended
+    kOverLimit,  // deeper than max_depth or more fields than max_fields; nothing appended
+  };
+  Outcome outcome = Outcome::kNotJson;
+  int count = 0;
+  bool top_level_object = false;
+  // The time field's value in nanoseconds, when present and readable.
+  std::optional<std::int64_t> time;
+};
+
+// Appends the fields of `payload` to `out`, each preceded by ' ' (the first)
+// or ',' (the others): " a=1,b=\"x\"".
+JsonFields append_json_fields(std::string& out, std::string_view payload, const JsonFieldOptions& options);
+
+}  // namespace mqtk
