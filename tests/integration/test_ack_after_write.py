@@ -135,5 +135,43 @@ class ReaderGoneTest(unittest.TestCase):
             self.assertEqual(payloads, lines)
 
 
+@unittest.skipUnless(os.geteuid() == 0, "mounting a small tmpfs needs root")
+class DiskFullTest(unittest.TestCase):
+    """mqtk-sub > file on a disk that fills up: an error naming the cause,
+    the file cut back to its last whole message, and the messages not
+    written still queued at the broker."""
+
+    def test_full_disk_under_mqtk_sub(self):
+        with tempfile.TemporaryDirectory() as directory, Broker(extra_config="max_queued_messages 0\n") as broker:
+            mount = os.path.join(directory, "small")
+            os.makedirs(mount)
+            if subprocess.run(["mount", "-t", "tmpfs", "-o", "size=256k", "tmpfs", mount]).returncode != 0:
+                self.skipTest("cannot mount a tmpfs here")
+            try:
+                t = unique("full")
+                client_id = unique("full")
+                argv = [SUB, "-p", str(broker.port), "-t", t, "-q", "1", "-c", "-i", client_id]
+                self.assertEqual(run(argv + ["-E"])[0], 0)
+                lines = [b"message %05d %s" % (i, b"y" * 1000) for i in range(600)]  # 600 KB: does not fit
+                rc, _, err = run([PUB, "-p", str(broker.port), "-t", t, "-q", "1", "-l"], input=b"\n".join(lines) + b"\n")
+                self.assertEqual(rc, 0, err)
+                path = os.path.join(mount, "out.txt")
+                with open(path, "wb") as out:
+                    sub = subprocess.run(argv, stdout=out, stderr=subprocess.PIPE, timeout=60)
+                rc, err = sub.returncode, sub.stderr
+                self.assertEqual(rc, 1, err)
+                self.assertIn(b"cannot write output: No space left on device", err)
+                with open(path, "rb") as f:
+                    written = f.read()
+                self.assertTrue(written.endswith(b"\n"))
+                self.assertTrue(all(line in lines for line in written.splitlines()))
+            finally:
+                subprocess.run(["umount", mount])
+            rc, rest, err = run(argv + ["-W", "3"], timeout=30)
+            self.assertEqual(rc, 27, err)
+            received = set(written.splitlines()) | set(rest.splitlines())
+            self.assertEqual([line[:13] for line in lines if line not in received], [])
+
+
 if __name__ == "__main__":
     unittest.main()
