@@ -178,7 +178,7 @@ class MappingTest(RecordCase):
         self.assertEqual(rows[0]["topic"], prefix + "/berlin/boiler/temp")
         fields = self.influx.rows("SHOW FIELD KEYS FROM sensors", database)
         self.assertEqual({f["fieldKey"]: f["fieldType"] for f in fields}, {"count": "integer", "ratio": "float"})
-        self.assertIn(b"1 messages made no point (0 binary, 1 text, 0 without fields)", err)
+        self.assertIn(b"1 message made no point (0 binary, 1 text, 0 without fields)", err)
 
     def test_time_from_a_field(self):
         prefix, database, lines, err = self.record_points(
@@ -188,7 +188,7 @@ class MappingTest(RecordCase):
         times = {row["_measurement"].rsplit("/", 1)[1]: row["time"]
                  for m in ("rfc", "ms") for row in self.influx.rows('SELECT * FROM "%s/%s"' % (prefix, m), database)}
         self.assertEqual(times, {"rfc": 1588801680123456789, "ms": 1588801680123000000})
-        self.assertIn(b"1 points took the receive time", err)
+        self.assertIn(b"1 point took the receive time", err)
 
     def test_escaping_round_trips_through_influxdb(self):
         prefix, database, lines, _ = self.record_points(
@@ -454,13 +454,76 @@ class InfluxAuthTest(RecordCase):
             publish_all(self.port, [(prefix, b'{"n": 2}', 1, False)])
             wait_until(lambda: _authorized_count(influx, database, prefix) == 2, what="a second point")
             self.stop_recorder(recorder)
-            # A wrong password keeps points spooled and says why.
-            recorder = self.start_recorder([prefix], *flags, env=dict(os.environ, MQTK_INFLUX_PASSWORD="wrong"))
+            # A wrong password is an error at start...
+            rc, _, err = run([RECORD, "-p", str(self.port), "-t", prefix, *flags, "--spool", self.path("spool-x")],
+                             env=dict(os.environ, MQTK_INFLUX_PASSWORD="wrong"))
+            self.assertEqual(rc, 1, err)
+            self.assertRegex(err, rb"^mqtk-record: InfluxDB at http://\S+ refused our credentials \(HTTP 401: "
+                                  rb"authorization failed\); check --influx-user and its password\n$")
+            # ... and, with --influx-wait, keeps points spooled and says why.
+            recorder = self.start_recorder([prefix], *flags, "--influx-wait",
+                                           env=dict(os.environ, MQTK_INFLUX_PASSWORD="wrong"))
             publish_all(self.port, [(prefix, b'{"n": 3}', 1, False)])
             wait_until(lambda: b"HTTP 401" in b"".join(recorder._err), what="the refusal")
             _, err = self.stop_recorder(recorder)
-            self.assertIn(b"1 points wait in", err)
+            self.assertIn(b"1 point waits in", err)
             self.assertNotIn(b"secret", err)
+
+
+class InfluxStartTest(RecordCase):
+    """A wrong InfluxDB URL is a mistake to report at once, not an outage to
+    wait out; --influx-wait is for a database that is still starting."""
+
+    def start(self, url, *flags):
+        return run([RECORD, "-p", str(self.port), "-t", self.topic(), "--influx", url, "--influx-db", "x",
+                    "--spool", self.path("spool"), *flags], timeout=30)
+
+    def test_wrong_port_path_and_scheme_fail_fast(self):
+        with silent_listener() as unused_port:
+            pass  # a port nothing listens on now
+        rc, _, err = self.start("http://127.0.0.1:%d" % unused_port)
+        self.assertEqual(rc, 1, err)
+        self.assertRegex(err, rb"^mqtk-record: cannot reach InfluxDB at http://127.0.0.1:\d+: .*[Cc]onnect.*; "
+                              rb"--influx-wait starts anyway and keeps points spooled until it answers\n$")
+        rc, _, err = self.start(self.influx.url + "/influx")
+        self.assertEqual(rc, 1, err)
+        self.assertIn(b"has no write endpoint (HTTP 404: 404 page not found for /write); check the URL's path", err)
+        rc, _, err = self.start(self.influx.url.replace("http:", "https:"))
+        self.assertEqual(rc, 1, err)
+        self.assertIn(b"cannot reach InfluxDB at https://", err)
+        self.assertIn(b"SSL", err)
+        self.assertEqual(err.count(b"\n"), 1)
+
+    def test_influx_wait_records_into_the_spool_until_the_database_answers(self):
+        with silent_listener() as unused_port:
+            pass
+        prefix = self.topic()
+        recorder = self.start_recorder([prefix], "--influx", "http://127.0.0.1:%d" % unused_port, "--influx-db", "x",
+                                       "--influx-wait", "--batch-interval", "100ms")
+        publish_all(self.port, [(prefix, b"1", 1, False)])
+        wait_until(lambda: b"keeping points spooled and retrying" in b"".join(recorder._err), what="the warning")
+        _, err = self.stop_recorder(recorder)
+        self.assertIn(b"1 point waits in", err)
+
+    def test_database_names_are_quoted_in_influxql(self):
+        victim = self.database()
+        self.influx.query('CREATE DATABASE "%s"' % victim)
+        hostile = 'x"; DROP DATABASE "%s' % victim
+        prefix = self.topic()
+        recorder = self.start_recorder([prefix], "--influx", self.influx.url, "--influx-db", hostile,
+                                       "--batch-interval", "100ms")
+        publish_all(self.port, [(prefix, b"1", 1, False)])
+        wait_until(lambda: self.influx.rows('SELECT * FROM "%s"' % prefix, hostile), what="the point")
+        _, err = self.stop_recorder(recorder)
+        self.assertIn(b'note: InfluxDB at %s had no database "%s": created it' % (self.influx.url.encode(),
+                                                                                   hostile.encode()), err)
+        databases = [row[0] for row in self.influx.query("SHOW DATABASES")["results"][0]["series"][0]["values"]]
+        self.assertIn(victim, databases)
+        self.assertIn(hostile, databases)
+        self.influx.query('DROP DATABASE "%s"' % hostile.replace("\\", "\\\\").replace('"', '\\"'))
+        rc, _, err = run([RECORD, "-t", "x", "--influx", self.influx.url, "--influx-db", "a\nb"])
+        self.assertEqual(rc, 1)
+        self.assertIn(b"--influx-db: InfluxQL cannot name a database with a line break in it", err)
 
 
 class InfluxV2ProtocolTest(RecordCase):
@@ -494,12 +557,14 @@ class InfluxV2ProtocolTest(RecordCase):
                                            "--influx-org", "my org", "--influx-bucket", "sensors",
                                            "--influx-token-file", token_file, "--batch-interval", "100ms")
             publish_all(self.port, [(prefix, b'{"t": 21.5}', 1, False)])
-            wait_until(lambda: requests, what="a write request")
+            wait_until(lambda: any(body for _, _, body in requests), what="a write request")
             self.stop_recorder(recorder)
         finally:
             server.shutdown()
             server.server_close()
-        path, authorization, body = requests[0]
+        probe, write = requests[0], requests[-1]
+        self.assertEqual(probe[2], b"")  # the check at start: an empty write
+        path, authorization, body = write
         self.assertEqual(path, "/api/v2/write?org=my%20org&bucket=sensors&precision=ns")
         self.assertEqual(authorization, "Token t0ken")
         self.assertRegex(body.decode(), r"^%s t=21\.5 \d{19}\n$" % prefix)

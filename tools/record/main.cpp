@@ -42,6 +42,7 @@ struct RecordFlags {
   std::optional<std::string> influx_token_file;
   std::optional<std::string> influx_cafile;
   bool influx_insecure = false;
+  bool influx_wait = false;
   std::optional<std::string> measurement;
   std::string topic_tag;
   std::optional<std::string> topic_tags;
@@ -96,6 +97,8 @@ void add_record_flags(CLI::App& app, RecordFlags& f) {
   app.add_option("--influx-cafile", f.influx_cafile, "Trust these CA certificates for an https URL")
       ->type_name("FILE")->group(influx);
   app.add_flag("--influx-insecure", f.influx_insecure, "Do not check InfluxDB's https certificate")->group(influx);
+  app.add_flag("--influx-wait", f.influx_wait, "Start even if InfluxDB does not answer yet (points wait in the spool)")
+      ->group(influx);
   app.add_option("--batch-size", f.batch_size, "Points per request (default 5000)")
       ->type_name("N")->check(CLI::Range(std::size_t{1}, std::size_t{1000000}))->group(influx);
   app.add_option("--batch-interval", f.batch_interval, "Send at least this often (default 1s)")->type_name("DURATION")->group(influx);
@@ -169,7 +172,7 @@ mqtk::RecordingOptions recording_options(const RecordFlags& f) {
   points.fields.max_fields = f.max_fields;
 
   bool influx_flags = f.influx_db || f.influx_user || f.influx_org || f.influx_bucket || f.influx_token_file ||
-                      f.influx_password_file || f.influx_cafile || f.influx_insecure;
+                      f.influx_password_file || f.influx_cafile || f.influx_insecure || f.influx_wait;
   if (!f.influx_url) {
     if (influx_flags) throw mqtk::UsageError("--influx-*: needs --influx URL");
     return options;
@@ -193,6 +196,7 @@ mqtk::RecordingOptions recording_options(const RecordFlags& f) {
   } else {
     if (!f.influx_db) throw mqtk::UsageError("--influx: needs --influx-db (1.x) or --influx-org and --influx-bucket (2.x)");
     influx.database = *f.influx_db;
+    mqtk::influxql_identifier(influx.database, "--influx-db");  // a name InfluxQL can express
     influx.username = f.influx_user;
     influx.password = secret(f.influx_password_file, "--influx-password-file", "MQTK_INFLUX_PASSWORD");
     if (influx.password && !influx.username) throw mqtk::UsageError("MQTK_INFLUX_PASSWORD: needs --influx-user");
@@ -201,6 +205,7 @@ mqtk::RecordingOptions recording_options(const RecordFlags& f) {
   influx.batch_interval = mqtk::parse_duration(f.batch_interval, "--batch-interval");
   influx.cafile = f.influx_cafile.value_or("");
   influx.insecure = f.influx_insecure;
+  influx.wait = f.influx_wait;
   options.influx = influx;
   options.spool_max_bytes = mqtk::parse_size(f.spool_max, "--spool-max");
   return options;

@@ -16,4 +16,8 @@ void Reporter::warning(std::string_view message) const {
   if (!quiet_) always(std::string("warning: ") + std::string(message));
 }
 
+void Reporter::note(std::string_view message) const {
+  if (!quiet_) always(std::string("note: ") + std::string(message));
+}
+
 }  // namespace mqtk

@@ -16,6 +16,8 @@ class Reporter {
 
   void error(std::string_view message) const;
   void warning(std::string_view message) const;
+  // Good news ("note: InfluxDB is accepting points again").
+  void note(std::string_view message) const;
   // A line printed even with --quiet (usage errors).
   void always(std::string_view message) const;
 

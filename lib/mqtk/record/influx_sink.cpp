@@ -3,11 +3,11 @@
 namespace mqtk {
 
 InfluxSink::InfluxSink(InfluxOptions influx, PointOptions points, std::string spool_directory,
-                       std::uint64_t spool_max_bytes, Durability durability, InfluxWriter::Warn warn)
+                       std::uint64_t spool_max_bytes, Durability durability, const Reporter& reporter)
     : options_(std::move(influx)),
       format_(std::move(points)),
       spool_(std::move(spool_directory), spool_max_bytes, durability),
-      writer_(std::make_unique<InfluxWriter>(options_, spool_, std::move(warn))) {}
+      writer_(std::make_unique<InfluxWriter>(options_, spool_, reporter, format_.options().fields.integers)) {}
 
 void InfluxSink::commit(bool before_acknowledgements) {
   spool_.append(pending_);

@@ -16,7 +16,7 @@ namespace mqtk {
 class InfluxSink final : public MessageSink {
  public:
   InfluxSink(InfluxOptions influx, PointOptions points, std::string spool_directory, std::uint64_t spool_max_bytes,
-             Durability durability, InfluxWriter::Warn warn);
+             Durability durability, const Reporter& reporter);
 
   void write(const Message& message) override { format_.render(message, pending_); }
   void commit(bool before_acknowledgements) override;

@@ -1,7 +1,6 @@
-// Sends the spool to InfluxDB (1.x /write, 2.x /api/v2/write) from a thread
-// of its own, in batches, in order, over HTTP(S) with libcurl.
+// Sends the spool to InfluxDB from a thread of its own, in batches, in order.
 //
-// Answers (research/recorder.md, InfluxDB 1.6's handler): 204 moves the
+// Answers (research/recorder.md, InfluxDB 1.6's handler): 2xx moves the
 // checkpoint; 400 (a bad point, a type conflict) splits the batch until the
 // bad lines are alone, which are set aside with the reason while the rest is
 // kept (sending again is harmless: a point with the same series and time
@@ -13,43 +12,55 @@
 #include <atomic>
 #include <chrono>
 #include <functional>
-#include <memory>
 #include <mutex>
-#include <optional>
 #include <string>
+#include <string_view>
 #include <thread>
+#include <vector>
 
+#include "mqtk/base/reporter.hpp"
+#include "mqtk/record/influx_client.hpp"
 #include "mqtk/record/spool.hpp"
 
 namespace mqtk {
 
-struct InfluxOptions {
-  std::string url;  // http(s)://host:port, without a path
-  // InfluxDB 1.x (and compatible servers): database, optional Basic auth.
-  std::string database;
-  std::optional<std::string> username;
-  std::optional<std::string> password;
-  // InfluxDB 2.x: organisation, bucket and token.
-  std::string org;
-  std::string bucket;
-  std::optional<std::string> token;
-  std::size_t batch_size = 5000;
-  std::chrono::milliseconds batch_interval{1000};
-  std::chrono::milliseconds timeout{10000};
-  std::string cafile;     // for https: extra CA certificates
-  bool insecure = false;  // for https: skip certificate checks
+// Sends runs of whole lines, splitting a batch the server refuses until each
+// refused line is alone; those are handed to `refused` with the reason.
+class LineDelivery {
+ public:
+  using Refused = std::function<void(std::string_view line, const std::string& reason)>;
+  LineDelivery(InfluxClient& client, const Reporter& reporter) : client_(client), reporter_(reporter) {}
 
-  bool version2() const { return !bucket.empty(); }
-  // "http://host:8086 db=test_mqtt" or "... org/bucket", for messages.
-  std::string describe() const;
+  // Sends `lines` (skipping the first `settled` bytes, already in the
+  // database or set aside by an earlier attempt). Returns true once every
+  // line is in the database or refused; false with `failure` set when the
+  // server cannot take them now. `settled` grows as lines are settled.
+  bool deliver(std::string_view lines, std::size_t& settled, const Refused& refused);
+
+  long sent() const { return sent_.load(); }
+  long refused_count() const { return refused_.load(); }
+  bool created_database() const { return created_database_; }
+  const InfluxClient::Answer& failure() const { return failure_; }
+
+ private:
+  InfluxClient& client_;
+  const Reporter& reporter_;
+  std::atomic<long> sent_{0};
+  std::atomic<long> refused_{0};
+  bool created_database_ = false;
+  InfluxClient::Answer failure_;
 };
+
+// A hint for a refusal the user can fix: a field type conflict that
+// --integers (or its absence) explains. Empty when there is none.
+std::string refusal_hint(const std::string& reason, bool integers);
 
 class InfluxWriter {
  public:
-  // Warnings (refused points, retries) go to `warn`, from the writer's thread.
-  using Warn = std::function<void(const std::string&)>;
-
-  InfluxWriter(InfluxOptions options, Spool& spool, Warn warn);
+  // Checks the server first unless options.wait (see InfluxClient::check);
+  // throws Error when it cannot take writes. Messages go to `reporter`, from
+  // the writer's thread. `integers` is --integers, for hints.
+  InfluxWriter(InfluxOptions options, Spool& spool, const Reporter& reporter, bool integers);
   ~InfluxWriter();
   InfluxWriter(const InfluxWriter&) = delete;
   InfluxWriter& operator=(const InfluxWriter&) = delete;
@@ -57,39 +68,36 @@ class InfluxWriter {
   // Sends what is spooled, for at most `grace`, then stops the thread.
   // Whatever is left stays in the spool for the next run.
   void finish(std::chrono::milliseconds grace);
+  // Stops sending at once (a second Ctrl-C); the rest stays spooled.
+  void stop_now();
 
-  long points_sent() const { return sent_.load(); }
-  long points_rejected() const { return rejected_.load(); }
+  long points_sent() const { return delivery_.sent(); }
+  long points_rejected() const { return delivery_.refused_count(); }
   // Whether the last attempt failed (the database is unreachable or refusing).
   bool failing() const { return failing_.load(); }
-  std::string last_error() const;
+  const InfluxOptions& options() const { return options_; }
 
  private:
-  struct Http;
   void run();
-  bool send_batch(const Spool::Batch& batch);
-  int send_lines(std::string_view lines, std::size_t count);
-  void note_error(const std::string& error);
+  bool send(const Spool::Batch& batch);
+  void note_failure(const InfluxClient::Answer& answer);
   bool sleep_for(std::chrono::milliseconds delay);
 
   InfluxOptions options_;
   Spool& spool_;
-  Warn warn_;
-  std::unique_ptr<Http> http_;
+  const Reporter& reporter_;
+  bool integers_;
+  InfluxClient client_;
+  LineDelivery delivery_;
   std::atomic<bool> stopping_{false};
   std::atomic<bool> failing_{false};
-  std::atomic<long> sent_{0};
-  std::atomic<long> rejected_{0};
-  std::atomic<std::chrono::steady_clock::rep> finish_by_{std::chrono::steady_clock::time_point::max().time_since_epoch().count()};
-  mutable std::mutex error_mutex_;
-  std::string last_error_;
-  bool created_database_ = false;
+  std::atomic<std::chrono::steady_clock::rep> finish_by_{
+      std::chrono::steady_clock::time_point::max().time_since_epoch().count()};
+  std::string last_failure_;  // said once, not at every retry
   // How much of the batch starting at `start` is already in the database or
   // set aside, so that a retry after a failure part-way does not repeat it.
-  struct Settled {
-    Spool::Position start;
-    std::size_t bytes = 0;
-  } settled_;
+  Spool::Position settled_start_;
+  std::size_t settled_bytes_ = 0;
   std::thread thread_;
 };
 

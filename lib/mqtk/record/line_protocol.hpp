@@ -40,6 +40,7 @@ class LineProtocolFormat final : public MessageFormat {
   // Appends one line, or nothing when the message makes no point.
   void render(const Message& message, std::string& out) override;
   const PointSkips& skips() const { return skips_; }
+  const PointOptions& options() const { return options_; }
 
  private:
   std::int64_t receive_time(const Message& message);

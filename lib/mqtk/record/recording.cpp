@@ -4,6 +4,7 @@
 
 #include <cstdio>
 
+#include "mqtk/base/counts.hpp"
 #include "mqtk/base/error.hpp"
 #include "mqtk/records/record_formats.hpp"
 
@@ -24,14 +25,6 @@ std::unique_ptr<MessageFormat> make_record_format(RecordFormat format, const Poi
     }
   }
   return std::make_unique<JsonLinesFormat>();
-}
-
-std::string with_commas(long n) {
-  std::string digits = std::to_string(n);
-  for (int i = static_cast<int>(digits.size()) - 3; i > 0 && digits[static_cast<std::size_t>(i) - 1] != '-'; i -= 3) {
-    digits.insert(static_cast<std::size_t>(i), ",");
-  }
-  return digits;
 }
 
 // FNV-1a: stable across runs and builds, unlike std::hash.
@@ -100,8 +93,7 @@ Recording::Recording(const RecordingOptions& options, const Reporter& reporter) 
   }
   if (options.influx) {
     influx_ = std::make_unique<InfluxSink>(*options.influx, options.points, options.spool_directory,
-                                           options.spool_max_bytes, options.durability,
-                                           [&reporter](const std::string& warning) { reporter.warning(warning); });
+                                           options.spool_max_bytes, options.durability, reporter);
     sinks_.push_back(influx_.get());
   }
   if (sinks_.empty()) throw UsageError("nothing to record into: give -o FILE (or -o - for standard output) or --influx URL");
@@ -134,6 +126,13 @@ void Recording::finish(std::chrono::milliseconds grace) {
   if (influx_) influx_->finish(grace);
 }
 
+// The skip counts of the point formats: all of them see every message, so
+// the first tells for all.
+const PointSkips* Recording::point_skips() const {
+  if (influx_) return &influx_->skips();
+  return point_formats_.empty() ? nullptr : &point_formats_.front()->skips();
+}
+
 std::string Recording::status(long received, double rate) const {
   std::string line = "received " + with_commas(received) + " (" + with_commas(static_cast<long>(rate)) + "/s)";
   long written = 0;
@@ -145,45 +144,46 @@ std::string Recording::status(long received, double rate) const {
     line += " · refused " + with_commas(influx_->writer().points_rejected());
     if (influx_->writer().failing()) line += " · InfluxDB unreachable";
   }
-  long skipped = influx_ ? influx_->skips().total() : 0;
-  for (const LineProtocolFormat* format : point_formats_) skipped = std::max(skipped, format->skips().total());
-  if (skipped > 0) line += " · not points " + with_commas(skipped);
+  if (const PointSkips* skips = point_skips(); skips && skips->total() > 0) {
+    line += " · not points " + with_commas(skips->total());
+  }
   return line;
 }
 
 std::vector<std::string> Recording::summary(long received) const {
   std::vector<std::string> lines;
-  lines.push_back("received " + with_commas(received) + " messages");
+  lines.push_back("received " + count_of(received, "message"));
   for (const auto& file : files_) {
-    lines.push_back("wrote " + with_commas(file->records_written()) + " records to " + file->current_path());
+    lines.push_back("wrote " + count_of(file->records_written(), "record") + " to " + file->current_path());
   }
-  if (stdout_) lines.push_back("wrote " + with_commas(stdout_buffer_->messages_written()) + " records to standard output");
+  if (stdout_) lines.push_back("wrote " + count_of(stdout_buffer_->messages_written(), "record") + " to standard output");
   if (influx_) {
     const InfluxWriter& writer = influx_->writer();
-    std::string line = "sent " + with_commas(writer.points_sent()) + " points to InfluxDB at " +
+    std::string line = "sent " + count_of(writer.points_sent(), "point") + " to InfluxDB at " +
                        influx_->options().describe();
     if (writer.points_rejected() > 0) {
-      line += "; " + with_commas(writer.points_rejected()) + " refused (see " + influx_->spool().directory() +
+      line += "; " + with_commas(writer.points_rejected()) + " refused (kept in " + influx_->spool().directory() +
               "/rejected.lp)";
     }
     lines.push_back(line);
     if (std::uint64_t left = influx_->spool().pending_lines(); left > 0) {
-      lines.push_back(with_commas(static_cast<long>(left)) + " points wait in " + influx_->spool().directory() +
-                      " and will be sent on the next run");
+      lines.push_back(count_of(static_cast<long long>(left), "point") + (left == 1 ? " waits" : " wait") + " in " +
+                      influx_->spool().directory() + " and will be sent on the next run");
     }
-    const PointSkips& skips = influx_->skips();
-    if (skips.total() > 0) {
-      lines.push_back(with_commas(skips.total()) + " messages made no point (" + with_commas(skips.binary) +
-                      " binary, " + with_commas(skips.text) + " text, " + with_commas(skips.no_fields) +
+  }
+  if (const PointSkips* skips = point_skips()) {
+    if (skips->total() > 0) {
+      lines.push_back(count_of(skips->total(), "message") + " made no point (" + with_commas(skips->binary) +
+                      " binary, " + with_commas(skips->text) + " text, " + with_commas(skips->no_fields) +
                       " without fields)");
     }
-    if (skips.over_limit > 0) {
-      lines.push_back(with_commas(skips.over_limit) + " JSON payloads were deeper than --max-depth or had more fields than "
-                      "--max-fields: recorded as text in field value");
+    if (skips->over_limit > 0) {
+      lines.push_back(count_of(skips->over_limit, "JSON payload") +
+                      " deeper than --max-depth or with more fields than --max-fields: recorded as text in field value");
     }
-    if (skips.time_fallback > 0) {
-      lines.push_back(with_commas(skips.time_fallback) + " points took the receive time: their time field was "
-                                                         "missing or unreadable");
+    if (skips->time_fallback > 0) {
+      lines.push_back(count_of(skips->time_fallback, "point") +
+                      " took the receive time: the time field was missing or unreadable");
     }
   }
   return lines;

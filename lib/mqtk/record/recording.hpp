@@ -72,6 +72,8 @@ class Recording final : public MessageSink {
   std::vector<std::string> summary(long received) const;
 
  private:
+  const PointSkips* point_skips() const;
+
   std::vector<std::unique_ptr<FileSink>> files_;
   std::unique_ptr<OutputBuffer> stdout_buffer_;
   std::unique_ptr<MessageFormat> stdout_format_;

@@ -1,0 +1,180 @@
+#include "mqtk/record/influx_client.hpp"
+
+#include <curl/curl.h>
+
+#include <nlohmann/json.hpp>
+
+#include "mqtk/base/error.hpp"
+
+namespace mqtk {
+namespace {
+
+// A server's error on one line, short enough for a message.
+std::string one_line(std::string_view text) {
+  constexpr std::size_t kMaxReason = 300;
+  std::string line;
+  bool space = false;
+  for (char c : text) {
+    if (c == '\n' || c == '\r' || c == '\t' || c == ' ') {
+      space = !line.empty();
+      continue;
+    }
+    if (space) line.push_back(' ');
+    space = false;
+    line.push_back(c);
+    if (line.size() >= kMaxReason) return line + "...";
+  }
+  return line;
+}
+
+// InfluxDB explains a refusal as {"error":"..."} (1.x) or {"message":"..."} (2.x).
+std::string reason_from(const std::string& body) {
+  auto json = nlohmann::json::parse(body, nullptr, false);
+  for (const char* key : {"error", "message"}) {
+    if (json.is_object() && json.contains(key) && json[key].is_string()) return one_line(json[key].get<std::string>());
+  }
+  return body.empty() ? "no reason given" : one_line(body);
+}
+
+std::size_t collect(char* data, std::size_t size, std::size_t count, void* target) {
+  static_cast<std::string*>(target)->append(data, size * count);
+  return size * count;
+}
+
+}  // namespace
+
+std::string InfluxOptions::describe() const {
+  return url + (version2() ? " " + org + "/" + bucket : " db=" + database);
+}
+
+std::string influxql_identifier(std::string_view name, std::string_view flag) {
+  if (name.empty()) throw UsageError(std::string(flag) + ": the name must not be empty");
+  std::string quoted = "\"";
+  for (char c : name) {
+    if (c == '\n' || c == '\r') {
+      throw UsageError(std::string(flag) + ": InfluxQL cannot name a database with a line break in it");
+    }
+    if (c == '"' || c == '\\') quoted.push_back('\\');
+    quoted.push_back(c);
+  }
+  return quoted + "\"";
+}
+
+std::string InfluxClient::Answer::describe() const {
+  return status == kNetworkError ? reason : "HTTP " + std::to_string(status) + ": " + reason;
+}
+
+struct InfluxClient::Curl {
+  CURL* handle = curl_easy_init();
+  ~Curl() { curl_easy_cleanup(handle); }
+
+  std::string escape(const std::string& text) const {
+    char* escaped = curl_easy_escape(handle, text.c_str(), static_cast<int>(text.size()));
+    std::string result = escaped ? escaped : "";
+    curl_free(escaped);
+    return result;
+  }
+};
+
+InfluxClient::InfluxClient(const InfluxOptions& options) : options_(options), curl_(std::make_unique<Curl>()) {
+  if (!curl_->handle) throw Error("--influx: cannot start libcurl");
+  if (options.version2()) {
+    write_url_ = options.url + "/api/v2/write?org=" + curl_->escape(options.org) +
+                 "&bucket=" + curl_->escape(options.bucket) + "&precision=ns";
+  } else {
+    write_url_ = options.url + "/write?db=" + curl_->escape(options.database);  // no precision: nanoseconds
+  }
+}
+
+InfluxClient::~InfluxClient() = default;
+
+InfluxClient::Answer InfluxClient::write(std::string_view lines) { return post(write_url_, lines, false); }
+
+InfluxClient::Answer InfluxClient::create_database() {
+  std::string query = "q=" + curl_->escape("CREATE DATABASE " + influxql_identifier(options_.database, "--influx-db"));
+  return post(options_.url + "/query", query, true);
+}
+
+void InfluxClient::check(const Reporter& reporter) {
+  const std::string where = "InfluxDB at " + options_.url;
+  const std::string wait_hint = "; --influx-wait starts anyway and keeps points spooled until it answers";
+  Answer answer = write("");  // an empty write: the endpoint, the database and the credentials, nothing stored
+  if (answer.status == 404 && !options_.version2() && answer.reason.find("database not found") != std::string::npos) {
+    Answer created = create_database();
+    if (!created.ok()) {
+      throw Error(where + " has no database \"" + options_.database + "\" and creating it failed: " +
+                  created.describe());
+    }
+    reporter.note(where + " had no database \"" + options_.database + "\": created it");
+    answer = write("");
+  }
+  // 400 is an answer about the (empty) body: the endpoint is there.
+  if (answer.ok() || answer.status == 400) return;
+  switch (answer.status) {
+    case Answer::kNetworkError:
+      throw Error("cannot reach " + where + ": " + answer.reason + wait_hint);
+    case 401:
+    case 403:
+      throw Error(where + " refused our credentials (" + answer.describe() + "); check " +
+                  (options_.version2() ? "the token" : "--influx-user and its password"));
+    case 404:
+      throw Error(where + " has no write endpoint (" + answer.describe() + " for " +
+                  (options_.version2() ? "/api/v2/write" : "/write") + "); check the URL's path and the InfluxDB version");
+    default:
+      throw Error(where + " does not take writes: " + answer.describe() + wait_hint);
+  }
+}
+
+InfluxClient::Answer InfluxClient::post(const std::string& url, std::string_view data, bool form) {
+  CURL* curl = curl_->handle;
+  std::string body;
+  char error[CURL_ERROR_SIZE] = "";
+  using Headers = std::unique_ptr<curl_slist, decltype(&curl_slist_free_all)>;
+  Headers headers(curl_slist_append(nullptr, form ? "Content-Type: application/x-www-form-urlencoded"
+                                                  : "Content-Type: text/plain; charset=utf-8"),
+                  curl_slist_free_all);
+  std::string authorization;
+  if (options_.token) {
+    authorization = "Authorization: Token " + *options_.token;
+    headers.reset(curl_slist_append(headers.release(), authorization.c_str()));
+  }
+  curl_easy_reset(curl);
+  curl_easy_setopt(curl, CURLOPT_URL, url.c_str());
+  curl_easy_setopt(curl, CURLOPT_POST, 1L);
+  curl_easy_setopt(curl, CURLOPT_POSTFIELDS, data.data());
+  curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(data.size()));
+  curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers.get());
+  curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, collect);
+  curl_easy_setopt(curl, CURLOPT_WRITEDATA, &body);
+  curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, error);
+  curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, static_cast<long>(options_.timeout.count()));
+  curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(options_.timeout.count()));
+  curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
+  curl_easy_setopt(curl, CURLOPT_PROTOCOLS_STR, "http,https");
+  if (options_.username) {
+    curl_easy_setopt(curl, CURLOPT_USERNAME, options_.username->c_str());
+    curl_easy_setopt(curl, CURLOPT_PASSWORD, options_.password.value_or("").c_str());
+  }
+  if (!options_.cafile.empty()) curl_easy_setopt(curl, CURLOPT_CAINFO, options_.cafile.c_str());
+  if (options_.insecure) {
+    curl_easy_setopt(curl, CURLOPT_SSL_VERIFYPEER, 0L);
+    curl_easy_setopt(curl, CURLOPT_SSL_VERIFYHOST, 0L);
+  }
+  Answer answer;
+  CURLcode rc = curl_easy_perform(curl);
+  if (rc != CURLE_OK) {
+    answer.reason = one_line(error[0] ? error : curl_easy_strerror(rc));
+    return answer;
+  }
+  long status = 0;
+  curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &status);
+  answer.status = static_cast<int>(status);
+  if (!answer.ok()) answer.reason = reason_from(body);
+  curl_off_t retry_after = 0;
+  if (curl_easy_getinfo(curl, CURLINFO_RETRY_AFTER, &retry_after) == CURLE_OK) {
+    answer.retry_after_seconds = static_cast<long>(retry_after);
+  }
+  return answer;
+}
+
+}  // namespace mqtk
