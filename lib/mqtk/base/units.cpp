@@ -60,22 +60,37 @@ std::chrono::milliseconds parse_duration(std::string_view text, std::string_view
     std::string_view name;
     double milliseconds;
   };
-  static constexpr Unit kUnits[] = {{"", 1000}, {"ms", 1}, {"s", 1000}, {"m", 60000}, {"min", 60000},
-                                    {"h", 3600000}, {"d", 86400000}};
-  double number = 0;
-  std::string_view unit;
-  if (split(text, number, unit)) {
-    for (const Unit& u : kUnits) {
-      if (unit == u.name) {
-        double milliseconds = number * u.milliseconds;
-        if (milliseconds >= 1 && milliseconds < 1e15) {
-          return std::chrono::milliseconds(static_cast<long long>(milliseconds));
-        }
-      }
+  static constexpr Unit kUnits[] = {{"ms", 1}, {"s", 1000}, {"m", 60000}, {"min", 60000}, {"h", 3600000},
+                                    {"d", 86400000}};
+  auto fail = [&]() -> UsageError {
+    return UsageError(std::string(flag) + ": expected a duration such as 500ms, 30s, 5m, 1h30m or 1d, not '" +
+                      std::string(text) + "'");
+  };
+  // A bare number is seconds; otherwise number-unit parts add up: 1h30m.
+  double total = 0;
+  std::string_view rest = text;
+  while (!rest.empty()) {
+    double number = 0;
+    std::string_view unit;
+    if (!split(rest, number, unit)) throw fail();
+    std::size_t unit_length = 0;
+    while (unit_length < unit.size() && std::isalpha(static_cast<unsigned char>(unit[unit_length]))) ++unit_length;
+    std::string_view name = unit.substr(0, unit_length);
+    if (name.empty()) {
+      if (rest.size() != text.size() || unit_length != unit.size()) throw fail();  // "5" alone, not "1h5"
+      total = number * 1000;
+      break;
     }
+    const Unit* found = nullptr;
+    for (const Unit& u : kUnits) {
+      if (name == u.name) found = &u;
+    }
+    if (!found) throw fail();
+    total += number * found->milliseconds;
+    rest = unit.substr(unit_length);
   }
-  throw UsageError(std::string(flag) + ": expected a duration such as 500ms, 1s, 5m or 1h, not '" +
-                   std::string(text) + "'");
+  if (!(total >= 1 && total < 1e15)) throw fail();
+  return std::chrono::milliseconds(static_cast<long long>(total));
 }
 
 }  // namespace mqtk

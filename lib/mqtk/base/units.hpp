@@ -11,7 +11,8 @@ namespace mqtk {
 // bare number is bytes. Throws UsageError naming `flag`.
 std::uint64_t parse_size(std::string_view text, std::string_view flag);
 
-// ms, s, m, h, d; a bare number is seconds. Throws UsageError naming `flag`.
+// ms, s, m (or min), h, d, added up when combined ("1h30m"); a bare number
+// is seconds. Throws UsageError naming `flag`.
 std::chrono::milliseconds parse_duration(std::string_view text, std::string_view flag);
 
 }  // namespace mqtk

@@ -30,6 +30,15 @@ TEST_SUITE("units") {
     CHECK_THROWS_AS(mqtk::parse_duration("soon", "--rotate"), mqtk::UsageError);
     CHECK_THROWS_AS(mqtk::parse_duration("0s", "--rotate"), mqtk::UsageError);
     CHECK_THROWS_AS(mqtk::parse_duration("1y", "--rotate"), mqtk::UsageError);
+    CHECK(mqtk::parse_duration("1h30m", "--rotate") == 90min);
+    CHECK(mqtk::parse_duration("1d12h", "--rotate") == 36h);
+    CHECK(mqtk::parse_duration("2m30s500ms", "--rotate") == 150500ms);
+    CHECK(mqtk::parse_duration("1min", "--rotate") == 1min);
+    CHECK_THROWS_WITH(mqtk::parse_duration("1h5", "--rotate"),
+                      "--rotate: expected a duration such as 500ms, 30s, 5m, 1h30m or 1d, not '1h5'");
+    CHECK_THROWS_AS(mqtk::parse_duration("h", "--rotate"), mqtk::UsageError);
+    CHECK_THROWS_AS(mqtk::parse_duration("1h-5m", "--rotate"), mqtk::UsageError);
+    CHECK_THROWS_AS(mqtk::parse_duration("", "--rotate"), mqtk::UsageError);
   }
 
   TEST_CASE("fsync policies") {
