@@ -85,18 +85,27 @@ void reject_extras(const CLI::App& app, const std::string& where) {
   throw UsageError(where.empty() ? message : where + ": " + message);
 }
 
-// -P with no value (the last argument, or followed by another option) asks
-// for the password; CLI11 cannot tell that from -P "".
-bool asks_for_password(const std::vector<std::string>& args) {
-  bool asks = false;
-  for (std::size_t i = 0; i < args.size(); ++i) {
-    if (args[i] == "-P" || args[i] == "--pw") {
-      asks = i + 1 == args.size() || (args[i + 1].size() > 1 && args[i + 1][0] == '-');
-    } else if (args[i].starts_with("-P") || args[i].starts_with("--pw=")) {
-      asks = false;
+// What CLI11 gives -P when it takes no value (-P as the last argument or
+// before another flag, -dP): a text no argument can hold, since arguments
+// end at a NUL, so that "-P ''" stays an empty password.
+const std::string kAskForPassword(1, '\0');
+
+// The secrets among the values CLI11 has read, whichever way each was
+// spelled, every one of a repeated flag included.
+std::vector<SecretValue> secrets_read(const CLI::App& app) {
+  std::vector<SecretValue> secrets;
+  auto add = [&](const char* flag, SecretValue::Kind kind) {
+    for (const std::string& value : app.get_option(flag)->results()) {
+      SecretValue secret{value, kind};
+      if (value != kAskForPassword && holds_secret(secret)) secrets.push_back(std::move(secret));
     }
-  }
-  return asks;
+  };
+  add("--pw", SecretValue::kWhole);
+  add("--psk", SecretValue::kWhole);
+  add("--tls-engine-kpass-sha1", SecretValue::kWhole);
+  add("--url", SecretValue::kMqttUrl);
+  add("--proxy", SecretValue::kProxyUrl);
+  return secrets;
 }
 
 void parse_reversed(CLI::App& app, std::vector<std::string> args) {
@@ -239,6 +248,7 @@ std::optional<int> CommandLine::parse(int argc, char** argv, Reporter& reporter)
   app.add_option("-P,--pw", password_values_, "Password; alone (-P), asked for on the terminal")
       ->type_name("PASSWORD")
       ->expected(0, 1)
+      ->default_str(kAskForPassword)
       ->allow_extra_args(false)
       ->group(kConnection);
   app.add_option("--pw-file", password_file_, "Read the password from the first line of this file")
@@ -253,11 +263,11 @@ std::optional<int> CommandLine::parse(int argc, char** argv, Reporter& reporter)
   if (auto path = options_file_path(tool_.config_name, std::getenv("XDG_CONFIG_HOME"), std::getenv("HOME"))) {
     file = *path;
     file_args = read_options_file(file);
-    if (holds_credentials(file_args)) check_private_file(file);
   }
   try {
     if (!file_args.empty()) {
-      // A first pass over the file alone, so its mistakes are reported as its own.
+      // A first pass over the file alone, so its mistakes are reported as its
+      // own, and so that what it holds is known as CLI11 reads it.
       try {
         parse_reversed(app, file_args);
         reject_extras(app, file);
@@ -266,14 +276,15 @@ std::optional<int> CommandLine::parse(int argc, char** argv, Reporter& reporter)
       } catch (const CLI::ParseError& e) {
         throw usage_error(e, file);
       }
+      if (!secrets_read(app).empty()) check_private_file(file);
       app.clear();
     }
     std::vector<std::string> args = file_args;
     for (int i = 1; i < argc; ++i) args.emplace_back(argv[i]);
-    hide_secrets(argc, argv);
     parse_reversed(app, args);
+    hide_secrets(argc, argv, secrets_read(app));
     reject_extras(app, "");
-    password_prompt_ = asks_for_password(args);
+    password_prompt_ = !password_values_.empty() && password_values_.front() == kAskForPassword;
   } catch (const CLI::CallForHelp&) {
     std::fputs(short_help(tool_, app.get_description(), flags()).c_str(), stdout);
     return kExitSuccess;

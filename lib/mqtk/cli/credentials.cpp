@@ -16,35 +16,33 @@
 namespace mqtk {
 namespace {
 
-constexpr std::string_view kSecretFlags[] = {"-P", "--pw", "--psk", "--tls-engine-kpass-sha1"};
-constexpr std::string_view kUrlFlags[] = {"-L", "--url", "--proxy"};
-
-bool one_of(std::string_view word, std::initializer_list<std::string_view> words) {
-  for (std::string_view w : words) {
-    if (word == w) return true;
-  }
-  return false;
-}
-
-template <std::size_t N>
-bool one_of(std::string_view word, const std::string_view (&words)[N]) {
-  for (std::string_view w : words) {
-    if (word == w) return true;
-  }
-  return false;
-}
-
-// Where the password sits in "scheme://user:password@host...": [begin, end).
-std::pair<std::size_t, std::size_t> url_password_span(std::string_view url) {
+// Where the password sits in "scheme://user:password@host...": [begin, end),
+// found as the URL parsers find it, or wider. An MQTT URL's user part ends
+// at the authority's '@' (a topic may hold '@' and ':'); a proxy URL has no
+// path, so a '/' may be part of its password.
+std::pair<std::size_t, std::size_t> url_password_span(std::string_view url, bool has_path) {
   std::size_t scheme = url.find("://");
   if (scheme == std::string_view::npos) return {0, 0};
   std::size_t start = scheme + 3;
-  std::size_t slash = url.find('/', start);
-  std::size_t at = url.substr(0, slash).rfind('@');
+  std::string_view authority = has_path ? url.substr(0, url.find('/', start)) : url;
+  std::size_t at = authority.rfind('@');
   if (at == std::string_view::npos || at < start) return {0, 0};
   std::size_t colon = url.find(':', start);
   if (colon == std::string_view::npos || colon > at) return {0, 0};
   return {colon + 1, at};
+}
+
+// The part of `secret.value` to hide.
+std::pair<std::size_t, std::size_t> secret_span(const SecretValue& secret) {
+  switch (secret.kind) {
+    case SecretValue::kMqttUrl:
+      return url_password_span(secret.value, true);
+    case SecretValue::kProxyUrl:
+      return url_password_span(secret.value, false);
+    case SecretValue::kWhole:
+      break;
+  }
+  return {0, secret.value.size()};
 }
 
 void overwrite(char* text, std::size_t begin, std::size_t end) {
@@ -96,16 +94,27 @@ std::string ask_password_on_terminal(const std::string& prompt) {
   return password;
 }
 
-bool holds_credentials(const std::vector<std::string>& args) {
-  for (std::size_t i = 0; i < args.size(); ++i) {
-    std::string_view arg = args[i];
-    if (one_of(arg, kSecretFlags) || arg.starts_with("--pw=") || arg.starts_with("--psk=")) return true;
-    if (one_of(arg, kUrlFlags) && i + 1 < args.size()) {
-      auto [begin, end] = url_password_span(args[i + 1]);
-      if (end > begin) return true;
+bool holds_secret(const SecretValue& secret) {
+  auto [begin, end] = secret_span(secret);
+  return end > begin;
+}
+
+void hide_secrets(int argc, char** argv, const std::vector<SecretValue>& secrets) {
+  for (const SecretValue& secret : secrets) {
+    auto [begin, end] = secret_span(secret);
+    if (end <= begin) continue;
+    for (int i = 1; i < argc; ++i) {
+      std::string_view arg = argv[i];
+      // The parser took the value whole from an argument, or took the end of
+      // an option word; an argument that merely ends with the same text (a
+      // topic, say) loses those letters too, which is harmless once parsed.
+      bool whole = arg == secret.value;
+      if (whole || (arg.starts_with('-') && arg.ends_with(secret.value))) {
+        std::size_t offset = arg.size() - secret.value.size();
+        overwrite(argv[i], offset + begin, offset + end);
+      }
     }
   }
-  return false;
 }
 
 void check_private_file(const std::string& path) {
@@ -119,25 +128,8 @@ void check_private_file(const std::string& path) {
   }
 }
 
-void hide_secrets(int argc, char** argv) {
-  for (int i = 1; i < argc; ++i) {
-    std::string_view arg = argv[i];
-    if (one_of(arg, kSecretFlags)) {
-      if (i + 1 < argc && argv[i + 1][0] != '-') overwrite(argv[i + 1], 0, std::strlen(argv[i + 1]));
-    } else if (std::size_t eq = arg.find('='); eq != std::string_view::npos &&
-                                               one_of(arg.substr(0, eq), {"--pw", "--psk", "--tls-engine-kpass-sha1"})) {
-      overwrite(argv[i], eq + 1, arg.size());
-    } else if (arg.starts_with("-P") && arg.size() > 2) {
-      overwrite(argv[i], 2, arg.size());  // -Psecret
-    } else if (one_of(arg, kUrlFlags) && i + 1 < argc) {
-      auto [begin, end] = url_password_span(argv[i + 1]);
-      overwrite(argv[i + 1], begin, end);
-    }
-  }
-}
-
 std::string redact_url(const std::string& url) {
-  auto [begin, end] = url_password_span(url);
+  auto [begin, end] = url_password_span(url, true);
   if (end <= begin) return url;
   return url.substr(0, begin) + "***" + url.substr(end);
 }

@@ -1,6 +1,5 @@
-// Passwords that stay out of `ps`: where a password may come from, asking for
-// it on the terminal, and keeping secrets out of argv and of world-readable
-// options files.
+// Passwords that stay out of other users' sight: where a password may come
+// from, asking for it on the terminal, and hiding secrets in `ps`.
 #pragma once
 
 #include <functional>
@@ -34,17 +33,27 @@ std::string read_password_file(const std::string& path, const std::string& flag 
 // there is no terminal.
 std::string ask_password_on_terminal(const std::string& prompt);
 
-// Whether these options-file arguments carry a secret (a password, a PSK key,
-// a URL with a password).
-bool holds_credentials(const std::vector<std::string>& args);
+// A value given to a flag that carries a secret, as the parser read it: all
+// of it is secret (-P, --psk, --tls-engine-kpass-sha1), or the password
+// inside a URL (-L, --proxy).
+struct SecretValue {
+  enum Kind { kWhole, kMqttUrl, kProxyUrl };
+  std::string value;
+  Kind kind = kWhole;
+};
+
+// Whether `secret` holds anything to hide: a value, or a URL with a password.
+bool holds_secret(const SecretValue& secret);
+
+// Overwrites with x's, in place, every secret of `secrets` that the command
+// line holds, so that `ps` shows the x's. A secret is found where the parser
+// can have read it: a whole argument (-P VALUE), or the end of an option word
+// (-PVALUE, --pw=VALUE, -dPVALUE). Working from the values the parser read,
+// rather than from spellings, covers every spelling it accepts.
+void hide_secrets(int argc, char** argv, const std::vector<SecretValue>& secrets);
 
 // Throws UsageError when `path` can be read by other users.
 void check_private_file(const std::string& path);
-
-// Overwrites, in place, the secret values on the command line (-P, --pw,
-// --psk, --tls-engine-kpass-sha1 values, and passwords inside -L and --proxy
-// URLs), so that `ps` shows them as x's.
-void hide_secrets(int argc, char** argv);
 
 // `url` with the password of its user:password@ part replaced by "***".
 std::string redact_url(const std::string& url);
