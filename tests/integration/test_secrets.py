@@ -1,6 +1,6 @@
 """Secrets stay out of other users' sight: out of ps for every spelling of
 every secret-bearing flag in every tool, and out of options files others can
-read.
+read or write.
 
 Each tool is started against a loopback listener that never answers: once it
 connects, it has parsed its flags, so what /proc/PID/cmdline shows then is
@@ -19,6 +19,7 @@ from harness import ScratchDirectory, free_port, run, tool, wait_until
 
 SECRET = "Wonder1andPw"  # a word no tool writes by itself
 TOOLS = ("pub", "sub", "record")
+NOBODY = 65534
 
 
 def tool_argv(name, *flags, topic=True):
@@ -240,7 +241,8 @@ class CommandLineTest(unittest.TestCase):
 
 
 class OptionsFileTest(ScratchDirectory, unittest.TestCase):
-    """Options files: private when they hold secrets."""
+    """Options files: private when they hold secrets, writable by us alone,
+    owned by us or root, and regular files."""
 
     def run_tool(self, name, text, mode, *flags, **popen_args):
         config_home(self.directory, name, text, mode)
@@ -282,6 +284,50 @@ class OptionsFileTest(ScratchDirectory, unittest.TestCase):
             with self.subTest(text=text):
                 rc, _, err = self.run_tool("sub", text, 0o644)
                 self.assertEqual(rc, 0, err)
+
+    def test_others_must_not_write_it(self):
+        for name in TOOLS:
+            for mode in (0o602, 0o620, 0o622, 0o666, 0o660):
+                with self.subTest(tool=name, mode=oct(mode)):
+                    path = os.path.join(self.directory, "mqtk", name)
+                    self.assert_refused(self.run_tool(name, "-h 127.0.0.1\n", mode), path, "other users can write it",
+                                        "(mode 0%o)" % mode, "run chmod 600 " + path)
+
+    def test_owned_by_us_or_root(self):
+        if os.geteuid() != 0:
+            self.skipTest("needs root to give a file away")
+        path = config_home(self.directory, "sub", "-h 127.0.0.1\n", 0o644)
+        os.chown(path, NOBODY, NOBODY)
+        env = dict(os.environ, XDG_CONFIG_HOME=self.directory)
+        self.assert_refused(run([tool("sub"), "--help"], env=env), path, "owned by uid %d" % NOBODY,
+                            "chown 0 " + path)
+        # Someone else's file is fine when root owns it.
+        os.chown(path, 0, 0)
+        os.chmod(self.directory, 0o755)
+        rc, _, err = run([tool("sub"), "--help"], env=env, user=NOBODY, group=NOBODY, extra_groups=[])
+        self.assertEqual(rc, 0, err)
+
+    def test_only_regular_files(self):
+        env = dict(os.environ, XDG_CONFIG_HOME=self.directory)
+        os.makedirs(os.path.join(self.directory, "mqtk"))
+        path = os.path.join(self.directory, "mqtk", "sub")
+        os.mkfifo(path, 0o600)
+        self.assert_refused(run([tool("sub"), "--help"], env=env, timeout=20), path, "a FIFO",
+                            "not a regular file")
+        os.remove(path)
+        os.symlink("/dev/zero", path)
+        self.assert_refused(run([tool("sub"), "--help"], env=env, timeout=20), path, "a character device")
+        os.remove(path)
+        os.mkdir(path)
+        self.assert_refused(run([tool("sub"), "--help"], env=env, timeout=20), path, "a directory")
+        os.rmdir(path)
+        # A symbolic link to a regular file is followed.
+        target = os.path.join(self.directory, "flags")
+        with open(target, "w") as f:
+            f.write("-q 7\n")
+        os.chmod(target, 0o600)
+        os.symlink(target, path)
+        self.assert_refused(run([tool("sub"), "-t", "x"], env=env, timeout=20), path, "-q")
 
 
 if __name__ == "__main__":

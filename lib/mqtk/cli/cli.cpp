@@ -258,25 +258,24 @@ std::optional<int> CommandLine::parse(int argc, char** argv, Reporter& reporter)
   app.set_help_all_flag("--help-all", "Print every flag with what it does, and exit")->group(kHelp);
   app.add_flag("--version")->description("Print the mqtk and libmosquitto versions and exit")->group(kHelp);
   app.add_option("--completion", completion_shell_)->group("");  // hidden: how completions/ is made
-  std::vector<std::string> file_args;
-  std::string file;
+  std::optional<OptionsFile> file;
   if (auto path = options_file_path(tool_.config_name, std::getenv("XDG_CONFIG_HOME"), std::getenv("HOME"))) {
-    file = *path;
-    file_args = read_options_file(file);
+    file = read_options_file(*path, geteuid());
   }
+  std::vector<std::string> file_args = file ? file->args : std::vector<std::string>{};
   try {
     if (!file_args.empty()) {
       // A first pass over the file alone, so its mistakes are reported as its
       // own, and so that what it holds is known as CLI11 reads it.
       try {
         parse_reversed(app, file_args);
-        reject_extras(app, file);
+        reject_extras(app, file->path);
       } catch (const CLI::CallForHelp&) {
         // --help in an options file means nothing.
       } catch (const CLI::ParseError& e) {
-        throw usage_error(e, file);
+        throw usage_error(e, file->path);
       }
-      if (!secrets_read(app).empty()) check_private_file(file);
+      if (!secrets_read(app).empty()) require_private(*file);
       app.clear();
     }
     std::vector<std::string> args = file_args;

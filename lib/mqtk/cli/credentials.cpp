@@ -1,12 +1,10 @@
 #include "mqtk/cli/credentials.hpp"
 
 #include <fcntl.h>
-#include <sys/stat.h>
 #include <termios.h>
 #include <unistd.h>
 
 #include <cerrno>
-#include <cstdio>
 #include <cstring>
 #include <string_view>
 
@@ -114,17 +112,6 @@ void hide_secrets(int argc, char** argv, const std::vector<SecretValue>& secrets
         overwrite(argv[i], offset + begin, offset + end);
       }
     }
-  }
-}
-
-void check_private_file(const std::string& path) {
-  struct stat info {};
-  if (stat(path.c_str(), &info) != 0) return;
-  if ((info.st_mode & (S_IRGRP | S_IROTH)) != 0) {
-    char mode[8];
-    std::snprintf(mode, sizeof mode, "%04o", static_cast<unsigned>(info.st_mode & 07777));
-    throw UsageError(path + ": holds credentials but other users can read it (mode " + mode + "); run chmod 600 " +
-                     path);
   }
 }
 

@@ -52,9 +52,6 @@ bool holds_secret(const SecretValue& secret);
 // rather than from spellings, covers every spelling it accepts.
 void hide_secrets(int argc, char** argv, const std::vector<SecretValue>& secrets);
 
-// Throws UsageError when `path` can be read by other users.
-void check_private_file(const std::string& path);
-
 // `url` with the password of its user:password@ part replaced by "***".
 std::string redact_url(const std::string& url);
 

@@ -65,17 +65,6 @@ TEST_SUITE("credentials") {
     CHECK_FALSE(mqtk::holds_secret({"socks5h://h:1080", SecretValue::kProxyUrl}));
   }
 
-  TEST_CASE("options files with secrets must be private") {
-    std::string open_file = temp_file("-P x\n", 0644);
-    CHECK_THROWS_WITH_AS(mqtk::check_private_file(open_file),
-                         (open_file + ": holds credentials but other users can read it (mode 0644); run chmod 600 " +
-                          open_file).c_str(),
-                         mqtk::UsageError);
-    chmod(open_file.c_str(), 0600);
-    CHECK_NOTHROW(mqtk::check_private_file(open_file));
-    std::remove(open_file.c_str());
-  }
-
   TEST_CASE("secrets on the command line are overwritten in place, however spelled") {
     using mqtk::SecretValue;
     std::vector<std::string> words = {"mqtk-sub", "-P", "secret", "--pw=also", "-dPglued", "--psk", "00ff",
