@@ -1,6 +1,6 @@
 """Secrets stay out of other users' sight: out of ps for every spelling of
-every secret-bearing flag in every tool, and out of options files others can
-read or write.
+every secret-bearing flag in every tool, out of options files others can
+read or write, and out of core dumps and /proc/PID/environ.
 
 Each tool is started against a loopback listener that never answers: once it
 connects, it has parsed its flags, so what /proc/PID/cmdline shows then is
@@ -66,6 +66,20 @@ def connected(listener, process):
     process.wait()
     raise AssertionError("%s never connected; status %s, stderr: %s" % (process.args, process.returncode,
                                                                         process.stderr.read()))
+
+
+def as_nobody():
+    """Popen arguments that run a tool as user nobody, for a test run as root;
+    a SkipTest when nobody cannot run the built tools (a private build tree)."""
+    popen_args = dict(user=NOBODY, group=NOBODY, extra_groups=[])
+    try:
+        rc, _, _ = run([tool("sub"), "--version"], env=dict(os.environ, XDG_CONFIG_HOME="/nonexistent"),
+                       **popen_args)
+    except PermissionError:
+        rc = None
+    if rc != 0:
+        raise unittest.SkipTest("user nobody cannot run %s" % tool("sub"))
+    return popen_args
 
 
 def proc(pid, name):
@@ -304,7 +318,7 @@ class OptionsFileTest(ScratchDirectory, unittest.TestCase):
         # Someone else's file is fine when root owns it.
         os.chown(path, 0, 0)
         os.chmod(self.directory, 0o755)
-        rc, _, err = run([tool("sub"), "--help"], env=env, user=NOBODY, group=NOBODY, extra_groups=[])
+        rc, _, err = run([tool("sub"), "--help"], env=env, **as_nobody())
         self.assertEqual(rc, 0, err)
 
     def test_only_regular_files(self):
@@ -328,6 +342,88 @@ class OptionsFileTest(ScratchDirectory, unittest.TestCase):
         os.chmod(target, 0o600)
         os.symlink(target, path)
         self.assert_refused(run([tool("sub"), "-t", "x"], env=env, timeout=20), path, "-q")
+
+
+class ProcessTest(ScratchDirectory, unittest.TestCase):
+    """A tool holding a secret cannot dump core and shows no secret in
+    /proc/PID/environ. As root, the tool runs as nobody, so that the kernel's
+    sign of a non-dumpable process shows: its /proc/PID files belong to root."""
+
+    def start(self, argv, env):
+        popen_args = {}
+        env = dict(env, XDG_CONFIG_HOME=env.get("XDG_CONFIG_HOME", "/nonexistent"))
+        if os.geteuid() == 0:
+            popen_args = as_nobody()
+        return started(argv, env=env, **popen_args)
+
+    def inspect(self, argv, env, listener):
+        """(environ or None when we may not read it, whether the process may dump core)."""
+        with self.start(argv, env) as process:
+            with connected(listener, process):
+                uid = [line for line in proc(process.pid, "status").splitlines() if line.startswith(b"Uid:")][0]
+                self.assertNotEqual(int(uid.split()[1]), 0, "the tool must not run as root here")
+                dumpable = os.stat("/proc/%d/environ" % process.pid).st_uid != 0
+                try:
+                    environ = proc(process.pid, "environ")
+                except PermissionError:
+                    environ = None
+                self.assertIsNone(process.poll())
+        return environ, dumpable
+
+    def test_without_secrets_the_process_stays_dumpable(self):
+        with listening() as (listener, port):
+            _, dumpable = self.inspect(tool_argv("sub", "-h", "127.0.0.1", "-p", str(port), "-u", "alice"),
+                                       dict(os.environ), listener)
+            self.assertTrue(dumpable)
+
+    def test_password_sources(self):
+        os.chmod(self.directory, 0o755)
+        pw_file = self.path("pw")
+        with open(pw_file, "w") as f:
+            f.write(SECRET + "\n")
+        os.chmod(pw_file, 0o644)
+        config = self.path("config")
+        config_home(config, "sub", "-P %s\n" % SECRET, 0o600)
+        if os.geteuid() == 0:
+            os.chown(os.path.join(config, "mqtk", "sub"), NOBODY, NOBODY)
+        for name, flags, env in (
+                ("sub", ["-P", SECRET], {}),
+                ("sub", ["-L", "mqtt://alice:%s@127.0.0.1:{port}/t" % SECRET], {}),
+                ("sub", ["--pw-file", pw_file], {}),
+                ("sub", [], {"XDG_CONFIG_HOME": config}),
+                ("sub", [], {"MQTK_PASSWORD": SECRET}),
+                ("pub", [], {"MQTK_PASSWORD": SECRET}),
+                ("record", [], {"MQTK_PASSWORD": SECRET})):
+            with self.subTest(tool=name, flags=flags, env=env), listening() as (listener, port):
+                argv = tool_argv(name, "-h", "127.0.0.1", "-p", str(port), "-u", "alice",
+                                 *[w.replace("{port}", str(port)) for w in flags])
+                environ, dumpable = self.inspect(argv, dict(os.environ, **env), listener)
+                self.assertFalse(dumpable)
+                if environ is not None:
+                    self.assertNotIn(SECRET.encode(), environ)
+                    if "MQTK_PASSWORD" in env:
+                        self.assertIn(b"\0MQTK_PASSWORD=" + b"x" * len(SECRET) + b"\0", environ)
+
+    def test_unused_password_variable_is_wiped_too(self):
+        with listening() as (listener, port):
+            environ, dumpable = self.inspect(tool_argv("sub", "-h", "127.0.0.1", "-p", str(port)),
+                                             dict(os.environ, MQTK_PASSWORD=SECRET), listener)
+        self.assertFalse(dumpable)
+        if environ is not None:
+            self.assertNotIn(SECRET.encode(), environ)
+
+    def test_influx_secrets_from_the_environment(self):
+        for variable, flags in (("MQTK_INFLUX_PASSWORD", ["--influx-db", "d", "--influx-user", "writer"]),
+                                ("MQTK_INFLUX_TOKEN", ["--influx-org", "o", "--influx-bucket", "b"])):
+            with self.subTest(variable=variable), listening() as (listener, port):
+                argv = tool_argv("record", "-h", "127.0.0.1", "-p", str(port), "--spool", self.path(variable),
+                                 "--influx", "http://127.0.0.1:%d" % free_port(), *flags)
+                os.chmod(self.directory, 0o777)
+                environ, dumpable = self.inspect(argv, dict(os.environ, **{variable: SECRET}), listener)
+                self.assertFalse(dumpable)
+                if environ is not None:
+                    self.assertNotIn(SECRET.encode(), environ)
+                    self.assertIn(("\0%s=%s\0" % (variable, "x" * len(SECRET))).encode(), environ)
 
 
 if __name__ == "__main__":

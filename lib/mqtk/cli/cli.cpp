@@ -236,7 +236,7 @@ ConnectSetup CommandLine::connect_setup() const {
   if (!password_values_.empty() && !password_prompt_) sources.value = password_values_.front();
   sources.prompt = password_prompt_;
   sources.file = password_file_;
-  sources.environment = std::getenv(kPasswordVariable);
+  sources.environment = password_variable_;
   sources.has_username = flags.username.has_value() || (flags.url && flags.url->find('@') != std::string::npos);
   flags.password = resolve_password(sources, [] { return ask_password_on_terminal("Password: "); });
   return build_connect_setup(flags, getpid());
@@ -258,6 +258,9 @@ std::optional<int> CommandLine::parse(int argc, char** argv, Reporter& reporter)
   app.set_help_all_flag("--help-all", "Print every flag with what it does, and exit")->group(kHelp);
   app.add_flag("--version")->description("Print the mqtk and libmosquitto versions and exit")->group(kHelp);
   app.add_option("--completion", completion_shell_)->group("");  // hidden: how completions/ is made
+  // Taken out of the environment before anything else, used or not: a core
+  // dump or /proc/PID/environ would show it.
+  password_variable_ = take_secret_variable(kPasswordVariable);
   std::optional<OptionsFile> file;
   if (auto path = options_file_path(tool_.config_name, std::getenv("XDG_CONFIG_HOME"), std::getenv("HOME"))) {
     file = read_options_file(*path, geteuid());
@@ -281,7 +284,9 @@ std::optional<int> CommandLine::parse(int argc, char** argv, Reporter& reporter)
     std::vector<std::string> args = file_args;
     for (int i = 1; i < argc; ++i) args.emplace_back(argv[i]);
     parse_reversed(app, args);
-    hide_secrets(argc, argv, secrets_read(app));
+    std::vector<SecretValue> secrets = secrets_read(app);
+    hide_secrets(argc, argv, secrets);
+    if (!secrets.empty()) keep_out_of_core_dumps();
     reject_extras(app, "");
     password_prompt_ = !password_values_.empty() && password_values_.front() == kAskForPassword;
   } catch (const CLI::CallForHelp&) {

@@ -56,6 +56,7 @@ class CommandLine {
   std::vector<std::string> password_values_;  // -P: its value, or kAskForPassword
   bool password_prompt_ = false;
   std::optional<std::string> password_file_;
+  std::optional<std::string> password_variable_;  // MQTK_PASSWORD
   std::optional<std::string> completion_shell_;
 };
 

@@ -1,10 +1,12 @@
 #include "mqtk/cli/credentials.hpp"
 
 #include <fcntl.h>
+#include <sys/prctl.h>
 #include <termios.h>
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdlib>
 #include <cstring>
 #include <string_view>
 
@@ -55,12 +57,13 @@ std::optional<std::string> resolve_password(const PasswordSources& sources, cons
   if (sources.value) return sources.value;
   if (sources.file) return read_password_file(*sources.file);
   if (sources.prompt) return ask();
-  if (sources.environment && sources.has_username) return std::string(sources.environment);
+  if (sources.environment && sources.has_username) return sources.environment;
   return std::nullopt;
 }
 
 std::string read_password_file(const std::string& path, const std::string& flag) {
   constexpr std::size_t kMaxPasswordFile = 64 * 1024;
+  keep_out_of_core_dumps();  // before the read: the whole file passes through memory
   std::string text = *read_whole_file(path, flag + " '" + path + "'", kMaxPasswordFile);
   std::string line = text.substr(0, text.find('\n'));
   if (!line.empty() && line.back() == '\r') line.pop_back();
@@ -74,6 +77,7 @@ std::string ask_password_on_terminal(const std::string& prompt) {
     throw UsageError("-P: no password given and no terminal to ask on; use -P VALUE, --pw-file FILE or " +
                      std::string(kPasswordVariable));
   }
+  keep_out_of_core_dumps();
   termios saved{};
   tcgetattr(tty, &saved);
   termios quiet = saved;
@@ -113,6 +117,29 @@ void hide_secrets(int argc, char** argv, const std::vector<SecretValue>& secrets
       }
     }
   }
+}
+
+void keep_out_of_core_dumps() {
+  // Only fails for an invalid argument; there is nothing else to fall back to.
+  prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+}
+
+std::optional<std::string> take_secret_variable(const char* name) {
+  const char* value = std::getenv(name);
+  if (!value) return std::nullopt;
+  keep_out_of_core_dumps();
+  std::string secret = value;
+  // Every NAME=... entry, not only the one getenv found: an environment may
+  // hold the name twice, and /proc/PID/environ shows both.
+  std::size_t name_length = std::strlen(name);
+  for (char** entry = environ; *entry; ++entry) {
+    if (std::strncmp(*entry, name, name_length) == 0 && (*entry)[name_length] == '=') {
+      overwrite(*entry, name_length + 1, std::strlen(*entry));
+    }
+  }
+  // Nothing later reads the x's as the password.
+  unsetenv(name);
+  return secret;
 }
 
 std::string redact_url(const std::string& url) {

@@ -1,6 +1,7 @@
 #include "mqtk/cli/credentials.hpp"
 
 #include <doctest/doctest.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -96,6 +97,37 @@ TEST_SUITE("credentials") {
     mqtk::hide_secrets(3, argv.data(), {{"secret", mqtk::SecretValue::kWhole}});
     CHECK(std::string(argv[0]) == "secret");  // argv[0] is the program
     CHECK(std::string(argv[2]) == "xxxxxx");  // the same text elsewhere would show the secret
+  }
+
+  TEST_CASE("a process holding a secret cannot dump core") {
+    prctl(PR_SET_DUMPABLE, 1, 0, 0, 0);
+    std::string path = temp_file("pw\n", 0600);
+    CHECK(mqtk::read_password_file(path) == "pw");
+    CHECK(prctl(PR_GET_DUMPABLE, 0, 0, 0, 0) == 0);
+    std::remove(path.c_str());
+    prctl(PR_SET_DUMPABLE, 1, 0, 0, 0);
+    mqtk::keep_out_of_core_dumps();
+    CHECK(prctl(PR_GET_DUMPABLE, 0, 0, 0, 0) == 0);
+    prctl(PR_SET_DUMPABLE, 1, 0, 0, 0);
+  }
+
+  TEST_CASE("secret variables are taken out of the environment, bytes and all") {
+    prctl(PR_SET_DUMPABLE, 1, 0, 0, 0);
+    CHECK_FALSE(mqtk::take_secret_variable("MQTK_TEST_UNSET_SECRET").has_value());
+    CHECK(prctl(PR_GET_DUMPABLE, 0, 0, 0, 0) == 1);  // nothing held
+    // putenv keeps this very array as the entry, as the environment a
+    // process starts with keeps its strings on the stack.
+    char entry[] = "MQTK_TEST_SECRET=open sesame";
+    char near_miss[] = "MQTK_TEST_SECRET_NOT=stays";
+    REQUIRE(putenv(entry) == 0);
+    REQUIRE(putenv(near_miss) == 0);
+    CHECK(mqtk::take_secret_variable("MQTK_TEST_SECRET") == "open sesame");
+    CHECK(std::string(entry) == "MQTK_TEST_SECRET=xxxxxxxxxxx");
+    CHECK(std::getenv("MQTK_TEST_SECRET") == nullptr);  // no one reads the x's as the value
+    CHECK(std::string(near_miss) == "MQTK_TEST_SECRET_NOT=stays");
+    CHECK(prctl(PR_GET_DUMPABLE, 0, 0, 0, 0) == 0);
+    unsetenv("MQTK_TEST_SECRET_NOT");
+    prctl(PR_SET_DUMPABLE, 1, 0, 0, 0);
   }
 
   TEST_CASE("URLs in messages lose their password") {
