@@ -135,6 +135,11 @@ PSK_SPELLINGS = [
     ["--psk", "{secret}", "--psk-identity", "i"],
     ["--psk={secret}", "--psk-identity", "i"],
 ]
+AUTHENTICATION_SPELLINGS = [
+    ["-D", "connect", "authentication-data", "{secret}"],
+    ["--property", "connect", "authentication-data", "{secret}"],
+    ["-dD", "connect", "authentication-data", "{secret}"],
+]
 KPASS_SPELLINGS = [
     ["--tls-engine-kpass-sha1", "{secret}"],
     ["--tls-engine-kpass-sha1={secret}"],
@@ -195,6 +200,12 @@ class CommandLineTest(unittest.TestCase):
             for words in PSK_SPELLINGS:
                 with self.subTest(tool=name, flags=words):
                     self.assert_hidden(name, words, secret=PSK_HEX)
+
+    def test_authentication_data(self):
+        for name in TOOLS:
+            for words in AUTHENTICATION_SPELLINGS:
+                with self.subTest(tool=name, flags=words):
+                    self.assert_hidden(name, ["-D", "connect", "authentication-method", "m", *words])
 
     def test_engine_key_passwords(self):
         # No engine can load a key here, so the tool never connects: it is
@@ -277,7 +288,7 @@ class OptionsFileTest(ScratchDirectory, unittest.TestCase):
         "-L mqtt://alice:{secret}@h/t", "-Lmqtt://alice:{secret}@h/t", "--url mqtt://alice:{secret}@h/t",
         "--url=mqtt://alice:{secret}@h/t", "--proxy socks5h://bob:{secret}@h", "--proxy=socks5h://bob:{secret}@h",
         "--psk {secret}", "--psk={secret}", "--tls-engine-kpass-sha1 {secret}",
-        "--tls-engine-kpass-sha1={secret}",
+        "--tls-engine-kpass-sha1={secret}", "-D connect authentication-data {secret}",
     ]
 
     def test_secrets_need_a_private_file(self):

@@ -91,8 +91,9 @@ void reject_extras(const CLI::App& app, const std::string& where) {
 const std::string kAskForPassword(1, '\0');
 
 // The secrets among the values CLI11 has read, whichever way each was
-// spelled, every one of a repeated flag included.
-std::vector<SecretValue> secrets_read(const CLI::App& app) {
+// spelled, every one of a repeated flag included. MQTT v5's authentication
+// data (-D connect authentication-data DATA) is a password by another name.
+std::vector<SecretValue> secrets_read(const CLI::App& app, const ConnectFlags& flags) {
   std::vector<SecretValue> secrets;
   auto add = [&](const char* flag, SecretValue::Kind kind) {
     for (const std::string& value : app.get_option(flag)->results()) {
@@ -105,6 +106,11 @@ std::vector<SecretValue> secrets_read(const CLI::App& app) {
   add("--tls-engine-kpass-sha1", SecretValue::kWhole);
   add("--url", SecretValue::kMqttUrl);
   add("--proxy", SecretValue::kProxyUrl);
+  for (const std::vector<std::string>& words : flags.properties) {
+    if (words.size() == 3 && words[1] == "authentication-data" && !words[2].empty()) {
+      secrets.push_back({words[2], SecretValue::kWhole});
+    }
+  }
   return secrets;
 }
 
@@ -278,13 +284,13 @@ std::optional<int> CommandLine::parse(int argc, char** argv, Reporter& reporter)
       } catch (const CLI::ParseError& e) {
         throw usage_error(e, file->path);
       }
-      if (!secrets_read(app).empty()) require_private(*file);
+      if (!secrets_read(app, connect_flags_).empty()) require_private(*file);
       app.clear();
     }
     std::vector<std::string> args = file_args;
     for (int i = 1; i < argc; ++i) args.emplace_back(argv[i]);
     parse_reversed(app, args);
-    std::vector<SecretValue> secrets = secrets_read(app);
+    std::vector<SecretValue> secrets = secrets_read(app, connect_flags_);
     hide_secrets(argc, argv, secrets);
     if (!secrets.empty()) keep_out_of_core_dumps();
     reject_extras(app, "");
