@@ -124,10 +124,12 @@ void add_record_flags(CLI::App& app, RecordFlags& f) {
       ->type_name("N")->check(CLI::Range(1, 1000000))->group(points);
 }
 
+// The file wins over the variable, which is taken out of the environment
+// either way (see take_secret_variable).
 std::optional<std::string> secret(const std::optional<std::string>& file, const char* flag, const char* variable) {
+  std::optional<std::string> from_environment = mqtk::take_secret_variable(variable);
   if (file) return mqtk::read_password_file(*file, flag);
-  if (const char* value = std::getenv(variable)) return std::string(value);
-  return std::nullopt;
+  return from_environment;
 }
 
 std::string default_spool(const std::string& client_id) {

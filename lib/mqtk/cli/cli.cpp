@@ -85,18 +85,33 @@ void reject_extras(const CLI::App& app, const std::string& where) {
   throw UsageError(where.empty() ? message : where + ": " + message);
 }
 
-// -P with no value (the last argument, or followed by another option) asks
-// for the password; CLI11 cannot tell that from -P "".
-bool asks_for_password(const std::vector<std::string>& args) {
-  bool asks = false;
-  for (std::size_t i = 0; i < args.size(); ++i) {
-    if (args[i] == "-P" || args[i] == "--pw") {
-      asks = i + 1 == args.size() || (args[i + 1].size() > 1 && args[i + 1][0] == '-');
-    } else if (args[i].starts_with("-P") || args[i].starts_with("--pw=")) {
-      asks = false;
+// What CLI11 gives -P when it takes no value (-P as the last argument or
+// before another flag, -dP): a text no argument can hold, since arguments
+// end at a NUL, so that "-P ''" stays an empty password.
+const std::string kAskForPassword(1, '\0');
+
+// The secrets among the values CLI11 has read, whichever way each was
+// spelled, every one of a repeated flag included. MQTT v5's authentication
+// data (-D connect authentication-data DATA) is a password by another name.
+std::vector<SecretValue> secrets_read(const CLI::App& app, const ConnectFlags& flags) {
+  std::vector<SecretValue> secrets;
+  auto add = [&](const char* flag, SecretValue::Kind kind) {
+    for (const std::string& value : app.get_option(flag)->results()) {
+      SecretValue secret{value, kind};
+      if (value != kAskForPassword && holds_secret(secret)) secrets.push_back(std::move(secret));
+    }
+  };
+  add("--pw", SecretValue::kWhole);
+  add("--psk", SecretValue::kWhole);
+  add("--tls-engine-kpass-sha1", SecretValue::kWhole);
+  add("--url", SecretValue::kMqttUrl);
+  add("--proxy", SecretValue::kProxyUrl);
+  for (const std::vector<std::string>& words : flags.properties) {
+    if (words.size() == 3 && words[1] == "authentication-data" && !words[2].empty()) {
+      secrets.push_back({words[2], SecretValue::kWhole});
     }
   }
-  return asks;
+  return secrets;
 }
 
 void parse_reversed(CLI::App& app, std::vector<std::string> args) {
@@ -227,7 +242,7 @@ ConnectSetup CommandLine::connect_setup() const {
   if (!password_values_.empty() && !password_prompt_) sources.value = password_values_.front();
   sources.prompt = password_prompt_;
   sources.file = password_file_;
-  sources.environment = std::getenv(kPasswordVariable);
+  sources.environment = password_variable_;
   sources.has_username = flags.username.has_value() || (flags.url && flags.url->find('@') != std::string::npos);
   flags.password = resolve_password(sources, [] { return ask_password_on_terminal("Password: "); });
   return build_connect_setup(flags, getpid());
@@ -239,6 +254,7 @@ std::optional<int> CommandLine::parse(int argc, char** argv, Reporter& reporter)
   app.add_option("-P,--pw", password_values_, "Password; alone (-P), asked for on the terminal")
       ->type_name("PASSWORD")
       ->expected(0, 1)
+      ->default_str(kAskForPassword)
       ->allow_extra_args(false)
       ->group(kConnection);
   app.add_option("--pw-file", password_file_, "Read the password from the first line of this file")
@@ -248,32 +264,37 @@ std::optional<int> CommandLine::parse(int argc, char** argv, Reporter& reporter)
   app.set_help_all_flag("--help-all", "Print every flag with what it does, and exit")->group(kHelp);
   app.add_flag("--version")->description("Print the mqtk and libmosquitto versions and exit")->group(kHelp);
   app.add_option("--completion", completion_shell_)->group("");  // hidden: how completions/ is made
-  std::vector<std::string> file_args;
-  std::string file;
+  // Taken out of the environment before anything else, used or not: a core
+  // dump or /proc/PID/environ would show it.
+  password_variable_ = take_secret_variable(kPasswordVariable);
+  std::optional<OptionsFile> file;
   if (auto path = options_file_path(tool_.config_name, std::getenv("XDG_CONFIG_HOME"), std::getenv("HOME"))) {
-    file = *path;
-    file_args = read_options_file(file);
-    if (holds_credentials(file_args)) check_private_file(file);
+    file = read_options_file(*path, geteuid());
   }
+  std::vector<std::string> file_args = file ? file->args : std::vector<std::string>{};
   try {
     if (!file_args.empty()) {
-      // A first pass over the file alone, so its mistakes are reported as its own.
+      // A first pass over the file alone, so its mistakes are reported as its
+      // own, and so that what it holds is known as CLI11 reads it.
       try {
         parse_reversed(app, file_args);
-        reject_extras(app, file);
+        reject_extras(app, file->path);
       } catch (const CLI::CallForHelp&) {
         // --help in an options file means nothing.
       } catch (const CLI::ParseError& e) {
-        throw usage_error(e, file);
+        throw usage_error(e, file->path);
       }
+      if (!secrets_read(app, connect_flags_).empty()) require_private(*file);
       app.clear();
     }
     std::vector<std::string> args = file_args;
     for (int i = 1; i < argc; ++i) args.emplace_back(argv[i]);
-    hide_secrets(argc, argv);
     parse_reversed(app, args);
+    std::vector<SecretValue> secrets = secrets_read(app, connect_flags_);
+    hide_secrets(argc, argv, secrets);
+    if (!secrets.empty()) keep_out_of_core_dumps();
     reject_extras(app, "");
-    password_prompt_ = asks_for_password(args);
+    password_prompt_ = !password_values_.empty() && password_values_.front() == kAskForPassword;
   } catch (const CLI::CallForHelp&) {
     std::fputs(short_help(tool_, app.get_description(), flags()).c_str(), stdout);
     return kExitSuccess;

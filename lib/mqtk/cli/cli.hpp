@@ -53,9 +53,10 @@ class CommandLine {
   const ToolInfo& tool_;
   std::unique_ptr<CLI::App> app_;
   ConnectFlags connect_flags_;
-  std::vector<std::string> password_values_;  // -P: one value, or "" for "ask"
+  std::vector<std::string> password_values_;  // -P: its value, or kAskForPassword
   bool password_prompt_ = false;
   std::optional<std::string> password_file_;
+  std::optional<std::string> password_variable_;  // MQTK_PASSWORD
   std::optional<std::string> completion_shell_;
 };
 

@@ -1,12 +1,12 @@
 #include "mqtk/cli/credentials.hpp"
 
 #include <fcntl.h>
-#include <sys/stat.h>
+#include <sys/prctl.h>
 #include <termios.h>
 #include <unistd.h>
 
 #include <cerrno>
-#include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <string_view>
 
@@ -16,35 +16,33 @@
 namespace mqtk {
 namespace {
 
-constexpr std::string_view kSecretFlags[] = {"-P", "--pw", "--psk", "--tls-engine-kpass-sha1"};
-constexpr std::string_view kUrlFlags[] = {"-L", "--url", "--proxy"};
-
-bool one_of(std::string_view word, std::initializer_list<std::string_view> words) {
-  for (std::string_view w : words) {
-    if (word == w) return true;
-  }
-  return false;
-}
-
-template <std::size_t N>
-bool one_of(std::string_view word, const std::string_view (&words)[N]) {
-  for (std::string_view w : words) {
-    if (word == w) return true;
-  }
-  return false;
-}
-
-// Where the password sits in "scheme://user:password@host...": [begin, end).
-std::pair<std::size_t, std::size_t> url_password_span(std::string_view url) {
+// Where the password sits in "scheme://user:password@host...": [begin, end),
+// found as the URL parsers find it, or wider. An MQTT URL's user part ends
+// at the authority's '@' (a topic may hold '@' and ':'); a proxy URL has no
+// path, so a '/' may be part of its password.
+std::pair<std::size_t, std::size_t> url_password_span(std::string_view url, bool has_path) {
   std::size_t scheme = url.find("://");
   if (scheme == std::string_view::npos) return {0, 0};
   std::size_t start = scheme + 3;
-  std::size_t slash = url.find('/', start);
-  std::size_t at = url.substr(0, slash).rfind('@');
+  std::string_view authority = has_path ? url.substr(0, url.find('/', start)) : url;
+  std::size_t at = authority.rfind('@');
   if (at == std::string_view::npos || at < start) return {0, 0};
   std::size_t colon = url.find(':', start);
   if (colon == std::string_view::npos || colon > at) return {0, 0};
   return {colon + 1, at};
+}
+
+// The part of `secret.value` to hide.
+std::pair<std::size_t, std::size_t> secret_span(const SecretValue& secret) {
+  switch (secret.kind) {
+    case SecretValue::kMqttUrl:
+      return url_password_span(secret.value, true);
+    case SecretValue::kProxyUrl:
+      return url_password_span(secret.value, false);
+    case SecretValue::kWhole:
+      break;
+  }
+  return {0, secret.value.size()};
 }
 
 void overwrite(char* text, std::size_t begin, std::size_t end) {
@@ -59,12 +57,13 @@ std::optional<std::string> resolve_password(const PasswordSources& sources, cons
   if (sources.value) return sources.value;
   if (sources.file) return read_password_file(*sources.file);
   if (sources.prompt) return ask();
-  if (sources.environment && sources.has_username) return std::string(sources.environment);
+  if (sources.environment && sources.has_username) return sources.environment;
   return std::nullopt;
 }
 
 std::string read_password_file(const std::string& path, const std::string& flag) {
   constexpr std::size_t kMaxPasswordFile = 64 * 1024;
+  keep_out_of_core_dumps();  // before the read: the whole file passes through memory
   std::string text = *read_whole_file(path, flag + " '" + path + "'", kMaxPasswordFile);
   std::string line = text.substr(0, text.find('\n'));
   if (!line.empty() && line.back() == '\r') line.pop_back();
@@ -78,6 +77,7 @@ std::string ask_password_on_terminal(const std::string& prompt) {
     throw UsageError("-P: no password given and no terminal to ask on; use -P VALUE, --pw-file FILE or " +
                      std::string(kPasswordVariable));
   }
+  keep_out_of_core_dumps();
   termios saved{};
   tcgetattr(tty, &saved);
   termios quiet = saved;
@@ -96,48 +96,54 @@ std::string ask_password_on_terminal(const std::string& prompt) {
   return password;
 }
 
-bool holds_credentials(const std::vector<std::string>& args) {
-  for (std::size_t i = 0; i < args.size(); ++i) {
-    std::string_view arg = args[i];
-    if (one_of(arg, kSecretFlags) || arg.starts_with("--pw=") || arg.starts_with("--psk=")) return true;
-    if (one_of(arg, kUrlFlags) && i + 1 < args.size()) {
-      auto [begin, end] = url_password_span(args[i + 1]);
-      if (end > begin) return true;
-    }
-  }
-  return false;
+bool holds_secret(const SecretValue& secret) {
+  auto [begin, end] = secret_span(secret);
+  return end > begin;
 }
 
-void check_private_file(const std::string& path) {
-  struct stat info {};
-  if (stat(path.c_str(), &info) != 0) return;
-  if ((info.st_mode & (S_IRGRP | S_IROTH)) != 0) {
-    char mode[8];
-    std::snprintf(mode, sizeof mode, "%04o", static_cast<unsigned>(info.st_mode & 07777));
-    throw UsageError(path + ": holds credentials but other users can read it (mode " + mode + "); run chmod 600 " +
-                     path);
+void hide_secrets(int argc, char** argv, const std::vector<SecretValue>& secrets) {
+  for (const SecretValue& secret : secrets) {
+    auto [begin, end] = secret_span(secret);
+    if (end <= begin) continue;
+    for (int i = 1; i < argc; ++i) {
+      std::string_view arg = argv[i];
+      // The parser took the value whole from an argument, or took the end of
+      // an option word; an argument that merely ends with the same text (a
+      // topic, say) loses those letters too, which is harmless once parsed.
+      bool whole = arg == secret.value;
+      if (whole || (arg.starts_with('-') && arg.ends_with(secret.value))) {
+        std::size_t offset = arg.size() - secret.value.size();
+        overwrite(argv[i], offset + begin, offset + end);
+      }
+    }
   }
 }
 
-void hide_secrets(int argc, char** argv) {
-  for (int i = 1; i < argc; ++i) {
-    std::string_view arg = argv[i];
-    if (one_of(arg, kSecretFlags)) {
-      if (i + 1 < argc && argv[i + 1][0] != '-') overwrite(argv[i + 1], 0, std::strlen(argv[i + 1]));
-    } else if (std::size_t eq = arg.find('='); eq != std::string_view::npos &&
-                                               one_of(arg.substr(0, eq), {"--pw", "--psk", "--tls-engine-kpass-sha1"})) {
-      overwrite(argv[i], eq + 1, arg.size());
-    } else if (arg.starts_with("-P") && arg.size() > 2) {
-      overwrite(argv[i], 2, arg.size());  // -Psecret
-    } else if (one_of(arg, kUrlFlags) && i + 1 < argc) {
-      auto [begin, end] = url_password_span(argv[i + 1]);
-      overwrite(argv[i + 1], begin, end);
+void keep_out_of_core_dumps() {
+  // Only fails for an invalid argument; there is nothing else to fall back to.
+  prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+}
+
+std::optional<std::string> take_secret_variable(const char* name) {
+  const char* value = std::getenv(name);
+  if (!value) return std::nullopt;
+  keep_out_of_core_dumps();
+  std::string secret = value;
+  // Every NAME=... entry, not only the one getenv found: an environment may
+  // hold the name twice, and /proc/PID/environ shows both.
+  std::size_t name_length = std::strlen(name);
+  for (char** entry = environ; *entry; ++entry) {
+    if (std::strncmp(*entry, name, name_length) == 0 && (*entry)[name_length] == '=') {
+      overwrite(*entry, name_length + 1, std::strlen(*entry));
     }
   }
+  // Nothing later reads the x's as the password.
+  unsetenv(name);
+  return secret;
 }
 
 std::string redact_url(const std::string& url) {
-  auto [begin, end] = url_password_span(url);
+  auto [begin, end] = url_password_span(url, true);
   if (end <= begin) return url;
   return url.substr(0, begin) + "***" + url.substr(end);
 }

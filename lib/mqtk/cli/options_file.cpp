@@ -1,5 +1,14 @@
 #include "mqtk/cli/options_file.hpp"
 
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+
+#include "mqtk/base/error.hpp"
 #include "mqtk/base/whole_file.hpp"
 
 namespace mqtk {
@@ -20,6 +29,39 @@ void split_words(std::string_view text, std::vector<std::string>& out) {
     out.emplace_back(text.substr(0, end));
     if (end == std::string_view::npos) break;
     text.remove_prefix(end);
+  }
+}
+
+std::string octal_mode(mode_t permissions) {
+  char text[8];
+  std::snprintf(text, sizeof text, "%04o", static_cast<unsigned>(permissions & 07777));
+  return text;
+}
+
+std::string file_kind(mode_t mode) {
+  if (S_ISDIR(mode)) return "a directory";
+  if (S_ISFIFO(mode)) return "a FIFO";
+  if (S_ISCHR(mode)) return "a character device";
+  if (S_ISBLK(mode)) return "a block device";
+  if (S_ISSOCK(mode)) return "a socket";
+  return "of an unknown kind";
+}
+
+// Whoever can write the file chooses the broker (-h) and where the password
+// goes; hence the same rules as ssh's for ~/.ssh/config.
+void check_options_file(const std::string& path, const struct stat& info, uid_t user) {
+  const std::string where = "options file " + path + ": ";
+  if (!S_ISREG(info.st_mode)) {
+    throw UsageError(where + file_kind(info.st_mode) + ", not a regular file; replace it with a file of flags");
+  }
+  if (info.st_uid != user && info.st_uid != 0) {
+    throw UsageError(where + "owned by uid " + std::to_string(info.st_uid) +
+                     ", not by you or root, so its owner chooses your broker; run chown " + std::to_string(user) +
+                     " " + path);
+  }
+  if ((info.st_mode & (S_IWGRP | S_IWOTH)) != 0) {
+    throw UsageError(where + "other users can write it (mode " + octal_mode(info.st_mode) +
+                     "), and so choose your broker; run chmod 600 " + path);
   }
 }
 
@@ -55,10 +97,34 @@ std::vector<std::string> parse_options_text(std::string_view text) {
   return args;
 }
 
-std::vector<std::string> read_options_file(const std::string& path) {
-  constexpr std::size_t kMaxOptionsFile = 1 << 20;  // a page of flags, not a disk image
-  std::optional<std::string> text = read_whole_file(path, "options file " + path, kMaxOptionsFile, true);
-  return text ? parse_options_text(*text) : std::vector<std::string>{};
+std::optional<OptionsFile> read_options_file(const std::string& path, uid_t user) {
+  // O_NONBLOCK: opening a FIFO (or a serial line) for reading would wait for
+  // a writer (or a carrier) before fstat could tell what it is.
+  int fd = open(path.c_str(), O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+  if (fd < 0) {
+    if (errno == ENOENT) return std::nullopt;
+    throw Error("options file " + path + ": cannot open: " + std::strerror(errno));
+  }
+  try {
+    struct stat info {};
+    if (fstat(fd, &info) != 0) throw Error("options file " + path + ": cannot read: " + std::strerror(errno));
+    check_options_file(path, info, user);
+    constexpr std::size_t kMaxOptionsFile = 1 << 20;  // a page of flags, not a disk image
+    OptionsFile file{path, parse_options_text(read_whole(fd, "options file " + path, kMaxOptionsFile)),
+                     info.st_mode & 07777};
+    close(fd);
+    return file;
+  } catch (...) {
+    close(fd);
+    throw;
+  }
+}
+
+void require_private(const OptionsFile& file) {
+  if ((file.permissions & (S_IRGRP | S_IROTH)) != 0) {
+    throw UsageError("options file " + file.path + ": holds credentials but other users can read it (mode " +
+                     octal_mode(file.permissions) + "); run chmod 600 " + file.path);
+  }
 }
 
 }  // namespace mqtk

@@ -3,6 +3,8 @@
 // any) after the first space, and '#' starting a comment line.
 #pragma once
 
+#include <sys/types.h>
+
 #include <optional>
 #include <string>
 #include <string_view>
@@ -15,12 +17,26 @@ namespace mqtk {
 std::optional<std::string> options_file_path(std::string_view name, const char* xdg_config_home, const char* home);
 
 // Splits the text of an options file into arguments. The rest of a line after
-// the flag is one argument ("--will-payload going away" keeps its space),
+// the flag is one argument ("--will-payload going  away" keeps its spaces),
 // except after -D/--property, whose words are separate.
 std::vector<std::string> parse_options_text(std::string_view text);
 
-// Reads and parses `path`; a missing file gives no arguments. Throws Error
-// when the file exists but cannot be read.
-std::vector<std::string> read_options_file(const std::string& path);
+struct OptionsFile {
+  std::string path;
+  std::vector<std::string> args;
+  mode_t permissions = 0;  // st_mode & 07777
+};
+
+// Reads and parses `path`; none when it does not exist. The flags it holds
+// choose the broker and its credentials, so, as ssh does with its config,
+// only a regular file (or a symbolic link to one) owned by `user` or root and
+// writable by its owner alone is read; anything else is a UsageError saying
+// how to fix it. A FIFO or a device is refused without blocking. Throws Error
+// when the file cannot be read.
+std::optional<OptionsFile> read_options_file(const std::string& path, uid_t user);
+
+// Throws UsageError when other users can read `file`: for a file that holds
+// credentials.
+void require_private(const OptionsFile& file);
 
 }  // namespace mqtk

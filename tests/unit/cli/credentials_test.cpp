@@ -1,6 +1,7 @@
 #include "mqtk/cli/credentials.hpp"
 
 #include <doctest/doctest.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -52,39 +53,81 @@ TEST_SUITE("credentials") {
                       "--influx-token-file '/': cannot read: Is a directory");
   }
 
-  TEST_CASE("which options-file arguments are secret") {
-    using Args = std::vector<std::string>;
-    CHECK(mqtk::holds_credentials(Args{"-u", "alice", "-P", "x"}));
-    CHECK(mqtk::holds_credentials(Args{"--psk", "00ff"}));
-    CHECK(mqtk::holds_credentials(Args{"-L", "mqtt://a:b@h/t"}));
-    CHECK(mqtk::holds_credentials(Args{"--proxy", "socks5h://u:p@h"}));
-    CHECK_FALSE(mqtk::holds_credentials(Args{"-L", "mqtt://a@h/t", "-u", "alice", "-h", "h"}));
+  TEST_CASE("which values hold a secret") {
+    using mqtk::SecretValue;
+    CHECK(mqtk::holds_secret({"x", SecretValue::kWhole}));
+    CHECK_FALSE(mqtk::holds_secret({"", SecretValue::kWhole}));
+    CHECK(mqtk::holds_secret({"mqtt://a:b@h/t", SecretValue::kMqttUrl}));
+    CHECK_FALSE(mqtk::holds_secret({"mqtt://a@h/t", SecretValue::kMqttUrl}));
+    CHECK_FALSE(mqtk::holds_secret({"mqtt://a:@h/t", SecretValue::kMqttUrl}));
+    CHECK_FALSE(mqtk::holds_secret({"mqtt://h/a:b@c", SecretValue::kMqttUrl}));  // in the topic
+    CHECK(mqtk::holds_secret({"socks5h://u:p@h", SecretValue::kProxyUrl}));
+    CHECK(mqtk::holds_secret({"socks5h://u:p/q@h", SecretValue::kProxyUrl}));  // no path: '/' is the password's
+    CHECK_FALSE(mqtk::holds_secret({"socks5h://h:1080", SecretValue::kProxyUrl}));
   }
 
-  TEST_CASE("options files with secrets must be private") {
-    std::string open_file = temp_file("-P x\n", 0644);
-    CHECK_THROWS_WITH_AS(mqtk::check_private_file(open_file),
-                         (open_file + ": holds credentials but other users can read it (mode 0644); run chmod 600 " +
-                          open_file).c_str(),
-                         mqtk::UsageError);
-    chmod(open_file.c_str(), 0600);
-    CHECK_NOTHROW(mqtk::check_private_file(open_file));
-    std::remove(open_file.c_str());
-  }
-
-  TEST_CASE("secrets on the command line are overwritten in place") {
-    std::vector<std::string> words = {"mqtk-sub", "-P", "secret", "--pw=also", "-Pglued", "--psk", "00ff",
-                                      "-L", "mqtt://u:pass@h/t", "--proxy", "socks5h://x:y@p", "-t", "keep"};
+  TEST_CASE("secrets on the command line are overwritten in place, however spelled") {
+    using mqtk::SecretValue;
+    std::vector<std::string> words = {"mqtk-sub", "-P", "secret", "--pw=also", "-dPglued", "--psk", "00ff",
+                                      "-L", "mqtt://u:pass@h/t", "--url=mqtt://v:word@h/t", "-dLmqtt://w:x1@h/t",
+                                      "--proxy", "socks5h://x:y/z@p", "-t", "keep", "-m", "also-not", "-P", "-5n"};
     std::vector<char*> argv;
     for (std::string& w : words) argv.push_back(w.data());
-    mqtk::hide_secrets(static_cast<int>(argv.size()), argv.data());
-    CHECK(std::string(argv[2]) == "xxxxxx");
-    CHECK(std::string(argv[3]) == "--pw=xxxx");
-    CHECK(std::string(argv[4]) == "-Pxxxxx");
-    CHECK(std::string(argv[6]) == "xxxx");
-    CHECK(std::string(argv[8]) == "mqtt://u:xxxx@h/t");
-    CHECK(std::string(argv[10]) == "socks5h://x:x@p");
-    CHECK(std::string(argv[12]) == "keep");
+    // What the parser read: each value as it stands at the end of its word.
+    std::vector<SecretValue> secrets = {
+        {"secret", SecretValue::kWhole},  {"also", SecretValue::kWhole},
+        {"glued", SecretValue::kWhole},   {"00ff", SecretValue::kWhole},
+        {"mqtt://u:pass@h/t", SecretValue::kMqttUrl}, {"mqtt://v:word@h/t", SecretValue::kMqttUrl},
+        {"mqtt://w:x1@h/t", SecretValue::kMqttUrl},   {"socks5h://x:y/z@p", SecretValue::kProxyUrl},
+        {"-5n", SecretValue::kWhole}};
+    mqtk::hide_secrets(static_cast<int>(argv.size()), argv.data(), secrets);
+    std::vector<std::string> shown(argv.begin(), argv.end());
+    CHECK(shown == std::vector<std::string>{"mqtk-sub", "-P", "xxxxxx", "--pw=xxxx", "-dPxxxxx", "--psk", "xxxx",
+                                            "-L", "mqtt://u:xxxx@h/t", "--url=mqtt://v:xxxx@h/t",
+                                            "-dLmqtt://w:xx@h/t", "--proxy", "socks5h://x:xxx@p", "-t", "keep",
+                                            "-m", "also-not", "-P", "xxx"});
+  }
+
+  TEST_CASE("the program's name and values without secrets stay") {
+    std::vector<std::string> words = {"secret", "-u", "secret"};
+    std::vector<char*> argv;
+    for (std::string& w : words) argv.push_back(w.data());
+    mqtk::hide_secrets(3, argv.data(), {{"", mqtk::SecretValue::kWhole}, {"mqtt://h/t", mqtk::SecretValue::kMqttUrl}});
+    CHECK(std::string(argv[2]) == "secret");
+    mqtk::hide_secrets(3, argv.data(), {{"secret", mqtk::SecretValue::kWhole}});
+    CHECK(std::string(argv[0]) == "secret");  // argv[0] is the program
+    CHECK(std::string(argv[2]) == "xxxxxx");  // the same text elsewhere would show the secret
+  }
+
+  TEST_CASE("a process holding a secret cannot dump core") {
+    prctl(PR_SET_DUMPABLE, 1, 0, 0, 0);
+    std::string path = temp_file("pw\n", 0600);
+    CHECK(mqtk::read_password_file(path) == "pw");
+    CHECK(prctl(PR_GET_DUMPABLE, 0, 0, 0, 0) == 0);
+    std::remove(path.c_str());
+    prctl(PR_SET_DUMPABLE, 1, 0, 0, 0);
+    mqtk::keep_out_of_core_dumps();
+    CHECK(prctl(PR_GET_DUMPABLE, 0, 0, 0, 0) == 0);
+    prctl(PR_SET_DUMPABLE, 1, 0, 0, 0);
+  }
+
+  TEST_CASE("secret variables are taken out of the environment, bytes and all") {
+    prctl(PR_SET_DUMPABLE, 1, 0, 0, 0);
+    CHECK_FALSE(mqtk::take_secret_variable("MQTK_TEST_UNSET_SECRET").has_value());
+    CHECK(prctl(PR_GET_DUMPABLE, 0, 0, 0, 0) == 1);  // nothing held
+    // putenv keeps this very array as the entry, as the environment a
+    // process starts with keeps its strings on the stack.
+    char entry[] = "MQTK_TEST_SECRET=open sesame";
+    char near_miss[] = "MQTK_TEST_SECRET_NOT=stays";
+    REQUIRE(putenv(entry) == 0);
+    REQUIRE(putenv(near_miss) == 0);
+    CHECK(mqtk::take_secret_variable("MQTK_TEST_SECRET") == "open sesame");
+    CHECK(std::string(entry) == "MQTK_TEST_SECRET=xxxxxxxxxxx");
+    CHECK(std::getenv("MQTK_TEST_SECRET") == nullptr);  // no one reads the x's as the value
+    CHECK(std::string(near_miss) == "MQTK_TEST_SECRET_NOT=stays");
+    CHECK(prctl(PR_GET_DUMPABLE, 0, 0, 0, 0) == 0);
+    unsetenv("MQTK_TEST_SECRET_NOT");
+    prctl(PR_SET_DUMPABLE, 1, 0, 0, 0);
   }
 
   TEST_CASE("URLs in messages lose their password") {

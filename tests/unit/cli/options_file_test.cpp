@@ -2,6 +2,7 @@
 
 #include <doctest/doctest.h>
 
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cstdio>
@@ -10,8 +11,24 @@
 #include <vector>
 
 #include "mqtk/base/error.hpp"
+#include "temp_dir.hpp"
 
 using Args = std::vector<std::string>;
+
+namespace {
+
+std::string write_file(const test_support::TempDir& dir, const std::string& name, const std::string& text,
+                       mode_t mode) {
+  std::string path = dir.directory + "/" + name;
+  FILE* f = std::fopen(path.c_str(), "w");
+  REQUIRE(f != nullptr);
+  std::fputs(text.c_str(), f);
+  std::fclose(f);
+  REQUIRE(chmod(path.c_str(), mode) == 0);
+  return path;
+}
+
+}  // namespace
 
 TEST_SUITE("options_file") {
   TEST_CASE("path: XDG_CONFIG_HOME, then HOME") {
@@ -39,15 +56,83 @@ TEST_SUITE("options_file") {
   }
 
   TEST_CASE("reading files") {
-    CHECK(mqtk::read_options_file("/nonexistent/mqtk/options").empty());
-    char path[] = "/tmp/mqtk-options-XXXXXX";
-    int fd = mkstemp(path);
-    REQUIRE(fd >= 0);
-    std::string text = "-p 1884\n-q 1";  // no final newline
-    REQUIRE(write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size()));
-    close(fd);
-    CHECK(mqtk::read_options_file(path) == Args{"-p", "1884", "-q", "1"});
-    std::remove(path);
-    CHECK_THROWS_WITH_AS(mqtk::read_options_file("/"), "options file /: cannot read: Is a directory", mqtk::Error);
+    test_support::TempDir dir;
+    CHECK_FALSE(mqtk::read_options_file(dir.directory + "/none", geteuid()).has_value());
+    std::string path = write_file(dir, "flags", "-p 1884\n-q 1", 0600);  // no final newline
+    auto file = mqtk::read_options_file(path, geteuid());
+    REQUIRE(file.has_value());
+    CHECK(file->path == path);
+    CHECK(file->args == Args{"-p", "1884", "-q", "1"});
+    CHECK(file->permissions == 0600);
+    CHECK_NOTHROW(mqtk::require_private(*file));
+    // Readable by others is fine until it holds credentials.
+    chmod(path.c_str(), 0644);
+    file = mqtk::read_options_file(path, geteuid());
+    REQUIRE(file.has_value());
+    CHECK_THROWS_WITH_AS(mqtk::require_private(*file),
+                         ("options file " + path + ": holds credentials but other users can read it (mode 0644); "
+                          "run chmod 600 " + path).c_str(),
+                         mqtk::UsageError);
+  }
+
+  TEST_CASE("only what its owner alone can write") {
+    test_support::TempDir dir;
+    std::string path = write_file(dir, "flags", "-h broker\n", 0600);
+    for (mode_t mode : {0602, 0620, 0622, 0660, 0666, 0777}) {
+      chmod(path.c_str(), mode);
+      char text[8];
+      std::snprintf(text, sizeof text, "%04o", static_cast<unsigned>(mode));
+      CHECK_THROWS_WITH_AS(mqtk::read_options_file(path, geteuid()),
+                           ("options file " + path + ": other users can write it (mode " + text +
+                            "), and so choose your broker; run chmod 600 " + path).c_str(),
+                           mqtk::UsageError);
+    }
+  }
+
+  TEST_CASE("only a file of our own or root's") {
+    test_support::TempDir dir;
+    std::string path = write_file(dir, "flags", "-h broker\n", 0644);
+    // A file of another user: root gives one away; anyone else reads their
+    // own file as if they were someone else.
+    uid_t owner = geteuid();
+    uid_t reader = owner + 1;
+    if (owner == 0) {
+      owner = 65534;
+      reader = 0;
+      REQUIRE(chown(path.c_str(), owner, static_cast<gid_t>(-1)) == 0);
+    }
+    CHECK_THROWS_WITH_AS(mqtk::read_options_file(path, reader),
+                         ("options file " + path + ": owned by uid " + std::to_string(owner) +
+                          ", not by you or root, so its owner chooses your broker; run chown " +
+                          std::to_string(reader) + " " + path).c_str(),
+                         mqtk::UsageError);
+    CHECK(mqtk::read_options_file(path, owner).has_value());
+    if (geteuid() == 0) {
+      REQUIRE(chown(path.c_str(), 0, static_cast<gid_t>(-1)) == 0);
+      CHECK(mqtk::read_options_file(path, 65534).has_value());  // root's files are trusted
+    }
+  }
+
+  TEST_CASE("only regular files, without blocking on a FIFO") {
+    test_support::TempDir dir;
+    std::string fifo = dir.directory + "/fifo";
+    REQUIRE(mkfifo(fifo.c_str(), 0600) == 0);
+    CHECK_THROWS_WITH_AS(mqtk::read_options_file(fifo, geteuid()),
+                         ("options file " + fifo + ": a FIFO, not a regular file; replace it with a file of flags").c_str(),
+                         mqtk::UsageError);
+    CHECK_THROWS_WITH_AS(mqtk::read_options_file("/dev/zero", geteuid()),
+                         "options file /dev/zero: a character device, not a regular file; replace it with a file of flags",
+                         mqtk::UsageError);
+    CHECK_THROWS_WITH_AS(mqtk::read_options_file(dir.directory, geteuid()),
+                         ("options file " + dir.directory +
+                          ": a directory, not a regular file; replace it with a file of flags").c_str(),
+                         mqtk::UsageError);
+    // A symbolic link to a regular file is followed.
+    std::string target = write_file(dir, "target", "-q 1\n", 0600);
+    std::string link = dir.directory + "/link";
+    REQUIRE(symlink(target.c_str(), link.c_str()) == 0);
+    auto file = mqtk::read_options_file(link, geteuid());
+    REQUIRE(file.has_value());
+    CHECK(file->args == Args{"-q", "1"});
   }
 }
