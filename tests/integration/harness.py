@@ -22,6 +22,11 @@ import urllib.parse
 import urllib.request
 import uuid
 
+# mqtk-record keeps each recording's state under $XDG_STATE_HOME: the tests'
+# recorders keep theirs out of the home directory of whoever runs them.
+if "MQTK_KEEP_XDG_STATE_HOME" not in os.environ:
+    os.environ["XDG_STATE_HOME"] = tempfile.mkdtemp(prefix="mqtk-test-state-")
+
 BIN_DIR = os.environ.get("MQTK_BIN_DIR", os.path.join(os.path.dirname(__file__), "..", "..", "build", "tools"))
 STATE_DIR = os.environ.get("MQTK_TEST_STATE")  # where the CTest broker fixture keeps its state
 
@@ -139,6 +144,12 @@ class Broker:
         pattern = re.compile(r"^\d+: %s \d %s$" % (re.escape(client_id), re.escape(topic_filter)), re.M)
         wait_until(lambda: pattern.search(self.log()), timeout=timeout,
                    what="%s to subscribe to %s" % (client_id, topic_filter))
+
+    def wait_for_subscribers(self, topic_filter, count=1, timeout=10):
+        """Waits until `count` clients, whatever their ids, have subscribed to `topic_filter`."""
+        pattern = re.compile(r"^\d+: \S+ \d %s$" % re.escape(topic_filter), re.M)
+        wait_until(lambda: len(pattern.findall(self.log())) >= count, timeout=timeout,
+                   what="%d subscriptions to %s" % (count, topic_filter))
 
     def count_subscriptions(self, client_id, topic_filter):
         pattern = re.compile(r"^\d+: %s \d %s$" % (re.escape(client_id), re.escape(topic_filter)), re.M)
@@ -296,10 +307,10 @@ class Process:
     """A tool started in the background, stopped when done with. Its output
     is read as it comes, so a full pipe never stalls it."""
 
-    def __init__(self, argv, stdin=None, env=None):
+    def __init__(self, argv, stdin=None, env=None, cwd=None):
         self.argv = argv
         self.popen = subprocess.Popen(argv, stdin=stdin or subprocess.DEVNULL, stdout=subprocess.PIPE,
-                                      stderr=subprocess.PIPE, env=env)
+                                      stderr=subprocess.PIPE, env=env, cwd=cwd)
         self._out = []
         self._err = []
         self._readers = [threading.Thread(target=self._drain, args=(self.popen.stdout, self._out), daemon=True),
@@ -315,6 +326,10 @@ class Process:
     def output(self):
         """What the process has written to stdout so far."""
         return b"".join(self._out)
+
+    def errors(self):
+        """What the process has written to stderr so far."""
+        return b"".join(self._err)
 
     def finish(self, timeout=30):
         try:

@@ -271,18 +271,49 @@ class FileFormatsTest(RecordCase):
             with open(self.path(name)) as f:
                 self.assertTrue(f.read().startswith("time,topic,"))  # every rotated CSV has its header
 
-    def test_files_are_appended_to(self):
+    def test_files_are_appended_to_never_cut(self):
         prefix = self.topic()
         path = self.path("appended.jsonl")
         with open(path, "w") as f:
-            f.write('{"kept": true}\n{"torn": tr')  # a torn last line, as a crash would leave
+            f.write('{"kept": true}\n{"theirs": "no line end')
+        # A line the recorder did not write is not its to cut: it refuses.
+        rc, _, err = run([RECORD, "-p", str(self.port), "-t", prefix, "-o", path])
+        self.assertEqual(rc, 1, err)
+        self.assertIn(path.encode() + b" ends inside a line that mqtk-record did not write", err)
+        with open(path) as f:
+            self.assertEqual(f.read(), '{"kept": true}\n{"theirs": "no line end')
+        with open(path, "a") as f:
+            f.write('"}\n')
         recorder = self.start_recorder([prefix], "-o", path)
         publish_all(self.port, [(prefix, b"new", 1, False)])
         wait_until(lambda: open(path).read().endswith('"new"}\n'), what="the new record")
         self.stop_recorder(recorder)
         lines = open(path).read().splitlines()
-        self.assertEqual(lines[0], '{"kept": true}')
-        self.assertEqual(len(lines), 2)
+        self.assertEqual(lines[:2], ['{"kept": true}', '{"theirs": "no line end"}'])
+        self.assertEqual(len(lines), 3)
+
+    def test_its_own_torn_record_is_cut_after_a_crash(self):
+        prefix = self.topic()
+        client_id = unique("rec")
+        path = self.path("crash.csv")
+        recorder = self.start_recorder([prefix], "-o", path, client_id=client_id)
+        publish_all(self.port, [(prefix, b"line 1\nline 2", 1, False)])
+        wait_until(lambda: open(path).read().count("\n") >= 3, what="the record")
+        recorder.popen.kill()  # SIGKILL: no clean stop
+        recorder.stop()
+        with open(path, "a") as f:
+            f.write('2026-01-01T00:00:00Z,%s,1,0,utf-8,"torn\nin the middle\n' % prefix)  # as a crash mid-write leaves it
+        recorder = self.start_recorder([prefix], "-o", path, client_id=client_id)
+        publish_all(self.port, [(prefix, b"after", 1, False)])
+        wait_until(lambda: open(path).read().endswith(",after,\n"), what="the next record")
+        self.stop_recorder(recorder)
+        with open(path, newline="") as f:
+            rows = list(csv.DictReader(f))
+        # The torn record is gone; the first message may come twice (its
+        # acknowledgement may not have left before the kill).
+        payloads = [row["payload"] for row in rows]
+        self.assertEqual(payloads[-1], "after")
+        self.assertIn(payloads[:-1], (["line 1\nline 2"], ["line 1\nline 2"] * 2))
 
 
 class UnlimitedQueueCase(RecordCase):
@@ -401,7 +432,7 @@ class DurabilityTest(UnlimitedQueueCase):
         publish_all(self.port, messages[1:])
         self.wait_points(database, prefix, 5)
         time.sleep(0.5)
-        out, err = self.stop_recorder(recorder)
+        out, err = self.stop_recorder(recorder, expect_status=65)  # points were refused
         values = sorted(row["v"] for row in self.influx.rows('SELECT * FROM "%s"' % prefix, database))
         self.assertEqual(values, [0, 1, 2, 3, 4])
         self.assertIn(b"InfluxDB refused a point (", err)

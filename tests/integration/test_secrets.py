@@ -428,9 +428,10 @@ class ProcessTest(ScratchDirectory, unittest.TestCase):
                                 ("MQTK_INFLUX_TOKEN", ["--influx-org", "o", "--influx-bucket", "b"])):
             with self.subTest(variable=variable), listening() as (listener, port):
                 argv = tool_argv("record", "-h", "127.0.0.1", "-p", str(port), "--spool", self.path(variable),
-                                 "--influx", "http://127.0.0.1:%d" % free_port(), *flags)
+                                 "--influx", "http://127.0.0.1:%d" % free_port(), "--influx-wait", *flags)
                 os.chmod(self.directory, 0o777)
-                environ, dumpable = self.inspect(argv, dict(os.environ, **{variable: SECRET}), listener)
+                env = dict(os.environ, XDG_STATE_HOME=self.directory, **{variable: SECRET})
+                environ, dumpable = self.inspect(argv, env, listener)
                 self.assertFalse(dumpable)
                 if environ is not None:
                     self.assertNotIn(SECRET.encode(), environ)

@@ -143,7 +143,7 @@ int main(int argc, char** argv) {
     if (!out.interactive()) options.read_batching = mqtk::kBatchedReading;
     auto format = make_format(flags, out, reporter);
     mqtk::FormattedOutput sink(*format, out);
-    mqtk::Subscriber subscriber(setup.options, options, sink, reporter, [&out](std::string_view line) {
+    mqtk::Subscriber subscriber(setup.options, options, sink, reporter, context.signals, [&out](std::string_view line) {
       out.append(line);
       out.put('\n');
       out.end_message();

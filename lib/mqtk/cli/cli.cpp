@@ -304,7 +304,7 @@ std::optional<int> CommandLine::parse(int argc, char** argv, Reporter& reporter)
   } catch (const CLI::ParseError& e) {
     throw usage_error(e, "");
   }
-  reporter.set_quiet(connect_flags_.quiet);
+  reporter.set_quiet(connect_flags_.quiet, !tool_.quiet_keeps_errors);
   if (completion_shell_) {
     std::fputs(completion_script(*completion_shell_, tool_.name, flags()).c_str(), stdout);
     return kExitSuccess;

@@ -23,13 +23,16 @@ struct MosquittoLibrary {
 }  // namespace
 
 int run_tool(const ToolInfo& tool, const std::function<int(ToolContext&)>& body) {
-  ToolContext context{Reporter(tool.name), {}};
-  Reporter& reporter = context.reporter;
   // A closed reader is noticed as EPIPE where output is written, not by dying.
   signal(SIGPIPE, SIG_IGN);
+  Reporter reporter(tool.name);
   try {
-    context.streams = StandardStreams::reserve();  // before anything else opens a descriptor
+    // The closed standard streams are taken before anything opens a
+    // descriptor (the signals' own included), then the signals are blocked.
+    StandardStreams streams = StandardStreams::reserve();
+    SignalWatch signals = tool.stops_on_hangup ? SignalWatch{SIGINT, SIGTERM, SIGHUP} : SignalWatch{SIGINT, SIGTERM};
     MosquittoLibrary library;
+    ToolContext context{reporter, streams, signals};
     return body(context);
   } catch (const OutputClosed&) {
     return kExitBrokenPipe;  // quietly, as a process killed by SIGPIPE

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "mqtk/base/reporter.hpp"
+#include "mqtk/base/signal_watch.hpp"
 #include "mqtk/base/standard_streams.hpp"
 
 namespace mqtk {
@@ -16,12 +17,22 @@ struct ToolInfo {
   std::string synopsis;  // one usage line, printed after a usage error
   std::string config_name;  // options file name: "pub", "sub", "record"
   std::vector<std::string> examples;  // for --help: "command   # what it does"
+  // SIGHUP stops the tool cleanly, as SIGINT and SIGTERM do (mqtk-record: a
+  // closed terminal must not cut a write short); mosquitto's clients die of it.
+  bool stops_on_hangup = false;
+  // --quiet still prints the error that ends the run (mqtk-record); it
+  // silences every runtime error in mosquitto's clients.
+  bool quiet_keeps_errors = false;
 };
 
 // What run_tool sets up for a tool's body.
 struct ToolContext {
-  Reporter reporter;
-  StandardStreams streams;  // which of 0-2 were closed at start-up
+  Reporter& reporter;
+  const StandardStreams& streams;  // which of 0-2 were closed at start-up
+  // The stop signals (SIGINT, SIGTERM and, with stops_on_hangup, SIGHUP),
+  // blocked before anything else happens and read as events: there is no
+  // moment at which one of them kills the tool by its default action.
+  SignalWatch& signals;
 };
 
 // Runs `body` with the standard streams secured and libmosquitto

@@ -111,7 +111,7 @@ void Publisher::on_published(int mid, int reason_code) {
   source_.completed(PublishSource::Clock::now());
 }
 
-void Publisher::on_connection_lost(const std::string& reason) { lost_reason_ = reason; }
+void Publisher::on_connection_lost(const std::string& reason, int) { lost_reason_ = reason; }
 
 void Publisher::on_log(std::string_view line) { log_line_(line); }
 

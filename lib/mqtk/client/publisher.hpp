@@ -37,7 +37,7 @@ class Publisher : private SessionEvents {
 
  private:
   void on_published(int mid, int reason_code) override;
-  void on_connection_lost(const std::string& reason) override;
+  void on_connection_lost(const std::string& reason, int reason_code) override;
   void on_log(std::string_view line) override;
 
   void publish_ready();

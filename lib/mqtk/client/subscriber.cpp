@@ -1,6 +1,8 @@
 #include "mqtk/client/subscriber.hpp"
 
 #include <mosquitto.h>
+
+#include <algorithm>
 #include <mqtt_protocol.h>
 
 #include "mqtk/base/error.hpp"
@@ -25,11 +27,12 @@ constexpr auto kStopGrace = std::chrono::seconds(5);
 }  // namespace
 
 Subscriber::Subscriber(const ConnectOptions& connect, const SubscribeOptions& options, MessageSink& sink,
-                       const Reporter& reporter, LogLine log_line)
+                       const Reporter& reporter, SignalWatch& signals, LogLine log_line)
     : connect_(connect),
       options_(options),
       sink_(sink),
       reporter_(reporter),
+      signals_(signals),
       log_line_(std::move(log_line)),
       session_(connect, *this),
       random_(std::random_device{}()) {
@@ -38,7 +41,6 @@ Subscriber::Subscriber(const ConnectOptions& connect, const SubscribeOptions& op
 }
 
 int Subscriber::run() {
-  SignalWatch signals = options_.stop_on_hangup ? SignalWatch{SIGINT, SIGTERM, SIGHUP} : SignalWatch{SIGINT, SIGTERM};
   session_.connect();
   std::optional<Clock::time_point> deadline;
   if (options_.timeout_seconds > 0) deadline = Clock::now() + std::chrono::seconds(options_.timeout_seconds);
@@ -46,7 +48,7 @@ int Subscriber::run() {
   auto next_tick = Clock::now() + tick_period_;
 
   while (session_.state() != SessionState::kClosed) {
-    pollfd watched[2] = {{signals.fd(), POLLIN, 0}, {sink_.watched_fd(), 0, 0}};
+    pollfd watched[2] = {{signals_.fd(), POLLIN, 0}, {sink_.watched_fd(), 0, 0}};
     std::size_t count = watched[1].fd >= 0 ? 2 : 1;
     int timeout = poll_timeout();
     if (deadline && timeout != kIdleMs) {
@@ -68,7 +70,7 @@ int Subscriber::run() {
     connected_once = connected_once || session_.connected();
 
     if (watched[0].revents & POLLIN) {
-      if (signals.take() != 0) {
+      if (signals_.take() != 0) {
         if (!connected_once) return options_.interrupted_connecting_status;
         if (stopping_) break;  // a second signal: stop waiting for the broker
         // Like mosquitto_sub: an interrupted MQTT v5 client asks the broker
@@ -111,11 +113,25 @@ void Subscriber::finish(int exit_status, int reason_code) {
 }
 
 void Subscriber::on_connected(bool) {
-  session_.subscribe(options_.topics, options_.qos, options_.subscribe_options, connect_.properties.subscribe.get());
+  connected_at_ = Clock::now();
+  granted_.clear();
+  unanswered_.clear();
+  unanswered_.push_back(
+      session_.subscribe(options_.topics, options_.qos, options_.subscribe_options, connect_.properties.subscribe.get()));
   for (const std::string& filter : options_.unsubscribe) {
-    session_.unsubscribe(filter, connect_.properties.unsubscribe.get());
+    unanswered_.push_back(session_.unsubscribe(filter, connect_.properties.unsubscribe.get()));
   }
 }
+
+// The broker answered a SUBSCRIBE or UNSUBSCRIBE of this connection.
+void Subscriber::answered(int mid) {
+  auto found = std::find(unanswered_.begin(), unanswered_.end(), mid);
+  if (found == unanswered_.end()) return;
+  unanswered_.erase(found);
+  if (unanswered_.empty() && on_all_subscribed_) on_all_subscribed_(granted_);
+}
+
+void Subscriber::on_unsubscribed(int mid) { answered(mid); }
 
 bool Subscriber::filtered_out(const Message& message) const {
   for (const std::string& filter : options_.filter_out) {
@@ -163,6 +179,10 @@ void Subscriber::on_subscribed(int mid, std::span<const int> granted_qos) {
     any_granted = any_granted || granted_qos[i] < 128;
   }
   if (connect_.debug && !reporter_.quiet()) log_line_(line);
+  for (std::size_t i = 0; i < granted_qos.size() && i < options_.topics.size(); ++i) {
+    if (granted_qos[i] < 128) granted_.push_back(options_.topics[i]);
+  }
+  answered(mid);
   if (!any_granted) {
     reporter_.error("the broker refused every subscription");
     finish(kExitFailure);
@@ -171,7 +191,24 @@ void Subscriber::on_subscribed(int mid, std::span<const int> granted_qos) {
   }
 }
 
-void Subscriber::on_connection_lost(const std::string& reason) {
+void Subscriber::on_connection_lost(const std::string& reason, int reason_code) {
+  // Another client connecting with our client id makes the broker drop us:
+  // MQTT v5 says so (reason 0x8E); before v5 the connection just closes,
+  // again and again, right after each reconnect.
+  constexpr auto kQuickDrop = std::chrono::seconds(2);
+  constexpr int kQuickDropsForTakeover = 3;
+  quick_drops_ = Clock::now() - connected_at_ < kQuickDrop ? quick_drops_ + 1 : 0;
+  bool taken_over = reason_code == MQTT_RC_SESSION_TAKEN_OVER ||
+                    (!connect_.client_id.empty() && quick_drops_ >= kQuickDropsForTakeover);
+  if (taken_over) {
+    std::string what = "another client is using client id " + connect_.client_id + " at " + connect_.describe_server();
+    if (reason_code != MQTT_RC_SESSION_TAKEN_OVER) what += " (the broker closed our connection right after accepting it, " + std::to_string(quick_drops_) + " times in a row)";
+    if (options_.stop_on_takeover) {
+      throw Error(what + "; stop the other client, or give this one another -i");
+    }
+    reporter_.warning(what + "; reconnecting");
+    return;
+  }
   reporter_.warning("lost the connection to " + connect_.describe_server() + " (" + reason + "); reconnecting");
 }
 

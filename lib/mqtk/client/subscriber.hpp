@@ -13,6 +13,7 @@
 #include "mqtk/output/message_sink.hpp"
 #include "mqtk/mqtt/session.hpp"
 #include "mqtk/base/reporter.hpp"
+#include "mqtk/base/signal_watch.hpp"
 
 namespace mqtk {
 
@@ -43,9 +44,10 @@ struct SubscribeOptions {
   double print_percentage = 100.0;  // --random-filter
   // See Session::set_read_batching; zero for output on a terminal.
   std::chrono::microseconds read_batching{0};
-  // SIGHUP stops cleanly, as SIGINT and SIGTERM do (mqtk-record: a closed
-  // terminal must not cut a write short). mosquitto_sub dies of it.
-  bool stop_on_hangup = false;
+  // Another client taking our client id ends the run with an error
+  // (mqtk-record) instead of a reconnect that takes it back (mqtk-sub, as
+  // mosquitto_sub).
+  bool stop_on_takeover = false;
   // The exit status when a signal stops the run before the broker answered:
   // mosquitto_sub's -1 (255). mqtk-record has nothing to save then: 0.
   int interrupted_connecting_status = 255;
@@ -58,12 +60,18 @@ class Subscriber : private SessionEvents {
   // `log_line` receives -d debug lines (mosquitto_sub prints them on
   // standard output, in order with the messages).
   Subscriber(const ConnectOptions& connect, const SubscribeOptions& options, MessageSink& sink,
-             const Reporter& reporter, LogLine log_line);
+             const Reporter& reporter, SignalWatch& signals, LogLine log_line);
 
   // Calls `tick` about every `period` while running (mqtk-record's status line).
   void set_ticker(std::chrono::milliseconds period, std::function<void()> tick) {
     tick_period_ = period;
     tick_ = std::move(tick);
+  }
+
+  // Calls `subscribed` once the broker has answered every SUBSCRIBE and
+  // UNSUBSCRIBE of a connection, with the filters it granted.
+  void set_on_subscribed(std::function<void(const std::vector<std::string>&)> subscribed) {
+    on_all_subscribed_ = std::move(subscribed);
   }
 
   // Runs until done; returns the exit status. Throws Error.
@@ -77,19 +85,22 @@ class Subscriber : private SessionEvents {
   void on_message(const Message& message) override;
   void on_published(int mid, int reason_code) override;
   void on_subscribed(int mid, std::span<const int> granted_qos) override;
-  void on_connection_lost(const std::string& reason) override;
+  void on_connection_lost(const std::string& reason, int reason_code) override;
+  void on_unsubscribed(int mid) override;
   void before_write() override;
   void on_log(std::string_view line) override;
 
   bool filtered_out(const Message& message) const;
   void commit(bool before_acknowledgements);
   void finish(int exit_status, int reason_code = 0);
+  void answered(int mid);
   int poll_timeout() const;
 
   const ConnectOptions& connect_;
   const SubscribeOptions& options_;
   MessageSink& sink_;
   const Reporter& reporter_;
+  SignalWatch& signals_;
   LogLine log_line_;
   Session session_;
   std::mt19937 random_;
@@ -103,6 +114,11 @@ class Subscriber : private SessionEvents {
   int exit_status_ = 0;
   int disconnect_reason_ = 0;
   std::chrono::steady_clock::time_point oldest_uncommitted_{};
+  std::chrono::steady_clock::time_point connected_at_{};
+  int quick_drops_ = 0;  // connections lost right after they were made, in a row
+  std::vector<int> unanswered_;  // SUBSCRIBE and UNSUBSCRIBE mids of this connection
+  std::vector<std::string> granted_;
+  std::function<void(const std::vector<std::string>&)> on_all_subscribed_;
   std::chrono::steady_clock::time_point stop_deadline_{};
 };
 

@@ -120,6 +120,7 @@ struct Session::Callbacks {
     Session& s = *static_cast<Session*>(obj);
     s.disconnect_pending_ = true;
     s.disconnect_reason_ = describe_rc(rc, saved_errno);
+    s.disconnect_code_ = rc >= 128 ? rc : 0;
     if (s.options_.proxy && s.state_ == SessionState::kConnecting) {
       std::string proxy_failure = describe_proxy_failure(rc, *s.options_.proxy);
       if (!proxy_failure.empty()) s.disconnect_reason_ = proxy_failure;
@@ -372,7 +373,7 @@ void Session::settle_disconnect() {
       try_next_address();
       break;
     case SessionState::kConnected:
-      events_.on_connection_lost(disconnect_reason_);
+      events_.on_connection_lost(disconnect_reason_, disconnect_code_);
       if (reconnect_) {
         connection_failed(disconnect_reason_);
       } else {

@@ -37,8 +37,10 @@ class SessionEvents {
   virtual void on_published(int /*mid*/, int /*reason_code*/) {}
   virtual void on_subscribed(int /*mid*/, std::span<const int> /*granted_qos*/) {}
   virtual void on_unsubscribed(int /*mid*/) {}
-  // The connection dropped without our asking; `reason` is for the user.
-  virtual void on_connection_lost(const std::string& /*reason*/) {}
+  // The connection dropped without our asking; `reason` is for the user,
+  // `reason_code` the MQTT v5 reason of a DISCONNECT from the broker (0
+  // when there was none, as always before MQTT v5).
+  virtual void on_connection_lost(const std::string& /*reason*/, int /*reason_code*/) {}
   // After reading, before anything (acknowledgements included) is written.
   virtual void before_write() {}
   // A libmosquitto debug line (only with ConnectOptions::debug).
@@ -142,6 +144,7 @@ class Session {
   // Set by libmosquitto's disconnect callback, acted on once it has returned.
   bool disconnect_pending_ = false;
   std::string disconnect_reason_;
+  int disconnect_code_ = 0;  // the broker's v5 reason code, when it sent DISCONNECT
   Clock::time_point deadline_{};        // connect timeout or reconnect time
   std::chrono::milliseconds reconnect_delay_{0};
   std::exception_ptr pending_error_;    // thrown inside a libmosquitto callback

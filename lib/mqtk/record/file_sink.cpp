@@ -1,7 +1,5 @@
 #include "mqtk/record/file_sink.hpp"
 
-#include <fcntl.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -14,91 +12,156 @@
 namespace mqtk {
 namespace {
 
-[[noreturn]] void fail(const std::string& what, const std::string& path, int error) {
-  throw Error("cannot " + what + " " + path + ": " + std::strerror(error));
-}
+// How far a file may grow past its mark before the mark is moved on, so that
+// repairing after a crash reads at most this much.
+constexpr std::uint64_t kMarkStride = 64ULL * 1024 * 1024;
 
-void sync_directory(const std::string& path) {
-  std::string directory = path.find('/') == std::string::npos ? "." : path.substr(0, path.rfind('/') + 1);
-  int fd = open(directory.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (fd >= 0) {
-    fsync(fd);
-    close(fd);
-  }
-}
-
-// A crash can leave a last line without its end: cut it off, since its
-// message was never acknowledged and will come again.
-std::uint64_t drop_torn_tail(int fd, const std::string& path) {
-  struct stat info {};
-  if (fstat(fd, &info) != 0) fail("inspect", path, errno);
-  std::uint64_t size = static_cast<std::uint64_t>(info.st_size);
-  std::uint64_t end = size;
-  char buffer[4096];
-  while (end > 0) {
-    std::uint64_t start = end > sizeof buffer ? end - sizeof buffer : 0;
-    ssize_t n = pread(fd, buffer, end - start, static_cast<off_t>(start));
-    if (n != static_cast<ssize_t>(end - start)) fail("read", path, n < 0 ? errno : EIO);
-    for (ssize_t i = n; i > 0; --i) {
-      if (buffer[i - 1] == '\n') {
-        std::uint64_t keep = start + static_cast<std::uint64_t>(i);
-        if (keep != size && ftruncate(fd, static_cast<off_t>(keep)) != 0) fail("repair", path, errno);
-        return keep;
-      }
-    }
-    end = start;
-  }
-  // No line end at all: the whole file is one torn line.
-  if (size != 0 && ftruncate(fd, 0) != 0) fail("repair", path, errno);
-  return 0;
+// The last byte of a file that was not ours: whether it ends a line.
+bool ends_with_newline(int fd, std::uint64_t size) {
+  if (size == 0) return true;
+  char last = 0;
+  return pread(fd, &last, 1, static_cast<off_t>(size - 1)) == 1 && last == '\n';
 }
 
 }  // namespace
 
-FileSink::FileSink(FileSinkOptions options, std::unique_ptr<MessageFormat> format)
-    : options_(std::move(options)), format_(std::move(format)), sync_(options_.durability) {
-  open_file(std::chrono::system_clock::now());
+std::chrono::system_clock::time_point next_clock_boundary(std::chrono::system_clock::time_point now,
+                                                          std::chrono::milliseconds period, RotationClock clock) {
+  using namespace std::chrono;
+  long long offset_ms = 0;
+  if (clock == RotationClock::kLocal) {
+    std::time_t seconds = system_clock::to_time_t(now);
+    std::tm local{};
+    localtime_r(&seconds, &local);
+    offset_ms = static_cast<long long>(local.tm_gmtoff) * 1000;
+  }
+  long long local_ms = duration_cast<milliseconds>(now.time_since_epoch()).count() + offset_ms;
+  long long step = period.count();
+  long long next = (local_ms / step + 1) * step;
+  return system_clock::time_point(milliseconds(next - offset_ms));
 }
 
-FileSink::~FileSink() { close_file(); }
+FileSink::FileSink(FileSinkOptions options, std::unique_ptr<MessageFormat> format, FileMarks& marks)
+    : options_(std::move(options)), format_(std::move(format)), marks_(marks), sync_(options_.durability) {
+  finish_crashed_file();
+  if (rotating()) {
+    // Opened at the first record, so that a run with nothing to record
+    // leaves no empty file; but a directory that cannot take it is an error now.
+    std::size_t slash = options_.path.rfind('/');
+    std::string directory = slash == std::string::npos ? "." : options_.path.substr(0, std::max<std::size_t>(slash, 1));
+    if (access(directory.c_str(), W_OK) != 0) {
+      throw Error("cannot write into " + directory + " (for " + options_.path + "): " + std::strerror(errno));
+    }
+  } else {
+    open_file(std::chrono::system_clock::now());
+  }
+}
 
-// name-20261125T030000.123456Z.ext: names sort in the order they were made.
+FileSink::~FileSink() {
+  try {
+    close_file();
+  } catch (const Error&) {
+    // Closing after a failure: the mark stays open, and the next run repairs.
+  }
+}
+
+const std::string& FileSink::current_path() const { return file_ ? file_->path() : options_.path; }
+
+// A rotated file that a crashed run was still writing: repaired and marked
+// finished, as the run would have done. (The output's own file is repaired
+// when it is opened.)
+void FileSink::finish_crashed_file() {
+  std::optional<FileMark> mark = marks_.mark(options_.path);
+  if (!mark || !mark->open || mark->file == options_.path) return;
+  if (access(mark->file.c_str(), F_OK) != 0) return;  // moved away since
+  AppendLog file(mark->file, {.create_new = false, .follow_symlinks = options_.follow_symlinks});
+  if (file.identity() == mark->identity && file.size() >= mark->from) {
+    file.repair(mark->from, options_.last_boundary);
+    file.sync();
+  }
+  FileMark finished = *mark;
+  finished.open = false;
+  finished.size = file.size();
+  marks_.set_mark(options_.path, finished);
+}
+
 std::string FileSink::rotated_name(std::chrono::system_clock::time_point now) const {
   const std::string& path = options_.path;
   std::size_t slash = path.rfind('/');
   std::size_t dot = path.rfind('.');
   if (dot == std::string::npos || (slash != std::string::npos && dot < slash) || dot == slash + 1) dot = path.size();
   auto micros = std::chrono::duration_cast<std::chrono::microseconds>(now.time_since_epoch()).count();
-  while (true) {
-    std::time_t seconds = static_cast<std::time_t>(micros / 1000000);
-    std::tm tm{};
-    gmtime_r(&seconds, &tm);
-    char stamp[48];
-    std::size_t length = std::strftime(stamp, sizeof stamp, "-%Y%m%dT%H%M%S", &tm);
-    std::snprintf(stamp + length, sizeof stamp - length, ".%06dZ", static_cast<int>(micros % 1000000));
-    std::string name = path.substr(0, dot) + stamp + path.substr(dot);
-    // A rotation starts a file of its own (the first file may be appended to).
-    if (current_path_.empty() || access(name.c_str(), F_OK) != 0) return name;
-    ++micros;
-  }
+  std::time_t seconds = static_cast<std::time_t>(micros / 1000000);
+  std::tm tm{};
+  gmtime_r(&seconds, &tm);
+  char stamp[48];
+  std::size_t length = std::strftime(stamp, sizeof stamp, "-%Y%m%dT%H%M%S", &tm);
+  std::snprintf(stamp + length, sizeof stamp - length, ".%06dZ", static_cast<int>(micros % 1000000));
+  // name-20261125T030000.123456Z.ext: names sort in the order they were made.
+  return path.substr(0, dot) + stamp + path.substr(dot);
 }
 
 void FileSink::open_file(std::chrono::system_clock::time_point now) {
-  bool rotating = options_.rotate_bytes || options_.rotate_every;
-  current_path_ = rotating ? rotated_name(now) : options_.path;
-  fd_ = open(current_path_.c_str(), O_RDWR | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
-  if (fd_ < 0) fail("open", current_path_, errno);
-  size_ = drop_torn_tail(fd_, current_path_);
-  opened_ = std::chrono::steady_clock::now();
-  if (size_ == 0 && !options_.header.empty()) pending_.insert(0, options_.header);
-  sync_directory(current_path_);
+  try {
+    if (rotating()) {
+      // A file of its own, never one that exists: a name taken (two
+      // rotations within a microsecond) moves on by a microsecond.
+      for (auto when = now;; when += std::chrono::microseconds(1)) {
+        std::string name = rotated_name(when);
+        if (access(name.c_str(), F_OK) == 0) continue;
+        file_.emplace(name, AppendLog::Options{.create_new = true, .follow_symlinks = options_.follow_symlinks});
+        break;
+      }
+    } else {
+      file_.emplace(options_.path, AppendLog::Options{.create_new = false, .follow_symlinks = options_.follow_symlinks});
+    }
+  } catch (const SymbolicLinkRefused& e) {
+    throw Error(std::string(e.what()) + "; give the file itself, or --follow-symlinks");
+  }
+  std::optional<FileMark> mark = marks_.mark(options_.path);
+  bool ours = mark && mark->file == file_->path() && mark->identity == file_->identity();
+  if (ours && mark->open && file_->size() >= mark->from) {
+    file_->repair(mark->from, options_.last_boundary);  // our own record, cut short by a crash
+  } else if (!(ours && !mark->open && file_->size() == mark->size) && !ends_with_newline(file_->fd(), file_->size())) {
+    std::string path = file_->path();
+    file_.reset();
+    throw Error(path + " ends inside a line that mqtk-record did not write (another program wrote or changed the "
+                       "file since); move it away, or end it with a newline");
+  }
+  started_at_ = marked_at_ = file_->size();
+  marks_.set_mark(options_.path, mark_of(true));
+  opened_ = now;
+  if (options_.rotate_every && options_.rotate_clock != RotationClock::kNone) {
+    next_boundary_ = next_clock_boundary(now, *options_.rotate_every, options_.rotate_clock);
+  }
+  if (file_->size() == 0 && !options_.header.empty()) pending_.insert(0, options_.header);
+  written_.push_back({file_->path(), 0});
+}
+
+FileMark FileSink::mark_of(bool open) const {
+  FileMark mark;
+  mark.file = file_->path();
+  mark.identity = file_->identity();
+  mark.from = marked_at_;
+  mark.open = open;
+  mark.size = file_->size();
+  return mark;
 }
 
 void FileSink::close_file() {
-  if (fd_ < 0) return;
-  if (unsynced_) fdatasync(fd_);
-  close(fd_);
-  fd_ = -1;
+  if (!file_) return;
+  if (unsynced_) {
+    file_->sync();
+    unsynced_ = false;
+  }
+  marks_.set_mark(options_.path, mark_of(false));
+  file_.reset();
+}
+
+bool FileSink::due_by_time(std::chrono::system_clock::time_point now) const {
+  if (!options_.rotate_every) return false;
+  if (options_.rotate_clock != RotationClock::kNone) return now >= next_boundary_;
+  return now - opened_ >= *options_.rotate_every;
 }
 
 void FileSink::write(const Message& message) {
@@ -108,40 +171,28 @@ void FileSink::write(const Message& message) {
 }
 
 void FileSink::commit(bool before_acknowledgements) {
-  auto now = std::chrono::steady_clock::now();
+  auto now = std::chrono::system_clock::now();
   if (!pending_.empty()) {
-    std::size_t done = 0;
-    while (done < pending_.size()) {
-      ssize_t n = ::write(fd_, pending_.data() + done, pending_.size() - done);
-      if (n > 0) {
-        done += static_cast<std::size_t>(n);
-      } else if (n < 0 && errno == EINTR) {
-        continue;
-      } else {
-        int error = n < 0 ? errno : ENOSPC;
-        // Cut back to the last whole record: those messages were not acknowledged.
-        if (ftruncate(fd_, static_cast<off_t>(size_)) != 0) {
-          fail("write to (and could not repair)", current_path_, error);
-        }
-        fail("write to", current_path_, error);
-      }
-    }
-    size_ += done;
+    // A file whose time is up is finished before the new records come.
+    if (file_ && rotating() && due_by_time(now) && file_->size() > started_at_) close_file();
+    if (!file_) open_file(now);
+    file_->append(pending_);
     records_written_ += pending_records_;
+    written_.back().records += pending_records_;
     pending_records_ = 0;
     pending_.clear();
     unsynced_ = true;
   }
-  if (unsynced_ && sync_.due(now, before_acknowledgements)) {
-    if (fdatasync(fd_) != 0) fail("sync", current_path_, errno);
+  if (!file_) return;
+  if (unsynced_ && sync_.due(std::chrono::steady_clock::now(), before_acknowledgements)) {
+    file_->sync();
     unsynced_ = false;
   }
-  bool full = options_.rotate_bytes && size_ >= *options_.rotate_bytes;
-  bool old = options_.rotate_every && now - opened_ >= *options_.rotate_every;
-  if ((full || old) && size_ > 0) {
-    close_file();
-    open_file(std::chrono::system_clock::now());
+  if (!unsynced_ && file_->size() - marked_at_ >= kMarkStride) {
+    marked_at_ = file_->size();  // synced: a boundary that survives a crash
+    marks_.set_mark(options_.path, mark_of(true));
   }
+  if (options_.rotate_bytes && file_->size() >= *options_.rotate_bytes) close_file();
 }
 
 }  // namespace mqtk

@@ -16,7 +16,7 @@ namespace mqtk {
 class InfluxSink final : public MessageSink {
  public:
   InfluxSink(InfluxOptions influx, PointOptions points, std::string spool_directory, std::uint64_t spool_max_bytes,
-             Durability durability, const Reporter& reporter);
+             Durability durability, const Reporter& reporter, bool follow_symlinks);
 
   void write(const Message& message) override { format_.render(message, pending_); }
   void commit(bool before_acknowledgements) override;
@@ -24,8 +24,7 @@ class InfluxSink final : public MessageSink {
   // The spool is over its bound: stop taking messages until it drains.
   bool can_accept() const override { return !spool_.full(); }
 
-  // Sends what is spooled for at most `grace`; the rest waits for next time.
-  void finish(std::chrono::milliseconds grace) { writer_->finish(grace); }
+  InfluxWriter& writer() { return *writer_; }
 
   const PointSkips& skips() const { return format_.skips(); }
   const Spool& spool() const { return spool_; }

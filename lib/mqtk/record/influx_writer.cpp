@@ -104,18 +104,31 @@ InfluxWriter::InfluxWriter(InfluxOptions options, Spool& spool, const Reporter& 
   sigset_t all, previous;
   sigfillset(&all);
   pthread_sigmask(SIG_BLOCK, &all, &previous);
-  thread_ = std::thread([this] { run(); });
+  thread_ = std::thread([this] {
+    run();
+    done_ = true;
+  });
   pthread_sigmask(SIG_SETMASK, &previous, nullptr);
 }
 
 InfluxWriter::~InfluxWriter() { finish(std::chrono::milliseconds(0)); }
 
-void InfluxWriter::finish(std::chrono::milliseconds grace) {
-  if (!thread_.joinable()) return;
+void InfluxWriter::begin_finish(std::chrono::milliseconds grace) {
+  if (stopping_) return;
   finish_by_ = (Clock::now() + grace).time_since_epoch().count();
   stopping_ = true;
   spool_.wake();
-  thread_.join();
+}
+
+bool InfluxWriter::finished() {
+  if (!done_) return false;
+  if (thread_.joinable()) thread_.join();
+  return true;
+}
+
+void InfluxWriter::finish(std::chrono::milliseconds grace) {
+  begin_finish(grace);
+  if (thread_.joinable()) thread_.join();
 }
 
 void InfluxWriter::stop_now() {

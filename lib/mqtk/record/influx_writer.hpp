@@ -65,10 +65,14 @@ class InfluxWriter {
   InfluxWriter(const InfluxWriter&) = delete;
   InfluxWriter& operator=(const InfluxWriter&) = delete;
 
-  // Sends what is spooled, for at most `grace`, then stops the thread.
+  // Asks the thread to send what is spooled, for at most `grace`, and stop.
   // Whatever is left stays in the spool for the next run.
+  void begin_finish(std::chrono::milliseconds grace);
+  // Whether the thread has stopped (it is joined once it has).
+  bool finished();
+  // begin_finish() and wait.
   void finish(std::chrono::milliseconds grace);
-  // Stops sending at once (a second Ctrl-C); the rest stays spooled.
+  // Stops sending as soon as the request under way ends (a second Ctrl-C).
   void stop_now();
 
   long points_sent() const { return delivery_.sent(); }
@@ -91,6 +95,7 @@ class InfluxWriter {
   LineDelivery delivery_;
   std::atomic<bool> stopping_{false};
   std::atomic<bool> failing_{false};
+  std::atomic<bool> done_{false};
   std::atomic<std::chrono::steady_clock::rep> finish_by_{
       std::chrono::steady_clock::time_point::max().time_since_epoch().count()};
   std::string last_failure_;  // said once, not at every retry

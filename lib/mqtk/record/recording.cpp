@@ -27,16 +27,6 @@ std::unique_ptr<MessageFormat> make_record_format(RecordFormat format, const Poi
   return std::make_unique<JsonLinesFormat>();
 }
 
-// FNV-1a: stable across runs and builds, unlike std::hash.
-std::uint64_t fnv1a(const std::string& text) {
-  std::uint64_t hash = 1469598103934665603ULL;
-  for (unsigned char c : text) {
-    hash ^= c;
-    hash *= 1099511628211ULL;
-  }
-  return hash;
-}
-
 }  // namespace
 
 RecordFormat parse_record_format(std::string_view name) {
@@ -54,27 +44,7 @@ RecordFormat format_for(const std::string& path, std::optional<RecordFormat> cho
   return chosen.value_or(RecordFormat::kJsonLines);
 }
 
-std::string RecordingOptions::identity() const {
-  std::string text;
-  for (const Output& output : outputs) {
-    if (output.path == "-") {
-      text += "stdout;";
-      continue;
-    }
-    char resolved[4096];
-    text += (realpath(output.path.c_str(), resolved) ? std::string(resolved) : output.path) + ";";
-  }
-  if (influx) text += influx->describe() + ";";
-  return text;
-}
-
-std::string client_id_for(const std::string& identity) {
-  char hex[17];
-  std::snprintf(hex, sizeof hex, "%016llx", static_cast<unsigned long long>(fnv1a(identity)));
-  return "mqtk-record-" + std::string(hex, 11);
-}
-
-Recording::Recording(const RecordingOptions& options, const Reporter& reporter) {
+Recording::Recording(const RecordingOptions& options, const Reporter& reporter, FileMarks* marks) {
   for (const auto& output : options.outputs) {
     auto format = make_record_format(output.format, options.points, point_formats_);
     std::string header = output.format == RecordFormat::kCsv ? std::string(CsvFormat::kHeader) : "";
@@ -87,13 +57,22 @@ Recording::Recording(const RecordingOptions& options, const Reporter& reporter) 
       sinks_.push_back(stdout_.get());
       continue;
     }
-    FileSinkOptions file{output.path, header, options.rotate_bytes, options.rotate_every, options.durability};
-    files_.push_back(std::make_unique<FileSink>(std::move(file), std::move(format)));
+    FileSinkOptions file;
+    file.path = output.path;
+    file.header = header;
+    file.rotate_bytes = options.rotate_bytes;
+    file.rotate_every = options.rotate_every;
+    file.rotate_clock = options.rotate_clock;
+    file.durability = options.durability;
+    file.follow_symlinks = options.follow_symlinks;
+    if (output.format == RecordFormat::kCsv) file.last_boundary = csv_last_record_end;
+    files_.push_back(std::make_unique<FileSink>(std::move(file), std::move(format), *marks));
     sinks_.push_back(files_.back().get());
   }
   if (options.influx) {
     influx_ = std::make_unique<InfluxSink>(*options.influx, options.points, options.spool_directory,
-                                           options.spool_max_bytes, options.durability, reporter);
+                                           options.spool_max_bytes, options.durability, reporter,
+                                           options.follow_symlinks);
     sinks_.push_back(influx_.get());
   }
   if (sinks_.empty()) throw UsageError("nothing to record into: give -o FILE (or -o - for standard output) or --influx URL");
@@ -122,9 +101,19 @@ bool Recording::can_accept() const {
   return true;
 }
 
-void Recording::finish(std::chrono::milliseconds grace) {
-  if (influx_) influx_->finish(grace);
+void Recording::begin_finish(std::chrono::milliseconds grace) {
+  if (influx_) influx_->writer().begin_finish(grace);
 }
+
+bool Recording::finished() { return !influx_ || influx_->writer().finished(); }
+
+void Recording::stop_now() {
+  if (influx_) influx_->writer().stop_now();
+}
+
+std::uint64_t Recording::spooled() const { return influx_ ? influx_->spool().pending_lines() : 0; }
+
+long Recording::refused() const { return influx_ ? influx_->writer().points_rejected() : 0; }
 
 // The skip counts of the point formats: all of them see every message, so
 // the first tells for all.
@@ -154,7 +143,9 @@ std::vector<std::string> Recording::summary(long received) const {
   std::vector<std::string> lines;
   lines.push_back("received " + count_of(received, "message"));
   for (const auto& file : files_) {
-    lines.push_back("wrote " + count_of(file->records_written(), "record") + " to " + file->current_path());
+    for (const FileSink::Written& written : file->written()) {
+      lines.push_back("wrote " + count_of(written.records, "record") + " to " + written.path);
+    }
   }
   if (stdout_) lines.push_back("wrote " + count_of(stdout_buffer_->messages_written(), "record") + " to standard output");
   if (influx_) {

@@ -43,19 +43,15 @@ struct RecordingOptions {
   std::string spool_directory;
   std::uint64_t spool_max_bytes = 1024ULL * 1024 * 1024;
 
-  // A description of the sinks that stays the same between runs, from which
-  // the default client id is made.
-  std::string identity() const;
+  bool follow_symlinks = false;
+  RotationClock rotate_clock = RotationClock::kNone;
 };
-
-// "mqtk-record-" and 11 hex digits of a hash of `identity`: at most 23
-// characters, as MQTT 3.1 requires.
-std::string client_id_for(const std::string& identity);
 
 class Recording final : public MessageSink {
  public:
-  // Opens every sink. Throws Error naming the file or directory at fault.
-  Recording(const RecordingOptions& options, const Reporter& reporter);
+  // Opens every sink; `marks` keeps where the files stand (needed when
+  // there are files). Throws Error naming the file or directory at fault.
+  Recording(const RecordingOptions& options, const Reporter& reporter, FileMarks* marks);
   ~Recording() override;
 
   void write(const Message& message) override;
@@ -63,8 +59,14 @@ class Recording final : public MessageSink {
   std::size_t uncommitted() const override;
   bool can_accept() const override;
 
-  // Sends what is spooled for InfluxDB for at most `grace`.
-  void finish(std::chrono::milliseconds grace);
+  // Stopping: what is spooled for InfluxDB is sent for at most `grace`
+  // (begin_finish), until finished(), or until stop_now().
+  void begin_finish(std::chrono::milliseconds grace);
+  bool finished();
+  void stop_now();
+  // Points waiting in the spool, and points InfluxDB refused.
+  std::uint64_t spooled() const;
+  long refused() const;
 
   // "received 1,234 (410/s) · written 1,234 · spooled 0 · refused 0 · skipped 2"
   std::string status(long received, double rate) const;

@@ -10,9 +10,11 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
+#include <memory>
 #include <vector>
 
 #include "mqtk/base/error.hpp"
+#include "mqtk/base/whole_file.hpp"
 
 namespace mqtk {
 namespace {
@@ -22,14 +24,6 @@ constexpr std::uint64_t kSegmentBytes = 16 * 1024 * 1024;
 
 [[noreturn]] void fail(const std::string& what, const std::string& path, int error) {
   throw Error("spool: cannot " + what + " " + path + ": " + std::strerror(error));
-}
-
-void sync_directory(const std::string& directory) {
-  int fd = open(directory.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (fd >= 0) {
-    fsync(fd);
-    close(fd);
-  }
 }
 
 std::uint64_t count_lines(int fd, std::uint64_t from, std::uint64_t to) {
@@ -44,6 +38,57 @@ std::uint64_t count_lines(int fd, std::uint64_t from, std::uint64_t to) {
   return lines;
 }
 
+// Creates `directory` and its parents (0700), and checks that it is ours:
+// points written there are sent to the database, so nobody else may add any.
+void make_private_directory(const std::string& directory, bool follow_symlinks) {
+  for (std::size_t slash = directory.find('/', 1);; slash = directory.find('/', slash + 1)) {
+    std::string part = directory.substr(0, slash);
+    if (mkdir(part.c_str(), 0700) != 0 && errno != EEXIST) fail("create", part, errno);
+    if (slash == std::string::npos) break;
+  }
+  struct stat info {};
+  if (lstat(directory.c_str(), &info) != 0) fail("inspect", directory, errno);
+  if (S_ISLNK(info.st_mode)) {
+    if (!follow_symlinks) {
+      throw Error("spool " + directory + " is a symbolic link, and links are not followed; give the directory "
+                  "itself, or --follow-symlinks");
+    }
+    if (stat(directory.c_str(), &info) != 0) fail("inspect", directory, errno);
+  }
+  if (!S_ISDIR(info.st_mode)) throw Error("spool " + directory + " is not a directory");
+  if (info.st_uid != geteuid() || (info.st_mode & (S_IWGRP | S_IWOTH)) != 0) {
+    throw Error("spool " + directory + " belongs to another user or others may write to it; run chmod 700 " +
+                directory + " (as its owner), or give another --spool");
+  }
+}
+
+struct CloseDirectory {
+  void operator()(DIR* dir) const { closedir(dir); }
+};
+using Directory = std::unique_ptr<DIR, CloseDirectory>;
+
+// The segment ids in `directory`, in order.
+std::vector<std::uint64_t> segment_ids(const std::string& directory) {
+  std::vector<std::uint64_t> ids;
+  Directory dir(opendir(directory.c_str()));
+  if (!dir) return ids;
+  while (dirent* entry = readdir(dir.get())) {
+    std::string name = entry->d_name;
+    if (name.size() == 19 && name.ends_with(".lp") && name.find_first_not_of("0123456789") == 16) {
+      ids.push_back(std::stoull(name.substr(0, 16)));
+    }
+  }
+  std::sort(ids.begin(), ids.end());
+  return ids;
+}
+
+std::optional<Spool::Position> read_checkpoint(const std::string& directory) {
+  std::optional<std::string> text = read_whole_file(directory + "/checkpoint", "spool checkpoint", 4096, true);
+  unsigned long long segment = 0, offset = 0;
+  if (text && std::sscanf(text->c_str(), "%llu %llu", &segment, &offset) == 2) return Spool::Position{segment, offset};
+  return std::nullopt;
+}
+
 }  // namespace
 
 std::string Spool::segment_path(std::uint64_t id) const {
@@ -52,121 +97,97 @@ std::string Spool::segment_path(std::uint64_t id) const {
   return directory_ + name;
 }
 
-Spool::Spool(std::string directory, std::uint64_t max_bytes, Durability durability)
+Spool::Spool(std::string directory, std::uint64_t max_bytes, Durability durability, bool follow_symlinks)
     : directory_(std::move(directory)), max_bytes_(max_bytes), sync_(durability) {
-  // Create the directory and its parents.
-  for (std::size_t slash = directory_.find('/', 1); ; slash = directory_.find('/', slash + 1)) {
-    std::string part = directory_.substr(0, slash);
-    if (mkdir(part.c_str(), 0700) != 0 && errno != EEXIST) fail("create", part, errno);
-    if (slash == std::string::npos) break;
-  }
+  make_private_directory(directory_, follow_symlinks);
   std::string lock = directory_ + "/lock";
-  lock_fd_ = open(lock.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
-  if (lock_fd_ < 0) fail("open", lock, errno);
-  if (flock(lock_fd_, LOCK_EX | LOCK_NB) != 0) {
+  lock_.reset(open(lock.c_str(), O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600));
+  if (!lock_.valid()) fail("open", lock, errno);
+  if (flock(lock_.get(), LOCK_EX | LOCK_NB) != 0) {
     throw Error("spool " + directory_ + " is in use by another mqtk-record; give each recorder its own --spool");
   }
+  take_over();
+}
 
-  std::vector<std::uint64_t> ids;
-  if (DIR* dir = opendir(directory_.c_str())) {
-    while (dirent* entry = readdir(dir)) {
-      std::string name = entry->d_name;
-      if (name.size() == 19 && name.ends_with(".lp") &&
-          name.find_first_not_of("0123456789") == 16) {
-        ids.push_back(std::stoull(name.substr(0, 16)));
-      }
-    }
-    closedir(dir);
-  }
-  std::sort(ids.begin(), ids.end());
-
-  std::FILE* file = std::fopen((directory_ + "/checkpoint").c_str(), "r");
-  if (file) {
-    unsigned long long segment = 0, offset = 0;
-    if (std::fscanf(file, "%llu %llu", &segment, &offset) == 2) checkpoint_ = {segment, offset};
-    std::fclose(file);
-  }
+// Takes the spool over from a previous run: segments sent before a crash cut
+// the clean-up short are deleted, a torn last line is cut off (its message
+// was never acknowledged), and what waits is counted.
+void Spool::take_over() {
+  std::vector<std::uint64_t> ids = segment_ids(directory_);
+  checkpoint_ = read_checkpoint(directory_).value_or(Position{});
   if (ids.empty()) ids.push_back(std::max<std::uint64_t>(checkpoint_.segment, 1));
   if (checkpoint_.segment < ids.front()) checkpoint_ = {ids.front(), 0};
-
   for (std::uint64_t id : ids) {
     if (id < checkpoint_.segment) {
-      std::remove(segment_path(id).c_str());  // sent before a crash cut the clean-up short
-      continue;
+      std::remove(segment_path(id).c_str());
+    } else {
+      segments_.push_back({id, 0});
     }
-    segments_.push_back({id, 0});
   }
   open_segment(segments_.back().id);
+  segment_->repair(0, last_line_end);  // the spool is all ours
   for (Segment& segment : segments_) {
-    int fd = segment.id == segments_.back().id ? write_fd_ : open(segment_path(segment.id).c_str(), O_RDONLY | O_CLOEXEC);
-    if (fd < 0) fail("open", segment_path(segment.id), errno);
-    struct stat info {};
-    fstat(fd, &info);
-    segment.size = static_cast<std::uint64_t>(info.st_size);
-    if (segment.id == segments_.back().id) {
-      // Drop a torn last line: its message was never acknowledged.
-      std::uint64_t keep = segment.size;
-      char c = '\n';
-      while (keep > 0 && pread(fd, &c, 1, static_cast<off_t>(keep - 1)) == 1 && c != '\n') --keep;
-      if (keep != segment.size && ftruncate(fd, static_cast<off_t>(keep)) != 0) fail("repair", segment_path(segment.id), errno);
-      segment.size = keep;
+    bool last = segment.id == segments_.back().id;
+    Fd reader;
+    if (!last) {
+      reader.reset(open(segment_path(segment.id).c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW));
+      if (!reader.valid()) fail("open", segment_path(segment.id), errno);
     }
+    int fd = last ? segment_->fd() : reader.get();
+    struct stat info {};
+    if (fstat(fd, &info) != 0) fail("inspect", segment_path(segment.id), errno);
+    segment.size = static_cast<std::uint64_t>(info.st_size);
     std::uint64_t from = segment.id == checkpoint_.segment ? std::min(checkpoint_.offset, segment.size) : 0;
     pending_lines_ += count_lines(fd, from, segment.size);
     pending_bytes_ += segment.size - from;
-    if (fd != write_fd_) close(fd);
   }
+}
+
+std::optional<std::uint64_t> Spool::count_pending(const std::string& directory) {
+  struct stat info {};
+  if (stat(directory.c_str(), &info) != 0 || !S_ISDIR(info.st_mode)) return std::nullopt;
+  Position checkpoint = read_checkpoint(directory).value_or(Position{});
+  std::uint64_t lines = 0;
+  for (std::uint64_t id : segment_ids(directory)) {
+    if (id < checkpoint.segment) continue;
+    char name[32];
+    std::snprintf(name, sizeof name, "/%016llu.lp", static_cast<unsigned long long>(id));
+    Fd fd(open((directory + name).c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW));
+    if (!fd.valid() || fstat(fd.get(), &info) != 0) continue;
+    std::uint64_t size = static_cast<std::uint64_t>(info.st_size);
+    lines += count_lines(fd.get(), id == checkpoint.segment ? std::min(checkpoint.offset, size) : 0, size);
+  }
+  return lines;
 }
 
 Spool::~Spool() {
-  if (write_fd_ >= 0) {
-    if (unsynced_) fdatasync(write_fd_);
-    close(write_fd_);
+  if (segment_ && unsynced_) {
+    try {
+      segment_->sync();
+    } catch (const Error&) {
+      // What was not synced was never acknowledged either.
+    }
   }
-  if (lock_fd_ >= 0) close(lock_fd_);
 }
 
 void Spool::open_segment(std::uint64_t id) {
-  std::string path = segment_path(id);
-  write_fd_ = open(path.c_str(), O_RDWR | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
-  if (write_fd_ < 0) fail("open", path, errno);
-  sync_directory(directory_);
+  segment_.emplace(segment_path(id), AppendLog::Options{.create_new = false, .follow_symlinks = false, .mode = 0600});
 }
 
 void Spool::append(std::string_view lines) {
   if (lines.empty()) return;
-  Segment current;
-  {
+  if (segment_->size() >= kSegmentBytes) {
+    segment_->sync();
+    std::uint64_t next = segments_.back().id + 1;
+    open_segment(next);
     std::lock_guard lock(mutex_);
-    current = segments_.back();
+    segments_.push_back({next, 0});
   }
-  if (current.size >= kSegmentBytes) {
-    if (fdatasync(write_fd_) != 0) fail("sync", segment_path(current.id), errno);
-    close(write_fd_);
-    current = {current.id + 1, 0};
-    open_segment(current.id);
-    std::lock_guard lock(mutex_);
-    segments_.push_back(current);
-  }
-  std::size_t done = 0;
-  while (done < lines.size()) {
-    ssize_t n = ::write(write_fd_, lines.data() + done, lines.size() - done);
-    if (n > 0) {
-      done += static_cast<std::size_t>(n);
-    } else if (n < 0 && errno == EINTR) {
-      continue;
-    } else {
-      int error = n < 0 ? errno : ENOSPC;
-      if (ftruncate(write_fd_, static_cast<off_t>(current.size)) != 0) {
-        fail("write to (and could not repair)", segment_path(current.id), error);
-      }
-      fail("write to", segment_path(current.id), error);
-    }
-  }
+  segment_->append(lines);  // whole lines or nothing; throws naming the file
   unsynced_ = true;
   {
     std::lock_guard lock(mutex_);
-    segments_.back().size += lines.size();
+    segments_.back().size = segment_->size();
     pending_bytes_ += lines.size();
     pending_lines_ += static_cast<std::uint64_t>(std::count(lines.begin(), lines.end(), '\n'));
   }
@@ -175,7 +196,7 @@ void Spool::append(std::string_view lines) {
 
 void Spool::sync(bool before_acknowledgements) {
   if (unsynced_ && sync_.due(std::chrono::steady_clock::now(), before_acknowledgements)) {
-    if (fdatasync(write_fd_) != 0) fail("sync", directory_, errno);
+    segment_->sync();
     unsynced_ = false;
   }
 }
@@ -265,15 +286,18 @@ Spool::Batch Spool::read(std::size_t max_lines, std::size_t max_bytes) const {
 void Spool::write_checkpoint(Position position) {
   std::string path = directory_ + "/checkpoint";
   std::string temporary = path + ".new";
-  int fd = open(temporary.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-  if (fd < 0) fail("write", temporary, errno);
   char text[64];
   int length = std::snprintf(text, sizeof text, "%llu %llu\n", static_cast<unsigned long long>(position.segment),
                              static_cast<unsigned long long>(position.offset));
-  bool ok = ::write(fd, text, static_cast<std::size_t>(length)) == length && fdatasync(fd) == 0;
-  close(fd);
-  if (!ok || std::rename(temporary.c_str(), path.c_str()) != 0) fail("write", path, errno);
-  sync_directory(directory_);
+  {
+    Fd fd(open(temporary.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600));
+    if (!fd.valid()) fail("write", temporary, errno);
+    if (::write(fd.get(), text, static_cast<std::size_t>(length)) != length || fdatasync(fd.get()) != 0) {
+      fail("write", temporary, errno);
+    }
+  }
+  if (std::rename(temporary.c_str(), path.c_str()) != 0) fail("write", path, errno);
+  sync_parent_directory(path);
 }
 
 void Spool::consume(const Batch& batch) {
@@ -294,13 +318,15 @@ void Spool::consume(const Batch& batch) {
 }
 
 void Spool::reject(std::string_view line, std::string_view reason) {
-  std::string path = directory_ + "/rejected.lp";
-  int fd = open(path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
-  if (fd < 0) return;  // best effort: the reason is also reported on standard error
   std::string record = "# " + std::string(reason) + "\n" + std::string(line);
   if (record.back() != '\n') record.push_back('\n');
-  (void)!::write(fd, record.data(), record.size());
-  close(fd);
+  try {
+    AppendLog rejected(directory_ + "/rejected.lp", {.create_new = false, .follow_symlinks = false, .mode = 0600});
+    rejected.append(record);
+    rejected.sync();
+  } catch (const Error&) {
+    // Best effort: the point and the reason are also reported on standard error.
+  }
 }
 
 }  // namespace mqtk

@@ -18,6 +18,10 @@
 #include <string>
 #include <string_view>
 
+#include <optional>
+
+#include "mqtk/base/append_log.hpp"
+#include "mqtk/base/fd.hpp"
 #include "mqtk/record/durability.hpp"
 
 namespace mqtk {
@@ -37,8 +41,10 @@ class Spool {
   };
 
   // Opens (creates) the spool and takes it over from a previous run,
-  // dropping a torn last line. Throws Error naming the directory.
-  Spool(std::string directory, std::uint64_t max_bytes, Durability durability);
+  // dropping a torn last line. Throws Error naming the directory: in use by
+  // another recorder, a symbolic link (unless `follow_symlinks`), or a
+  // directory that others may write to.
+  Spool(std::string directory, std::uint64_t max_bytes, Durability durability, bool follow_symlinks = false);
   ~Spool();
   Spool(const Spool&) = delete;
   Spool& operator=(const Spool&) = delete;
@@ -68,6 +74,10 @@ class Spool {
   std::uint64_t pending_bytes() const;
   const std::string& directory() const { return directory_; }
 
+  // The lines waiting in the spool at `directory`, read without taking it
+  // over (for mqtk-record --list); nothing when there is no spool there.
+  static std::optional<std::uint64_t> count_pending(const std::string& directory);
+
  private:
   struct Segment {
     std::uint64_t id;
@@ -75,13 +85,14 @@ class Spool {
   };
   std::string segment_path(std::uint64_t id) const;
   void open_segment(std::uint64_t id);
+  void take_over();
   void write_checkpoint(Position position);
 
   std::string directory_;
   std::uint64_t max_bytes_;
   SyncSchedule sync_;
-  int lock_fd_ = -1;
-  int write_fd_ = -1;
+  Fd lock_;
+  std::optional<AppendLog> segment_;  // the segment being written
   bool unsynced_ = false;
 
   mutable std::mutex mutex_;

@@ -1,8 +1,14 @@
 #include "mqtk/records/record_formats.hpp"
 
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
 #include <charconv>
+#include <cstring>
 #include <nlohmann/json.hpp>
 
+#include "mqtk/base/error.hpp"
 #include "mqtk/base/payload_encoding.hpp"
 #include "mqtk/records/property_json.hpp"
 
@@ -79,6 +85,25 @@ void CsvFormat::render(const Message& message, std::string& out) {
   out.push_back(',');
   if (message.properties) append_csv_field(out, properties_to_json(message.properties).dump());
   out.push_back('\n');
+}
+
+std::uint64_t csv_last_record_end(int fd, std::uint64_t from, std::uint64_t size) {
+  char buffer[65536];
+  bool quoted = false;  // a doubled quote inside a field toggles twice
+  std::uint64_t last = from;
+  for (std::uint64_t at = from; at < size;) {
+    ssize_t n = pread(fd, buffer, std::min<std::uint64_t>(sizeof buffer, size - at), static_cast<off_t>(at));
+    if (n <= 0) throw Error(std::string("cannot read back: ") + std::strerror(n < 0 ? errno : EIO));
+    for (ssize_t i = 0; i < n; ++i) {
+      if (buffer[i] == '"') {
+        quoted = !quoted;
+      } else if (buffer[i] == '\n' && !quoted) {
+        last = at + static_cast<std::uint64_t>(i) + 1;
+      }
+    }
+    at += static_cast<std::uint64_t>(n);
+  }
+  return last;
 }
 
 }  // namespace mqtk

@@ -43,4 +43,10 @@ class CsvFormat final : public MessageFormat {
 // A CSV field with RFC 4180 quoting (only when it needs it).
 void append_csv_field(std::string& out, std::string_view field);
 
+// Where the last whole CSV record in [from, size) of the file `fd` ends,
+// `from` being the end of a record: just after the last newline outside
+// quotes (a quoted payload may hold newlines of its own). The boundary rule
+// of mqtk-record's CSV files (see AppendLog).
+std::uint64_t csv_last_record_end(int fd, std::uint64_t from, std::uint64_t size);
+
 }  // namespace mqtk

@@ -6,21 +6,23 @@
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <string>
 #include <vector>
 
 #include "mqtk/base/error.hpp"
-#include "temp_dir.hpp"
 #include "mqtk/records/record_formats.hpp"
+#include "temp_dir.hpp"
 
 namespace fs = std::filesystem;
+using namespace std::chrono_literals;
 
 namespace {
 
 using test_support::TempDir;
 
 std::string contents(const std::string& path) {
-  std::ifstream file(path);
+  std::ifstream file(path, std::ios::binary);
   return std::string((std::istreambuf_iterator<char>(file)), std::istreambuf_iterator<char>());
 }
 
@@ -32,46 +34,121 @@ mqtk::Message message(std::string_view payload) {
   return m;
 }
 
+// The marks a RecorderState would keep, in memory.
+struct Marks final : mqtk::FileMarks {
+  std::map<std::string, mqtk::FileMark> marks;
+  std::optional<mqtk::FileMark> mark(const std::string& output) const override {
+    auto found = marks.find(output);
+    return found == marks.end() ? std::nullopt : std::optional(found->second);
+  }
+  void set_mark(const std::string& output, const mqtk::FileMark& mark) override { marks[output] = mark; }
+};
+
+mqtk::FileSinkOptions options(const std::string& path) {
+  mqtk::FileSinkOptions options;
+  options.path = path;
+  return options;
+}
+
+const std::string kRecord1 =
+    "{\"time\":\"2020-09-13T12:26:40.000000000Z\",\"topic\":\"t\",\"qos\":0,\"retain\":false,\"encoding\":\"json\","
+    "\"payload\":1}\n";
+
 }  // namespace
 
 TEST_SUITE("file_sink") {
   TEST_CASE("records reach the file at commit, after any earlier content") {
     TempDir temp;
+    Marks marks;
     std::string path = temp.directory + "/out.jsonl";
-    std::ofstream(path) << "{\"old\":1}\n{\"torn\":";
-    mqtk::FileSink sink({path, "", {}, {}, {}}, std::make_unique<mqtk::JsonLinesFormat>());
+    std::ofstream(path) << "{\"old\":1}\n";
+    mqtk::FileSink sink(options(path), std::make_unique<mqtk::JsonLinesFormat>(), marks);
     sink.write(message("1"));
     CHECK(sink.uncommitted() > 0);
-    CHECK(contents(path) == "{\"old\":1}\n");  // the torn tail is gone, nothing new yet
+    CHECK(contents(path) == "{\"old\":1}\n");
     sink.commit(true);
     CHECK(sink.uncommitted() == 0);
     CHECK(sink.records_written() == 1);
-    CHECK(contents(path) ==
-          "{\"old\":1}\n{\"time\":\"2020-09-13T12:26:40.000000000Z\",\"topic\":\"t\",\"qos\":0,\"retain\":false,"
-          "\"encoding\":\"json\",\"payload\":1}\n");
+    CHECK(contents(path) == "{\"old\":1}\n" + kRecord1);
   }
 
-  TEST_CASE("a header only in a new file") {
+  TEST_CASE("a file that ends inside a line somebody else wrote is refused, not cut") {
     TempDir temp;
+    Marks marks;
+    std::string path = temp.directory + "/out.jsonl";
+    std::ofstream(path) << "{\"old\":1}\nno line end";
+    CHECK_THROWS_WITH_AS(mqtk::FileSink(options(path), std::make_unique<mqtk::JsonLinesFormat>(), marks),
+                         (path + " ends inside a line that mqtk-record did not write (another program wrote or "
+                                 "changed the file since); move it away, or end it with a newline")
+                             .c_str(),
+                         mqtk::Error);
+    CHECK(contents(path) == "{\"old\":1}\nno line end");
+  }
+
+  TEST_CASE("after a crash, the recorder's own torn record is cut off") {
+    TempDir temp;
+    Marks marks;
+    std::string path = temp.directory + "/out.jsonl";
+    std::ofstream(path) << "{\"old\":1}\n";
+    // A run that dies in the middle of its next write: its destructor never runs.
+    auto crashed = std::make_unique<mqtk::FileSink>(options(path), std::make_unique<mqtk::JsonLinesFormat>(), marks);
+    crashed->write(message("1"));
+    crashed->commit(true);
+    CHECK(marks.marks[path].open);
+    std::ofstream(path, std::ios::app) << "{\"time\":\"2020-09-13T12:26:40.000";
+    (void)crashed.release();
+    mqtk::FileSink again(options(path), std::make_unique<mqtk::JsonLinesFormat>(), marks);
+    CHECK(contents(path) == "{\"old\":1}\n" + kRecord1);
+  }
+
+  TEST_CASE("a file closed cleanly is the recorder's up to where it ended") {
+    TempDir temp;
+    Marks marks;
     std::string path = temp.directory + "/out.csv";
+    auto csv = [&] {
+      mqtk::FileSinkOptions o = options(path);
+      o.header = "h\n";
+      o.last_boundary = mqtk::csv_last_record_end;
+      return o;
+    };
     {
-      mqtk::FileSink sink({path, "h\n", {}, {}, {}}, std::make_unique<mqtk::CsvFormat>());
+      mqtk::FileSink sink(csv(), std::make_unique<mqtk::CsvFormat>(), marks);
       sink.write(message("1"));
       sink.commit(true);
     }
-    mqtk::FileSink again({path, "h\n", {}, {}, {}}, std::make_unique<mqtk::CsvFormat>());
+    CHECK_FALSE(marks.marks[path].open);
+    CHECK(marks.marks[path].size == contents(path).size());
+    mqtk::FileSink again(csv(), std::make_unique<mqtk::CsvFormat>(), marks);
     again.write(message("2"));
     again.commit(true);
     std::string text = contents(path);
     CHECK(text.starts_with("h\n"));
-    CHECK(text.find("h\n", 1) == std::string::npos);
+    CHECK(text.find("h\n", 1) == std::string::npos);  // a header only in a new file
     CHECK(text.ends_with(",2,\n"));
   }
 
-  TEST_CASE("rotation by size makes timestamped files in order") {
+  TEST_CASE("CSV: a torn record with newlines inside its quotes is cut whole") {
     TempDir temp;
+    std::string path = temp.directory + "/out.csv";
+    std::string whole = "h\n2020,t,0,0,utf-8,\"a\nb\",\n";
+    std::ofstream(path) << whole << "2020,t,0,0,utf-8,\"c\nd\n";  // ends with \n, inside quotes
+    mqtk::AppendLog log(path, {});
+    log.repair(2, mqtk::csv_last_record_end);
+    CHECK(contents(path) == whole);
+  }
+
+  TEST_CASE("rotation by size makes timestamped files in order, and no empty file") {
+    TempDir temp;
+    Marks marks;
     std::string path = temp.directory + "/out.jsonl";
-    mqtk::FileSink sink({path, "", 200, {}, {}}, std::make_unique<mqtk::JsonLinesFormat>());
+    mqtk::FileSinkOptions o = options(path);
+    o.rotate_bytes = 200;
+    {
+      mqtk::FileSink idle(o, std::make_unique<mqtk::JsonLinesFormat>(), marks);
+      idle.commit(true);
+    }
+    CHECK(fs::is_empty(temp.directory));  // nothing recorded, nothing made
+    mqtk::FileSink sink(o, std::make_unique<mqtk::JsonLinesFormat>(), marks);
     for (int i = 0; i < 10; ++i) {
       sink.write(message(std::to_string(i)));
       sink.commit(true);
@@ -79,22 +156,53 @@ TEST_SUITE("file_sink") {
     std::vector<std::string> names;
     for (const auto& entry : fs::directory_iterator(temp.directory)) names.push_back(entry.path().filename());
     std::sort(names.begin(), names.end());
-    REQUIRE(names.size() >= 5);
+    REQUIRE(names.size() == 5);  // rotated once past 200 bytes: two records of about 130 each
+    std::string all;
     for (const std::string& name : names) {
       CHECK(name.starts_with("out-"));
       CHECK(name.ends_with("Z.jsonl"));
+      all += contents(temp.directory + "/" + name);
     }
-    std::string all;
-    for (const std::string& name : names) all += contents(temp.directory + "/" + name);
-    for (int i = 0; i < 10; ++i) {
-      CHECK(all.find("\"payload\":" + std::to_string(i) + "}") != std::string::npos);
-    }
-    CHECK(sink.current_path() == temp.directory + "/" + names.back());
+    for (int i = 0; i < 10; ++i) CHECK(all.find("\"payload\":" + std::to_string(i) + "}") != std::string::npos);
+    CHECK(sink.written().size() == 5);
+    CHECK(sink.written().back().path == temp.directory + "/" + names.back());
+  }
+
+  TEST_CASE("clock boundaries") {
+    using namespace std::chrono;
+    auto at = [](long long seconds) { return system_clock::time_point(std::chrono::seconds(seconds)); };
+    // 2020-09-13T12:26:40Z
+    CHECK(mqtk::next_clock_boundary(at(1600000000), 1h, mqtk::RotationClock::kUtc) == at(1600002000));
+    CHECK(mqtk::next_clock_boundary(at(1600000000), 24h, mqtk::RotationClock::kUtc) == at(1600041600));
+    CHECK(mqtk::next_clock_boundary(at(1600000000), 15min, mqtk::RotationClock::kUtc) == at(1600000200));
+    CHECK(mqtk::next_clock_boundary(at(1600002000), 1h, mqtk::RotationClock::kUtc) == at(1600005600));  // not now
+    setenv("TZ", "Asia/Kolkata", 1);  // UTC+05:30
+    tzset();
+    CHECK(mqtk::next_clock_boundary(at(1600000000), 24h, mqtk::RotationClock::kLocal) == at(1600021800));
+    CHECK(mqtk::next_clock_boundary(at(1600000000), 1h, mqtk::RotationClock::kLocal) == at(1600000200));
+    unsetenv("TZ");
+    tzset();
+  }
+
+  TEST_CASE("a symbolic link at the output is refused") {
+    TempDir temp;
+    Marks marks;
+    std::string target = temp.directory + "/precious";
+    std::ofstream(target) << "keep\n";
+    fs::create_symlink(target, temp.directory + "/out.jsonl");
+    CHECK_THROWS_WITH_AS(
+        mqtk::FileSink(options(temp.directory + "/out.jsonl"), std::make_unique<mqtk::JsonLinesFormat>(), marks),
+        ("cannot open " + temp.directory +
+         "/out.jsonl: it is a symbolic link, and links are not followed; give the file itself, or --follow-symlinks")
+            .c_str(),
+        mqtk::Error);
+    CHECK(contents(target) == "keep\n");
   }
 
   TEST_CASE("an unwritable path is named") {
-    CHECK_THROWS_WITH_AS(mqtk::FileSink({"/nonexistent/dir/out.jsonl", "", {}, {}, {}},
-                                        std::make_unique<mqtk::JsonLinesFormat>()),
-                         "cannot open /nonexistent/dir/out.jsonl: No such file or directory", mqtk::Error);
+    Marks marks;
+    CHECK_THROWS_WITH_AS(
+        mqtk::FileSink(options("/nonexistent/dir/out.jsonl"), std::make_unique<mqtk::JsonLinesFormat>(), marks),
+        "cannot open /nonexistent/dir/out.jsonl: No such file or directory", mqtk::Error);
   }
 }

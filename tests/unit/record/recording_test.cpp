@@ -16,14 +16,4 @@ TEST_SUITE("recording") {
     CHECK_THROWS_AS(mqtk::parse_record_format("xml"), mqtk::UsageError);
   }
 
-  TEST_CASE("a client id that stays the same for the same sinks") {
-    std::string id = mqtk::client_id_for("/data/a.jsonl;");
-    CHECK(id.size() == 23);
-    CHECK(id.starts_with("mqtk-record-"));
-    CHECK(id == mqtk::client_id_for("/data/a.jsonl;"));
-    CHECK(id != mqtk::client_id_for("/data/b.jsonl;"));
-    mqtk::RecordingOptions options;
-    options.outputs.push_back({"-", mqtk::RecordFormat::kJsonLines});
-    CHECK(options.identity() == "stdout;");
-  }
 }
