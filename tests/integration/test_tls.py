@@ -150,6 +150,22 @@ class TlsTest(SecureTestCase):
         self.assert_refused(self.ports["wrong_name"], ["--cafile", self.ca], ["not for 127.0.0.1"], host="127.0.0.1")
         self.assertEqual(self.roundtrip(self.ports["wrong_name"], ["--cafile", self.ca, "--insecure"])[0], 0)
 
+    def test_certificate_failures_end_the_attempt_at_once(self):
+        # The handshake fails inside libmosquitto's connect call or in a later
+        # read, depending on how fast the broker answers; the second case used
+        # to be noticed only at --connect-timeout (about one run in two).
+        for tool_path, flags in ((PUB, ["-m", "x"]), (SUB, [])):
+            for attempt in range(20):
+                with self.subTest(tool=tool_path, attempt=attempt):
+                    start = time.monotonic()
+                    rc, out, err = run([tool_path, "-h", "localhost", "-p", str(self.ports["wrong_name"]),
+                                        "--cafile", self.ca, "-t", "x", *flags, "--connect-timeout", "60"], timeout=90)
+                    elapsed = time.monotonic() - start
+                    self.assertEqual((rc, out), (1, b""), err)
+                    self.assertIn(b"not for localhost", err)
+                    # Far from the usual tenth of a second and from the 60 s deadline.
+                    self.assertLess(elapsed, 15, err)
+
     def test_expired_certificate(self):
         self.assert_refused(self.ports["expired"], ["--cafile", self.ca], ["has expired"])
 

@@ -434,10 +434,21 @@ void Session::run_once(int timeout_ms, std::span<pollfd> watched) {
 
   if (ready > 0 && watch_socket && handshaking && fds[0].revents != 0) {
     if (fds[0].revents & POLLOUT) socket_writable_seen_ = true;
-    mosquitto_loop_read(mosq_, 1);  // continues the handshake
+    errno = 0;
+    int rc = mosquitto_loop_read(mosq_, 1);  // continues the handshake
+    int saved_errno = errno;
     auto* ssl = static_cast<SSL*>(mosquitto_ssl_get(mosq_));
     if (ssl && SSL_is_init_finished(ssl)) tls_established_ = true;
     rethrow_pending();
+    // A failed handshake closes the socket and returns an error without
+    // calling the disconnect callback (libmosquitto's own loop then finds the
+    // socket gone): the attempt has failed, and waiting on would only reach
+    // the connect deadline. The handshake fails here or inside
+    // mosquitto_connect_bind_async, depending on how fast the broker answers.
+    if (rc != MOSQ_ERR_SUCCESS && mosquitto_socket(mosq_) < 0 && !disconnect_pending_) {
+      disconnect_pending_ = true;
+      disconnect_reason_ = describe_rc(rc, saved_errno);
+    }
   } else if (ready > 0 && watch_socket && (fds[0].revents & (POLLIN | POLLERR | POLLHUP)) && reading) {
     read_burst();
     read_last_turn_ = true;
