@@ -43,7 +43,11 @@ class SecureBroker:
         psk_file = os.path.join(cls.directory, "psk")
         with open(psk_file, "w") as f:
             f.write("client1:%s\n" % PSK_KEY)
-        cls.ports = {name: free_port() for name in ("tls", "wrong_name", "expired", "mutual", "psk", "password")}
+        names = ("tls", "wrong_name", "expired", "mutual", "psk", "password")
+        ports = set()
+        while len(ports) < len(names):  # free_port() can hand out the same port twice
+            ports.add(free_port())
+        cls.ports = dict(zip(names, sorted(ports)))
 
         def tls_listener(port, cert, extra=""):
             return ("listener %d 127.0.0.1\nallow_anonymous true\ncafile %s\ncertfile %s\nkeyfile %s\n%s" %
