@@ -381,6 +381,30 @@ class ProxyLoginTest(unittest.TestCase):
         self.assertNotIn(b"guess123", err)
         self.assertIn((self.USER, "guess123"), self.proxy.logins)
 
+    def test_refused_login_and_refused_destination_are_told_apart(self):
+        # libmosquitto turns a login refused with status 2 into the code of a
+        # refused destination, and 255 into "invalid function arguments".
+        for status in (1, 2, 255):
+            with self.subTest(status=status), Socks5Proxy(self.USER, self.PASSWORD, login_refusal=status) as proxy:
+                url = "socks5h://%s:%s@127.0.0.1:%d" % (self.USER, "%s", proxy.port)
+                rc, out, err = run([PUB, "--proxy", url % "guess123", "-p", str(self.broker.port), "-t", "x",
+                                    "-m", "x"])
+                self.assertEqual((rc, out), (1, b""))
+                self.assertIn(b"the SOCKS5 proxy 127.0.0.1:%d refused the user name or password\n" % proxy.port, err)
+                # The right login, and a destination the proxy does not allow
+                # (it relays to loopback only; the name is never resolved).
+                rc, out, err = run([PUB, "--proxy", url % "p%40ss%3Aw%2Frd", "-h", "broker.invalid", "-p",
+                                    str(self.broker.port), "-t", "x", "-m", "x"])
+                self.assertEqual((rc, out), (1, b""))
+                self.assertIn(b"does not allow connections to this broker", err)
+
+    def test_refused_proxy_connection_is_not_the_brokers(self):
+        port = free_port()
+        rc, out, err = run([PUB, "--proxy", "socks5h://127.0.0.1:%d" % port, "-p", str(self.broker.port),
+                            "-t", "x", "-m", "x"])
+        self.assertEqual((rc, out), (1, b""))
+        self.assertIn(b"the SOCKS5 proxy 127.0.0.1:%d refused the connection" % port, err)
+
     def test_missing_login_and_unreachable_broker_are_told_apart(self):
         rc, out, err = run([SUB, "--proxy", "socks5h://127.0.0.1:%d" % self.proxy.port, "-p", str(self.broker.port),
                             "-t", "x", "-W", "5"])

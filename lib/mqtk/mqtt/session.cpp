@@ -4,6 +4,7 @@
 #include <mqtt_protocol.h>
 #include <netdb.h>
 #include <openssl/ssl.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -28,28 +29,122 @@ constexpr std::chrono::milliseconds kMaxReconnectDelay{8000};
 // How long to wait for the broker to close the connection after DISCONNECT.
 constexpr std::chrono::milliseconds kCloseWait{2000};
 
+// Why a connection ended, from libmosquitto's code for it. Its own strings
+// (mosquitto_strerror) say "Unknown error." for several codes a broker can
+// cause, and an errno of 0 reads "Success".
 std::string describe_rc(int rc, int saved_errno) {
-  if (rc == MOSQ_ERR_ERRNO) return std::strerror(saved_errno);
+  switch (rc) {
+    case MOSQ_ERR_ERRNO:
+      // packet__read returns this, with errno untouched, when the connection
+      // ends inside a packet (read() returned 0); the session clears errno
+      // before reading.
+      if (saved_errno == 0) return "the broker closed the connection in the middle of a packet";
+      return std::strerror(saved_errno);
+    case MOSQ_ERR_KEEPALIVE:
+      return "the broker did not answer a keepalive ping (PINGREQ) in time";
+    case MOSQ_ERR_PROTOCOL:
+      return "the broker sent a packet that breaks the MQTT protocol";
+    case MOSQ_ERR_MALFORMED_PACKET:
+      return "the broker sent a malformed packet";
+    case MOSQ_ERR_MALFORMED_UTF8:
+      return "the broker sent a topic or string that is not valid UTF-8";
+    case MOSQ_ERR_DUPLICATE_PROPERTY:
+      return "the broker sent a packet with a property it may send only once repeated";
+    case MOSQ_ERR_CONN_LOST:
+      return "the connection was closed or reset";
+    default:
+      break;
+  }
   if (rc >= 128) return std::string("the broker closed the connection: ") + mosquitto_reason_string(rc);
   return mosquitto_strerror(rc);
 }
 
-// What a SOCKS5 proxy's refusal means; libmosquitto folds the proxy's
-// answers into three codes.
-std::string describe_proxy_failure(int rc, const ProxyOptions& proxy) {
-  std::string where = "the SOCKS5 proxy " + describe_host_port(proxy.host, proxy.port);
-  switch (rc) {
-    case MOSQ_ERR_PROXY:
-      return where + (proxy.username ? " refused the user name or password, or failed" : " failed");
-    case MOSQ_ERR_AUTH:
-      return where + (proxy.username ? " does not allow this destination"
-                                     : " wants a login (socks5h://user:password@host), or does not allow this "
-                                       "destination");
-    case MOSQ_ERR_NO_CONN:
-      return where + " could not reach the broker";
-    default:
-      return "";
+// A SOCKS5 exchange (RFC 1928, with RFC 1929's login) as far as the proxy's
+// replies go. libmosquitto folds every refusal into three codes, and the
+// same code can mean a refused login or a refused destination, so the
+// session keeps a copy of the replies (Session::read_burst) and reads them here.
+struct Socks5Progress {
+  enum Stage { kGreeting, kLogin, kRequest, kDone } stage = kGreeting;
+  bool answered = false;  // the proxy answered this stage
+  int code = 0;           // its answer: the method chosen, the login status, the reply code
+  bool socks5 = true;     // the answers were SOCKS5 ones
+};
+
+Socks5Progress read_socks5_replies(std::string_view replies) {
+  Socks5Progress progress;
+  auto at = [&](std::size_t i) { return static_cast<unsigned char>(replies[i]); };
+  std::size_t next = 0;
+  auto take = [&](Socks5Progress::Stage stage, unsigned char version) {
+    progress.stage = stage;
+    progress.answered = replies.size() >= next + 2;
+    if (!progress.answered) return false;
+    progress.socks5 = at(next) == version;
+    progress.code = at(next + 1);
+    next += 2;
+    return progress.socks5;
+  };
+  if (!take(Socks5Progress::kGreeting, 5)) return progress;
+  if (progress.code == 2) {  // user name and password
+    if (!take(Socks5Progress::kLogin, 1) || progress.code != 0) return progress;
+  } else if (progress.code != 0) {
+    return progress;
   }
+  if (!take(Socks5Progress::kRequest, 5) || progress.code != 0) return progress;
+  progress.stage = Socks5Progress::kDone;
+  return progress;
+}
+
+// What went wrong with the SOCKS5 proxy, given its replies so far and the
+// code the attempt failed with; empty when the proxy is not the one to blame.
+std::string describe_proxy_failure(int rc, int saved_errno, const ProxyOptions& proxy, std::string_view replies) {
+  std::string where = "the SOCKS5 proxy " + describe_host_port(proxy.host, proxy.port);
+  Socks5Progress progress = read_socks5_replies(replies);
+  if (progress.stage == Socks5Progress::kDone) return "";
+  if (replies.empty()) {
+    // Nothing came from the proxy: a failure to connect is to it, not to the broker.
+    if (rc == MOSQ_ERR_ERRNO && saved_errno == ECONNREFUSED) return where + " refused the connection (is it running?)";
+    if (rc == MOSQ_ERR_ERRNO && saved_errno != 0) return "cannot reach " + where + ": " + std::strerror(saved_errno);
+    if (rc == MOSQ_ERR_PROXY || rc == MOSQ_ERR_CONN_LOST) {
+      return where + " closed the connection without answering (is it a SOCKS5 proxy?)";
+    }
+    return "";
+  }
+  if (!progress.socks5) return where + " did not answer in SOCKS5 (is it a SOCKS5 proxy?)";
+  if (!progress.answered) return where + " closed the connection without answering";
+  switch (progress.stage) {
+    case Socks5Progress::kGreeting:
+      if (progress.code == 0xFF) {
+        return where + (proxy.username ? " accepts neither no login nor a user name and password"
+                                       : " wants a login (socks5h://user:password@host)");
+      }
+      return where + " wants a login method mqtk does not offer (method " + std::to_string(progress.code) + ")";
+    case Socks5Progress::kLogin:
+      return where + " refused the user name or password";
+    case Socks5Progress::kRequest:
+      switch (progress.code) {
+        case 1:
+          return where + " failed (general SOCKS server failure)";
+        case 2:
+          return where + " does not allow connections to this broker (its rules)";
+        case 3:
+          return where + " could not reach the broker (network unreachable)";
+        case 4:
+          return where + " could not reach the broker (host unreachable)";
+        case 5:
+          return where + " could not reach the broker (connection refused)";
+        case 6:
+          return where + " could not reach the broker (TTL expired)";
+        case 7:
+          return where + " does not support connecting (command not supported)";
+        case 8:
+          return where + " does not support the broker's address type";
+        default:
+          return where + " refused to connect to the broker (reply " + std::to_string(progress.code) + ")";
+      }
+    case Socks5Progress::kDone:
+      break;
+  }
+  return "";
 }
 
 std::string connack_text(int protocol_version, int result) {
@@ -119,11 +214,7 @@ struct Session::Callbacks {
     int saved_errno = errno;
     Session& s = *static_cast<Session*>(obj);
     s.disconnect_pending_ = true;
-    s.disconnect_reason_ = describe_rc(rc, saved_errno);
-    if (s.options_.proxy && s.state_ == SessionState::kConnecting) {
-      std::string proxy_failure = describe_proxy_failure(rc, *s.options_.proxy);
-      if (!proxy_failure.empty()) s.disconnect_reason_ = proxy_failure;
-    }
+    s.disconnect_reason_ = s.describe_failure(rc, saved_errno);
   }
 
   static void on_message(mosquitto*, void* obj, const mosquitto_message* m, const mosquitto_property* props) {
@@ -329,6 +420,7 @@ void Session::try_next_address() {
   while (next_address_ < addresses_.size()) {
     const std::string& address = addresses_[next_address_++];
     int port = options_.unix_socket.empty() ? options_.port : 0;  // port 0: a unix socket
+    proxy_replies_.clear();
     errno = 0;
     int rc = mosquitto_connect_bind_async(mosq_, address.c_str(), port, options_.keepalive,
                                           options_.bind_address.empty() ? nullptr : options_.bind_address.c_str());
@@ -342,7 +434,7 @@ void Session::try_next_address() {
       deadline_ = Clock::now() + std::chrono::seconds(options_.connect_timeout_seconds);
       return;
     }
-    last_failure_ = failure_reason(describe_rc(rc, errno));
+    last_failure_ = failure_reason(describe_failure(rc, errno));
   }
   connection_failed(last_failure_.empty() ? "no address found" : last_failure_);
 }
@@ -447,7 +539,7 @@ void Session::run_once(int timeout_ms, std::span<pollfd> watched) {
     // mosquitto_connect_bind_async, depending on how fast the broker answers.
     if (rc != MOSQ_ERR_SUCCESS && mosquitto_socket(mosq_) < 0 && !disconnect_pending_) {
       disconnect_pending_ = true;
-      disconnect_reason_ = describe_rc(rc, saved_errno);
+      disconnect_reason_ = describe_failure(rc, saved_errno);
     }
   } else if (ready > 0 && watch_socket && (fds[0].revents & (POLLIN | POLLERR | POLLHUP)) && reading) {
     read_burst();
@@ -465,8 +557,7 @@ void Session::run_once(int timeout_ms, std::span<pollfd> watched) {
 
 void Session::read_burst() {
   for (int i = 0; i < kMaxPacketsPerTurn && !reading_stopped_; ++i) {
-    errno = 0;
-    int rc = mosquitto_loop_read(mosq_, 1);
+    int rc = loop_read();
     rethrow_pending();
     // libmosquitto reports "no more data for now" only through errno, as its
     // own loop does.
@@ -474,6 +565,50 @@ void Session::read_burst() {
       return;
     }
   }
+}
+
+// One mosquitto_loop_read, keeping a copy of what a SOCKS5 proxy answers
+// for describe_proxy_failure: the bytes libmosquitto is about to read are
+// peeked at and kept, less those it left unread. They are kept before the
+// read because a refusal is reported from inside it (the disconnect
+// callback). The proxy sends nothing unasked, so nothing arrives meanwhile.
+int Session::loop_read() {
+  bool in_proxy_exchange = options_.proxy && state_ == SessionState::kConnecting &&
+                           read_socks5_replies(proxy_replies_).stage != Socks5Progress::kDone;
+  if (!in_proxy_exchange) {
+    errno = 0;
+    return mosquitto_loop_read(mosq_, 1);
+  }
+  int sock = mosquitto_socket(mosq_);
+  char peeked[512];  // SOCKS5 replies are at most 262 bytes
+  // Peeking only at data: a recv on a socket without any would take its
+  // pending error (a refused connection) from libmosquitto's read.
+  int available_before = 0;
+  ssize_t count = 0;
+  if (ioctl(sock, FIONREAD, &available_before) == 0 && available_before > 0) {
+    count = std::max<ssize_t>(recv(sock, peeked, sizeof peeked, MSG_PEEK | MSG_DONTWAIT), 0);
+  }
+  proxy_replies_.append(peeked, static_cast<std::size_t>(count));
+  errno = 0;
+  int rc = mosquitto_loop_read(mosq_, 1);
+  int saved_errno = errno;
+  int available_after = 0;
+  if (count > 0 && mosquitto_socket(mosq_) == sock && ioctl(sock, FIONREAD, &available_after) == 0) {
+    auto consumed = std::clamp<long>(available_before - available_after, 0, count);
+    proxy_replies_.resize(proxy_replies_.size() - static_cast<std::size_t>(count - consumed));
+  }
+  errno = saved_errno;  // read_burst looks at it
+  return rc;
+}
+
+// Why an attempt or a connection failed, from libmosquitto's code, blaming
+// the SOCKS5 proxy when its exchange was still under way.
+std::string Session::describe_failure(int rc, int saved_errno) const {
+  if (options_.proxy && state_ == SessionState::kConnecting) {
+    std::string proxy_failure = describe_proxy_failure(rc, saved_errno, *options_.proxy, proxy_replies_);
+    if (!proxy_failure.empty()) return proxy_failure;
+  }
+  return describe_rc(rc, saved_errno);
 }
 
 void Session::write_queued() {
@@ -486,7 +621,11 @@ void Session::write_queued() {
 void Session::check_deadlines() {
   auto now = Clock::now();
   if (state_ == SessionState::kConnecting && now >= deadline_) {
-    last_failure_ = failure_reason("no answer within " + std::to_string(options_.connect_timeout_seconds) + " s");
+    std::string silent = "no answer within " + std::to_string(options_.connect_timeout_seconds) + " s";
+    if (options_.proxy && read_socks5_replies(proxy_replies_).stage != Socks5Progress::kDone) {
+      silent = "the SOCKS5 proxy " + describe_host_port(options_.proxy->host, options_.proxy->port) + " gave " + silent;
+    }
+    last_failure_ = failure_reason(silent);
     try_next_address();
   } else if (state_ == SessionState::kWaitingToReconnect && now >= deadline_) {
     begin_attempt();
