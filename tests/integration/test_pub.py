@@ -212,6 +212,23 @@ class PubBrokerTest(unittest.TestCase):
                     self.assertEqual(out, b"")
                     self.assertIn("connection refused", err.decode())
 
+    def test_messages_at_the_brokers_maximum_packet_size(self):
+        # The broker announces 100 bytes in its CONNACK. libmosquitto 2.0.11
+        # lets a QoS 1 or 2 message one byte too large through its own check
+        # and then aborts as it sends it (mosquitto_pub exits 134 with a
+        # 94-byte payload here); mqtk-pub refuses it first.
+        with Broker(extra_config="max_packet_size 100\n") as broker:
+            for qos, largest in ((0, 94), (1, 92), (2, 92)):  # whole packets of 100 bytes, topic "t"
+                for size in (largest, largest + 1, largest + 2):
+                    with self.subTest(qos=qos, size=size):
+                        rc, out, err = run([PUB, "-p", str(broker.port), "-V", "5", "-q", str(qos), "-t", "t",
+                                            "-m", "x" * size])
+                        if size == largest:
+                            self.assertEqual((rc, out, err), (0, b"", b""))
+                        else:
+                            self.assertEqual((rc, out), (1, b""), err)
+                            self.assertIn(b"larger than the broker's maximum packet size", err)
+
     def test_will_is_published_when_the_client_vanishes(self):
         with Broker() as broker:
             t = unique("will")
