@@ -3,6 +3,7 @@ what mosquitto_sub (the reference) receives."""
 
 import os
 import signal
+import socket
 import subprocess
 import tempfile
 import time
@@ -211,6 +212,29 @@ class PubBrokerTest(unittest.TestCase):
                     self.assertIn(rc, (5, 134, 135))
                     self.assertEqual(out, b"")
                     self.assertIn("connection refused", err.decode())
+
+    def test_interrupted_while_connecting(self):
+        # mosquitto_pub dies by the signal, which a shell reports as 128+N;
+        # mqtk-pub exits with that status too, and says nothing was published.
+        with socket.socket() as listener:
+            listener.bind(("127.0.0.1", 0))
+            listener.listen(4)
+            listener.settimeout(10)
+            port = listener.getsockname()[1]
+            for tool_path in (PUB, "mosquitto_pub"):
+                for sig in (signal.SIGINT, signal.SIGTERM):
+                    with self.subTest(tool=tool_path, signal=sig):
+                        with Process([tool_path, "-p", str(port), "-t", "x", "-m", "x"]) as pub:
+                            connection, _ = listener.accept()  # it waits for a CONNACK that never comes
+                            with connection:
+                                pub.signal(sig)
+                                rc, out, err = pub.finish(timeout=10)
+                        if tool_path == PUB:
+                            self.assertEqual((rc, out), (128 + sig, b""))
+                            self.assertEqual(err, b"mqtk-pub: interrupted before localhost:%d accepted the connection: "
+                                                  b"nothing was published\n" % port)
+                        else:
+                            self.assertEqual((rc, out, err), (-sig, b"", b""))
 
     def test_messages_at_the_brokers_maximum_packet_size(self):
         # The broker announces 100 bytes in its CONNACK. libmosquitto 2.0.11
