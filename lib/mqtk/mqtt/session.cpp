@@ -727,7 +727,8 @@ void Session::check_packet_size(std::size_t topic_size, std::size_t payload_size
                                 const mosquitto_property* properties) const {
   if (broker_maximum_packet_size_ == 0 || options_.protocol_version != kMqtt5) return;
   std::size_t property_size = encoded_size(properties);
-  std::size_t remaining = 2 + topic_size + (qos > 0 ? 2 : 0) + varint_size(property_size) + property_size + payload_size;
+  std::size_t remaining =
+      2 + topic_size + (qos > 0 ? 2 : 0) + varint_size(property_size) + property_size + payload_size;
   if (1 + varint_size(remaining) + remaining > broker_maximum_packet_size_) {
     check_publish_rc(MOSQ_ERR_OVERSIZE_PACKET);
   }
