@@ -50,7 +50,7 @@ std::string describe_rc(int rc, int saved_errno) {
     case MOSQ_ERR_MALFORMED_UTF8:
       return "the broker sent a topic or string that is not valid UTF-8";
     case MOSQ_ERR_DUPLICATE_PROPERTY:
-      return "the broker sent a packet with a property it may send only once repeated";
+      return "the broker sent a packet that repeats a property allowed only once";
     case MOSQ_ERR_CONN_LOST:
       return "the connection was closed or reset";
     default:
@@ -63,7 +63,7 @@ std::string describe_rc(int rc, int saved_errno) {
 // A SOCKS5 exchange (RFC 1928, with RFC 1929's login) as far as the proxy's
 // replies go. libmosquitto folds every refusal into three codes, and the
 // same code can mean a refused login or a refused destination, so the
-// session keeps a copy of the replies (Session::read_burst) and reads them here.
+// session keeps a copy of the replies (Session::loop_read) and reads them here.
 struct Socks5Progress {
   enum Stage { kGreeting, kLogin, kRequest, kDone } stage = kGreeting;
   bool answered = false;  // the proxy answered this stage
