@@ -40,11 +40,14 @@ def _pipe(source, destination):
 class Socks5Proxy:
     """Started with `with Socks5Proxy(user, password) as proxy:`; proxy.port is
     where it listens, proxy.logins the (user, password) pairs offered and
-    proxy.destinations the (host, port) pairs relayed to."""
+    proxy.destinations the (host, port) pairs relayed to. `login_refusal` is
+    the status that refuses a login: RFC 1929 allows any but 0, and proxies
+    differ."""
 
-    def __init__(self, username, password):
+    def __init__(self, username, password, login_refusal=1):
         self.username = username
         self.password = password
+        self.login_refusal = login_refusal
         self.logins = []
         self.destinations = []
         proxy = self
@@ -93,7 +96,7 @@ class Socks5Proxy:
         password = _read_exactly(client, password_length).decode("utf-8", "replace")
         self.logins.append((user, password))
         accepted = (user, password) == (self.username, self.password)
-        client.sendall(bytes([1, 0 if accepted else 1]))
+        client.sendall(bytes([1, 0 if accepted else self.login_refusal]))
         return accepted
 
     def _connect_request(self, client):

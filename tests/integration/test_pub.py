@@ -3,6 +3,7 @@ what mosquitto_sub (the reference) receives."""
 
 import os
 import signal
+import socket
 import subprocess
 import tempfile
 import time
@@ -211,6 +212,46 @@ class PubBrokerTest(unittest.TestCase):
                     self.assertIn(rc, (5, 134, 135))
                     self.assertEqual(out, b"")
                     self.assertIn("connection refused", err.decode())
+
+    def test_interrupted_while_connecting(self):
+        # mosquitto_pub dies by the signal, which a shell reports as 128+N;
+        # mqtk-pub exits with that status too, and says nothing was published.
+        with socket.socket() as listener:
+            listener.bind(("127.0.0.1", 0))
+            listener.listen(4)
+            listener.settimeout(10)
+            port = listener.getsockname()[1]
+            for tool_path in (PUB, "mosquitto_pub"):
+                for sig in (signal.SIGINT, signal.SIGTERM):
+                    with self.subTest(tool=tool_path, signal=sig):
+                        with Process([tool_path, "-p", str(port), "-t", "x", "-m", "x"]) as pub:
+                            connection, _ = listener.accept()  # it waits for a CONNACK that never comes
+                            with connection:
+                                pub.signal(sig)
+                                rc, out, err = pub.finish(timeout=10)
+                        if tool_path == PUB:
+                            self.assertEqual((rc, out), (128 + sig, b""))
+                            self.assertEqual(err, b"mqtk-pub: interrupted before localhost:%d accepted the connection: "
+                                                  b"nothing was published\n" % port)
+                        else:
+                            self.assertEqual((rc, out, err), (-sig, b"", b""))
+
+    def test_messages_at_the_brokers_maximum_packet_size(self):
+        # The broker announces 100 bytes in its CONNACK. libmosquitto 2.0.11
+        # lets a QoS 1 or 2 message one byte too large through its own check
+        # and then aborts as it sends it (mosquitto_pub exits 134 with a
+        # 94-byte payload here); mqtk-pub refuses it first.
+        with Broker(extra_config="max_packet_size 100\n") as broker:
+            for qos, largest in ((0, 94), (1, 92), (2, 92)):  # whole packets of 100 bytes, topic "t"
+                for size in (largest, largest + 1, largest + 2):
+                    with self.subTest(qos=qos, size=size):
+                        rc, out, err = run([PUB, "-p", str(broker.port), "-V", "5", "-q", str(qos), "-t", "t",
+                                            "-m", "x" * size])
+                        if size == largest:
+                            self.assertEqual((rc, out, err), (0, b"", b""))
+                        else:
+                            self.assertEqual((rc, out), (1, b""), err)
+                            self.assertIn(b"larger than the broker's maximum packet size", err)
 
     def test_will_is_published_when_the_client_vanishes(self):
         with Broker() as broker:

@@ -43,7 +43,11 @@ class SecureBroker:
         psk_file = os.path.join(cls.directory, "psk")
         with open(psk_file, "w") as f:
             f.write("client1:%s\n" % PSK_KEY)
-        cls.ports = {name: free_port() for name in ("tls", "wrong_name", "expired", "mutual", "psk", "password")}
+        names = ("tls", "wrong_name", "expired", "mutual", "psk", "password")
+        ports = set()
+        while len(ports) < len(names):  # free_port() can hand out the same port twice
+            ports.add(free_port())
+        cls.ports = dict(zip(names, sorted(ports)))
 
         def tls_listener(port, cert, extra=""):
             return ("listener %d 127.0.0.1\nallow_anonymous true\ncafile %s\ncertfile %s\nkeyfile %s\n%s" %
@@ -149,6 +153,22 @@ class TlsTest(SecureTestCase):
         self.assert_refused(self.ports["wrong_name"], ["--cafile", self.ca], ["not for localhost", "--insecure"])
         self.assert_refused(self.ports["wrong_name"], ["--cafile", self.ca], ["not for 127.0.0.1"], host="127.0.0.1")
         self.assertEqual(self.roundtrip(self.ports["wrong_name"], ["--cafile", self.ca, "--insecure"])[0], 0)
+
+    def test_certificate_failures_end_the_attempt_at_once(self):
+        # The handshake fails inside libmosquitto's connect call or in a later
+        # read, depending on how fast the broker answers; the second case used
+        # to be noticed only at --connect-timeout (about one run in two).
+        for tool_path, flags in ((PUB, ["-m", "x"]), (SUB, [])):
+            for attempt in range(20):
+                with self.subTest(tool=tool_path, attempt=attempt):
+                    start = time.monotonic()
+                    rc, out, err = run([tool_path, "-h", "localhost", "-p", str(self.ports["wrong_name"]),
+                                        "--cafile", self.ca, "-t", "x", *flags, "--connect-timeout", "60"], timeout=90)
+                    elapsed = time.monotonic() - start
+                    self.assertEqual((rc, out), (1, b""), err)
+                    self.assertIn(b"not for localhost", err)
+                    # Far from the usual tenth of a second and from the 60 s deadline.
+                    self.assertLess(elapsed, 15, err)
 
     def test_expired_certificate(self):
         self.assert_refused(self.ports["expired"], ["--cafile", self.ca], ["has expired"])
@@ -360,6 +380,30 @@ class ProxyLoginTest(unittest.TestCase):
         self.assertIn(b"the SOCKS5 proxy 127.0.0.1:%d refused the user name or password" % self.proxy.port, err)
         self.assertNotIn(b"guess123", err)
         self.assertIn((self.USER, "guess123"), self.proxy.logins)
+
+    def test_refused_login_and_refused_destination_are_told_apart(self):
+        # libmosquitto turns a login refused with status 2 into the code of a
+        # refused destination, and 255 into "invalid function arguments".
+        for status in (1, 2, 255):
+            with self.subTest(status=status), Socks5Proxy(self.USER, self.PASSWORD, login_refusal=status) as proxy:
+                url = "socks5h://%s:%s@127.0.0.1:%d" % (self.USER, "%s", proxy.port)
+                rc, out, err = run([PUB, "--proxy", url % "guess123", "-p", str(self.broker.port), "-t", "x",
+                                    "-m", "x"])
+                self.assertEqual((rc, out), (1, b""))
+                self.assertIn(b"the SOCKS5 proxy 127.0.0.1:%d refused the user name or password\n" % proxy.port, err)
+                # The right login, and a destination the proxy does not allow
+                # (it relays to loopback only; the name is never resolved).
+                rc, out, err = run([PUB, "--proxy", url % "p%40ss%3Aw%2Frd", "-h", "broker.invalid", "-p",
+                                    str(self.broker.port), "-t", "x", "-m", "x"])
+                self.assertEqual((rc, out), (1, b""))
+                self.assertIn(b"does not allow connections to this broker", err)
+
+    def test_refused_proxy_connection_is_not_the_brokers(self):
+        port = free_port()
+        rc, out, err = run([PUB, "--proxy", "socks5h://127.0.0.1:%d" % port, "-p", str(self.broker.port),
+                            "-t", "x", "-m", "x"])
+        self.assertEqual((rc, out), (1, b""))
+        self.assertIn(b"the SOCKS5 proxy 127.0.0.1:%d refused the connection" % port, err)
 
     def test_missing_login_and_unreachable_broker_are_told_apart(self):
         rc, out, err = run([SUB, "--proxy", "socks5h://127.0.0.1:%d" % self.proxy.port, "-p", str(self.broker.port),

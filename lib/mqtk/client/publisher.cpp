@@ -42,6 +42,7 @@ void Publisher::publish_ready() {
 int Publisher::run() {
   SignalWatch signals{SIGINT, SIGTERM};
   int interrupted_by = 0;
+  bool connected_once = false;
   auto next_tick = PublishSource::Clock::now() + tick_period_;
   session_.connect();
 
@@ -65,6 +66,7 @@ int Publisher::run() {
     }
 
     session_.run_once(timeout, std::span(watched, count));
+    connected_once = connected_once || session_.connected();
     if (tick_ && PublishSource::Clock::now() >= next_tick) {
       tick_();
       next_tick = PublishSource::Clock::now() + tick_period_;
@@ -73,6 +75,14 @@ int Publisher::run() {
     if (watched[0].revents & POLLIN) {
       int signo = signals.take();
       if (signo != 0) {
+        // Nothing was taken from the source yet. mosquitto_pub dies by the
+        // signal here, which a shell reports as the same 128+N; every message
+        // sent (none) has been acknowledged, as that status promises.
+        if (!connected_once) {
+          throw Error("interrupted before " + connect_.describe_server() +
+                          " accepted the connection: nothing was published",
+                      128 + signo);
+        }
         if (interrupted_by != 0 || !session_.connected()) {
           throw Error("interrupted: " + std::to_string(published_ - completed_) + " of " +
                           std::to_string(published_) + " messages were not acknowledged",

@@ -4,6 +4,7 @@
 #include <mqtt_protocol.h>
 #include <netdb.h>
 #include <openssl/ssl.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -13,6 +14,7 @@
 #include <ctime>
 
 #include "mqtk/base/error.hpp"
+#include "mqtk/mqtt/property_read.hpp"
 
 namespace mqtk {
 namespace {
@@ -28,28 +30,122 @@ constexpr std::chrono::milliseconds kMaxReconnectDelay{8000};
 // How long to wait for the broker to close the connection after DISCONNECT.
 constexpr std::chrono::milliseconds kCloseWait{2000};
 
+// Why a connection ended, from libmosquitto's code for it. Its own strings
+// (mosquitto_strerror) say "Unknown error." for several codes a broker can
+// cause, and an errno of 0 reads "Success".
 std::string describe_rc(int rc, int saved_errno) {
-  if (rc == MOSQ_ERR_ERRNO) return std::strerror(saved_errno);
+  switch (rc) {
+    case MOSQ_ERR_ERRNO:
+      // packet__read returns this, with errno untouched, when the connection
+      // ends inside a packet (read() returned 0); the session clears errno
+      // before reading.
+      if (saved_errno == 0) return "the broker closed the connection in the middle of a packet";
+      return std::strerror(saved_errno);
+    case MOSQ_ERR_KEEPALIVE:
+      return "the broker did not answer a keepalive ping (PINGREQ) in time";
+    case MOSQ_ERR_PROTOCOL:
+      return "the broker sent a packet that breaks the MQTT protocol";
+    case MOSQ_ERR_MALFORMED_PACKET:
+      return "the broker sent a malformed packet";
+    case MOSQ_ERR_MALFORMED_UTF8:
+      return "the broker sent a topic or string that is not valid UTF-8";
+    case MOSQ_ERR_DUPLICATE_PROPERTY:
+      return "the broker sent a packet that repeats a property allowed only once";
+    case MOSQ_ERR_CONN_LOST:
+      return "the connection was closed or reset";
+    default:
+      break;
+  }
   if (rc >= 128) return std::string("the broker closed the connection: ") + mosquitto_reason_string(rc);
   return mosquitto_strerror(rc);
 }
 
-// What a SOCKS5 proxy's refusal means; libmosquitto folds the proxy's
-// answers into three codes.
-std::string describe_proxy_failure(int rc, const ProxyOptions& proxy) {
-  std::string where = "the SOCKS5 proxy " + describe_host_port(proxy.host, proxy.port);
-  switch (rc) {
-    case MOSQ_ERR_PROXY:
-      return where + (proxy.username ? " refused the user name or password, or failed" : " failed");
-    case MOSQ_ERR_AUTH:
-      return where + (proxy.username ? " does not allow this destination"
-                                     : " wants a login (socks5h://user:password@host), or does not allow this "
-                                       "destination");
-    case MOSQ_ERR_NO_CONN:
-      return where + " could not reach the broker";
-    default:
-      return "";
+// A SOCKS5 exchange (RFC 1928, with RFC 1929's login) as far as the proxy's
+// replies go. libmosquitto folds every refusal into three codes, and the
+// same code can mean a refused login or a refused destination, so the
+// session keeps a copy of the replies (Session::loop_read) and reads them here.
+struct Socks5Progress {
+  enum Stage { kGreeting, kLogin, kRequest, kDone } stage = kGreeting;
+  bool answered = false;  // the proxy answered this stage
+  int code = 0;           // its answer: the method chosen, the login status, the reply code
+  bool socks5 = true;     // the answers were SOCKS5 ones
+};
+
+Socks5Progress read_socks5_replies(std::string_view replies) {
+  Socks5Progress progress;
+  auto at = [&](std::size_t i) { return static_cast<unsigned char>(replies[i]); };
+  std::size_t next = 0;
+  auto take = [&](Socks5Progress::Stage stage, unsigned char version) {
+    progress.stage = stage;
+    progress.answered = replies.size() >= next + 2;
+    if (!progress.answered) return false;
+    progress.socks5 = at(next) == version;
+    progress.code = at(next + 1);
+    next += 2;
+    return progress.socks5;
+  };
+  if (!take(Socks5Progress::kGreeting, 5)) return progress;
+  if (progress.code == 2) {  // user name and password
+    if (!take(Socks5Progress::kLogin, 1) || progress.code != 0) return progress;
+  } else if (progress.code != 0) {
+    return progress;
   }
+  if (!take(Socks5Progress::kRequest, 5) || progress.code != 0) return progress;
+  progress.stage = Socks5Progress::kDone;
+  return progress;
+}
+
+// What went wrong with the SOCKS5 proxy, given its replies so far and the
+// code the attempt failed with; empty when the proxy is not the one to blame.
+std::string describe_proxy_failure(int rc, int saved_errno, const ProxyOptions& proxy, std::string_view replies) {
+  std::string where = "the SOCKS5 proxy " + describe_host_port(proxy.host, proxy.port);
+  Socks5Progress progress = read_socks5_replies(replies);
+  if (progress.stage == Socks5Progress::kDone) return "";
+  if (replies.empty()) {
+    // Nothing came from the proxy: a failure to connect is to it, not to the broker.
+    if (rc == MOSQ_ERR_ERRNO && saved_errno == ECONNREFUSED) return where + " refused the connection (is it running?)";
+    if (rc == MOSQ_ERR_ERRNO && saved_errno != 0) return "cannot reach " + where + ": " + std::strerror(saved_errno);
+    if (rc == MOSQ_ERR_PROXY || rc == MOSQ_ERR_CONN_LOST) {
+      return where + " closed the connection without answering (is it a SOCKS5 proxy?)";
+    }
+    return "";
+  }
+  if (!progress.socks5) return where + " did not answer in SOCKS5 (is it a SOCKS5 proxy?)";
+  if (!progress.answered) return where + " closed the connection without answering";
+  switch (progress.stage) {
+    case Socks5Progress::kGreeting:
+      if (progress.code == 0xFF) {
+        return where + (proxy.username ? " accepts neither no login nor a user name and password"
+                                       : " wants a login (socks5h://user:password@host)");
+      }
+      return where + " wants a login method mqtk does not offer (method " + std::to_string(progress.code) + ")";
+    case Socks5Progress::kLogin:
+      return where + " refused the user name or password";
+    case Socks5Progress::kRequest:
+      switch (progress.code) {
+        case 1:
+          return where + " failed (general SOCKS server failure)";
+        case 2:
+          return where + " does not allow connections to this broker (its rules)";
+        case 3:
+          return where + " could not reach the broker (network unreachable)";
+        case 4:
+          return where + " could not reach the broker (host unreachable)";
+        case 5:
+          return where + " could not reach the broker (connection refused)";
+        case 6:
+          return where + " could not reach the broker (TTL expired)";
+        case 7:
+          return where + " does not support connecting (command not supported)";
+        case 8:
+          return where + " does not support the broker's address type";
+        default:
+          return where + " refused to connect to the broker (reply " + std::to_string(progress.code) + ")";
+      }
+    case Socks5Progress::kDone:
+      break;
+  }
+  return "";
 }
 
 std::string connack_text(int protocol_version, int result) {
@@ -100,7 +196,7 @@ struct Session::Callbacks {
     }
   }
 
-  static void on_connect(mosquitto*, void* obj, int result, int flags, const mosquitto_property*) {
+  static void on_connect(mosquitto*, void* obj, int result, int flags, const mosquitto_property* props) {
     guarded(obj, [&](Session& s) {
       if (result != 0) {
         throw Error("connection refused by " + s.options_.describe_server() + ": " +
@@ -109,6 +205,9 @@ struct Session::Callbacks {
       }
       s.state_ = SessionState::kConnected;
       s.ever_connected_ = true;
+      uint32_t maximum = 0;
+      mosquitto_property_read_int32(props, MQTT_PROP_MAXIMUM_PACKET_SIZE, &maximum, false);
+      s.broker_maximum_packet_size_ = maximum;
       s.set_logging(false);
       s.reconnect_delay_ = std::chrono::milliseconds{0};
       s.events_.on_connected((flags & 1) != 0);
@@ -119,12 +218,8 @@ struct Session::Callbacks {
     int saved_errno = errno;
     Session& s = *static_cast<Session*>(obj);
     s.disconnect_pending_ = true;
-    s.disconnect_reason_ = describe_rc(rc, saved_errno);
+    s.disconnect_reason_ = s.describe_failure(rc, saved_errno);
     s.disconnect_code_ = rc >= 128 ? rc : 0;
-    if (s.options_.proxy && s.state_ == SessionState::kConnecting) {
-      std::string proxy_failure = describe_proxy_failure(rc, *s.options_.proxy);
-      if (!proxy_failure.empty()) s.disconnect_reason_ = proxy_failure;
-    }
   }
 
   static void on_message(mosquitto*, void* obj, const mosquitto_message* m, const mosquitto_property* props) {
@@ -330,6 +425,7 @@ void Session::try_next_address() {
   while (next_address_ < addresses_.size()) {
     const std::string& address = addresses_[next_address_++];
     int port = options_.unix_socket.empty() ? options_.port : 0;  // port 0: a unix socket
+    proxy_replies_.clear();
     errno = 0;
     int rc = mosquitto_connect_bind_async(mosq_, address.c_str(), port, options_.keepalive,
                                           options_.bind_address.empty() ? nullptr : options_.bind_address.c_str());
@@ -343,7 +439,7 @@ void Session::try_next_address() {
       deadline_ = Clock::now() + std::chrono::seconds(options_.connect_timeout_seconds);
       return;
     }
-    last_failure_ = failure_reason(describe_rc(rc, errno));
+    last_failure_ = failure_reason(describe_failure(rc, errno));
   }
   connection_failed(last_failure_.empty() ? "no address found" : last_failure_);
 }
@@ -435,10 +531,22 @@ void Session::run_once(int timeout_ms, std::span<pollfd> watched) {
 
   if (ready > 0 && watch_socket && handshaking && fds[0].revents != 0) {
     if (fds[0].revents & POLLOUT) socket_writable_seen_ = true;
-    mosquitto_loop_read(mosq_, 1);  // continues the handshake
+    errno = 0;
+    int rc = mosquitto_loop_read(mosq_, 1);  // continues the handshake
+    int saved_errno = errno;
     auto* ssl = static_cast<SSL*>(mosquitto_ssl_get(mosq_));
     if (ssl && SSL_is_init_finished(ssl)) tls_established_ = true;
     rethrow_pending();
+    // A failed handshake closes the socket and returns an error without
+    // calling the disconnect callback (libmosquitto's own loop then finds the
+    // socket gone): the attempt has failed, and waiting on would only reach
+    // the connect deadline. The handshake fails here or inside
+    // mosquitto_connect_bind_async, depending on how fast the broker answers.
+    if (rc != MOSQ_ERR_SUCCESS && mosquitto_socket(mosq_) < 0 && !disconnect_pending_) {
+      disconnect_pending_ = true;
+      disconnect_reason_ = describe_failure(rc, saved_errno);
+      disconnect_code_ = 0;
+    }
   } else if (ready > 0 && watch_socket && (fds[0].revents & (POLLIN | POLLERR | POLLHUP)) && reading) {
     read_burst();
     read_last_turn_ = true;
@@ -455,8 +563,7 @@ void Session::run_once(int timeout_ms, std::span<pollfd> watched) {
 
 void Session::read_burst() {
   for (int i = 0; i < kMaxPacketsPerTurn && !reading_stopped_; ++i) {
-    errno = 0;
-    int rc = mosquitto_loop_read(mosq_, 1);
+    int rc = loop_read();
     rethrow_pending();
     // libmosquitto reports "no more data for now" only through errno, as its
     // own loop does.
@@ -464,6 +571,50 @@ void Session::read_burst() {
       return;
     }
   }
+}
+
+// One mosquitto_loop_read, keeping a copy of what a SOCKS5 proxy answers
+// for describe_proxy_failure: the bytes libmosquitto is about to read are
+// peeked at and kept, less those it left unread. They are kept before the
+// read because a refusal is reported from inside it (the disconnect
+// callback). The proxy sends nothing unasked, so nothing arrives meanwhile.
+int Session::loop_read() {
+  bool in_proxy_exchange = options_.proxy && state_ == SessionState::kConnecting &&
+                           read_socks5_replies(proxy_replies_).stage != Socks5Progress::kDone;
+  if (!in_proxy_exchange) {
+    errno = 0;
+    return mosquitto_loop_read(mosq_, 1);
+  }
+  int sock = mosquitto_socket(mosq_);
+  char peeked[512];  // SOCKS5 replies are at most 262 bytes
+  // Peeking only at data: a recv on a socket without any would take its
+  // pending error (a refused connection) from libmosquitto's read.
+  int available_before = 0;
+  ssize_t count = 0;
+  if (ioctl(sock, FIONREAD, &available_before) == 0 && available_before > 0) {
+    count = std::max<ssize_t>(recv(sock, peeked, sizeof peeked, MSG_PEEK | MSG_DONTWAIT), 0);
+  }
+  proxy_replies_.append(peeked, static_cast<std::size_t>(count));
+  errno = 0;
+  int rc = mosquitto_loop_read(mosq_, 1);
+  int saved_errno = errno;
+  int available_after = 0;
+  if (count > 0 && mosquitto_socket(mosq_) == sock && ioctl(sock, FIONREAD, &available_after) == 0) {
+    auto consumed = std::clamp<long>(available_before - available_after, 0, count);
+    proxy_replies_.resize(proxy_replies_.size() - static_cast<std::size_t>(count - consumed));
+  }
+  errno = saved_errno;  // read_burst looks at it
+  return rc;
+}
+
+// Why an attempt or a connection failed, from libmosquitto's code, blaming
+// the SOCKS5 proxy when its exchange was still under way.
+std::string Session::describe_failure(int rc, int saved_errno) const {
+  if (options_.proxy && state_ == SessionState::kConnecting) {
+    std::string proxy_failure = describe_proxy_failure(rc, saved_errno, *options_.proxy, proxy_replies_);
+    if (!proxy_failure.empty()) return proxy_failure;
+  }
+  return describe_rc(rc, saved_errno);
 }
 
 void Session::write_queued() {
@@ -476,7 +627,11 @@ void Session::write_queued() {
 void Session::check_deadlines() {
   auto now = Clock::now();
   if (state_ == SessionState::kConnecting && now >= deadline_) {
-    last_failure_ = failure_reason("no answer within " + std::to_string(options_.connect_timeout_seconds) + " s");
+    std::string silent = "no answer within " + std::to_string(options_.connect_timeout_seconds) + " s";
+    if (options_.proxy && read_socks5_replies(proxy_replies_).stage != Socks5Progress::kDone) {
+      silent = "the SOCKS5 proxy " + describe_host_port(options_.proxy->host, options_.proxy->port) + " gave " + silent;
+    }
+    last_failure_ = failure_reason(silent);
     try_next_address();
   } else if (state_ == SessionState::kWaitingToReconnect && now >= deadline_) {
     begin_attempt();
@@ -505,10 +660,85 @@ void check_publish_rc(int rc) {
   }
 }
 
+std::size_t varint_size(std::size_t value) {
+  std::size_t size = 1;
+  for (; value >= 128; value /= 128) ++size;
+  return size;
+}
+
+// The bytes an MQTT v5 property list takes in a packet (MQTT v5, 2.2.2.2).
+std::size_t encoded_size(const mosquitto_property* properties) {
+  std::size_t size = 0;
+  for (const mosquitto_property* p = properties; p; p = mosquitto_property_next(p)) {
+    int identifier = mosquitto_property_identifier(p);
+    size += varint_size(static_cast<std::size_t>(identifier));
+    switch (identifier) {
+      case MQTT_PROP_MESSAGE_EXPIRY_INTERVAL:
+      case MQTT_PROP_SESSION_EXPIRY_INTERVAL:
+      case MQTT_PROP_WILL_DELAY_INTERVAL:
+      case MQTT_PROP_MAXIMUM_PACKET_SIZE:
+        size += 4;
+        break;
+      case MQTT_PROP_SERVER_KEEP_ALIVE:
+      case MQTT_PROP_RECEIVE_MAXIMUM:
+      case MQTT_PROP_TOPIC_ALIAS_MAXIMUM:
+      case MQTT_PROP_TOPIC_ALIAS:
+        size += 2;
+        break;
+      case MQTT_PROP_SUBSCRIPTION_IDENTIFIER: {
+        uint32_t value = 0;
+        mosquitto_property_read_varint(p, identifier, &value, false);
+        size += varint_size(value);
+        break;
+      }
+      case MQTT_PROP_CORRELATION_DATA:
+      case MQTT_PROP_AUTHENTICATION_DATA:
+        size += 2 + read_binary_property(p, identifier)->view().size();
+        break;
+      case MQTT_PROP_USER_PROPERTY: {
+        auto pair = read_user_property(p);
+        size += 4 + pair->first.view().size() + pair->second.view().size();
+        break;
+      }
+      case MQTT_PROP_CONTENT_TYPE:
+      case MQTT_PROP_RESPONSE_TOPIC:
+      case MQTT_PROP_ASSIGNED_CLIENT_IDENTIFIER:
+      case MQTT_PROP_AUTHENTICATION_METHOD:
+      case MQTT_PROP_RESPONSE_INFORMATION:
+      case MQTT_PROP_SERVER_REFERENCE:
+      case MQTT_PROP_REASON_STRING:
+        size += 2 + read_string_property(p, identifier)->view().size();
+        break;
+      default:  // the one-byte properties
+        size += 1;
+        break;
+    }
+  }
+  return size;
+}
+
 }  // namespace
+
+// libmosquitto 2.0.11 checks a publish against the broker's Maximum Packet
+// Size with a count one byte short at QoS 1 and 2 (more with 128 bytes of
+// properties or over), and when the code that sends the packet then finds it
+// too large, it aborts (an assertion in its logging). So the size is checked
+// here first, counted as MQTT v5 does (3.1.2.11.4: the whole packet), which
+// is never less than either of libmosquitto's counts.
+void Session::check_packet_size(std::size_t topic_size, std::size_t payload_size, int qos,
+                                const mosquitto_property* properties) const {
+  if (broker_maximum_packet_size_ == 0 || options_.protocol_version != kMqtt5) return;
+  std::size_t property_size = encoded_size(properties);
+  std::size_t remaining =
+      2 + topic_size + (qos > 0 ? 2 : 0) + varint_size(property_size) + property_size + payload_size;
+  if (1 + varint_size(remaining) + remaining > broker_maximum_packet_size_) {
+    check_publish_rc(MOSQ_ERR_OVERSIZE_PACKET);
+  }
+}
 
 int Session::publish(std::string_view topic, std::string_view payload, int qos, bool retain,
                      const mosquitto_property* properties) {
+  check_packet_size(topic.size(), payload.size(), qos, properties);
   std::string topic_text(topic);
   int mid = 0;
   check_publish_rc(mosquitto_publish_v5(mosq_, &mid, topic_text.c_str(), static_cast<int>(payload.size()),
@@ -517,6 +747,7 @@ int Session::publish(std::string_view topic, std::string_view payload, int qos, 
 }
 
 int Session::publish_to_alias(std::string_view payload, int qos, bool retain, const mosquitto_property* properties) {
+  check_packet_size(0, payload.size(), qos, properties);
   int mid = 0;
   check_publish_rc(mosquitto_publish_v5(mosq_, &mid, nullptr, static_cast<int>(payload.size()), payload.data(), qos,
                                         retain, properties));

@@ -120,6 +120,10 @@ class Session {
   void settle_disconnect();
   void drain_closed_connection();
   void read_burst();
+  int loop_read();
+  void check_packet_size(std::size_t topic_size, std::size_t payload_size, int qos,
+                         const mosquitto_property* properties) const;
+  std::string describe_failure(int rc, int saved_errno) const;
   void write_queued();
   void check_deadlines();
   void rethrow_pending();
@@ -153,6 +157,8 @@ class Session {
   bool socket_writable_seen_ = false;   // the TCP connection of this attempt is up
   bool tls_established_ = false;        // this attempt's TLS handshake completed
   std::string last_library_error_;      // libmosquitto's last error line while connecting
+  std::string proxy_replies_;           // what the SOCKS5 proxy answered in this attempt
+  uint32_t broker_maximum_packet_size_ = 0;  // from CONNACK (MQTT v5); 0: none
 };
 
 }  // namespace mqtk
