@@ -4,10 +4,12 @@ when the recorder, the database or the disk fails."""
 
 import base64
 import csv
+import gzip
 import io
 import json
 import os
 import pty
+import re
 import signal
 import subprocess
 import time
@@ -270,6 +272,66 @@ class FileFormatsTest(RecordCase):
         for name in timed:
             with open(self.path(name)) as f:
                 self.assertTrue(f.read().startswith("time,topic,"))  # every rotated CSV has its header
+
+    def test_rotation_on_the_clock(self):
+        prefix = self.topic()
+        recorder = self.start_recorder([prefix], "-o", self.path("clock.jsonl"), "--rotate", "1s",
+                                       "--rotate-clock", "utc")
+        deadline = time.monotonic() + 3.5
+        i = 0
+        while time.monotonic() < deadline:  # a message every 100 ms across several second boundaries
+            publish_all(self.port, [(prefix, b"%d" % i, 1, False)])
+            i += 1
+            time.sleep(0.1)
+        self.stop_recorder(recorder)
+        files = sorted(f for f in os.listdir(self.directory) if f.startswith("clock-"))
+        self.assertGreaterEqual(len(files), 3)
+        seen = 0
+        for name in files:
+            seconds = {r["time"][:19] for r in records(self.path(name))}
+            self.assertEqual(len(seconds), 1, "%s holds records of more than one second: %s" % (name, seconds))
+            self.assertEqual(name[len("clock-"):len("clock-") + 15].replace("T", ""),
+                             next(iter(seconds)).replace("-", "").replace(":", "").replace("T", ""))
+            seen += len(records(self.path(name)))
+        self.assertEqual(seen, i)
+
+    def test_keep_and_compress(self):
+        for compression, suffix, reader in (("gzip", ".gz", lambda data: gzip.decompress(data)),
+                                            ("zstd", ".zst", lambda data: subprocess.run(
+                                                ["zstd", "-d", "-c"], input=data, stdout=subprocess.PIPE,
+                                                check=True).stdout)):
+            with self.subTest(compression=compression):
+                prefix = self.topic(compression)
+                base = self.path("kept-%s.jsonl" % compression)
+                recorder = self.start_recorder([prefix], "-o", base, "--rotate", "300B", "--keep", "3",
+                                               "--compress", compression)
+                def recorded(number):
+                    marker = b'"payload":"%04d' % number
+                    for name in os.listdir(self.directory):
+                        if name.startswith("kept-%s-" % compression) and not name.endswith(".tmp"):
+                            try:
+                                with open(self.path(name), "rb") as f:
+                                    data = f.read()
+                                if marker in (data if name.endswith(".jsonl") else reader(data)):
+                                    return True
+                            except Exception:  # noqa: BLE001 - being compressed or removed meanwhile
+                                pass
+                    return False
+
+                for i in range(12):  # each message fills a file of its own
+                    publish_all(self.port, [(prefix, b"%04d" % i + b"x" * 300, 1, False)])
+                    wait_until(lambda: recorded(i), timeout=20, what="message %d recorded" % i)
+                _, err = self.stop_recorder(recorder)
+                files = sorted(f for f in os.listdir(self.directory) if f.startswith("kept-%s-" % compression))
+                self.assertEqual(len(files), 3, files)
+                self.assertTrue(all(f.endswith(".jsonl" + suffix) for f in files), files)  # the last one too
+                payloads = []
+                for name in files:
+                    with open(self.path(name), "rb") as f:
+                        payloads += [json.loads(line)["payload"][:4] for line in reader(f.read()).splitlines()]
+                self.assertEqual(payloads, ["0009", "0010", "0011"])
+                self.assertIn(b"compressed 12 finished files", err)
+                self.assertIn(b"removed 9 old files past --keep", err)
 
     def test_files_are_appended_to_never_cut(self):
         prefix = self.topic()

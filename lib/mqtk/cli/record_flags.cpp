@@ -34,6 +34,10 @@ void add_record_flags(CLI::App& app, RecordFlags& f) {
       ->type_name("LIMIT")->group(out);
   app.add_option("--rotate-clock", f.rotate_clock, "Rotate by TIME on the clock: every 1h on the hour, 1d at midnight")
       ->type_name("{utc,local}")->group(out);
+  app.add_option("--compress", f.compress, "Compress each finished rotated file")
+      ->type_name("{gzip,zstd}")->group(out);
+  app.add_option("--keep", f.keep, "Keep only the newest N finished rotated files, or those younger than an AGE")
+      ->type_name("N|AGE")->group(out);
   app.add_flag("--follow-symlinks", f.follow_symlinks, "Record through a symbolic link at -o or --spool (refused otherwise)")
       ->group(out);
   app.add_option("--fsync", f.fsync, "Sync files: batch (before acknowledging; default), DURATION, or never")
@@ -126,6 +130,17 @@ RecordingOptions recording_options(const RecordFlags& f) {
       throw UsageError("--rotate-clock: must be utc or local, not '" + *f.rotate_clock + "'");
     }
     options.rotate_clock = *f.rotate_clock == "utc" ? RotationClock::kUtc : RotationClock::kLocal;
+  }
+  bool rotating = options.rotate_every || options.rotate_bytes;
+  if (f.compress) {
+    if (!rotating) throw UsageError("--compress: compresses finished rotated files; needs --rotate");
+    auto compression = compression_from_name(*f.compress);
+    if (!compression) throw UsageError("--compress: must be gzip or zstd, not '" + *f.compress + "'");
+    options.compress = *compression;
+  }
+  if (f.keep) {
+    if (!rotating) throw UsageError("--keep: removes old rotated files; needs --rotate");
+    options.keep = parse_retention(*f.keep);
   }
   options.follow_symlinks = f.follow_symlinks;
   options.durability = parse_durability(f.fsync);

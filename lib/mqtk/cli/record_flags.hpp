@@ -51,6 +51,8 @@ struct RecordFlags {
   std::string spool_max = "1GiB";
   bool follow_symlinks = false;
   std::optional<std::string> rotate_clock;
+  std::optional<std::string> compress;
+  std::optional<std::string> keep;
   bool no_status = false;
   bool list = false;
   bool forget = false;

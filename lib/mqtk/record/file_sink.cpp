@@ -129,6 +129,7 @@ void FileSink::open_file(std::chrono::system_clock::time_point now) {
                        "file since); move it away, or end it with a newline");
   }
   started_at_ = marked_at_ = file_->size();
+  if (options_.finished_files) options_.finished_files->set_current(file_->path());
   marks_.set_mark(options_.path, mark_of(true));
   opened_ = now;
   if (options_.rotate_every && options_.rotate_clock != RotationClock::kNone) {
@@ -155,7 +156,9 @@ void FileSink::close_file() {
     unsynced_ = false;
   }
   marks_.set_mark(options_.path, mark_of(false));
+  std::string finished = file_->path();
   file_.reset();
+  if (rotating() && options_.finished_files) options_.finished_files->add(finished);
 }
 
 bool FileSink::due_by_time(std::chrono::system_clock::time_point now) const {

@@ -17,6 +17,7 @@
 #include "mqtk/output/message_format.hpp"
 #include "mqtk/output/message_sink.hpp"
 #include "mqtk/record/durability.hpp"
+#include "mqtk/record/finished_files.hpp"
 
 namespace mqtk {
 
@@ -51,6 +52,9 @@ struct FileSinkOptions {
   bool follow_symlinks = false;
   // Where the last whole record in a stretch of the file ends.
   AppendLog::LastBoundary last_boundary = last_line_end;
+  // Told of each rotated file as it is started and finished (compression,
+  // retention); none when nothing is done with finished files.
+  FinishedFiles* finished_files = nullptr;
 };
 
 class FileSink final : public MessageSink {
@@ -71,6 +75,9 @@ class FileSink final : public MessageSink {
   // as it was before the commit.
   void commit(bool before_acknowledgements) override;
   std::size_t uncommitted() const override { return pending_.size(); }
+  // Syncs and closes the file (as the destructor does): nothing more is
+  // written. Throws Error naming the path.
+  void close() { close_file(); }
 
   struct Written {
     std::string path;

@@ -66,6 +66,10 @@ Recording::Recording(const RecordingOptions& options, const Reporter& reporter, 
     file.durability = options.durability;
     file.follow_symlinks = options.follow_symlinks;
     if (output.format == RecordFormat::kCsv) file.last_boundary = csv_last_record_end;
+    if ((options.rotate_bytes || options.rotate_every) && (options.compress != Compression::kNone || options.keep.any())) {
+      finished_files_.push_back(std::make_unique<FinishedFiles>(output.path, options.compress, options.keep, reporter));
+      file.finished_files = finished_files_.back().get();
+    }
     files_.push_back(std::make_unique<FileSink>(std::move(file), std::move(format), *marks));
     sinks_.push_back(files_.back().get());
   }
@@ -102,12 +106,21 @@ bool Recording::can_accept() const {
 }
 
 void Recording::begin_finish(std::chrono::milliseconds grace) {
+  // The files are closed first, so that the last rotated one is finished too.
+  for (auto& file : files_) file->close();
+  for (auto& finished : finished_files_) finished->begin_finish();
   if (influx_) influx_->writer().begin_finish(grace);
 }
 
-bool Recording::finished() { return !influx_ || influx_->writer().finished(); }
+bool Recording::finished() {
+  for (auto& finished : finished_files_) {
+    if (!finished->finished()) return false;
+  }
+  return !influx_ || influx_->writer().finished();
+}
 
 void Recording::stop_now() {
+  for (auto& finished : finished_files_) finished->stop_now();
   if (influx_) influx_->writer().stop_now();
 }
 
@@ -148,6 +161,13 @@ std::vector<std::string> Recording::summary(long received) const {
     }
   }
   if (stdout_) lines.push_back("wrote " + count_of(stdout_buffer_->messages_written(), "record") + " to standard output");
+  long compressed = 0, removed = 0;
+  for (const auto& finished : finished_files_) {
+    compressed += finished->compressed();
+    removed += finished->removed();
+  }
+  if (compressed > 0) lines.push_back("compressed " + count_of(compressed, "finished file"));
+  if (removed > 0) lines.push_back("removed " + count_of(removed, "old file") + " past --keep");
   if (influx_) {
     const InfluxWriter& writer = influx_->writer();
     std::string line = "sent " + count_of(writer.points_sent(), "point") + " to InfluxDB at " +

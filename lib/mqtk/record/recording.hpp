@@ -45,6 +45,8 @@ struct RecordingOptions {
 
   bool follow_symlinks = false;
   RotationClock rotate_clock = RotationClock::kNone;
+  Compression compress = Compression::kNone;  // finished rotated files
+  Retention keep;                             // finished rotated files
 };
 
 class Recording final : public MessageSink {
@@ -76,6 +78,7 @@ class Recording final : public MessageSink {
  private:
   const PointSkips* point_skips() const;
 
+  std::vector<std::unique_ptr<FinishedFiles>> finished_files_;  // one per rotating output
   std::vector<std::unique_ptr<FileSink>> files_;
   std::unique_ptr<OutputBuffer> stdout_buffer_;
   std::unique_ptr<MessageFormat> stdout_format_;
