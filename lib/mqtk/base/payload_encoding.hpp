@@ -20,8 +20,19 @@ std::optional<PayloadEncoding> encoding_from_name(std::string_view name);
 // Well-formed UTF-8: no overlong forms, surrogates or code points past U+10FFFF.
 bool is_utf8(std::string_view bytes);
 
+// The well-formed UTF-8 character at the start of `bytes`; nothing when it
+// is malformed (as is_utf8 judges) or `bytes` is empty.
+struct Utf8Char {
+  char32_t codepoint;
+  std::size_t length;  // in bytes, 1 to 4
+};
+std::optional<Utf8Char> decode_utf8(std::string_view bytes);
+
 void append_base64(std::string& out, std::string_view bytes);
 // Standard alphabet with padding; nothing on malformed input.
 std::optional<std::string> decode_base64(std::string_view text);
+// The same without a second copy of a large payload: `text` becomes the
+// bytes. False on malformed input, and `text` is then garbage.
+bool decode_base64_in_place(std::string& text);
 
 }  // namespace mqtk

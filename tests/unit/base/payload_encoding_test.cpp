@@ -32,6 +32,18 @@ TEST_SUITE("payload_encoding") {
     CHECK_FALSE(mqtk::is_utf8("\x80"));
   }
 
+  TEST_CASE("UTF-8 characters one at a time") {
+    auto c = mqtk::decode_utf8("\xf0\x9f\x98\x80 and more");
+    REQUIRE(c);
+    CHECK(c->codepoint == 0x1F600);
+    CHECK(c->length == 4);
+    CHECK(mqtk::decode_utf8("\xc2\x9b")->codepoint == 0x9B);
+    CHECK(mqtk::decode_utf8("a")->length == 1);
+    CHECK_FALSE(mqtk::decode_utf8(""));
+    CHECK_FALSE(mqtk::decode_utf8("\xc0\xaf"));
+    CHECK_FALSE(mqtk::decode_utf8("\xe2\x82"));
+  }
+
   TEST_CASE("names") {
     CHECK(mqtk::encoding_name(PayloadEncoding::kText) == "utf-8");
     CHECK(mqtk::encoding_from_name("base64") == PayloadEncoding::kBase64);
@@ -52,5 +64,16 @@ TEST_SUITE("payload_encoding") {
     CHECK_FALSE(mqtk::decode_base64("abc").has_value());
     CHECK_FALSE(mqtk::decode_base64("ab!d").has_value());
     CHECK_FALSE(mqtk::decode_base64("a=bc").has_value());
+  }
+
+  TEST_CASE("base64 decodes in place") {
+    std::string bytes;
+    for (int i = 0; i < 1000; ++i) bytes.push_back(static_cast<char>(i * 7));
+    std::string text;
+    mqtk::append_base64(text, bytes);
+    REQUIRE(mqtk::decode_base64_in_place(text));
+    CHECK(text == bytes);
+    std::string bad = "Zm9v!mFy";
+    CHECK_FALSE(mqtk::decode_base64_in_place(bad));
   }
 }
