@@ -1,6 +1,7 @@
 #include "mqtk/base/payload_encoding.hpp"
 
 #include <array>
+#include <cstdint>
 #include <nlohmann/json.hpp>
 
 namespace mqtk {
@@ -35,6 +36,46 @@ bool is_utf8(std::string_view bytes) {
   return true;
 }
 
+namespace {
+
+// nlohmann SAX handler that accepts any JSON no deeper than
+// kMaxEmbeddedDepth, stopping as soon as it goes deeper.
+class NestingCheck {
+ public:
+  bool null() { return true; }
+  bool boolean(bool) { return true; }
+  bool number_integer(std::int64_t) { return true; }
+  bool number_unsigned(std::uint64_t) { return true; }
+  bool number_float(double, const std::string&) { return true; }
+  bool string(std::string&) { return true; }
+  bool binary(nlohmann::json::binary_t&) { return true; }
+  bool start_object(std::size_t) { return ++depth_ <= kMaxEmbeddedDepth; }
+  bool start_array(std::size_t) { return ++depth_ <= kMaxEmbeddedDepth; }
+  bool key(std::string&) { return true; }
+  bool end_object() { return --depth_, true; }
+  bool end_array() { return --depth_, true; }
+  bool parse_error(std::size_t, const std::string&, const nlohmann::json::exception&) { return false; }
+
+ private:
+  std::size_t depth_ = 0;
+};
+
+// Whether the payload can stand verbatim as a member's value in a JSON
+// record and be cut out of it again byte for byte.
+bool embeddable_json(std::string_view payload) {
+  if (payload.empty()) return false;
+  // The parser skips a byte order mark and space around a document, but in
+  // a record they would be invalid (the mark) or lost (the space).
+  if (payload.starts_with("\xEF\xBB\xBF")) return false;
+  for (char edge : {payload.front(), payload.back()}) {
+    if (edge == ' ' || edge == '\t') return false;
+  }
+  NestingCheck check;
+  return nlohmann::json::sax_parse(payload, &check);
+}
+
+}  // namespace
+
 PayloadEncoding classify_payload(std::string_view payload) {
   bool text = true;
   bool one_line = true;
@@ -47,7 +88,7 @@ PayloadEncoding classify_payload(std::string_view payload) {
     }
   }
   if (!text || !is_utf8(payload)) return PayloadEncoding::kBase64;
-  if (one_line && !payload.empty() && nlohmann::json::accept(payload)) return PayloadEncoding::kJson;
+  if (one_line && embeddable_json(payload)) return PayloadEncoding::kJson;
   return PayloadEncoding::kText;
 }
 

@@ -22,6 +22,20 @@ TEST_SUITE("payload_encoding") {
     CHECK(mqtk::classify_payload("\"\xff\"") == PayloadEncoding::kBase64);
   }
 
+  TEST_CASE("JSON the parser reads but a record cannot hold verbatim is text") {
+    // The parser skips a byte order mark and space around a document; inside
+    // a record the mark is invalid JSON and the space would be lost.
+    CHECK(mqtk::classify_payload("\xEF\xBB\xBF{\"a\": 1}") == PayloadEncoding::kText);
+    CHECK(mqtk::classify_payload(" 42") == PayloadEncoding::kText);
+    CHECK(mqtk::classify_payload("{}\t") == PayloadEncoding::kText);
+    CHECK(mqtk::classify_payload("[1, \"\xEF\xBB\xBF\"]") == PayloadEncoding::kJson);  // inside: just a character
+    // Deeper than common tools read: text.
+    std::size_t limit = mqtk::kMaxEmbeddedDepth;
+    CHECK(mqtk::classify_payload(std::string(limit, '[') + std::string(limit, ']')) == PayloadEncoding::kJson);
+    CHECK(mqtk::classify_payload(std::string(limit + 1, '[') + std::string(limit + 1, ']')) == PayloadEncoding::kText);
+    CHECK(mqtk::classify_payload(std::string(200000, '[')) == PayloadEncoding::kText);
+  }
+
   TEST_CASE("UTF-8 validation") {
     CHECK(mqtk::is_utf8("plain ascii"));
     CHECK(mqtk::is_utf8("\xf0\x9f\x98\x80"));

@@ -49,6 +49,16 @@ TEST_SUITE("record_formats") {
     CHECK(binary["payload"] == "AP8=");
   }
 
+  TEST_CASE("JSON lines and CSV stay valid, and exact, for a payload with a byte order mark") {
+    std::string payload = "\xEF\xBB\xBF{\"t\": 21.5}";
+    auto line = nlohmann::json::parse(json_line(message("t", payload)));  // throws if the line is not JSON
+    CHECK(line["encoding"] == "utf-8");
+    CHECK(line["payload"] == payload);
+    CHECK(csv_line(message("t", payload)).ends_with(",utf-8,\"\xEF\xBB\xBF{\"\"t\"\": 21.5}\",\n"));
+    auto spaced = nlohmann::json::parse(json_line(message("t", " 42 ")));
+    CHECK(spaced["payload"] == " 42 ");
+  }
+
   TEST_CASE("JSON lines: properties") {
     mosquitto_property* props = nullptr;
     mosquitto_property_add_string_pair(&props, MQTT_PROP_USER_PROPERTY, "k", "1");
