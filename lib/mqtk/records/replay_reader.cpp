@@ -20,8 +20,8 @@ namespace {
 
 constexpr std::string_view kByteOrderMark = "\xEF\xBB\xBF";
 constexpr const char* kLineProtocol =
-    "InfluxDB line protocol cannot be replayed (it keeps no topic, QoS or exact payload); record .jsonl or .csv "
-    "as well";
+    "InfluxDB line protocol cannot be replayed (it keeps neither the exact payload nor QoS and retain); record "
+    ".jsonl or .csv as well";
 
 // Skips a JSON value starting at `i` (which is valid JSON: the line parsed);
 // returns the index after it. Containers are skipped by counting brackets,
@@ -444,6 +444,7 @@ void ReplayReader::rewind() {
   buffer_.clear();
   consumed_ = scanned_ = 0;
   dropping_line_ = false;
+  read_first_line_ = false;
   input_ended_ = false;
   line_number_ = 0;
   csv_.clear();
@@ -562,8 +563,16 @@ ReplayReader::Status ReplayReader::next(ReplayRecord& record) {
       record_line_ = line_number_;
       if (line.find_first_not_of(" \t\r") == std::string_view::npos) continue;  // blank lines
     }
-    if (format_ == Format::kUnknown) {
-      format_ = line[line.find_first_not_of(" \t")] == '{' ? Format::kJsonLines : Format::kCsv;
+    if (!read_first_line_) {
+      read_first_line_ = true;
+      // A recording of the wrong kind altogether: said once, and not
+      // skippable record by record.
+      if (looks_like_line_protocol(line)) {
+        throw Error(name_ + ":" + std::to_string(line_number_) + ": " + kLineProtocol);
+      }
+      if (format_ == Format::kUnknown) {
+        format_ = line[line.find_first_not_of(" \t")] == '{' ? Format::kJsonLines : Format::kCsv;
+      }
     }
     if (format_ == Format::kJsonLines) {
       record = parse_json(line);
@@ -576,7 +585,7 @@ ReplayReader::Status ReplayReader::next(ReplayRecord& record) {
       fail(e.what());
     }
     if (!complete) continue;
-    if (auto parsed = parse_csv(csv_.fields(), line)) {
+    if (auto parsed = parse_csv(csv_.fields())) {
       record = std::move(*parsed);
       return Status::kRecord;
     }
@@ -603,7 +612,6 @@ ReplayRecord ReplayReader::parse_json(std::string_view line) const {
   RecordDocument document;
   if (!nlohmann::json::sax_parse(raw ? std::string_view(rest) : line, &document) ||
       (raw && !read_json_value(*raw, payload_text))) {
-    if (looks_like_line_protocol(line)) fail(kLineProtocol);
     fail("not a JSON object");
   }
   if (!document.duplicate().empty()) fail("\"" + document.duplicate() + "\" is given twice");
@@ -644,13 +652,12 @@ ReplayRecord ReplayReader::parse_json(std::string_view line) const {
 }
 
 // A CSV record: the header (remembered; nothing returned) or a message.
-std::optional<ReplayRecord> ReplayReader::parse_csv(std::vector<std::string>& fields, std::string_view header_line) {
+std::optional<ReplayRecord> ReplayReader::parse_csv(std::vector<std::string>& fields) {
   if (columns_.empty()) {
     columns_ = fields;
     for (const char* required : {"time", "topic", "payload"}) {
       if (std::find(columns_.begin(), columns_.end(), required) == columns_.end()) {
         columns_.clear();
-        if (looks_like_line_protocol(header_line)) fail(kLineProtocol);
         fail(std::string("the CSV header has no \"") + required + "\" column");
       }
     }

@@ -91,7 +91,8 @@ class ReplayReader {
   // Reads the next record into `record`. A file is read as needed; standard
   // input only as far as it has arrived: kNeedInput asks the caller to wait
   // for fd() and call fill(). Throws MalformedRecord; reading may go on
-  // after one (at the next line).
+  // after one (at the next line). Throws Error when the input is line
+  // protocol.
   Status next(ReplayRecord& record);
   int fd() const { return fd_; }
   // Reads what standard input has now.
@@ -113,7 +114,7 @@ class ReplayReader {
   // (npos: after the \n still to come).
   [[noreturn]] void too_long(std::size_t newline);
   ReplayRecord parse_json(std::string_view line) const;
-  std::optional<ReplayRecord> parse_csv(std::vector<std::string>& fields, std::string_view header_line);
+  std::optional<ReplayRecord> parse_csv(std::vector<std::string>& fields);
   [[noreturn]] void fail(const std::string& problem) const;
   void check_topic(const std::string& topic) const;
 
@@ -127,6 +128,7 @@ class ReplayReader {
   std::size_t consumed_ = 0;
   std::size_t scanned_ = 0;       // no \n in buffer_ between consumed_ and here
   bool dropping_line_ = false;    // the rest of an over-long line is being dropped
+  bool read_first_line_ = false;  // the first line with something on it
   std::size_t line_number_ = 0;   // of the last line read
   std::size_t record_line_ = 0;   // where the current record starts
   CsvRecordSplitter csv_;
