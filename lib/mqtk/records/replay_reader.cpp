@@ -452,18 +452,19 @@ void ReplayReader::rewind() {
 }
 
 // One read() of the input; false at its end.
+void ReplayReader::drop_consumed() {
+  // Moving the rest to the front only when it is no longer than what is
+  // dropped costs each byte one move at most.
+  if (consumed_ == 0 || buffer_.size() - consumed_ > consumed_) return;
+  buffer_.erase(0, consumed_);
+  scanned_ -= consumed_;
+  consumed_ = 0;
+  // A buffer that a long line grew is given back.
+  if (buffer_.capacity() > (std::size_t{1} << 20) && buffer_.capacity() > 4 * buffer_.size()) buffer_.shrink_to_fit();
+}
+
 bool ReplayReader::read_more() {
-  // Lines before consumed_ are done with. Moving the rest to the front only
-  // when it is no longer than what is dropped costs each byte one move at
-  // most; a buffer that a long line grew is given back.
-  if (consumed_ > 0 && buffer_.size() - consumed_ <= consumed_) {
-    buffer_.erase(0, consumed_);
-    scanned_ -= consumed_;
-    consumed_ = 0;
-    if (buffer_.capacity() > (std::size_t{1} << 20) && buffer_.capacity() > 4 * buffer_.size()) {
-      buffer_.shrink_to_fit();
-    }
-  }
+  drop_consumed();
   char chunk[65536];
   while (true) {
     ssize_t n = read(fd_, chunk, sizeof chunk);
@@ -576,6 +577,9 @@ ReplayReader::Status ReplayReader::next(ReplayRecord& record) {
     }
     if (format_ == Format::kJsonLines) {
       record = parse_json(line);
+      // The record holds its payload now: a long line's memory is not kept
+      // while it is published.
+      if (consumed_ > (std::size_t{1} << 20)) drop_consumed();
       return Status::kRecord;
     }
     bool complete;
@@ -587,6 +591,7 @@ ReplayReader::Status ReplayReader::next(ReplayRecord& record) {
     if (!complete) continue;
     if (auto parsed = parse_csv(csv_.fields())) {
       record = std::move(*parsed);
+      if (consumed_ > (std::size_t{1} << 20)) drop_consumed();
       return Status::kRecord;
     }
   }

@@ -110,6 +110,8 @@ class ReplayReader {
   // call. Throws MalformedRecord when the record would pass the bound.
   Line read_line(std::string_view& line);
   bool read_more();
+  // Forgets the lines before consumed_ (when that costs no more than them).
+  void drop_consumed();
   // Fails the record that passed the bound; reading goes on after `newline`
   // (npos: after the \n still to come).
   [[noreturn]] void too_long(std::size_t newline);
