@@ -7,19 +7,24 @@ import tempfile
 import time
 import unittest
 
-from harness import BrokerTestCase, free_port, run, tool
+from harness import BrokerTestCase, free_port, run, tool, unique, wait_until
 
 PUB = tool("pub")
 SUB = tool("sub")
+
+
+def shown(argv):
+    """argv for a failure message, long arguments cut short."""
+    return [a if len(a) <= 80 else a[:40] + "...(%d bytes)" % len(a) for a in argv]
 
 
 class BadInputTest(BrokerTestCase):
     def assert_rejected(self, argv, mentions, input=None, status=1, usage=True):
         rc, out, err = run(argv, input=input, timeout=20)
         lines = err.decode(errors="replace").splitlines()
-        self.assertEqual(out, b"", "stdout must stay empty for %s" % argv)
-        self.assertEqual(rc, status, "%s: %s" % (argv, err))
-        self.assertTrue(lines, "no message for %s" % argv)
+        self.assertEqual(out, b"", "stdout must stay empty for %s" % shown(argv))
+        self.assertEqual(rc, status, "%s: %s" % (shown(argv), err[:500]))
+        self.assertTrue(lines, "no message for %s" % shown(argv))
         first = lines[0]
         self.assertTrue(first.startswith(os.path.basename(argv[0]) + ": "), first)
         for word in mentions:
@@ -51,6 +56,73 @@ class BadInputTest(BrokerTestCase):
             self.assertEqual((rc, out), (1, b""))
             self.assertIn(b"-t: the ", err)
             self.assertIn(b"not valid UTF-8", err)
+
+    def test_control_characters_in_topics_are_named(self):
+        # libmosquitto refuses them as it refuses malformed UTF-8; the message says which.
+        cases = [(b"a\x01b", "U+0001"), (b"tab\there", "U+0009"), (b"esc\x1b[31m", "U+001B"), (b"del\x7f", "U+007F"),
+                 (b"c1\xc2\x9b", "U+009B")]
+        for tool_argv, kind in (([PUB, "-p", str(self.port), "-m", "x", "-t"], b"topic"),
+                                ([SUB, "-p", str(self.port), "-t"], b"filter")):
+            for topic, code in cases:
+                with self.subTest(tool=tool_argv[0], topic=topic):
+                    rc, out, err = run(tool_argv + [topic], timeout=10)
+                    self.assertEqual((rc, out), (1, b""))
+                    name = os.path.basename(tool_argv[0]).encode()
+                    self.assertTrue(err.startswith(b"%s: -t: the %s contains a control character (%s)\n"
+                                                   % (name, kind, code.encode())), err)
+        rc, _, err = run([PUB, "-p", str(self.port), "-m", "x", "-t", b"x\xef\xbf\xbe"], timeout=10)
+        self.assertEqual(rc, 1)
+        self.assertIn(b"-t: the topic contains a Unicode non-character (U+FFFE)", err)
+
+    def test_terminal_escapes_never_reach_the_terminal_raw(self):
+        # A file name is quoted in the message: its escape sequence is shown, not obeyed.
+        rc, out, err = run(self.pub("-t", "a", "-f", b"\x1b]0;title\x07\x1b[2J\xc2\x9b31m-missing"), timeout=10)
+        self.assertEqual((rc, out), (1, b""))
+        self.assertIn(b"\\x1b]0;title\\x07\\x1b[2J\\xc2\\x9b31m-missing", err)
+        for raw in (b"\x1b", b"\x07", b"\xc2\x9b"):
+            self.assertNotIn(raw, err)
+
+    def test_property_values_past_16_bits_are_refused(self):
+        # MQTT's lengths are 16 bits; libmosquitto cut longer values silently (65,536 bytes went out as none).
+        too_long = "v" * 65536
+        cases = [
+            (["publish", "user-property", "k", too_long], "the value of user-property is 65536 bytes long"),
+            (["publish", "user-property", "k" * 70000, "v"], "the name of user-property is 70000 bytes long"),
+            (["publish", "content-type", too_long], "the value of content-type is 65536 bytes long"),
+            (["publish", "response-topic", too_long], "the value of response-topic is 65536 bytes long"),
+            (["publish", "correlation-data", too_long], "the value of correlation-data is 65536 bytes long"),
+            (["connect", "user-property", "k", too_long], "the value of user-property is 65536 bytes long"),
+        ]
+        for words, message in cases:
+            with self.subTest(words=words[:2]):
+                first = self.assert_rejected(self.pub("-t", "a", "-m", "x", "-V", "5", "-D", *words), ["-D"])
+                self.assertIn(message + "; MQTT allows at most 65535", first)
+        self.assert_rejected(self.sub("-t", "a", "-V", "5", "-D", "subscribe", "user-property", "k", too_long),
+                             ["-D", "the value of user-property is 65536 bytes long"])
+        # The longest that fits goes out whole.
+        import paho.mqtt.client as mqtt
+        from paho.mqtt.subscribeoptions import SubscribeOptions
+        topic = self.topic()
+        received = []
+        client = mqtt.Client(client_id=unique("paho"), protocol=mqtt.MQTTv5)
+        client.on_message = lambda c, u, m: received.append(m)
+        subscribed = []
+        client.on_subscribe = lambda *args: subscribed.append(True)
+        client.connect("127.0.0.1", self.port)
+        client.loop_start()
+        try:
+            client.subscribe(topic, options=SubscribeOptions(qos=1))
+            wait_until(lambda: subscribed, what="the subscription")
+            longest = "w" * 65535
+            rc, out, err = run(self.pub("-t", topic, "-m", "x", "-q", "1", "-V", "5", "-D", "publish", "user-property",
+                                        "k" * 65535, longest, "-D", "publish", "content-type", longest))
+            self.assertEqual((rc, out, err), (0, b"", b""))
+            wait_until(lambda: received, what="the message")
+        finally:
+            client.disconnect()
+            client.loop_stop()
+        self.assertEqual(received[0].properties.UserProperty, [("k" * 65535, longest)])
+        self.assertEqual(received[0].properties.ContentType, longest)
 
     def test_subscription_filters(self):
         for bad in ("a/#/b", "a/b#", "a+", ""):

@@ -100,6 +100,37 @@ class OutputFormatsTest(BrokerTestCase):
             self.assertEqual(payload_from(row[4], row[5]), PAYLOADS[i])
             self.assertEqual(row[6], "")
 
+    def test_odd_and_deep_json_payloads(self):
+        # What the JSON parser accepts around or inside a document, and nesting
+        # no recursive walk survives: every output stays valid and exact.
+        payloads = [b'\xef\xbb\xbf{"t": 21.5}', b" 42 ", b"[" * 200000, b"[" * 100000 + b"]" * 100000,
+                    b'{"k":' * 100000 + b"1" + b"}" * 100000]
+        messages = [("p%d" % i, p, False) for i, p in enumerate(payloads)]
+        _, out = self.receive(["--json"], messages)
+        records = [json.loads(line) for line in out.splitlines()]
+        self.assertEqual([r["encoding"] for r in records], ["utf-8"] * len(payloads))
+        self.assertEqual([payload_from(r["encoding"], r["payload"]) for r in records], payloads)
+        _, out = self.receive(["--csv"], messages)
+        csv.field_size_limit(1 << 24)
+        rows = list(csv.reader(io.StringIO(out.decode(), newline="")))[1:]
+        self.assertEqual([payload_from(row[4], row[5]) for row in rows], payloads)
+        for flags in (["-F", "%j"], ["-F", "%j", "--pretty"]):
+            _, out = self.receive(flags, messages)
+            documents = json.loads("[" + out.decode().replace("}\n{", "},{") + "]")
+            self.assertEqual([d["payload"].encode() for d in documents], payloads)
+        # %J parses as cJSON does (1,000 levels at most), like mosquitto_sub.
+        prefix = self.topic()
+        with subscriber(self.broker, SUB, [prefix + "/#"], extra=["-C", "5", "-W", "20", "-F", "%J"]) as ours, \
+                subscriber(self.broker, "mosquitto_sub", [prefix + "/#"], extra=["-C", "5", "-W", "20", "-F", "%J"]) \
+                as reference:
+            publish_all(self.port, [(prefix + "/" + t, p, 1, r) for t, p, r in messages])
+            results = [ours.finish(), reference.finish()]
+        (rc, out, err), (ref_rc, ref_out, ref_err) = results
+        self.assertEqual(rc, ref_rc)
+        self.assertEqual(re.sub(rb'"tst":"[^"]*"', b"", out), re.sub(rb'"tst":"[^"]*"', b"", ref_out))
+        self.assertEqual(err.count(b"not valid JSON"), 3)
+        self.assertEqual(err.count(b"not valid JSON"), ref_err.count(b"not valid JSON"))
+
     def test_color(self):
         prefix = self.topic()
         cases = [(["--color", "always", "-v"], {}, True), (["--color", "never", "-v"], {}, False),

@@ -8,6 +8,7 @@ import json
 import math
 import os
 import pty
+import re
 import select
 import shutil
 import signal
@@ -60,6 +61,11 @@ def parse_time(text):
     whole, fraction = text.rstrip("Z").split(".")
     seconds = datetime.datetime.fromisoformat(whole).replace(tzinfo=datetime.timezone.utc).timestamp()
     return seconds + int(fraction.ljust(9, "0")) / 1e9
+
+
+def line_count(path):
+    with open(path, "rb") as f:
+        return f.read().count(b"\n")
 
 
 class Collector:
@@ -141,7 +147,7 @@ class ReplayCase(BrokerTestCase):
         with recorder:
             cls.broker.wait_for_subscription(client_id, cls.source + "/#")
             publish_stream(cls.broker.port, cls.source)
-            wait_until(lambda: open(cls.jsonl).read().count("\n") == len(STREAM) + 1, what="the recording")
+            wait_until(lambda: line_count(cls.jsonl) == len(STREAM) + 1, what="the recording")
             recorder.signal(signal.SIGINT)
             rc, _, err = recorder.finish()
             assert rc == 0, err
@@ -338,6 +344,137 @@ class BadInputTest(ReplayCase):
                 first_line = err.decode().splitlines()[0]
                 self.assertTrue(first_line.startswith("mqtk-pub: "), first_line)
                 self.assertIn(message, first_line)
+
+
+class ExactBytesTest(ReplayCase):
+    """Payloads the record formats once broke or lost, through mqtk-record and back."""
+
+    PAYLOADS = [
+        ("bom", b'\xef\xbb\xbf{"t": 21.5}'),   # verbatim, it made the JSON line invalid
+        ("space", b" 42 "),                       # verbatim, the spaces were lost
+        ("crlf", b"dos\r\nlines\r\n"),          # CSV lost the CRs
+        ("deep", b"[" * 100000 + b"]" * 100000),
+        ("lines", "\n".join("line %d" % i for i in range(10000)).encode()),
+        ("quotes", b'"' * 5000 + b"\r\n" + b'"",'),
+    ]
+
+    def test_recorded_and_replayed_exactly(self):
+        prefix = self.source + "/" + unique("exact")
+        jsonl = os.path.join(self.directory, "exact.jsonl")
+        csv_path = os.path.join(self.directory, "exact.csv")
+        client_id = unique("rec")
+        recorder = Process([RECORD, "-p", str(self.port), "-i", client_id, "-q", "1", "-t", prefix + "/#",
+                            "-o", jsonl, "-o", csv_path, "--spool", os.path.join(self.directory, "exact-spool"),
+                            "--quiet"])
+        with recorder:
+            self.broker.wait_for_subscription(client_id, prefix + "/#")
+            client = mqtt.Client(client_id=unique("paho"), protocol=mqtt.MQTTv311)
+            client.connect("127.0.0.1", self.port)
+            client.loop_start()
+            try:
+                for name, payload in self.PAYLOADS:
+                    client.publish(prefix + "/" + name, payload, qos=1).wait_for_publish(10)
+            finally:
+                client.disconnect()
+                client.loop_stop()
+            wait_until(lambda: line_count(jsonl) == len(self.PAYLOADS), what="the recording")
+            recorder.signal(signal.SIGINT)
+            rc, _, err = recorder.finish()
+            self.assertEqual(rc, 0, err)
+        with open(jsonl, "rb") as f:
+            for line in f:
+                json.loads(line)  # every line is JSON: jq and replay read it
+        for path in (jsonl, csv_path):
+            with self.subTest(path=os.path.basename(path)):
+                rc, _, err, received, tree = self.replay(["--replay", path, "--speed", "max"], len(self.PAYLOADS))
+                self.assertEqual(rc, 0, err)
+                got = {topic.rsplit("/", 1)[1]: payload for _, topic, payload, *_ in received}
+                self.assertEqual(got, dict(self.PAYLOADS))
+
+    def write(self, name, lines):
+        path = os.path.join(self.directory, name)
+        with open(path, "w") as f:
+            f.write("\n".join(lines) + "\n")
+        return path
+
+    def record(self, time, topic, payload_member, extra=""):
+        """A JSON-lines record, written as text (json.dumps would recurse on deep payloads)."""
+        return '{"time":"%s","topic":"%s/%s",%s%s}' % (time, self.source, topic, extra, payload_member)
+
+    def test_deep_records_replay_exactly_or_fail_where_they_are(self):
+        deep = "[" * 100000 + "]" * 100000
+        nested = '{"k":' * 100000 + "1" + "}" * 100000
+        path = self.write("deep.jsonl", [
+            self.record("2026-01-01T00:00:00Z", "deep/a", '"encoding":"json","payload":' + deep),
+            self.record("2026-01-01T00:00:00Z", "deep/b", '"encoding":"json","payload":' + nested,
+                        extra='"properties":{"unknown":%s,"user-properties":[["k","v"]]},"extra":%s,' % (deep, nested)),
+        ])
+        rc, _, err, received, _ = self.replay(["--replay", path, "--speed", "max"], 2)
+        self.assertEqual(rc, 0, err)
+        got = {topic.rsplit("/", 1)[1]: (payload, props) for _, topic, payload, _, _, props in received}
+        self.assertEqual(got, {"a": (deep.encode(), {}), "b": (nested.encode(), {"UserProperty": [("k", "v")]})})
+        # Unclosed, or deep where only a property may go: an error at its line, not a crash.
+        path = self.write("deeper.jsonl", [
+            self.record("2026-01-01T00:00:00Z", "deep/c", '"payload":"first"'),
+            self.record("2026-01-01T00:00:00Z", "deep/d", '"payload":' + "[" * 200000),
+            self.record("2026-01-01T00:00:00Z", "deep/e", '"payload":1',
+                        extra='"properties":{"user-properties":%s},' % deep),
+        ])
+        rc, _, err, received, _ = self.replay(["--replay", path, "--speed", "max", "--skip-bad"], 1)
+        self.assertEqual(rc, 0, err)
+        self.assertEqual([r[2] for r in received], [b"first"])
+        self.assertEqual(err.decode().splitlines(), [
+            "mqtk-pub: warning: %s:2: not a JSON object (skipped)" % path,
+            "mqtk-pub: warning: %s:3: property user-properties must be an array of [name, value] pairs (skipped)"
+            % path,
+            "mqtk-pub: warning: 2 malformed records skipped"])
+
+    def test_far_times_are_refused_where_they_are(self):
+        # 2026 to 2400 overflowed an int64 of nanoseconds and went out at once; 0001 to 9999 hung.
+        for far in ("2400-01-01T00:00:00Z", "9999-12-31T23:59:59.999999999Z"):
+            with self.subTest(far=far):
+                path = self.write("far.jsonl", [self.record("2026-01-01T00:00:00Z", "far", '"payload":"first"'),
+                                                self.record(far, "far", '"payload":"far"'),
+                                                self.record("2026-01-01T00:00:01Z", "far", '"payload":"after"')])
+                rc, _, err, received, _ = self.replay(["--replay", path], 1)
+                self.assertEqual(rc, 1)
+                self.assertEqual([r[2] for r in received], [b"first"])
+                lines = err.decode().splitlines()
+                self.assertEqual(len(lines), 1, lines)
+                self.assertRegex(lines[0], r"^mqtk-pub: %s:2: the record is \d+ years after the first of the replay, "
+                                           r"a wait of \d+ years at --speed 1; a replay waits at most 100 years "
+                                           % re.escape(path))
+
+    def test_line_protocol_is_named(self):
+        lp = os.path.join(self.directory, "points.lp")
+        client_id = unique("rec")
+        with Process([RECORD, "-p", str(self.port), "-i", client_id, "-t", self.source + "/lp", "-o", lp,
+                      "--spool", os.path.join(self.directory, "lp-spool"), "--quiet"]) as recorder:
+            self.broker.wait_for_subscription(client_id, self.source + "/lp")
+            run(["mosquitto_pub", "-p", str(self.port), "-t", self.source + "/lp", "-m", '{"t": 21.5}', "-q", "1"])
+            wait_until(lambda: os.path.exists(lp) and os.path.getsize(lp) > 0, what="the point")
+            recorder.signal(signal.SIGINT)
+            rc, _, err = recorder.finish()
+            self.assertEqual(rc, 0, err)
+        unnamed = os.path.join(self.directory, "points.rec")
+        shutil.copy(lp, unnamed)
+        cannot = ("InfluxDB line protocol cannot be replayed (it keeps neither the exact payload nor QoS and retain); "
+                  "record .jsonl or .csv as well\n")
+        for path, message in ((lp, "--replay: %s: " % lp), (unnamed, "%s:1: " % unnamed)):
+            for flags in ([], ["--skip-bad"]):
+                with self.subTest(path=os.path.basename(path), flags=flags):
+                    rc, out, err = run([PUB, "-p", str(self.port), "--replay", path, *flags])
+                    self.assertEqual((rc, out), (1, b""))
+                    self.assertEqual(err.decode(), "mqtk-pub: " + message + cannot)
+
+    def test_escape_sequences_in_a_recording_are_shown_escaped(self):
+        encoding = '"encoding":"\\u001b]0;owned\\u0007\\u009b2J",'
+        path = self.write("escapes.jsonl", [self.record("2026-01-01T00:00:00Z", "x", '"payload":"x"', extra=encoding)])
+        rc, out, err = run([PUB, "-p", str(self.port), "--replay", path])
+        self.assertEqual((rc, out), (1, b""))
+        self.assertIn(b"unknown encoding '\\x1b]0;owned\\x07\\xc2\\x9b2J'", err)
+        for raw in (b"\x1b", b"\x07", b"\xc2\x9b"):
+            self.assertNotIn(raw, err)
 
 
 class BrokerLossTest(ReplayCase):

@@ -7,5 +7,7 @@
 namespace test_support {
 
 std::size_t allocations();
+// The bytes all of them asked for (to check that work grows linearly).
+std::size_t allocated_bytes();
 
 }  // namespace test_support

@@ -1,46 +1,80 @@
 #include "mqtk/base/payload_encoding.hpp"
 
 #include <array>
+#include <cstdint>
 #include <nlohmann/json.hpp>
 
 namespace mqtk {
 
+std::optional<Utf8Char> decode_utf8(std::string_view bytes) {
+  if (bytes.empty()) return std::nullopt;
+  auto byte = [&](std::size_t i) { return static_cast<unsigned char>(bytes[i]); };
+  unsigned char lead = byte(0);
+  if (lead < 0x80) return Utf8Char{lead, 1};
+  std::size_t length = lead >= 0xC2 && lead <= 0xDF ? 2 : lead >= 0xE0 && lead <= 0xEF ? 3
+                       : lead >= 0xF0 && lead <= 0xF4 ? 4 : 0;
+  if (length == 0 || bytes.size() < length) return std::nullopt;
+  char32_t codepoint = lead & (0x7F >> length);
+  for (std::size_t i = 1; i < length; ++i) {
+    if ((byte(i) & 0xC0) != 0x80) return std::nullopt;
+    codepoint = (codepoint << 6) | (byte(i) & 0x3F);
+  }
+  static constexpr char32_t kSmallest[] = {0, 0, 0x80, 0x800, 0x10000};
+  if (codepoint < kSmallest[length] || codepoint > 0x10FFFF || (codepoint >= 0xD800 && codepoint <= 0xDFFF)) {
+    return std::nullopt;
+  }
+  return Utf8Char{codepoint, length};
+}
+
 bool is_utf8(std::string_view bytes) {
   std::size_t i = 0;
   while (i < bytes.size()) {
-    unsigned char c = static_cast<unsigned char>(bytes[i]);
-    if (c < 0x80) {
-      ++i;
-      continue;
-    }
-    std::size_t length;
-    unsigned long codepoint;
-    if ((c & 0xE0) == 0xC0) {
-      length = 2;
-      codepoint = c & 0x1F;
-    } else if ((c & 0xF0) == 0xE0) {
-      length = 3;
-      codepoint = c & 0x0F;
-    } else if ((c & 0xF8) == 0xF0) {
-      length = 4;
-      codepoint = c & 0x07;
-    } else {
-      return false;
-    }
-    if (i + length > bytes.size()) return false;
-    for (std::size_t k = 1; k < length; ++k) {
-      unsigned char next = static_cast<unsigned char>(bytes[i + k]);
-      if ((next & 0xC0) != 0x80) return false;
-      codepoint = (codepoint << 6) | (next & 0x3F);
-    }
-    static constexpr unsigned long kSmallest[] = {0, 0, 0x80, 0x800, 0x10000};
-    if (codepoint < kSmallest[length] || codepoint > 0x10FFFF || (codepoint >= 0xD800 && codepoint <= 0xDFFF)) {
-      return false;
-    }
-    i += length;
+    auto c = decode_utf8(bytes.substr(i));
+    if (!c) return false;
+    i += c->length;
   }
   return true;
 }
+
+namespace {
+
+// nlohmann SAX handler that accepts any JSON no deeper than
+// kMaxEmbeddedDepth, stopping as soon as it goes deeper.
+class NestingCheck {
+ public:
+  bool null() { return true; }
+  bool boolean(bool) { return true; }
+  bool number_integer(std::int64_t) { return true; }
+  bool number_unsigned(std::uint64_t) { return true; }
+  bool number_float(double, const std::string&) { return true; }
+  bool string(std::string&) { return true; }
+  bool binary(nlohmann::json::binary_t&) { return true; }
+  bool start_object(std::size_t) { return ++depth_ <= kMaxEmbeddedDepth; }
+  bool start_array(std::size_t) { return ++depth_ <= kMaxEmbeddedDepth; }
+  bool key(std::string&) { return true; }
+  bool end_object() { return --depth_, true; }
+  bool end_array() { return --depth_, true; }
+  bool parse_error(std::size_t, const std::string&, const nlohmann::json::exception&) { return false; }
+
+ private:
+  std::size_t depth_ = 0;
+};
+
+// Whether the payload can stand verbatim as a member's value in a JSON
+// record and be cut out of it again byte for byte.
+bool embeddable_json(std::string_view payload) {
+  if (payload.empty()) return false;
+  // The parser skips a byte order mark and space around a document, but in
+  // a record they would be invalid (the mark) or lost (the space).
+  if (payload.starts_with("\xEF\xBB\xBF")) return false;
+  for (char edge : {payload.front(), payload.back()}) {
+    if (edge == ' ' || edge == '\t') return false;
+  }
+  NestingCheck check;
+  return nlohmann::json::sax_parse(payload, &check);
+}
+
+}  // namespace
 
 PayloadEncoding classify_payload(std::string_view payload) {
   bool text = true;
@@ -54,7 +88,7 @@ PayloadEncoding classify_payload(std::string_view payload) {
     }
   }
   if (!text || !is_utf8(payload)) return PayloadEncoding::kBase64;
-  if (one_line && !payload.empty() && nlohmann::json::accept(payload)) return PayloadEncoding::kJson;
+  if (one_line && embeddable_json(payload)) return PayloadEncoding::kJson;
   return PayloadEncoding::kText;
 }
 
@@ -99,27 +133,35 @@ void append_base64(std::string& out, std::string_view bytes) {
   }
 }
 
-std::optional<std::string> decode_base64(std::string_view text) {
-  if (text.size() % 4 != 0) return std::nullopt;
+bool decode_base64_in_place(std::string& text) {
+  if (text.size() % 4 != 0) return false;
   std::array<int, 256> value;
   value.fill(-1);
   for (int k = 0; k < 64; ++k) value[static_cast<unsigned char>(kAlphabet[k])] = k;
-  std::string bytes;
-  bytes.reserve(text.size() / 4 * 3);
+  // Each group of four characters is read before its (at most three) bytes
+  // are written, always behind the group, so the text can be overwritten.
+  std::size_t out = 0;
   for (std::size_t i = 0; i < text.size(); i += 4) {
     bool last = i + 4 == text.size();
     int padding = last ? (text[i + 3] == '=') + (text[i + 2] == '=') : 0;
-    if (padding == 1 && text[i + 2] == '=') return std::nullopt;
+    if (padding == 1 && text[i + 2] == '=') return false;
     unsigned long n = 0;
     for (int k = 0; k < 4; ++k) {
       int v = k >= 4 - padding ? 0 : value[static_cast<unsigned char>(text[i + k])];
-      if (v < 0) return std::nullopt;
+      if (v < 0) return false;
       n = (n << 6) | static_cast<unsigned long>(v);
     }
-    bytes.push_back(static_cast<char>((n >> 16) & 0xFF));
-    if (padding < 2) bytes.push_back(static_cast<char>((n >> 8) & 0xFF));
-    if (padding < 1) bytes.push_back(static_cast<char>(n & 0xFF));
+    text[out++] = static_cast<char>((n >> 16) & 0xFF);
+    if (padding < 2) text[out++] = static_cast<char>((n >> 8) & 0xFF);
+    if (padding < 1) text[out++] = static_cast<char>(n & 0xFF);
   }
+  text.resize(out);
+  return true;
+}
+
+std::optional<std::string> decode_base64(std::string_view text) {
+  std::string bytes(text);
+  if (!decode_base64_in_place(bytes)) return std::nullopt;
   return bytes;
 }
 

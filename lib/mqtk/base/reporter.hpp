@@ -1,6 +1,9 @@
 // Messages for the user on standard error, prefixed with the tool's name,
 // and the live status line some tools keep at the bottom of a terminal.
 // Safe to call from any thread (mqtk-record's InfluxDB writer reports too).
+// Every message goes out through terminal_safe(): messages quote payloads,
+// topics, file contents and the broker's reason strings, and an escape
+// sequence in any of them must not reach the user's terminal as a command.
 #pragma once
 
 #include <mutex>
@@ -50,5 +53,12 @@ class Reporter {
   mutable std::mutex mutex_;
   mutable std::string status_;  // shown now; empty when none
 };
+
+// `text` with every byte a terminal could act on shown as \xNN: C0 controls
+// (tab and newline too: a message is one line), DEL, the C1 controls
+// U+0080-U+009F (UTF-8 C2 80-C2 9F; some terminals read them as ESC
+// sequences), and each byte of malformed UTF-8. Other text, UTF-8 included,
+// is kept as it is.
+std::string terminal_safe(std::string_view text);
 
 }  // namespace mqtk

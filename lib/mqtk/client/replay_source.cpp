@@ -1,6 +1,9 @@
 #include "mqtk/client/replay_source.hpp"
 
 #include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <limits>
 
 #include "mqtk/base/error.hpp"
 #include "mqtk/base/rfc3339.hpp"
@@ -9,9 +12,35 @@
 namespace mqtk {
 namespace {
 
-std::chrono::nanoseconds since(const timespec& origin, const timespec& t) {
-  return std::chrono::seconds(t.tv_sec - origin.tv_sec) + std::chrono::nanoseconds(t.tv_nsec - origin.tv_nsec);
+// t - origin in nanoseconds. RFC 3339 years 0001-9999 are ten thousand
+// years apart, 34 times what an int64 of nanoseconds holds; a long double
+// holds them, exactly up to 584 years (64-bit mantissa).
+long double nanoseconds_between(const timespec& origin, const timespec& t) {
+  return static_cast<long double>(t.tv_sec - origin.tv_sec) * 1e9L +
+         static_cast<long double>(t.tv_nsec - origin.tv_nsec);
 }
+
+// Nanoseconds as a duration, saturated instead of wrapped.
+std::chrono::nanoseconds saturated(long double nanoseconds) {
+  using Limits = std::numeric_limits<std::chrono::nanoseconds::rep>;
+  // The largest long double below 2^63 that converts back exactly.
+  constexpr long double kMax = static_cast<long double>(Limits::max() / 2) * 2.0L;
+  return std::chrono::nanoseconds(
+      static_cast<std::chrono::nanoseconds::rep>(std::clamp(nanoseconds, -kMax, kMax)));
+}
+
+// t - origin for progress figures.
+std::chrono::nanoseconds since(const timespec& origin, const timespec& t) {
+  return saturated(nanoseconds_between(origin, t));
+}
+
+// The wait from the pass's first record to one at `t`, at `speed`, in
+// nanoseconds (negative when `t` is earlier).
+long double scaled_wait(const timespec& origin, const timespec& t, double speed) {
+  return static_cast<long double>(nanoseconds_between(origin, t)) / speed;
+}
+
+constexpr long double kNanosecondsPerYear = 1e9L * 31556952;  // the Gregorian year std::chrono::years is
 
 bool before(const timespec& a, const timespec& b) {
   return a.tv_sec < b.tv_sec || (a.tv_sec == b.tv_sec && a.tv_nsec < b.tv_nsec);
@@ -22,6 +51,13 @@ timespec add(const timespec& t, std::chrono::milliseconds offset) {
   timespec result{t.tv_sec + static_cast<time_t>(offset.count() / 1000 + ns / 1000000000),
                   static_cast<long>(ns % 1000000000)};
   return result;
+}
+
+// A span of time in years, for messages.
+std::string years(long double nanoseconds) {
+  char text[32];
+  std::snprintf(text, sizeof text, "%.0Lf years", std::floor(nanoseconds / kNanosecondsPerYear));
+  return text;
 }
 
 }  // namespace
@@ -99,6 +135,25 @@ bool ReplaySource::load(Clock::time_point pass_start) {
       continue;
     }
     if (!bounds_.contains(record.time)) continue;
+    if (pass_origin_ && options_.speed > 0) {
+      long double wait = scaled_wait(*pass_origin_, record.time, options_.speed);
+      if (wait > std::chrono::duration_cast<std::chrono::nanoseconds>(kMaxReplayWait).count()) {
+        char speed[32];
+        std::snprintf(speed, sizeof speed, "%g", options_.speed);
+        MalformedRecord e(reader_.name(), reader_.record_line(),
+                          "the record is " + years(nanoseconds_between(*pass_origin_, record.time)) +
+                              " after the first of the replay, a wait of " + years(wait) + " at --speed " + speed +
+                              "; a replay waits at most " + std::to_string(kMaxReplayWait.count()) +
+                              " years (a faster --speed, or --speed max, sends it sooner)");
+        if (!options_.skip_bad) {
+          failure_ = e.what();
+          return false;
+        }
+        ++skipped_;
+        warn_(std::string(e.what()) + " (skipped)");
+        continue;
+      }
+    }
     current_ = std::move(record);
     if (!pass_origin_) {
       pass_origin_ = current_->time;
@@ -111,8 +166,10 @@ bool ReplaySource::load(Clock::time_point pass_start) {
 
 PublishSource::Clock::time_point ReplaySource::due() const {
   if (options_.speed <= 0) return pass_start_;
-  auto offset = since(*pass_origin_, current_->time);
-  return pass_start_ + std::chrono::duration_cast<Clock::duration>(offset / options_.speed);
+  // load() let no wait past kMaxReplayWait through; one into the past (a
+  // record older than the first) is no wait.
+  long double wait = std::max(0.0L, scaled_wait(*pass_origin_, current_->time, options_.speed));
+  return pass_start_ + std::chrono::duration_cast<Clock::duration>(saturated(wait));
 }
 
 bool ReplaySource::exhausted() const { return stopped_ || (!current_ && (at_end_ || failure_)); }

@@ -2,6 +2,12 @@
 // came relative to the first, scaled by --speed. Times are scheduled against
 // the recording's clock (start + (t - t0) / speed), never by adding up
 // sleeps, so the replay does not drift.
+//
+// The rule for far times: (t - t0) / speed is computed exactly (RFC 3339
+// spans ten thousand years, past an int64 of nanoseconds), a record earlier
+// than the first goes out at once, and one due more than kMaxReplayWait
+// after the first is a malformed record (file:line; --skip-bad skips it):
+// such a gap is a wrong clock, not a wait anyone means.
 #pragma once
 
 #include <chrono>
@@ -15,6 +21,10 @@
 #include "mqtk/records/replay_reader.hpp"
 
 namespace mqtk {
+
+// The longest a replay waits for a record (within what the steady clock
+// holds, 292 years).
+inline constexpr std::chrono::years kMaxReplayWait{100};
 
 struct ReplayOptions {
   std::string path;           // "-" for standard input

@@ -8,6 +8,7 @@
 #include <utility>
 
 #include "mqtk/base/error.hpp"
+#include "mqtk/mqtt/topic.hpp"
 
 namespace mqtk {
 
@@ -72,6 +73,17 @@ std::uint32_t parse_number(const std::string& text, std::uint32_t max, const std
 
 }  // namespace
 
+std::optional<std::string> property_value_problem(std::string_view value, bool utf8) {
+  if (value.size() > kMaxPropertyBytes) {
+    return "is " + std::to_string(value.size()) + " bytes long; MQTT allows at most " +
+           std::to_string(kMaxPropertyBytes);
+  }
+  if (utf8 && mosquitto_validate_utf8(value.data(), static_cast<int>(value.size())) != MOSQ_ERR_SUCCESS) {
+    return mqtt_string_problem(value);
+  }
+  return std::nullopt;
+}
+
 bool CommandProperties::empty() const { return commands_in_use().empty(); }
 
 std::vector<std::string> CommandProperties::commands_in_use() const {
@@ -119,6 +131,14 @@ void add_property(CommandProperties& properties, const std::vector<std::string>&
              : property_name + " takes one value: -D " + command_name + " " + property_name + " VALUE");
   }
   const std::string& value = words.back();
+  if (type == MQTT_PROP_TYPE_STRING_PAIR) {
+    if (auto problem = property_value_problem(words[2], true)) fail("the name of " + property_name + " " + *problem);
+  }
+  if (type == MQTT_PROP_TYPE_STRING || type == MQTT_PROP_TYPE_STRING_PAIR || type == MQTT_PROP_TYPE_BINARY) {
+    if (auto problem = property_value_problem(value, type != MQTT_PROP_TYPE_BINARY)) {
+      fail("the value of " + property_name + " " + *problem);
+    }
+  }
   mosquitto_property** list = (properties.*(target->list)).out();
 
   int rc = MOSQ_ERR_SUCCESS;
@@ -139,7 +159,6 @@ void add_property(CommandProperties& properties, const std::vector<std::string>&
       rc = mosquitto_property_add_varint(list, identifier, parse_number(value, 268435455, property_name));
       break;
     case MQTT_PROP_TYPE_BINARY:
-      if (value.size() > UINT16_MAX) fail("the value of " + property_name + " is longer than 65535 bytes");
       rc = mosquitto_property_add_binary(list, identifier, value.data(), static_cast<std::uint16_t>(value.size()));
       break;
     case MQTT_PROP_TYPE_STRING:
@@ -151,7 +170,6 @@ void add_property(CommandProperties& properties, const std::vector<std::string>&
     default:
       fail("unsupported property type for " + property_name);
   }
-  if (rc == MOSQ_ERR_MALFORMED_UTF8) fail("the value of " + property_name + " is not valid UTF-8");
   if (rc != MOSQ_ERR_SUCCESS) fail("cannot add " + property_name + ": " + mosquitto_strerror(rc));
 }
 

@@ -1,7 +1,10 @@
 // MQTT v5 properties given on the command line with -D/--property.
 #pragma once
 
+#include <cstddef>
+#include <optional>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -48,6 +51,16 @@ struct CommandProperties {
 // {command, "user-property", name, value}. Names and the command/property
 // pairing follow mosquitto_pub/mosquitto_sub. Throws UsageError.
 void add_property(CommandProperties& properties, const std::vector<std::string>& words);
+
+// The longest string or binary value a property can have: its length is a
+// 16-bit number on the wire (and libmosquitto cuts longer ones silently).
+inline constexpr std::size_t kMaxPropertyBytes = 65535;
+
+// Why `value` cannot be a string property's (`utf8`) or a binary property's
+// value: too long, or (strings) a character MQTT strings may not hold. As
+// the end of a sentence ("is 70000 bytes long; MQTT allows at most 65535");
+// nothing when it can be sent as it is.
+std::optional<std::string> property_value_problem(std::string_view value, bool utf8);
 
 // Checks each list as a whole (duplicates, value ranges the protocol forbids).
 // Throws UsageError.

@@ -2,14 +2,22 @@
 
 #include <mosquitto.h>
 
+#include <cstdio>
 #include <string>
 
 #include "mqtk/base/error.hpp"
+#include "mqtk/base/payload_encoding.hpp"
 
 namespace mqtk {
 namespace {
 
 constexpr std::size_t kMaxTopicBytes = 65535;
+
+std::string code_point_name(char32_t c) {
+  char text[16];
+  std::snprintf(text, sizeof text, "U+%04X", static_cast<unsigned>(c));
+  return text;
+}
 
 // The checks both kinds of topic share; `kind` is "topic" or "filter".
 void check_common(std::string_view text, std::string_view what, std::string_view kind) {
@@ -20,12 +28,27 @@ void check_common(std::string_view text, std::string_view what, std::string_view
                      " bytes long; MQTT allows at most 65535");
   }
   if (mosquitto_validate_utf8(text.data(), static_cast<int>(text.size())) != MOSQ_ERR_SUCCESS) {
-    throw UsageError(prefix + "the " + std::string(kind) +
-                     " is not valid UTF-8 (or contains a NUL character)");
+    throw UsageError(prefix + "the " + std::string(kind) + " " + mqtt_string_problem(text));
   }
 }
 
 }  // namespace
+
+std::string mqtt_string_problem(std::string_view text) {
+  std::size_t i = 0;
+  while (i < text.size()) {
+    auto character = decode_utf8(text.substr(i));
+    if (!character) return "is not valid UTF-8 (at byte " + std::to_string(i + 1) + ")";
+    char32_t c = character->codepoint;
+    if (c == 0) return "contains a NUL character (U+0000)";
+    if (c < 0x20 || (c >= 0x7F && c <= 0x9F)) return "contains a control character (" + code_point_name(c) + ")";
+    if ((c >= 0xFDD0 && c <= 0xFDEF) || (c & 0xFFFE) == 0xFFFE) {
+      return "contains a Unicode non-character (" + code_point_name(c) + ")";
+    }
+    i += character->length;
+  }
+  return "is not a valid MQTT string";
+}
 
 void check_publish_topic(std::string_view topic, std::string_view what) {
   check_common(topic, what, "topic");

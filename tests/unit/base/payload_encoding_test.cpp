@@ -22,6 +22,20 @@ TEST_SUITE("payload_encoding") {
     CHECK(mqtk::classify_payload("\"\xff\"") == PayloadEncoding::kBase64);
   }
 
+  TEST_CASE("JSON the parser reads but a record cannot hold verbatim is text") {
+    // The parser skips a byte order mark and space around a document; inside
+    // a record the mark is invalid JSON and the space would be lost.
+    CHECK(mqtk::classify_payload("\xEF\xBB\xBF{\"a\": 1}") == PayloadEncoding::kText);
+    CHECK(mqtk::classify_payload(" 42") == PayloadEncoding::kText);
+    CHECK(mqtk::classify_payload("{}\t") == PayloadEncoding::kText);
+    CHECK(mqtk::classify_payload("[1, \"\xEF\xBB\xBF\"]") == PayloadEncoding::kJson);  // inside: just a character
+    // Deeper than common tools read: text.
+    std::size_t limit = mqtk::kMaxEmbeddedDepth;
+    CHECK(mqtk::classify_payload(std::string(limit, '[') + std::string(limit, ']')) == PayloadEncoding::kJson);
+    CHECK(mqtk::classify_payload(std::string(limit + 1, '[') + std::string(limit + 1, ']')) == PayloadEncoding::kText);
+    CHECK(mqtk::classify_payload(std::string(200000, '[')) == PayloadEncoding::kText);
+  }
+
   TEST_CASE("UTF-8 validation") {
     CHECK(mqtk::is_utf8("plain ascii"));
     CHECK(mqtk::is_utf8("\xf0\x9f\x98\x80"));
@@ -30,6 +44,18 @@ TEST_SUITE("payload_encoding") {
     CHECK_FALSE(mqtk::is_utf8("\xf4\x90\x80\x80"));  // past U+10FFFF
     CHECK_FALSE(mqtk::is_utf8("\xe2\x82"));          // truncated
     CHECK_FALSE(mqtk::is_utf8("\x80"));
+  }
+
+  TEST_CASE("UTF-8 characters one at a time") {
+    auto c = mqtk::decode_utf8("\xf0\x9f\x98\x80 and more");
+    REQUIRE(c);
+    CHECK(c->codepoint == 0x1F600);
+    CHECK(c->length == 4);
+    CHECK(mqtk::decode_utf8("\xc2\x9b")->codepoint == 0x9B);
+    CHECK(mqtk::decode_utf8("a")->length == 1);
+    CHECK_FALSE(mqtk::decode_utf8(""));
+    CHECK_FALSE(mqtk::decode_utf8("\xc0\xaf"));
+    CHECK_FALSE(mqtk::decode_utf8("\xe2\x82"));
   }
 
   TEST_CASE("names") {
@@ -52,5 +78,16 @@ TEST_SUITE("payload_encoding") {
     CHECK_FALSE(mqtk::decode_base64("abc").has_value());
     CHECK_FALSE(mqtk::decode_base64("ab!d").has_value());
     CHECK_FALSE(mqtk::decode_base64("a=bc").has_value());
+  }
+
+  TEST_CASE("base64 decodes in place") {
+    std::string bytes;
+    for (int i = 0; i < 1000; ++i) bytes.push_back(static_cast<char>(i * 7));
+    std::string text;
+    mqtk::append_base64(text, bytes);
+    REQUIRE(mqtk::decode_base64_in_place(text));
+    CHECK(text == bytes);
+    std::string bad = "Zm9v!mFy";
+    CHECK_FALSE(mqtk::decode_base64_in_place(bad));
   }
 }

@@ -3,6 +3,7 @@
 #include <doctest/doctest.h>
 
 #include <fstream>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -219,6 +220,66 @@ TEST_SUITE("replay_source") {
       CHECK(with == (mqtt5 ? 2 : 0));
       CHECK(warnings.size() == (mqtt5 ? 0 : 1));
     }
+  }
+
+  TEST_CASE("far times: exact waits, no wrap-around, and a bound on the wait") {
+    test_support::TempDir dir;
+    auto recording = [&](const std::vector<std::string>& times) {
+      std::string path = dir.directory + "/far.jsonl";
+      std::ofstream file(path);
+      for (std::size_t i = 0; i < times.size(); ++i) {
+        file << R"({"time":")" << times[i] << R"(","topic":"t","payload":")" << i << "\"}\n";
+      }
+      return path;
+    };
+    auto first_two = [&](mqtk::ReplaySource& source) {
+      Clock::time_point start = Clock::now();
+      REQUIRE(source.take(start));
+      auto next = source.ready_at();
+      return next ? std::optional<Clock::duration>(*next - start) : std::nullopt;
+    };
+    // 2026 to 2400 overflowed an int64 of nanoseconds and went out at once;
+    // 0001 to 9999 waited for ever. Both are refused where they are.
+    for (const char* far : {"2400-01-01T00:00:00Z", "9999-12-31T23:59:59.999999999Z"}) {
+      CAPTURE(far);
+      std::string path = recording({"2026-01-01T00:00:00Z", far, "2026-01-01T00:00:01Z"});
+      mqtk::ReplaySource stopping(options_for(path), [](const std::string&) {});
+      CHECK_FALSE(first_two(stopping));
+      REQUIRE(stopping.failure());
+      CHECK(stopping.failure()->starts_with(path + ":2: the record is "));
+      CHECK(stopping.failure()->ends_with(" at --speed 1; a replay waits at most 100 years (a faster --speed, or "
+                                          "--speed max, sends it sooner)"));
+      CHECK(stopping.exhausted());
+    }
+    std::string path = recording({"2026-01-01T00:00:00Z", "2400-01-01T00:00:00Z", "2026-01-01T00:00:01Z"});
+    mqtk::ReplaySource stopping(options_for(path), [](const std::string&) {});
+    first_two(stopping);
+    CHECK(*stopping.failure() == path +
+                                     ":2: the record is 373 years after the first of the replay, a wait of 373 years "
+                                     "at --speed 1; a replay waits at most 100 years (a faster --speed, or --speed "
+                                     "max, sends it sooner)");
+    // --skip-bad goes on past it, with the same first record as the origin.
+    auto options = options_for(path);
+    options.skip_bad = true;
+    std::vector<std::string> warnings;
+    mqtk::ReplaySource skipping(options, [&](const std::string& w) { warnings.push_back(w); });
+    CHECK(first_two(skipping) == std::chrono::seconds(1));
+    CHECK(warnings.size() == 1);
+    // Faster, the same gap is a wait, computed exactly: 200 years (73,048
+    // days) at --speed 4.
+    options = options_for(recording({"2026-01-01T00:00:00Z", "2226-01-01T00:00:00Z"}));
+    options.speed = 4;
+    mqtk::ReplaySource fast(options, [](const std::string&) {});
+    CHECK(first_two(fast) == std::chrono::hours(24) * 73048 / 4);
+    CHECK(fast.span() == std::chrono::hours(24) * 73048);
+    // Back in time, however far: at once.
+    mqtk::ReplaySource back(options_for(recording({"9999-01-01T00:00:00Z", "0001-01-01T00:00:00Z"})),
+                            [](const std::string&) {});
+    CHECK(first_two(back) == Clock::duration(0));
+    // Progress figures saturate instead of wrapping.
+    mqtk::ReplaySource widest(options_for(recording({"0001-01-01T00:00:00Z", "9999-12-31T00:00:00Z"})),
+                              [](const std::string&) {});
+    CHECK(widest.span() > std::chrono::hours(24) * 365 * 290);
   }
 
   TEST_CASE("stop ends the replay") {

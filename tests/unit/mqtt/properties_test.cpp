@@ -77,6 +77,49 @@ TEST_SUITE("properties") {
     CHECK(p.empty());
   }
 
+  TEST_CASE("values longer than MQTT's 16-bit length are refused, not cut") {
+    const std::string longest(65535, 'x');
+    const std::string too_long(65536, 'x');
+    CommandProperties p;
+    add_property(p, {"publish", "user-property", longest, longest});
+    char* name = nullptr;
+    char* value = nullptr;
+    REQUIRE(mosquitto_property_read_string_pair(p.publish.get(), MQTT_PROP_USER_PROPERTY, &name, &value, false));
+    CHECK(std::string(name).size() == 65535);
+    CHECK(std::string(value).size() == 65535);
+    free(name);
+    free(value);
+    CHECK_THROWS_WITH_AS(add_property(p, {"publish", "user-property", "k", too_long}),
+                         "-D: the value of user-property is 65536 bytes long; MQTT allows at most 65535", UsageError);
+    CHECK_THROWS_WITH(add_property(p, {"publish", "user-property", std::string(70000, 'k'), "v"}),
+                      "-D: the name of user-property is 70000 bytes long; MQTT allows at most 65535");
+    CHECK_THROWS_WITH(add_property(p, {"publish", "content-type", too_long}),
+                      "-D: the value of content-type is 65536 bytes long; MQTT allows at most 65535");
+    CHECK_THROWS_WITH(add_property(p, {"publish", "response-topic", std::string(131071, 'r')}),
+                      "-D: the value of response-topic is 131071 bytes long; MQTT allows at most 65535");
+    CHECK_THROWS_WITH(add_property(p, {"publish", "correlation-data", too_long}),
+                      "-D: the value of correlation-data is 65536 bytes long; MQTT allows at most 65535");
+    CHECK_THROWS_WITH(add_property(p, {"disconnect", "reason-string", too_long}),
+                      "-D: the value of reason-string is 65536 bytes long; MQTT allows at most 65535");
+    CHECK_THROWS_WITH(add_property(p, {"connect", "authentication-method", too_long}),
+                      "-D: the value of authentication-method is 65536 bytes long; MQTT allows at most 65535");
+    CHECK_NOTHROW(add_property(p, {"publish", "correlation-data", longest}));
+    CHECK(p.connect.empty());
+    CHECK(p.disconnect.empty());
+  }
+
+  TEST_CASE("characters MQTT strings may not hold are named") {
+    CommandProperties p;
+    CHECK_THROWS_WITH_AS(add_property(p, {"publish", "content-type", "text\x1b[31m"}),
+                         "-D: the value of content-type contains a control character (U+001B)", UsageError);
+    CHECK_THROWS_WITH(add_property(p, {"publish", "user-property", "k\x01", "v"}),
+                      "-D: the name of user-property contains a control character (U+0001)");
+    CHECK_THROWS_WITH(add_property(p, {"publish", "user-property", "k", "v\xff"}),
+                      "-D: the value of user-property is not valid UTF-8 (at byte 2)");
+    // Binary data may hold any byte.
+    CHECK_NOTHROW(add_property(p, {"publish", "correlation-data", "\x01\xff"}));
+  }
+
   TEST_CASE("whole-list checks: duplicates and forbidden values") {
     CommandProperties twice;
     add_property(twice, {"publish", "content-type", "a"});

@@ -49,6 +49,29 @@ TEST_SUITE("record_formats") {
     CHECK(binary["payload"] == "AP8=");
   }
 
+  TEST_CASE("JSON lines and CSV stay valid, and exact, for a payload with a byte order mark") {
+    std::string payload = "\xEF\xBB\xBF{\"t\": 21.5}";
+    auto line = nlohmann::json::parse(json_line(message("t", payload)));  // throws if the line is not JSON
+    CHECK(line["encoding"] == "utf-8");
+    CHECK(line["payload"] == payload);
+    CHECK(csv_line(message("t", payload)).ends_with(",utf-8,\"\xEF\xBB\xBF{\"\"t\"\": 21.5}\",\n"));
+    auto spaced = nlohmann::json::parse(json_line(message("t", " 42 ")));
+    CHECK(spaced["payload"] == " 42 ");
+  }
+
+  TEST_CASE("JSON lines: strings escaped exactly as nlohmann's dump() escapes them") {
+    std::string every_ascii;
+    for (int c = 1; c < 128; ++c) every_ascii.push_back(static_cast<char>(c));
+    for (std::string text : {every_ascii, std::string("\xec\x98\xa8\xeb\x8f\x84 \xf0\x9f\x98\x80 \xc2\x9b"),
+                             std::string("\"\\\"\\"), std::string(""), std::string("\x7f\x1f\x00", 3)}) {
+      CAPTURE(text);
+      std::string line = json_line(message(text, "x"));
+      CHECK(line.find(",\"topic\":" + nlohmann::json(text).dump() + ",\"qos\":") != std::string::npos);
+    }
+    std::string payload = "tab\tnew\nline\r \"quoted\" back\\slash \xe2\x84\x83";
+    CHECK(json_line(message("t", payload)).ends_with(",\"payload\":" + nlohmann::json(payload).dump() + "}\n"));
+  }
+
   TEST_CASE("JSON lines: properties") {
     mosquitto_property* props = nullptr;
     mosquitto_property_add_string_pair(&props, MQTT_PROP_USER_PROPERTY, "k", "1");
