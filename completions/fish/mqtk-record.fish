@@ -9,6 +9,8 @@ complete -c mqtk-record -s o -l output -r -F -d 'Record into FILE (.jsonl, .csv,
 complete -c mqtk-record -l format -x -a 'jsonl csv lp' -d 'Format of -o files without a known extension'
 complete -c mqtk-record -l rotate -x -d 'Start a new timestamped file after SIZE (100MB) or TIME (1h)'
 complete -c mqtk-record -l rotate-clock -x -a 'utc local' -d 'Rotate by TIME on the clock: every 1h on the hour, 1d at midnight'
+complete -c mqtk-record -l compress -x -a 'gzip zstd' -d 'Compress each finished rotated file'
+complete -c mqtk-record -l keep -x -d 'Keep only the newest N finished rotated files, or those younger than an AGE'
 complete -c mqtk-record -l follow-symlinks -d 'Record through a symbolic link at -o or --spool (refused otherwise)'
 complete -c mqtk-record -l fsync -x -d 'Sync files: batch (before acknowledging; default), DURATION, or never'
 complete -c mqtk-record -l no-status -d 'No live status line on the terminal (--quiet: no messages but errors)'

@@ -351,10 +351,11 @@ class PoisonPayloadTest(FaultCase):
             lines = f.read().splitlines()
         self.assertEqual(len(lines), len(payloads) + 1)
         # (Python's json module itself cannot read such depths: the records are checked as bytes.)
-        for line, payload in zip(lines, payloads + [b'{"after": 1}']):
-            valid_json = payload != payloads[1]
-            self.assertTrue(line.endswith(b'"encoding":"json","payload":' + payload + b"}") if valid_json else
-                            line.endswith(b'"encoding":"utf-8","payload":"' + payload + b'"}'), line[:100])
+        # JSON deeper than the records keep verbatim is kept as text.
+        for line, payload, verbatim in zip(lines, payloads + [b'{"after": 1}'], (False, False, False, True, True)):
+            self.assertTrue(line.endswith(b'"encoding":"json","payload":' + payload + b"}") if verbatim else
+                            line.endswith(b'"encoding":"utf-8","payload":"' + payload.replace(b'"', b'\\"') + b'"}'),
+                            line[:100])
         with open(self.path("r.lp"), "rb") as f:
             points = f.read().splitlines()
         self.assertEqual(len(points), len(payloads) + 1)

@@ -445,6 +445,44 @@ class ExactBytesTest(ReplayCase):
                                            r"a wait of \d+ years at --speed 1; a replay waits at most 100 years "
                                            % re.escape(path))
 
+    def test_compressed_recordings_replay(self):
+        prefix = self.source + "/" + unique("zipped")
+        client_id = unique("rec")
+        paths = {}
+        for compression, extension in (("gzip", "jsonl"), ("zstd", "csv")):
+            base = os.path.join(self.directory, "zipped-%s.%s" % (compression, extension))
+            recorder = Process([RECORD, "-p", str(self.port), "-i", client_id + compression, "-q", "1",
+                                "-t", prefix + "/#", "-o", base, "--rotate", "1h", "--compress", compression,
+                                "--spool", os.path.join(self.directory, "spool-" + compression), "--quiet"])
+            with recorder:
+                self.broker.wait_for_subscription(client_id + compression, prefix + "/#")
+                for name, payload in self.PAYLOADS[:3]:
+                    run(["mosquitto_pub", "-p", str(self.port), "-t", prefix + "/" + name, "-q", "1", "-s"],
+                        input=payload)
+                wait_until(lambda: any(line_count(os.path.join(self.directory, f)) >= 3 + (extension == "csv")
+                                       for f in os.listdir(self.directory)
+                                       if f.startswith("zipped-%s-" % compression) and f.endswith(extension)),
+                           what="the recording")
+                recorder.signal(signal.SIGINT)
+                rc, _, err = recorder.finish()
+                self.assertEqual(rc, 0, err)
+            [paths[compression]] = [os.path.join(self.directory, f) for f in os.listdir(self.directory)
+                                    if f.startswith("zipped-%s-" % compression)]
+        self.assertTrue(paths["gzip"].endswith(".jsonl.gz") and paths["zstd"].endswith(".csv.zst"), paths)
+        for compression, path in paths.items():
+            with self.subTest(compression=compression):
+                rc, _, err, received, _ = self.replay(["--replay", path, "--speed", "max"], 3)
+                self.assertEqual(rc, 0, err)
+                got = {topic.rsplit("/", 1)[1]: payload for _, topic, payload, *_ in received}
+                self.assertEqual(got, dict(self.PAYLOADS[:3]))
+        cut = os.path.join(self.directory, "cut.jsonl.gz")
+        with open(paths["gzip"], "rb") as f, open(cut, "wb") as out:
+            data = f.read()
+            out.write(data[:len(data) - 8])  # without the gzip trailer
+        rc, _, err = run([PUB, "-p", str(self.port), "--replay", cut, "--speed", "max"])
+        self.assertEqual(rc, 1)
+        self.assertIn(b"--replay: %s ends before its compressed data does (cut short?)" % cut.encode(), err)
+
     def test_line_protocol_is_named(self):
         lp = os.path.join(self.directory, "points.lp")
         client_id = unique("rec")

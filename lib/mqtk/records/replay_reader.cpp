@@ -426,12 +426,18 @@ void CsvRecordSplitter::split(std::string_view text) {
 
 ReplayReader::ReplayReader(const std::string& path, std::size_t max_record_bytes)
     : name_(path == "-" ? "standard input" : path), max_record_bytes_(max_record_bytes) {
-  if (path.ends_with(".lp")) throw Error("--replay: " + path + ": " + kLineProtocol);
+  // A finished recording that mqtk-record --compress made: name.jsonl.gz.
+  compression_ = compression_of(path);
+  std::string_view uncompressed = std::string_view(path).substr(0, path.size() - compression_suffix(compression_).size());
+  if (uncompressed.ends_with(".lp")) throw Error("--replay: " + path + ": " + kLineProtocol);
   standard_input_ = path == "-";
   fd_ = standard_input_ ? STDIN_FILENO : open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd_ < 0) throw Error("--replay: cannot open " + path + ": " + std::strerror(errno));
-  if (path.ends_with(".csv")) format_ = Format::kCsv;
-  if (path.ends_with(".jsonl") || path.ends_with(".json") || path.ends_with(".ndjson")) format_ = Format::kJsonLines;
+  if (compression_ != Compression::kNone) decompressor_ = std::make_unique<Decompressor>(compression_);
+  if (uncompressed.ends_with(".csv")) format_ = Format::kCsv;
+  if (uncompressed.ends_with(".jsonl") || uncompressed.ends_with(".json") || uncompressed.ends_with(".ndjson")) {
+    format_ = Format::kJsonLines;
+  }
 }
 
 ReplayReader::~ReplayReader() {
@@ -441,6 +447,7 @@ ReplayReader::~ReplayReader() {
 void ReplayReader::rewind() {
   if (standard_input_) throw Error("--loop: standard input cannot be read again");
   if (lseek(fd_, 0, SEEK_SET) != 0) throw Error("--loop: cannot read " + name_ + " again: " + std::strerror(errno));
+  if (decompressor_) decompressor_ = std::make_unique<Decompressor>(compression_);
   buffer_.clear();
   consumed_ = scanned_ = 0;
   dropping_line_ = false;
@@ -469,10 +476,22 @@ bool ReplayReader::read_more() {
   while (true) {
     ssize_t n = read(fd_, chunk, sizeof chunk);
     if (n > 0) {
-      buffer_.append(chunk, static_cast<std::size_t>(n));
+      std::string_view data(chunk, static_cast<std::size_t>(n));
+      if (!decompressor_) {
+        buffer_.append(data);
+        return true;
+      }
+      try {
+        decompressor_->feed(data, buffer_);
+      } catch (const Error& e) {
+        throw Error("--replay: " + name_ + ": " + e.what());
+      }
       return true;
     }
     if (n == 0) {
+      if (decompressor_ && !decompressor_->complete()) {
+        throw Error("--replay: " + name_ + " ends before its compressed data does (cut short?)");
+      }
       input_ended_ = true;
       return false;
     }

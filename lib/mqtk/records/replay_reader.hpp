@@ -10,11 +10,13 @@
 
 #include <cstddef>
 #include <ctime>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "mqtk/base/compression.hpp"
 #include "mqtk/base/error.hpp"
 #include "mqtk/mqtt/properties.hpp"
 
@@ -122,6 +124,8 @@ class ReplayReader {
 
   std::string name_;
   int fd_ = -1;
+  Compression compression_ = Compression::kNone;
+  std::unique_ptr<Decompressor> decompressor_;  // a .gz or .zst recording
   bool standard_input_ = false;
   bool input_ended_ = false;
   Format format_ = Format::kUnknown;
