@@ -57,6 +57,21 @@ std::uint64_t AppendLog::repair(std::uint64_t ours_from, const LastBoundary& las
 }
 
 void AppendLog::append(std::string_view bytes) {
+  write_or_cut_back(bytes, size_);
+  size_ += bytes.size();
+}
+
+void AppendLog::append_pieces(const std::function<void(const std::function<void(std::string_view)>&)>& record) {
+  std::uint64_t start = size_;
+  std::uint64_t end = size_;
+  record([&](std::string_view piece) {
+    write_or_cut_back(piece, start);
+    end += piece.size();
+  });
+  size_ = end;
+}
+
+void AppendLog::write_or_cut_back(std::string_view bytes, std::uint64_t start) {
   std::size_t done = 0;
   while (done < bytes.size()) {
     ssize_t n = ::write(fd_.get(), bytes.data() + done, bytes.size() - done);
@@ -67,11 +82,10 @@ void AppendLog::append(std::string_view bytes) {
     } else {
       int error = n < 0 ? errno : ENOSPC;
       // Cut back to the last whole record: the caller acknowledges nothing.
-      if (ftruncate(fd_.get(), static_cast<off_t>(size_)) != 0) fail("write to (and could not repair)", path_, error);
+      if (ftruncate(fd_.get(), static_cast<off_t>(start)) != 0) fail("write to (and could not repair)", path_, error);
       fail("write to", path_, error);
     }
   }
-  size_ += done;
 }
 
 void AppendLog::sync() {

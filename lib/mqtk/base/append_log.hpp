@@ -62,6 +62,10 @@ class AppendLog {
   std::uint64_t repair(std::uint64_t ours_from, const LastBoundary& last_boundary);
   // Appends `bytes`, all of them or none. Throws Error naming the path.
   void append(std::string_view bytes);
+  // Appends one record given in pieces (`record` hands each to the writer
+  // it is given, so a large one need not be put together in memory): all
+  // of it or none. Throws Error naming the path.
+  void append_pieces(const std::function<void(const std::function<void(std::string_view)>&)>& record);
   // Forces what was appended to disk. Throws Error naming the path.
   void sync();
 
@@ -73,6 +77,10 @@ class AppendLog {
   int fd() const { return fd_.get(); }
 
  private:
+  // Writes `bytes` at the end; on a failure cuts the file back to `start`
+  // and throws.
+  void write_or_cut_back(std::string_view bytes, std::uint64_t start);
+
   std::string path_;
   Fd fd_;
   std::uint64_t size_ = 0;

@@ -36,9 +36,40 @@ void OutputBuffer::flush() {
     message_ends_.clear();
     return;
   }
+  if (int error = write_all(text_, 0); error != 0) {
+    // The bytes written past the last whole message are a torn message.
+    std::size_t done = written_before_error_;
+    auto whole = std::upper_bound(message_ends_.begin(), message_ends_.end(), done);
+    std::size_t kept = whole == message_ends_.begin() ? 0 : *std::prev(whole);
+    messages_written_ += whole - message_ends_.begin();
+    fail(done - kept, error);
+  }
+  messages_written_ += static_cast<long>(message_ends_.size());
+  text_.clear();
+  message_ends_.clear();
+  // A buffer a huge message grew is given back.
+  if (text_.capacity() > kKeptCapacity) {
+    text_.shrink_to_fit();
+    text_.reserve(kKeptCapacity);
+  }
+}
+
+void OutputBuffer::write_through(const std::function<void(const std::function<void(std::string_view)>&)>& message) {
+  flush();
+  std::size_t written = 0;
+  message([&](std::string_view bytes) {
+    if (int error = write_all(bytes, written); error != 0) fail(written_before_error_, error);
+    written += bytes.size();
+  });
+  ++messages_written_;
+}
+
+// Writes `bytes`, waiting for a slow reader; 0, or the errno of a failure
+// with written_before_error_ set to `already` plus what got out of `bytes`.
+int OutputBuffer::write_all(std::string_view bytes, std::size_t already) {
   std::size_t done = 0;
-  while (done < text_.size()) {
-    ssize_t n = write(fd_, text_.data() + done, text_.size() - done);
+  while (done < bytes.size()) {
+    ssize_t n = write(fd_, bytes.data() + done, bytes.size() - done);
     if (n >= 0) {
       done += static_cast<std::size_t>(n);
     } else if (errno == EINTR) {
@@ -47,23 +78,18 @@ void OutputBuffer::flush() {
       pollfd p{fd_, POLLOUT, 0};  // standard output may have been left non-blocking
       poll(&p, 1, -1);
     } else {
-      fail(done, errno);
+      written_before_error_ = already + done;
+      return errno;
     }
   }
-  messages_written_ += static_cast<long>(message_ends_.size());
-  text_.clear();
-  message_ends_.clear();
+  return 0;
 }
 
-void OutputBuffer::fail(std::size_t done, int error) {
+// A write failed with `torn` bytes of an unfinished message out.
+void OutputBuffer::fail(std::size_t torn, int error) {
   failed_ = true;
   if (error == EPIPE) throw OutputClosed();
   std::string message = std::string("cannot write output: ") + std::strerror(error);
-  // The bytes written past the last whole message are a torn message.
-  auto whole = std::upper_bound(message_ends_.begin(), message_ends_.end(), done);
-  std::size_t kept = whole == message_ends_.begin() ? 0 : *std::prev(whole);
-  messages_written_ += whole - message_ends_.begin();
-  std::size_t torn = done - kept;
   if (torn > 0) {
     struct stat info {};
     off_t end = lseek(fd_, 0, SEEK_CUR);

@@ -11,6 +11,7 @@
 // acknowledgement (see mqtk/mqtt/session.hpp).
 #pragma once
 
+#include <functional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -47,6 +48,10 @@ class OutputBuffer {
   // (a full disk). After a failure part-way through a message, a regular
   // file is cut back to the end of the last whole message.
   void flush();
+  // One message written straight to the descriptor, after what is
+  // buffered: `message` hands its pieces to the writer it is given (a large
+  // payload is not copied into the buffer). Fails as flush() does.
+  void write_through(const std::function<void(const std::function<void(std::string_view)>&)>& message);
 
   bool interactive() const { return interactive_; }
   std::size_t pending() const { return text_.size(); }
@@ -55,7 +60,11 @@ class OutputBuffer {
   long messages_written() const { return messages_written_; }
 
  private:
-  [[noreturn]] void fail(std::size_t done, int error);
+  int write_all(std::string_view bytes, std::size_t already);
+  [[noreturn]] void fail(std::size_t torn, int error);
+
+  // What the buffer keeps of its capacity after a flush.
+  static constexpr std::size_t kKeptCapacity = 1 << 16;
 
   int fd_;
   bool interactive_;
@@ -64,6 +73,7 @@ class OutputBuffer {
   // Where each complete message of text_ ends, to cut a torn one back.
   std::vector<std::size_t> message_ends_;
   long messages_written_ = 0;
+  std::size_t written_before_error_ = 0;
 };
 
 }  // namespace mqtk

@@ -39,6 +39,12 @@ struct Utf8Char {
 std::optional<Utf8Char> decode_utf8(std::string_view bytes);
 
 void append_base64(std::string& out, std::string_view bytes);
+
+// UTF-8 text escaped for the inside of a JSON string, as nlohmann's dump()
+// writes it (ensure_ascii off): \" \\ \b \f \n \r \t, other bytes below
+// 0x20 as \u00xx, the rest as is. Written straight into `out` (dump() would
+// copy a payload of up to 256 MB into a json value first).
+void append_json_escaped(std::string& out, std::string_view text);
 // Standard alphabet with padding; nothing on malformed input.
 std::optional<std::string> decode_base64(std::string_view text);
 // The same without a second copy of a large payload: `text` becomes the

@@ -13,6 +13,14 @@ class FormattedOutput : public MessageSink {
   FormattedOutput(MessageFormat& format, OutputBuffer& out) : format_(format), out_(out) {}
 
   void write(const Message& message) override {
+    if (message.payload.size() >= kFramedPayloadBytes && format_.frame(message, frame_)) {
+      out_.write_through([&](const auto& write) {
+        write(frame_.before);
+        write_encoded_payload(message.payload, frame_.encoding, write);
+        write(frame_.after);
+      });
+      return;
+    }
     format_.render(message, out_.text());
     out_.end_message();
   }
@@ -23,6 +31,7 @@ class FormattedOutput : public MessageSink {
  private:
   MessageFormat& format_;
   OutputBuffer& out_;
+  PayloadFrame frame_;
 };
 
 }  // namespace mqtk

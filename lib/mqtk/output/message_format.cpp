@@ -2,7 +2,32 @@
 
 #include <unistd.h>
 
+#include "mqtk/base/payload_encoding.hpp"
+
 namespace mqtk {
+
+void write_encoded_payload(std::string_view payload, PayloadFrame::Encoding encoding,
+                           const std::function<void(std::string_view)>& write) {
+  if (encoding == PayloadFrame::Encoding::kRaw) {
+    write(payload);
+    return;
+  }
+  // Base64 turns 3 bytes into 4: pieces of a multiple of 3 bytes make the
+  // same text as one piece would. JSON escaping is byte by byte.
+  constexpr std::size_t kPiece = 3 * 21 * 1024;
+  std::string encoded;
+  for (std::size_t at = 0; at < payload.size(); at += kPiece) {
+    encoded.clear();
+    std::string_view piece = payload.substr(at, kPiece);
+    if (encoding == PayloadFrame::Encoding::kBase64) {
+      append_base64(encoded, piece);
+    } else {
+      append_json_escaped(encoded, piece);
+    }
+    write(encoded);
+  }
+}
+
 namespace {
 
 class PlainFormat : public MessageFormat {
@@ -26,6 +51,18 @@ class PlainFormat : public MessageFormat {
     }
     out.append(message.payload);
     if (end_of_line_) out.push_back('\n');
+  }
+
+  bool frame(const Message& message, PayloadFrame& frame) override {
+    if (message.payload.empty()) return false;
+    frame.before.clear();
+    if (verbose_) {
+      append_topic(message.topic, frame.before);
+      frame.before.push_back(' ');
+    }
+    frame.encoding = PayloadFrame::Encoding::kRaw;
+    frame.after.assign(end_of_line_ ? 1 : 0, '\n');
+    return true;
   }
 
  private:

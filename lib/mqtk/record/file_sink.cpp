@@ -168,24 +168,46 @@ bool FileSink::due_by_time(std::chrono::system_clock::time_point now) const {
 }
 
 void FileSink::write(const Message& message) {
+  if (message.payload.size() >= kFramedPayloadBytes && format_->frame(message, frame_)) {
+    write_framed(message);
+    return;
+  }
   std::size_t before = pending_.size();
   format_->render(message, pending_);
   if (pending_.size() != before) ++pending_records_;
 }
 
-void FileSink::commit(bool before_acknowledgements) {
+// Writes what is pending into the file (opening it, or the next one, first).
+void FileSink::append_pending() {
   auto now = std::chrono::system_clock::now();
-  if (!pending_.empty()) {
-    // A file whose time is up is finished before the new records come.
-    if (file_ && rotating() && due_by_time(now) && file_->size() > started_at_) close_file();
-    if (!file_) open_file(now);
-    file_->append(pending_);
-    records_written_ += pending_records_;
-    written_.back().records += pending_records_;
-    pending_records_ = 0;
-    pending_.clear();
-    unsynced_ = true;
-  }
+  // A file whose time is up is finished before the new records come.
+  if (file_ && rotating() && due_by_time(now) && file_->size() > started_at_) close_file();
+  if (!file_) open_file(now);
+  file_->append(pending_);
+  records_written_ += pending_records_;
+  written_.back().records += pending_records_;
+  pending_records_ = 0;
+  pending_.clear();
+  // A buffer a large record grew is given back.
+  if (pending_.capacity() > (1 << 20)) pending_.shrink_to_fit();
+  unsynced_ = true;
+}
+
+// A large payload goes from the message into the file a piece at a time,
+// after what is pending: never copied whole.
+void FileSink::write_framed(const Message& message) {
+  append_pending();  // the header of a new file, or earlier records
+  file_->append_pieces([&](const auto& write) {
+    write(frame_.before);
+    write_encoded_payload(message.payload, frame_.encoding, write);
+    write(frame_.after);
+  });
+  ++records_written_;
+  ++written_.back().records;
+}
+
+void FileSink::commit(bool before_acknowledgements) {
+  if (!pending_.empty()) append_pending();
   if (!file_) return;
   if (unsynced_ && sync_.due(std::chrono::steady_clock::now(), before_acknowledgements)) {
     file_->sync();

@@ -94,6 +94,8 @@ class FileSink final : public MessageSink {
   void open_file(std::chrono::system_clock::time_point now);
   void close_file();
   bool due_by_time(std::chrono::system_clock::time_point now) const;
+  void append_pending();
+  void write_framed(const Message& message);
   std::string rotated_name(std::chrono::system_clock::time_point now) const;
   FileMark mark_of(bool open) const;
 
@@ -102,6 +104,7 @@ class FileSink final : public MessageSink {
   FileMarks& marks_;
   SyncSchedule sync_;
   std::string pending_;
+  PayloadFrame frame_;
   long pending_records_ = 0;
   long records_written_ = 0;
   std::optional<AppendLog> file_;

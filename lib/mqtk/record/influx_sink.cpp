@@ -13,6 +13,7 @@ InfluxSink::InfluxSink(InfluxOptions influx, PointOptions points, std::string sp
 void InfluxSink::commit(bool before_acknowledgements) {
   spool_.append(pending_);
   pending_.clear();
+  if (pending_.capacity() > (1 << 20)) pending_.shrink_to_fit();  // given back after a large point
   spool_.sync(before_acknowledgements);
 }
 

@@ -15,45 +15,16 @@
 namespace mqtk {
 namespace {
 
-// A JSON string exactly as nlohmann's dump() writes it (ensure_ascii off):
-// \" \\ \b \f \n \r \t, other bytes below 0x20 as \u00xx, the rest as is.
-// Written straight into `out`: dump() would copy a payload of up to 256 MB
-// into a json value and return a second string (a 100 MB payload took
-// mqtk-sub --json to 515 MB, now 333). Only called with valid UTF-8 (topics
-// and properties as libmosquitto checked them, payloads classify_payload
-// calls text), which dump() requires too.
 void append_json_string(std::string& out, std::string_view text) {
   out.push_back('"');
-  std::size_t plain_from = 0;
-  for (std::size_t i = 0; i < text.size(); ++i) {
-    unsigned char c = static_cast<unsigned char>(text[i]);
-    if (c >= 0x20 && c != '"' && c != '\\') continue;
-    out.append(text.substr(plain_from, i - plain_from));
-    plain_from = i + 1;
-    out.push_back('\\');
-    switch (c) {
-      case '"': out.push_back('"'); break;
-      case '\\': out.push_back('\\'); break;
-      case '\b': out.push_back('b'); break;
-      case '\f': out.push_back('f'); break;
-      case '\n': out.push_back('n'); break;
-      case '\r': out.push_back('r'); break;
-      case '\t': out.push_back('t'); break;
-      default: {
-        static constexpr char kHex[] = "0123456789abcdef";
-        out.append("u00");
-        out.push_back(kHex[c >> 4]);
-        out.push_back(kHex[c & 0xF]);
-      }
-    }
-  }
-  out.append(text.substr(plain_from));
+  append_json_escaped(out, text);
   out.push_back('"');
 }
 
 }  // namespace
 
-void JsonLinesFormat::render(const Message& message, std::string& out) {
+// Everything before the payload's value: {"time":...,"payload":
+PayloadEncoding JsonLinesFormat::append_head(const Message& message, std::string& out) {
   out.append("{\"time\":\"");
   out.append(clock_.format(message.received));
   out.append("\",\"topic\":");
@@ -69,7 +40,11 @@ void JsonLinesFormat::render(const Message& message, std::string& out) {
   out.append(",\"encoding\":\"");
   out.append(encoding_name(encoding));
   out.append("\",\"payload\":");
-  switch (encoding) {
+  return encoding;
+}
+
+void JsonLinesFormat::render(const Message& message, std::string& out) {
+  switch (append_head(message, out)) {
     case PayloadEncoding::kJson:
       out.append(message.payload);
       break;
@@ -83,6 +58,18 @@ void JsonLinesFormat::render(const Message& message, std::string& out) {
       break;
   }
   out.append("}\n");
+}
+
+bool JsonLinesFormat::frame(const Message& message, PayloadFrame& frame) {
+  frame.before.clear();
+  PayloadEncoding encoding = append_head(message, frame.before);
+  bool quoted = encoding != PayloadEncoding::kJson;
+  if (quoted) frame.before.push_back('"');
+  frame.encoding = encoding == PayloadEncoding::kJson   ? PayloadFrame::Encoding::kRaw
+                   : encoding == PayloadEncoding::kText ? PayloadFrame::Encoding::kJsonString
+                                                        : PayloadFrame::Encoding::kBase64;
+  frame.after = quoted ? "\"}\n" : "}\n";
+  return true;
 }
 
 void append_csv_field(std::string& out, std::string_view field) {

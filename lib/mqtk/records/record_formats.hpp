@@ -18,6 +18,7 @@
 #include <string>
 #include <string_view>
 
+#include "mqtk/base/payload_encoding.hpp"
 #include "mqtk/output/message_format.hpp"
 #include "mqtk/base/rfc3339.hpp"
 
@@ -26,8 +27,10 @@ namespace mqtk {
 class JsonLinesFormat final : public MessageFormat {
  public:
   void render(const Message& message, std::string& out) override;
+  bool frame(const Message& message, PayloadFrame& frame) override;
 
  private:
+  PayloadEncoding append_head(const Message& message, std::string& out);
   Rfc3339Clock clock_;
 };
 

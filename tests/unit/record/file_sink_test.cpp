@@ -205,4 +205,25 @@ TEST_SUITE("file_sink") {
         mqtk::FileSink(options("/nonexistent/dir/out.jsonl"), std::make_unique<mqtk::JsonLinesFormat>(), marks),
         "cannot open /nonexistent/dir/out.jsonl: No such file or directory", mqtk::Error);
   }
+
+  TEST_CASE("a large payload goes straight into the file, as it would have been rendered") {
+    TempDir temp;
+    Marks marks;
+    std::string path = temp.directory + "/big.jsonl";
+    std::string payload(mqtk::kFramedPayloadBytes + 3, 'x');
+    payload[5] = '\n';  // text: escaped piece by piece
+    mqtk::Message small = message("1");
+    mqtk::Message big = message(payload);
+    std::string expected;
+    mqtk::JsonLinesFormat reference;
+    reference.render(small, expected);
+    reference.render(big, expected);
+    mqtk::FileSink sink(options(path), std::make_unique<mqtk::JsonLinesFormat>(), marks);
+    sink.write(small);
+    sink.write(big);  // written at once, after the small one
+    CHECK(sink.uncommitted() == 0);
+    sink.commit(true);
+    CHECK(sink.records_written() == 2);
+    CHECK(contents(path) == expected);
+  }
 }
