@@ -1,7 +1,7 @@
 """CPU time per message of mqtk-sub against mosquitto_sub, measured in one
 run: both subscribe to the same broker at once, 200,000 messages are
 published once, and each process's user+system time is read when it exits.
-Output goes to files. Target (issue 3): at most 0.7x for each output mode.
+Output goes to files. Target: at most 0.7x for each output mode.
 
 Run: ./scripts/bench   (or /usr/bin/python3 tests/bench/bench_sub_cpu.py)
 """

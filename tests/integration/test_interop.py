@@ -1,5 +1,5 @@
-"""Interoperability beyond mosquitto's own clients: the seed's Python
-clients (Debian's paho-mqtt) against mqtk-sub, mqtk-record and mqtk-pub at
+"""Interoperability beyond mosquitto's own clients: the Python clients
+people write (Debian's paho-mqtt) against mqtk-sub, mqtk-record and mqtk-pub at
 QoS 0, 1 and 2 over MQTT 3.1.1 and 5, and the core pub/sub paths against a
 second broker implementation, aedes (from the npm registry, started here)."""
 

@@ -1,6 +1,6 @@
-"""mqtk-record against a real mosquitto and a real InfluxDB 1.x: the seed's
-scenario, every mapping rule, each file format read back, and durability
-when the recorder, the database or the disk fails."""
+"""mqtk-record against a real mosquitto and a real InfluxDB 1.x: the job of
+a hand-written per-message subscriber, every mapping rule, each file format
+read back, and durability when the recorder, the database or the disk fails."""
 
 import base64
 import csv
@@ -95,13 +95,13 @@ class RecordCase(ScratchDirectory, BrokerTestCase):
         wait_until(enough, timeout=timeout, what="%d points in %s" % (count, measurement))
 
 
-class SeedScenarioTest(RecordCase):
-    def test_zzerii_into_test_mqtt(self):
-        """The seed's subscriber, done by mqtk-record: JSON published to
-        `test` at QoS 1 ends up in database test_mqtt, readable with
-        `select * from test`."""
+class PerMessageSubscriberTest(RecordCase):
+    def test_json_on_topic_test_into_database_test_mqtt(self):
+        """What people hand-write with paho and one InfluxDB write per
+        message, done by mqtk-record: JSON published to `test` at QoS 1 ends
+        up in database test_mqtt, readable with `select * from test`."""
         topic = "test"
-        database = "test_mqtt_" + unique("seed").replace("-", "_")  # the seed's name, kept apart per run
+        database = "test_mqtt_" + unique("db").replace("-", "_")  # test_mqtt, kept apart per run
         recorder = self.start_recorder([topic], *self.influx_flags(database))
         try:
             client = mqtt.Client()

@@ -1,6 +1,6 @@
 // Sends the spool to InfluxDB from a thread of its own, in batches, in order.
 //
-// Answers (research/recorder.md, InfluxDB 1.6's handler): 2xx moves the
+// Answers (as InfluxDB 1.6's /write handler gives them): 2xx moves the
 // checkpoint; 400 (a bad point, a type conflict) splits the batch until the
 // bad lines are alone, which are set aside with the reason while the rest is
 // kept (sending again is harmless: a point with the same series and time

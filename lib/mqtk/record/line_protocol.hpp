@@ -1,4 +1,4 @@
-// Messages as InfluxDB line protocol points, the way the seed's subscriber
+// Messages as InfluxDB line protocol points, the way a hand-written subscriber
 // maps them (measurement = topic, time = receive time, fields = the JSON
 // object) plus what users of such recorders ask for. One line per message:
 //   measurement[,tag=value...] field=value[,...] timestamp_ns

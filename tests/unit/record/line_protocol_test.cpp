@@ -74,7 +74,7 @@ TEST_SUITE("line_protocol") {
     CHECK(out == "21.5 0.1 36 1e+21");
   }
 
-  TEST_CASE_FIXTURE(Points, "the seed's mapping: measurement = topic, fields = the JSON object, receive time") {
+  TEST_CASE_FIXTURE(Points, "the usual mapping: measurement = topic, fields = the JSON object, receive time") {
     CHECK(render("test", R"({"name": "zzerii"})") == "test name=\"zzerii\" 1600000000000000005\n");
   }
 

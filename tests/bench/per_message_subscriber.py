@@ -1,9 +1,9 @@
-"""The seed's InfluxDB subscriber (../../../shared/seed/mqtt-notes.ko.md):
+"""The InfluxDB recorder people hand-write (and the one mqtk-record replaces):
 paho subscribes at QoS 1 and, for every message, decodes the JSON payload and
 writes one point with influxdb-python, one HTTP request per message. Used by
 bench_record.py as the baseline; run with Debian's /usr/bin/python3.
 
-usage: seed_subscriber.py BROKER_PORT TOPIC INFLUX_PORT DATABASE
+usage: per_message_subscriber.py BROKER_PORT TOPIC INFLUX_PORT DATABASE
 """
 
 import datetime

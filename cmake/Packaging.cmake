@@ -1,0 +1,16 @@
+# `cpack` in the build directory makes mqtk_<version>_<arch>.deb; its
+# dependencies on shared libraries come from dpkg-shlibdeps.
+set(CPACK_GENERATOR DEB)
+set(CPACK_PACKAGE_NAME mqtk)
+set(CPACK_PACKAGE_VENDOR "mqtk")
+set(CPACK_PACKAGE_DESCRIPTION_SUMMARY "MQTT command-line toolkit: mqtk-pub, mqtk-sub, mqtk-record")
+set(CPACK_PACKAGE_DESCRIPTION "Drop-in, lossless clones of mosquitto_pub and mosquitto_sub, and mqtk-record,
+which records MQTT messages durably into files and InfluxDB; with replay,
+man pages and shell completions.")
+set(CPACK_PACKAGING_INSTALL_PREFIX /usr)
+set(CPACK_STRIP_FILES ON)
+set(CPACK_DEBIAN_FILE_NAME DEB-DEFAULT)
+set(CPACK_DEBIAN_PACKAGE_MAINTAINER "mqtk developers <mqtk@localhost>")
+set(CPACK_DEBIAN_PACKAGE_SECTION net)
+set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
+include(CPack)
