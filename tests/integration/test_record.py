@@ -14,6 +14,7 @@ import signal
 import subprocess
 import time
 import unittest
+import urllib.request
 
 import paho.mqtt.client as mqtt
 
@@ -503,6 +504,32 @@ class DurabilityTest(UnlimitedQueueCase):
         with open(os.path.join(self.path("spool-" + recorder.argv[4]), "rejected.lp")) as f:
             self.assertIn('v="not a number"', f.read())
 
+    def test_a_type_conflict_names_the_fix_and_rejected_points_are_sent_again(self):
+        prefix = self.topic()
+        database = self.database()
+        self.influx.query('CREATE DATABASE "%s"' % database)
+        request = urllib.request.Request("%s/write?db=%s" % (self.influx.url, database),
+                                         data=("%s v=1i %d" % (prefix, time.time_ns() - 10**9)).encode(),
+                                         method="POST")
+        urllib.request.urlopen(request, timeout=10).close()  # the field holds integers already (this week's shard)
+        client_id = unique("rec")
+        recorder = self.start_recorder([prefix], *self.influx_flags(database), client_id=client_id)
+        publish_all(self.port, [(prefix, b'{"v": 2}', 1, False)])
+        wait_until(lambda: b"InfluxDB refused a point" in recorder.errors(), what="the refusal")
+        _, err = self.stop_recorder(recorder, expect_status=65)
+        self.assertIn(b"the field already holds integers: record with --integers, then --resend-rejected", err)
+        resend = [RECORD, "-p", str(self.port), "-i", client_id, "-t", prefix, "--spool",
+                  self.path("spool-" + client_id), *self.influx_flags(database), "--resend-rejected"]
+        rc, _, err = run(resend)
+        self.assertEqual(rc, 65, err)  # the cause is still there: refused again, kept
+        self.assertIn(b"1 point refused again, kept in ", err)
+        self.influx.query('DROP MEASUREMENT "%s"' % prefix, database)  # the cause, fixed
+        rc, _, err = run(resend)
+        self.assertEqual(rc, 0, err)
+        self.assertIn(b"sent 1 point of 1 refused point to InfluxDB", err)
+        self.assertEqual([row["v"] for row in self.influx.rows('SELECT * FROM "%s"' % prefix, database)], [2])
+        self.assertFalse(os.path.exists(os.path.join(self.path("spool-" + client_id), "rejected.lp")))
+
     @unittest.skipUnless(os.geteuid() == 0, "mounting a small tmpfs needs root")
     def test_full_disk_is_a_clear_error_without_torn_lines(self):
         mount = self.path("small")
@@ -547,6 +574,13 @@ class InfluxAuthTest(RecordCase):
             publish_all(self.port, [(prefix, b'{"n": 2}', 1, False)])
             wait_until(lambda: _authorized_count(influx, database, prefix) == 2, what="a second point")
             self.stop_recorder(recorder)
+            # A user who may write but not create the database: the refusal is said, not hidden.
+            influx.query("CREATE USER writer WITH PASSWORD 'w'", user="admin", password="secret words")
+            rc, _, err = run([RECORD, "-p", str(self.port), "-t", prefix, "--influx", influx.url, "--influx-db",
+                              database + "_new", "--influx-user", "writer", "--spool", self.path("spool-w")],
+                             env=dict(os.environ, MQTK_INFLUX_PASSWORD="w"))
+            self.assertEqual(rc, 1, err)
+            self.assertIn(b'has no database "%s_new" and creating it failed: HTTP 403: ' % database.encode(), err)
             # A wrong password is an error at start...
             rc, _, err = run([RECORD, "-p", str(self.port), "-t", prefix, *flags, "--spool", self.path("spool-x")],
                              env=dict(os.environ, MQTK_INFLUX_PASSWORD="wrong"))

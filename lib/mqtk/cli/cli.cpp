@@ -251,6 +251,9 @@ ConnectSetup CommandLine::connect_setup() const {
 std::optional<int> CommandLine::parse(int argc, char** argv, Reporter& reporter) {
   CLI::App& app = *app_;
   add_connect_flags(app, connect_flags_);
+  if (tool_.quiet_keeps_errors) {
+    app.get_option("--quiet")->description("No status, start line, summary, warnings or notes; errors still");
+  }
   app.add_option("-P,--pw", password_values_, "Password; alone (-P), asked for on the terminal")
       ->type_name("PASSWORD")
       ->expected(0, 1)
