@@ -109,6 +109,16 @@ class DocsTest(unittest.TestCase):
                 if page != "mqtk":
                     self.assertIn(b"EXIT STATUS", result.stdout)
 
+    def test_no_markup_leaks_into_the_rendered_text(self):
+        """scdoc leaves _emphasis_ and *bold* markers as text where they do not
+        start or end a word (`*128+*_N_` rendered as "128+_N_")."""
+        leak = re.compile(r"(?<![\w$])_[A-Za-z0-9.]+_(?!\w)|(?<![\w'\"/])\*[A-Za-z]")
+        for page in ("mqtk", "mqtk-pub", "mqtk-sub", "mqtk-record"):
+            with self.subTest(page=page):
+                text = subprocess.run(["man", "-l", man_page(page)], stdout=subprocess.PIPE, check=True,
+                                      env=dict(os.environ, MANWIDTH="80", MANPAGER="cat")).stdout.decode()
+                self.assertEqual([line.strip() for line in text.splitlines() if leak.search(line)], [])
+
     def test_every_flag_is_in_every_completion(self):
         for name in TOOLS:
             accepted = flags_of(name)

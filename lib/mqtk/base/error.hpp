@@ -34,6 +34,13 @@ class Error : public std::runtime_error {
 class UsageError : public Error {
  public:
   explicit UsageError(const std::string& message) : Error(message, kExitFailure) {}
+  // With the usage line of the mode the mistake is in (mqtk-pub --replay),
+  // printed instead of the tool's.
+  UsageError(const std::string& message, std::string usage) : Error(message, kExitFailure), usage_(std::move(usage)) {}
+  const std::string& usage() const noexcept { return usage_; }
+
+ private:
+  std::string usage_;
 };
 
 }  // namespace mqtk

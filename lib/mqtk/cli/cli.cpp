@@ -14,6 +14,7 @@
 #include "mqtk/base/error.hpp"
 #include "mqtk/cli/help_text.hpp"
 #include "mqtk/cli/options_file.hpp"
+#include "mqtk/cli/usage_errors.hpp"
 #include "mqtk/cli/version.hpp"
 
 namespace mqtk {
@@ -69,18 +70,32 @@ std::string version_text(const ToolInfo& tool) {
          std::to_string(minor) + "." + std::to_string(revision) + ")";
 }
 
+// --help-all: CLI11's listing of every flag, with the same usage line as
+// --help and one blank line between groups.
+std::string all_help(const ToolInfo& tool, const CLI::App& app) {
+  std::string text = app.help("", CLI::AppFormatMode::All);
+  std::size_t usage = text.find("Usage: ");
+  if (usage != std::string::npos) {
+    std::size_t end = text.find('\n', usage);
+    text.replace(usage, end - usage, "Usage: " + tool.synopsis);
+  }
+  for (std::size_t doubled; (doubled = text.find("\n\n\n")) != std::string::npos;) text.erase(doubled, 1);
+  while (text.ends_with("\n\n")) text.pop_back();
+  return text;
+}
+
 // CLI11's messages already name the flag.
-UsageError usage_error(const CLI::ParseError& e, const std::string& where) {
-  std::string message = e.what();
+UsageError usage_error(const CLI::ParseError& e, const std::vector<FlagInfo>& flags, const std::string& where) {
+  std::string message = explain_parse_error(e.what(), flags);
   return UsageError(where.empty() ? message : where + ": " + message);
 }
 
 // Arguments that are not options are collected (allow_extras) rather than
 // reported in CLI11's words, so the first one can be named plainly.
-void reject_extras(const CLI::App& app, const std::string& where) {
+void reject_extras(const CLI::App& app, const std::vector<FlagInfo>& flags, const std::string& where) {
   std::vector<std::string> extras = app.remaining();
   if (extras.empty()) return;
-  std::string message = extras.front().starts_with("-") ? "unknown option '" + extras.front() + "'"
+  std::string message = extras.front().starts_with("-") ? unknown_option_message(extras.front(), flags)
                                                         : "unexpected argument '" + extras.front() + "'";
   throw UsageError(where.empty() ? message : where + ": " + message);
 }
@@ -281,11 +296,11 @@ std::optional<int> CommandLine::parse(int argc, char** argv, Reporter& reporter)
       // own, and so that what it holds is known as CLI11 reads it.
       try {
         parse_reversed(app, file_args);
-        reject_extras(app, file->path);
+        reject_extras(app, flags(), file->path);
       } catch (const CLI::CallForHelp&) {
         // --help in an options file means nothing.
       } catch (const CLI::ParseError& e) {
-        throw usage_error(e, file->path);
+        throw usage_error(e, flags(), file->path);
       }
       if (!secrets_read(app, connect_flags_).empty()) require_private(*file);
       app.clear();
@@ -296,16 +311,16 @@ std::optional<int> CommandLine::parse(int argc, char** argv, Reporter& reporter)
     std::vector<SecretValue> secrets = secrets_read(app, connect_flags_);
     hide_secrets(argc, argv, secrets);
     if (!secrets.empty()) keep_out_of_core_dumps();
-    reject_extras(app, "");
+    reject_extras(app, flags(), "");
     password_prompt_ = !password_values_.empty() && password_values_.front() == kAskForPassword;
   } catch (const CLI::CallForHelp&) {
     std::fputs(short_help(tool_, app.get_description(), flags()).c_str(), stdout);
     return kExitSuccess;
   } catch (const CLI::CallForAllHelp&) {
-    std::fputs(app.help("", CLI::AppFormatMode::All).c_str(), stdout);
+    std::fputs(all_help(tool_, app).c_str(), stdout);
     return kExitSuccess;
   } catch (const CLI::ParseError& e) {
-    throw usage_error(e, "");
+    throw usage_error(e, flags(), "");
   }
   reporter.set_quiet(connect_flags_.quiet, !tool_.quiet_keeps_errors);
   if (completion_shell_) {

@@ -53,7 +53,30 @@ void add_pub_flags(CLI::App& app, PubFlags& flags) {
   app.add_flag("--skip-bad", flags.skip_bad, "Skip malformed records (default: stop at the first)")->group(replay);
 }
 
+namespace {
+
+// Mistakes in a replay's flags are shown with the replay's usage line.
+constexpr const char* kReplayUsage =
+    "mqtk-pub [-h host] --replay {file|-} [--speed X|max] [--loop [N]] [--from T] [--to T] [--topic-map OLD=NEW]";
+
+ReplayOptions replay_options(const PubFlags& flags, const ConnectSetup& connect, const StandardStreams& streams);
+
+}  // namespace
+
 ReplayOptions make_replay_options(const PubFlags& flags, const ConnectSetup& connect, const StandardStreams& streams) {
+  try {
+    ReplayOptions options = replay_options(flags, connect, streams);
+    TimeBounds(options.from, options.to);  // --from and --to checked now, not at the first record
+    return options;
+  } catch (const UsageError& e) {
+    if (!e.usage().empty()) throw;
+    throw UsageError(e.what(), kReplayUsage);
+  }
+}
+
+namespace {
+
+ReplayOptions replay_options(const PubFlags& flags, const ConnectSetup& connect, const StandardStreams& streams) {
   if (flags.topic || connect.url_topic || flags.message || flags.file || flags.stdin_whole || flags.stdin_lines ||
       flags.null_message || flags.repeat != 1) {
     throw UsageError("--replay: publishes the recording's own topics and payloads; drop -t, -L's topic, "
@@ -98,6 +121,8 @@ ReplayOptions make_replay_options(const PubFlags& flags, const ConnectSetup& con
   return options;
 }
 
+}  // namespace
+
 std::unique_ptr<PublishSource> make_publish_source(const PubFlags& flags, const ConnectSetup& connect,
                                                    const StandardStreams& streams, const Reporter& reporter) {
   if (flags.topic && connect.url_topic) throw UsageError("-t: the topic is already given by -L");
@@ -127,7 +152,13 @@ std::unique_ptr<PublishSource> make_publish_source(const PubFlags& flags, const 
   if (flags.message) {
     payload = *flags.message;
   } else if (flags.file) {
-    payload = *read_whole_file(*flags.file, "-f '" + *flags.file + "'", kMaxPayload);
+    try {
+      payload = *read_whole_file(*flags.file, "-f '" + *flags.file + "'", kMaxPayload);
+    } catch (const Error& e) {
+      // mosquitto_pub reads a file named "-" too; a user who meant standard input is told how.
+      if (*flags.file != "-") throw;
+      throw Error(std::string(e.what()) + "; use -s for standard input");
+    }
   } else if (flags.stdin_whole) {
     payload = read_whole(STDIN_FILENO, "-s: standard input", kMaxPayload);
     if (payload.empty()) throw UsageError("-s: standard input was empty; use -n to publish an empty message");

@@ -113,7 +113,11 @@ RecordingOptions recording_options(const RecordFlags& f) {
   std::optional<RecordFormat> chosen;
   if (f.format) chosen = parse_record_format(*f.format);
   for (const std::string& path : f.outputs) {
-    options.outputs.push_back({absolute_output_path(path), format_for(path, chosen)});
+    if (path.size() > 1 && path.front() == '-') {
+      throw UsageError("-o: '" + path + "' looks like a flag; to name a file so, write ./" + path);
+    }
+    bool named = format_for(path, RecordFormat::kCsv) == format_for(path, RecordFormat::kLineProtocol);
+    options.outputs.push_back({absolute_output_path(path), format_for(path, chosen), path != "-" && !named && !chosen});
   }
   if (f.rotate) {
     bool is_time = f.rotate->find_first_of("smhd") != std::string::npos &&

@@ -91,6 +91,10 @@ std::unique_ptr<MessageFormat> make_sub_format(const SubFlags& flags, OutputBuff
   if (flags.json + flags.csv + flags.format.has_value() > 1) {
     throw UsageError("choose one of -F, --json and --csv");
   }
+  if (flags.pretty && !flags.format) {
+    throw UsageError("--pretty: indents the JSON of -F %j and %J; --json writes one record a line (pipe it into jq "
+                     "for indented JSON)");
+  }
   if ((flags.json || flags.csv) && (flags.verbose || flags.no_end_of_line)) {
     throw UsageError(std::string(flags.json ? "--json" : "--csv") + " writes whole records; drop -v and -N");
   }

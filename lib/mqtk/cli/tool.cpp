@@ -38,7 +38,8 @@ int run_tool(const ToolInfo& tool, const std::function<int(ToolContext&)>& body)
     return kExitBrokenPipe;  // quietly, as a process killed by SIGPIPE
   } catch (const UsageError& e) {
     reporter.always(e.what());
-    std::fprintf(stderr, "Usage: %s\nRun '%s --help' for all options.\n", tool.synopsis.c_str(), tool.name.c_str());
+    const std::string& usage = e.usage().empty() ? tool.synopsis : e.usage();
+    std::fprintf(stderr, "Usage: %s\nRun '%s --help' for all options.\n", usage.c_str(), tool.name.c_str());
     return e.exit_code();
   } catch (const Error& e) {
     reporter.error(e.what());

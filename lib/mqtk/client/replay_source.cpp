@@ -67,8 +67,13 @@ TimeBounds::TimeBounds(const std::optional<std::string>& from, const std::option
     Bound b;
     if (auto time = parse_rfc3339(text)) {
       b.time = *time;
-    } else {
+      return b;
+    }
+    try {
       b.after_first = parse_duration(text, flag);
+    } catch (const UsageError&) {
+      throw UsageError(std::string(flag) + ": expected an RFC 3339 time (2026-11-25T08:00:00Z) or a duration after "
+                       "the first message (500ms, 30s, 5m, 1h30m), not '" + text + "'");
     }
     return b;
   };

@@ -122,6 +122,12 @@ int run_recorder(const RecorderSetup& setup, const ConnectOptions& connect, cons
   {
     Recording recording(setup.recording, reporter, state ? &*state : nullptr);
     reporter.info(start_line(setup, connect));
+    for (const auto& output : setup.recording.outputs) {
+      if (output.format_assumed) {
+        reporter.note(output.path + ": the name says no format (.jsonl, .csv or .lp): recording JSON lines "
+                      "(--format chooses another)");
+      }
+    }
     Subscriber subscriber(connect, subscribe, recording, reporter, signals, [](std::string_view line) {
       std::fprintf(stdout, "%.*s\n", static_cast<int>(line.size()), line.data());
     });

@@ -33,6 +33,9 @@ struct RecordingOptions {
   struct Output {
     std::string path;  // "-" for standard output
     RecordFormat format;
+    // The name says no format (x.txt) and --format was not given: JSON
+    // lines, which the recorder says when it starts.
+    bool format_assumed = false;
   };
   std::vector<Output> outputs;
   std::optional<std::uint64_t> rotate_bytes;
