@@ -403,6 +403,10 @@ void Session::drain_closed_connection() {
   closing_fd_ = -1;
 }
 
+OpenConnection Session::opener(const ConnectOptions& options) {
+  return [&options](SessionEvents& events) { return std::make_unique<Session>(options, events); };
+}
+
 void Session::connect() { begin_attempt(); }
 
 void Session::begin_attempt() {

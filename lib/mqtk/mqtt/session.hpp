@@ -27,53 +27,37 @@ struct mosquitto;
 
 namespace mqtk {
 
-class Session {
+// The BrokerConnection of the tools.
+class Session final : public BrokerConnection {
  public:
   Session(const ConnectOptions& options, SessionEvents& events);
-  ~Session();
+  ~Session() override;
   Session(const Session&) = delete;
   Session& operator=(const Session&) = delete;
 
-  // Reconnect (with a growing delay) after a connection that had been
-  // accepted is lost. The first connection failing is always an error.
-  void set_reconnect(bool enabled) { reconnect_ = enabled; }
+  // Opens Sessions with `options` (which must outlive them) for a client loop.
+  static OpenConnection opener(const ConnectOptions& options);
 
-  // Starts connecting; run_once() carries it on.
-  void connect();
+  void set_reconnect(bool enabled) override { reconnect_ = enabled; }
+  // Reading in bursts matters because waking up for every message costs
+  // more CPU than the messages themselves. Zero is the default.
+  void set_read_batching(std::chrono::microseconds pause) override { read_batching_ = pause; }
 
-  // One turn of the event loop: waits up to `timeout_ms` (-1: as long as
-  // needed) for the broker or any of `watched` (their revents are filled in),
-  // reads and dispatches what arrived, calls before_write() and writes queued
-  // packets. Throws Error when the broker refuses the connection, or when
-  // connecting fails and reconnecting is off or was never possible.
-  void run_once(int timeout_ms, std::span<pollfd> watched = {});
+  void connect() override;
+  void run_once(int timeout_ms, std::span<pollfd> watched) override;
 
-  SessionState state() const { return state_; }
-  bool connected() const { return state_ == SessionState::kConnected; }
-  // Whether packets are queued for the broker (for example acknowledgements).
-  bool wants_write() const;
-  // After a turn that read messages and sent nothing back, wait
-  // `pause` before looking for more, so that a busy stream is read in bursts
-  // instead of waking up for every message (which costs more CPU than the
-  // messages themselves). Zero, the default, reads as soon as data arrives.
-  void set_read_batching(std::chrono::microseconds pause) { read_batching_ = pause; }
-  // Stops reading from the broker after the current message (for -C); unread
-  // messages stay unacknowledged at the broker.
-  void stop_reading() { reading_stopped_ = true; }
-  // Reads nothing while `paused` (a sink that cannot take more); unread
-  // messages wait, unacknowledged, at the broker.
-  void pause_reading(bool paused) { reading_paused_ = paused; }
+  SessionState state() const override { return state_; }
+  bool wants_write() const override;
+  void stop_reading() override { reading_stopped_ = true; }
+  void pause_reading(bool paused) override { reading_paused_ = paused; }
 
-  // Queues a publish and returns its message id. Throws Error.
   int publish(std::string_view topic, std::string_view payload, int qos, bool retain,
-              const mosquitto_property* properties);
-  // Publish reusing a v5 topic alias set up by an earlier publish.
-  int publish_to_alias(std::string_view payload, int qos, bool retain, const mosquitto_property* properties);
+              const mosquitto_property* properties) override;
+  int publish_to_alias(std::string_view payload, int qos, bool retain, const mosquitto_property* properties) override;
   int subscribe(const std::vector<std::string>& filters, int qos, int options,
-                const mosquitto_property* properties);
-  int unsubscribe(const std::string& filter, const mosquitto_property* properties);
-  // Queues a DISCONNECT (with an MQTT v5 reason code).
-  void disconnect(int reason_code = 0);
+                const mosquitto_property* properties) override;
+  int unsubscribe(const std::string& filter, const mosquitto_property* properties) override;
+  void disconnect(int reason_code = 0) override;
 
  private:
   struct Callbacks;
