@@ -5,35 +5,33 @@
 
 #include "mqtk/base/error.hpp"
 #include "mqtk/base/signal_watch.hpp"
+#include "mqtk/mqtt/session.hpp"
 
 namespace mqtk {
-namespace {
-
-// Messages handed to libmosquitto and not yet completed. Beyond its own
-// in-flight limit (-M) libmosquitto queues them in memory, so this bounds
-// memory while keeping the connection busy.
-constexpr long kWindow = 1000;
-
-}  // namespace
 
 Publisher::Publisher(const ConnectOptions& connect, PublishSource& source, const Reporter& reporter, LogLine log_line)
+    : Publisher(connect, source, reporter, std::move(log_line), Session::opener(connect), steady_clock()) {}
+
+Publisher::Publisher(const ConnectOptions& connect, PublishSource& source, const Reporter& reporter, LogLine log_line,
+                     const OpenConnection& open, const MonotonicClock& clock)
     : connect_(connect),
       source_(source),
       reporter_(reporter),
       log_line_(std::move(log_line)),
-      session_(connect, *this),
+      clock_(clock),
+      connection_(open(*this)),
       use_topic_alias_(connect.properties.publish.contains(MQTT_PROP_TOPIC_ALIAS)) {}
 
 void Publisher::publish_ready() {
-  auto now = PublishSource::Clock::now();
-  while (published_ - completed_ < kWindow) {
+  auto now = clock_.now();
+  while (published_ - completed_ < kPublishWindow) {
     auto message = source_.take(now);
     if (!message) return;
     // With a v5 topic alias only the first publish names the topic.
     if (use_topic_alias_ && published_ > 0) {
-      session_.publish_to_alias(message->payload, message->qos, message->retain, message->properties);
+      connection_->publish_to_alias(message->payload, message->qos, message->retain, message->properties);
     } else {
-      session_.publish(message->topic, message->payload, message->qos, message->retain, message->properties);
+      connection_->publish(message->topic, message->payload, message->qos, message->retain, message->properties);
     }
     ++published_;
   }
@@ -43,17 +41,17 @@ int Publisher::run() {
   SignalWatch signals{SIGINT, SIGTERM};
   int interrupted_by = 0;
   bool connected_once = false;
-  auto next_tick = PublishSource::Clock::now() + tick_period_;
-  session_.connect();
+  auto next_tick = clock_.now() + tick_period_;
+  connection_->connect();
 
-  while (session_.state() != SessionState::kClosed) {
-    if (session_.connected()) {
+  while (connection_->state() != SessionState::kClosed) {
+    if (connection_->connected()) {
       publish_ready();
-      if (source_.exhausted() && published_ == completed_) session_.disconnect();
+      if (source_.exhausted() && published_ == completed_) connection_->disconnect();
     }
     pollfd watched[2] = {{signals.fd(), POLLIN, 0}, {-1, POLLIN, 0}};
     std::size_t count = 1;
-    if (session_.connected() && published_ - completed_ < kWindow && source_.input_fd() >= 0) {
+    if (connection_->connected() && published_ - completed_ < kPublishWindow && source_.input_fd() >= 0) {
       watched[count++].fd = source_.input_fd();
     }
     auto wake = source_.ready_at();
@@ -61,15 +59,15 @@ int Publisher::run() {
     int timeout = -1;
     if (wake) {
       // Rounded up: waking a little late beats spinning until the moment.
-      auto left = std::chrono::ceil<std::chrono::milliseconds>(*wake - PublishSource::Clock::now());
+      auto left = std::chrono::ceil<std::chrono::milliseconds>(*wake - clock_.now());
       timeout = static_cast<int>(std::max<long long>(left.count(), 0));
     }
 
-    session_.run_once(timeout, std::span(watched, count));
-    connected_once = connected_once || session_.connected();
-    if (tick_ && PublishSource::Clock::now() >= next_tick) {
+    connection_->run_once(timeout, std::span(watched, count));
+    connected_once = connected_once || connection_->connected();
+    if (tick_ && clock_.now() >= next_tick) {
       tick_();
-      next_tick = PublishSource::Clock::now() + tick_period_;
+      next_tick = clock_.now() + tick_period_;
     }
 
     if (watched[0].revents & POLLIN) {
@@ -83,7 +81,7 @@ int Publisher::run() {
                           " accepted the connection: nothing was published",
                       128 + signo);
         }
-        if (interrupted_by != 0 || !session_.connected()) {
+        if (interrupted_by != 0 || !connection_->connected()) {
           throw Error("interrupted: " + std::to_string(published_ - completed_) + " of " +
                           std::to_string(published_) + " messages were not acknowledged",
                       128 + signo);
@@ -94,7 +92,7 @@ int Publisher::run() {
       }
     }
     if (count == 2 && (watched[1].revents & (POLLIN | POLLHUP | POLLERR))) source_.read_input();
-    if (session_.state() == SessionState::kLost) {
+    if (connection_->state() == SessionState::kLost) {
       if (source_.exhausted() && published_ == completed_) break;
       fail_lost();
     }
@@ -118,7 +116,7 @@ void Publisher::on_published(int mid, int reason_code) {
     ++refused_;
     reporter_.warning("the broker refused message " + std::to_string(mid) + ": " + mosquitto_reason_string(reason_code));
   }
-  source_.completed(PublishSource::Clock::now());
+  source_.completed(clock_.now());
 }
 
 void Publisher::on_connection_lost(const std::string& reason, int) { lost_reason_ = reason; }

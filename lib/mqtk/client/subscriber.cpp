@@ -7,12 +7,13 @@
 
 #include "mqtk/base/error.hpp"
 #include "mqtk/base/signal_watch.hpp"
+#include "mqtk/mqtt/session.hpp"
 #include "mqtk/mqtt/topic.hpp"
 
 namespace mqtk {
 namespace {
 
-using Clock = std::chrono::steady_clock;
+using TimePoint = MonotonicClock::time_point;
 
 // Output waits at most this long, or until this much has collected, when the
 // broker keeps sending; otherwise it is committed as soon as the connection
@@ -28,46 +29,53 @@ constexpr auto kStopGrace = std::chrono::seconds(5);
 
 Subscriber::Subscriber(const ConnectOptions& connect, const SubscribeOptions& options, MessageSink& sink,
                        const Reporter& reporter, SignalWatch& signals, LogLine log_line)
+    : Subscriber(connect, options, sink, reporter, signals, std::move(log_line), Session::opener(connect),
+                 steady_clock()) {}
+
+Subscriber::Subscriber(const ConnectOptions& connect, const SubscribeOptions& options, MessageSink& sink,
+                       const Reporter& reporter, SignalWatch& signals, LogLine log_line, const OpenConnection& open,
+                       const MonotonicClock& clock)
     : connect_(connect),
       options_(options),
       sink_(sink),
       reporter_(reporter),
       signals_(signals),
       log_line_(std::move(log_line)),
-      session_(connect, *this),
+      clock_(clock),
+      connection_(open(*this)),
       random_(std::random_device{}()) {
-  session_.set_reconnect(true);
-  session_.set_read_batching(options.read_batching);
+  connection_->set_reconnect(true);
+  connection_->set_read_batching(options.read_batching);
 }
 
 int Subscriber::run() {
-  session_.connect();
-  std::optional<Clock::time_point> deadline;
-  if (options_.timeout_seconds > 0) deadline = Clock::now() + std::chrono::seconds(options_.timeout_seconds);
+  connection_->connect();
+  std::optional<TimePoint> deadline;
+  if (options_.timeout_seconds > 0) deadline = clock_.now() + std::chrono::seconds(options_.timeout_seconds);
   bool connected_once = false;
-  auto next_tick = Clock::now() + tick_period_;
+  auto next_tick = clock_.now() + tick_period_;
 
-  while (session_.state() != SessionState::kClosed) {
+  while (connection_->state() != SessionState::kClosed) {
     pollfd watched[2] = {{signals_.fd(), POLLIN, 0}, {sink_.watched_fd(), 0, 0}};
     std::size_t count = watched[1].fd >= 0 ? 2 : 1;
     int timeout = poll_timeout();
     if (deadline && timeout != kIdleMs) {
-      auto left = std::chrono::duration_cast<std::chrono::milliseconds>(*deadline - Clock::now()).count();
+      auto left = std::chrono::duration_cast<std::chrono::milliseconds>(*deadline - clock_.now()).count();
       timeout = static_cast<int>(std::max<long long>(left, 0));
     }
     if (tick_) {
-      auto until_tick = std::chrono::duration_cast<std::chrono::milliseconds>(next_tick - Clock::now()).count();
+      auto until_tick = std::chrono::duration_cast<std::chrono::milliseconds>(next_tick - clock_.now()).count();
       timeout = timeout < 0 ? static_cast<int>(std::max<long long>(until_tick, 0))
                             : std::min(timeout, static_cast<int>(std::max<long long>(until_tick, 0)));
     }
     received_this_turn_ = false;
-    session_.run_once(timeout, std::span(watched, count));
-    session_.pause_reading(!sink_.can_accept());
-    if (tick_ && Clock::now() >= next_tick) {
+    connection_->run_once(timeout, std::span(watched, count));
+    connection_->pause_reading(!sink_.can_accept());
+    if (tick_ && clock_.now() >= next_tick) {
       tick_();
-      next_tick = Clock::now() + tick_period_;
+      next_tick = clock_.now() + tick_period_;
     }
-    connected_once = connected_once || session_.connected();
+    connected_once = connected_once || connection_->connected();
 
     if (watched[0].revents & POLLIN) {
       if (signals_.take() != 0) {
@@ -80,13 +88,13 @@ int Subscriber::run() {
     }
     if (count == 2 && (watched[1].revents & (POLLERR | POLLHUP))) return kExitBrokenPipe;
     if (!received_this_turn_ && sink_.uncommitted() > 0) commit(false);
-    if (deadline && Clock::now() >= *deadline && !stopping_) {
+    if (deadline && clock_.now() >= *deadline && !stopping_) {
       finish(kExitTimedOut, MQTT_RC_DISCONNECT_WITH_WILL_MSG);
     }
-    bool publishes_done = publishes_in_flight_ == 0 || Clock::now() >= stop_deadline_;
-    if (stopping_ && publishes_done && session_.state() != SessionState::kDisconnecting) {
+    bool publishes_done = publishes_in_flight_ == 0 || clock_.now() >= stop_deadline_;
+    if (stopping_ && publishes_done && connection_->state() != SessionState::kDisconnecting) {
       commit(true);
-      session_.disconnect(disconnect_reason_);
+      connection_->disconnect(disconnect_reason_);
     }
   }
   commit(true);
@@ -104,22 +112,22 @@ int Subscriber::poll_timeout() const { return sink_.uncommitted() > 0 ? kIdleMs 
 void Subscriber::finish(int exit_status, int reason_code) {
   if (stopping_) return;
   stopping_ = true;
-  stop_deadline_ = Clock::now() + kStopGrace;
+  stop_deadline_ = clock_.now() + kStopGrace;
   exit_status_ = exit_status;
   disconnect_reason_ = reason_code;
   // Reading on would acknowledge messages that will not be printed, but the
   // acknowledgements of our own publishes (--remove-retained) must arrive.
-  if (publishes_in_flight_ == 0) session_.stop_reading();
+  if (publishes_in_flight_ == 0) connection_->stop_reading();
 }
 
 void Subscriber::on_connected(bool) {
-  connected_at_ = Clock::now();
+  connected_at_ = clock_.now();
   granted_.clear();
   unanswered_.clear();
   unanswered_.push_back(
-      session_.subscribe(options_.topics, options_.qos, options_.subscribe_options, connect_.properties.subscribe.get()));
+      connection_->subscribe(options_.topics, options_.qos, options_.subscribe_options, connect_.properties.subscribe.get()));
   for (const std::string& filter : options_.unsubscribe) {
-    unanswered_.push_back(session_.unsubscribe(filter, connect_.properties.unsubscribe.get()));
+    unanswered_.push_back(connection_->unsubscribe(filter, connect_.properties.unsubscribe.get()));
   }
 }
 
@@ -151,7 +159,7 @@ void Subscriber::on_message(const Message& message) {
   if (message.retain && options_.skip_retained) return;
   if (filtered_out(message)) return;
   if (options_.remove_retained && message.retain) {
-    session_.publish(message.topic, {}, 1, true, connect_.properties.publish.get());
+    connection_->publish(message.topic, {}, 1, true, connect_.properties.publish.get());
     ++publishes_in_flight_;
   }
   if (options_.print_percentage >= 100.0 ||
@@ -163,7 +171,7 @@ void Subscriber::on_message(const Message& message) {
 }
 
 void Subscriber::on_published(int mid, int reason_code) {
-  if (--publishes_in_flight_ == 0 && stopping_) session_.stop_reading();
+  if (--publishes_in_flight_ == 0 && stopping_) connection_->stop_reading();
   if (reason_code >= 128) {
     reporter_.warning("the broker refused to clear retained message " + std::to_string(mid) + ": " +
                       mosquitto_reason_string(reason_code));
@@ -197,7 +205,7 @@ void Subscriber::on_connection_lost(const std::string& reason, int reason_code) 
   // again and again, right after each reconnect.
   constexpr auto kQuickDrop = std::chrono::seconds(2);
   constexpr int kQuickDropsForTakeover = 3;
-  quick_drops_ = Clock::now() - connected_at_ < kQuickDrop ? quick_drops_ + 1 : 0;
+  quick_drops_ = clock_.now() - connected_at_ < kQuickDrop ? quick_drops_ + 1 : 0;
   bool taken_over = reason_code == MQTT_RC_SESSION_TAKEN_OVER ||
                     (!connect_.client_id.empty() && quick_drops_ >= kQuickDropsForTakeover);
   if (taken_over) {
@@ -215,9 +223,9 @@ void Subscriber::on_connection_lost(const std::string& reason, int reason_code) 
 void Subscriber::before_write() {
   std::size_t pending = sink_.uncommitted();
   if (pending == 0) return;
-  auto now = Clock::now();
-  if (oldest_uncommitted_ == Clock::time_point{}) oldest_uncommitted_ = now;
-  if (session_.wants_write()) {
+  auto now = clock_.now();
+  if (oldest_uncommitted_ == TimePoint{}) oldest_uncommitted_ = now;
+  if (connection_->wants_write()) {
     commit(true);
   } else if (pending >= kCommitBytes || now - oldest_uncommitted_ >= kCommitDelay) {
     commit(false);
