@@ -113,7 +113,8 @@ void ScriptedConnection::run_once(int timeout_ms, std::span<pollfd> watched) {
   arrived = take_next_step() || arrived;
   arrived = (reading && read_messages()) || arrived;
   bool watched_ready = poll(watched.data(), watched.size(), 0) > 0;
-  if (!arrived && !watched_ready) {
+  // With packets to write the socket is ready too.
+  if (!arrived && !watched_ready && queued_.empty()) {
     broker_.clock.advance(std::chrono::milliseconds(timeout_ms < 0 ? kLongestWaitMs
                                                                    : std::min(timeout_ms, kLongestWaitMs)));
   }

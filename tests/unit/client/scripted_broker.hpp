@@ -1,7 +1,9 @@
 // A broker in a script, for the unit tests of the client loops (Publisher,
 // Subscriber): it opens BrokerConnections that answer as a broker would,
-// turn by turn, without a socket, on a clock that moves only when the
-// connection waits.
+// turn by turn, without a socket, on a clock that moves only when a turn
+// waits: by the turn's timeout (at most a second, as Session) when nothing
+// arrives, nothing is to be written and no watched descriptor is ready, or as
+// long as a StayQuiet step says.
 //
 // It keeps libmosquitto's order within a turn, which is what the
 // acknowledge-after-write design rests on (see mqtk/mqtt/session.hpp): the

@@ -196,7 +196,8 @@ TEST_SUITE("subscriber") {
   TEST_CASE("-R skips retained messages, which are still acknowledged") {
     SubscriberRun run;
     run.options.skip_retained = true;
-    run.broker.script = {SendMessages{{retained("r/1"), live("n/1"), retained("r/2"), live("n/2")}}, RaiseSignal{SIGINT}};
+    run.broker.script = {SendMessages{{retained("r/1"), live("n/1"), retained("r/2"), live("n/2")}},
+                         RaiseSignal{SIGINT}};
     CHECK(run.run() == mqtk::kExitSuccess);
     CHECK(run.sink.written == Strings{"n/1", "n/2"});
     CHECK(run.broker.logged("PUBACK 1"));
@@ -206,7 +207,8 @@ TEST_SUITE("subscriber") {
   TEST_CASE("-T leaves out the topics its filters match") {
     SubscriberRun run;
     run.options.filter_out = {"a/secret/#", "+/noise"};
-    run.broker.script = {SendMessages{{live("a/1"), live("a/secret/x"), live("b/noise"), live("a/2")}}, RaiseSignal{SIGINT}};
+    run.broker.script = {SendMessages{{live("a/1"), live("a/secret/x"), live("b/noise"), live("a/2")}},
+                         RaiseSignal{SIGINT}};
     CHECK(run.run() == mqtk::kExitSuccess);
     CHECK(run.sink.written == Strings{"a/1", "a/2"});
   }
@@ -251,6 +253,27 @@ TEST_SUITE("subscriber") {
       CHECK(clearing.qos == 1);
       CHECK(run.broker.position("read PUBACK " + std::to_string(clearing.mid)) < disconnected);
     }
+  }
+
+  TEST_CASE("--remove-retained waits for its acknowledgements 5 s at most, or until a second signal") {
+    SubscriberRun run;
+    run.options.remove_retained = true;
+    run.broker.acknowledgements_per_turn = 0;  // they never come
+    auto started = run.broker.clock.now();
+    SUBCASE("the wait ends after 5 s") {
+      run.options.retained_only = true;
+      run.broker.script = {SendMessages{{retained("r/1"), live("n/1")}}};
+      CHECK(run.run() == mqtk::kExitSuccess);
+      CHECK(run.broker.clock.now() - started == 5s);
+      CHECK(run.broker.logged("DISCONNECT 0"));
+    }
+    SUBCASE("a second signal ends it at once") {
+      run.broker.script = {SendMessages{{retained("r/1")}}, RaiseSignal{SIGINT}, RaiseSignal{SIGINT}};
+      CHECK(run.run() == mqtk::kExitSuccess);
+      CHECK(run.broker.clock.now() - started < 5s);
+      CHECK_FALSE(run.broker.logged("DISCONNECT 4"));
+    }
+    CHECK(run.broker.published.size() == 1);
   }
 
   TEST_CASE("a signal before the broker accepts the connection returns interrupted_connecting_status") {
