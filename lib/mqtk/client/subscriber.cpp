@@ -1,9 +1,10 @@
 #include "mqtk/client/subscriber.hpp"
 
 #include <mosquitto.h>
+#include <mqtt_protocol.h>
 
 #include <algorithm>
-#include <mqtt_protocol.h>
+#include <array>
 
 #include "mqtk/base/error.hpp"
 #include "mqtk/base/signal_watch.hpp"
@@ -50,64 +51,91 @@ Subscriber::Subscriber(const ConnectOptions& connect, const SubscribeOptions& op
 
 int Subscriber::run() {
   connection_->connect();
-  std::optional<TimePoint> deadline;
-  if (options_.timeout_seconds > 0) deadline = clock_.now() + std::chrono::seconds(options_.timeout_seconds);
-  bool connected_once = false;
-  auto next_tick = clock_.now() + tick_period_;
-
-  while (connection_->state() != SessionState::kClosed) {
-    pollfd watched[2] = {{signals_.fd(), POLLIN, 0}, {sink_.watched_fd(), 0, 0}};
+  if (options_.timeout_seconds > 0) timeout_at_ = clock_.now() + std::chrono::seconds(options_.timeout_seconds);
+  next_tick_ = clock_.now() + tick_period_;
+  while (connection_->state() != SessionState::kClosed && !abandoned_) {
+    std::array<pollfd, 2> watched{pollfd{signals_.fd(), POLLIN, 0}, pollfd{sink_.watched_fd(), 0, 0}};
     std::size_t count = watched[1].fd >= 0 ? 2 : 1;
-    int timeout = poll_timeout();
-    if (deadline && timeout != kIdleMs) {
-      auto left = std::chrono::duration_cast<std::chrono::milliseconds>(*deadline - clock_.now()).count();
-      timeout = static_cast<int>(std::max<long long>(left, 0));
-    }
-    if (tick_) {
-      auto until_tick = std::chrono::duration_cast<std::chrono::milliseconds>(next_tick - clock_.now()).count();
-      timeout = timeout < 0 ? static_cast<int>(std::max<long long>(until_tick, 0))
-                            : std::min(timeout, static_cast<int>(std::max<long long>(until_tick, 0)));
-    }
     received_this_turn_ = false;
-    connection_->run_once(timeout, std::span(watched, count));
+    connection_->run_once(turn_timeout(), std::span(watched.data(), count));
     connection_->pause_reading(!sink_.can_accept());
-    if (tick_ && clock_.now() >= next_tick) {
-      tick_();
-      next_tick = clock_.now() + tick_period_;
-    }
-    connected_once = connected_once || connection_->connected();
-
-    if (watched[0].revents & POLLIN) {
-      if (signals_.take() != 0) {
-        if (!connected_once) return options_.interrupted_connecting_status;
-        if (stopping_) break;  // a second signal: stop waiting for the broker
-        // Like mosquitto_sub: an interrupted MQTT v5 client asks the broker
-        // to publish its will.
-        finish(kExitSuccess, MQTT_RC_DISCONNECT_WITH_WILL_MSG);
-      }
+    tick_when_due();
+    connected_once_ = connected_once_ || connection_->connected();
+    if ((watched[0].revents & POLLIN) && signals_.take() != 0) {
+      if (!connected_once_) return options_.interrupted_connecting_status;
+      interrupted();
     }
     if (count == 2 && (watched[1].revents & (POLLERR | POLLHUP))) return kExitBrokenPipe;
-    if (!received_this_turn_ && sink_.uncommitted() > 0) commit(false);
-    if (deadline && clock_.now() >= *deadline && !stopping_) {
-      finish(kExitTimedOut, MQTT_RC_DISCONNECT_WITH_WILL_MSG);
-    }
-    bool publishes_done = publishes_in_flight_ == 0 || clock_.now() >= stop_deadline_;
-    if (stopping_ && publishes_done && connection_->state() != SessionState::kDisconnecting) {
-      commit(true);
-      connection_->disconnect(disconnect_reason_);
-    }
+    commit_when_quiet();
+    finish_when_timed_out();
+    disconnect_when_done();
   }
   commit(true);
   if (exit_status_ == kExitTimedOut) reporter_.error("Timed out");
   return exit_status_;
 }
 
+// How long the next turn may wait for the broker: a moment while output
+// waits to be committed, otherwise until -W's time is up; in any case no
+// later than the next tick.
+int Subscriber::turn_timeout() const {
+  int timeout = sink_.uncommitted() > 0 ? kIdleMs : -1;
+  if (timeout_at_ && timeout != kIdleMs) timeout = milliseconds_until(*timeout_at_);
+  if (tick_) {
+    int until_tick = milliseconds_until(next_tick_);
+    timeout = timeout < 0 ? until_tick : std::min(timeout, until_tick);
+  }
+  return timeout;
+}
+
+int Subscriber::milliseconds_until(TimePoint when) const {
+  auto left = std::chrono::duration_cast<std::chrono::milliseconds>(when - clock_.now()).count();
+  return static_cast<int>(std::max<long long>(left, 0));
+}
+
+void Subscriber::tick_when_due() {
+  if (!tick_ || clock_.now() < next_tick_) return;
+  tick_();
+  next_tick_ = clock_.now() + tick_period_;
+}
+
+// SIGINT or SIGTERM once connected. The first ends the run as -C does; a
+// second stops waiting for the broker too.
+void Subscriber::interrupted() {
+  if (stopping_) {
+    abandoned_ = true;
+    return;
+  }
+  // Like mosquitto_sub: an interrupted MQTT v5 client asks the broker to
+  // publish its will.
+  finish(kExitSuccess, MQTT_RC_DISCONNECT_WITH_WILL_MSG);
+}
+
+// Output is committed as soon as the connection goes quiet.
+void Subscriber::commit_when_quiet() {
+  if (!received_this_turn_ && sink_.uncommitted() > 0) commit(false);
+}
+
+void Subscriber::finish_when_timed_out() {
+  if (timeout_at_ && clock_.now() >= *timeout_at_ && !stopping_) {
+    finish(kExitTimedOut, MQTT_RC_DISCONNECT_WITH_WILL_MSG);
+  }
+}
+
+// Once finished, and our own publishes are acknowledged (or their grace is
+// over), everything is committed and the connection closed.
+void Subscriber::disconnect_when_done() {
+  bool publishes_done = publishes_in_flight_ == 0 || clock_.now() >= stop_deadline_;
+  if (stopping_ && publishes_done && connection_->state() != SessionState::kDisconnecting) {
+    commit(true);
+    connection_->disconnect(disconnect_reason_);
+  }
+}
+
 void Subscriber::commit(bool before_acknowledgements) {
   sink_.commit(before_acknowledgements);
   oldest_uncommitted_ = {};
 }
-
-int Subscriber::poll_timeout() const { return sink_.uncommitted() > 0 ? kIdleMs : -1; }
 
 void Subscriber::finish(int exit_status, int reason_code) {
   if (stopping_) return;

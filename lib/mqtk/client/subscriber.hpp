@@ -5,6 +5,7 @@
 #include <chrono>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <random>
 #include <string>
 #include <string_view>
@@ -98,11 +99,17 @@ class Subscriber : private SessionEvents {
   void before_write() override;
   void on_log(std::string_view line) override;
 
+  int turn_timeout() const;
+  int milliseconds_until(MonotonicClock::time_point when) const;
+  void tick_when_due();
+  void interrupted();
+  void commit_when_quiet();
+  void finish_when_timed_out();
+  void disconnect_when_done();
   bool filtered_out(const Message& message) const;
   void commit(bool before_acknowledgements);
   void finish(int exit_status, int reason_code = 0);
   void answered(int mid);
-  int poll_timeout() const;
 
   const ConnectOptions& connect_;
   const SubscribeOptions& options_;
@@ -117,6 +124,10 @@ class Subscriber : private SessionEvents {
   long received_ = 0;
   std::chrono::milliseconds tick_period_{0};
   std::function<void()> tick_;
+  MonotonicClock::time_point next_tick_{};
+  std::optional<MonotonicClock::time_point> timeout_at_;  // -W
+  bool connected_once_ = false;
+  bool abandoned_ = false;  // a second signal: stop waiting for the broker
   int publishes_in_flight_ = 0;
   bool received_this_turn_ = false;
   bool stopping_ = false;  // done receiving; disconnect once publishes finish
