@@ -52,7 +52,13 @@ class Publisher : private SessionEvents {
   void on_connection_lost(const std::string& reason, int reason_code) override;
   void on_log(std::string_view line) override;
 
+  void publish_or_disconnect();
   void publish_ready();
+  bool all_completed() const;
+  int input_to_watch() const;
+  int turn_timeout() const;
+  void tick_when_due();
+  void interrupted(int signo);
   [[noreturn]] void fail_lost();
 
   const ConnectOptions& connect_;
@@ -68,6 +74,9 @@ class Publisher : private SessionEvents {
   std::string lost_reason_;
   std::chrono::milliseconds tick_period_{0};
   std::function<void()> tick_;
+  MonotonicClock::time_point next_tick_{};
+  bool connected_once_ = false;
+  int interrupted_by_ = 0;  // the signal that stopped the input
 };
 
 }  // namespace mqtk
