@@ -18,6 +18,7 @@
 #include <string_view>
 #include <vector>
 
+#include "mqtk/base/fd.hpp"
 #include "mqtk/mqtt/broker_connection.hpp"
 #include "mqtk/mqtt/connect_options.hpp"
 #include "mqtk/mqtt/message.hpp"
@@ -63,6 +64,9 @@ class Session final : public BrokerConnection {
   struct Callbacks;
   friend struct Callbacks;
   using Clock = std::chrono::steady_clock;
+  struct DestroyClient {
+    void operator()(mosquitto* client) const;
+  };
 
   void store_connect_properties();
   void set_logging(bool connecting);
@@ -83,11 +87,10 @@ class Session final : public BrokerConnection {
   void rethrow_pending();
   int poll_timeout(int requested_ms) const;
 
-  const ConnectOptions& options_;
-  SessionEvents& events_;
   void configure();  // the constructor's work once mosq_ exists
 
-  mosquitto* mosq_ = nullptr;
+  const ConnectOptions& options_;
+  SessionEvents& events_;
   SessionState state_ = SessionState::kNew;
   bool reconnect_ = false;
   bool ever_connected_ = false;
@@ -106,13 +109,15 @@ class Session final : public BrokerConnection {
   Clock::time_point deadline_{};        // connect timeout or reconnect time
   std::chrono::milliseconds reconnect_delay_{0};
   std::exception_ptr pending_error_;    // thrown inside a libmosquitto callback
-  int closing_fd_ = -1;                 // see drain_closed_connection()
   std::unique_ptr<TlsContext> tls_;
   bool socket_writable_seen_ = false;   // the TCP connection of this attempt is up
   bool tls_established_ = false;        // this attempt's TLS handshake completed
   std::string last_library_error_;      // libmosquitto's last error line while connecting
   std::string proxy_replies_;           // what the SOCKS5 proxy answered in this attempt
   uint32_t broker_maximum_packet_size_ = 0;  // from CONNACK (MQTT v5); 0: none
+  // Declared last, so destroyed first: libmosquitto's TLS connection uses tls_.
+  Fd closing_fd_;  // see drain_closed_connection()
+  std::unique_ptr<mosquitto, DestroyClient> mosq_;
 };
 
 }  // namespace mqtk
