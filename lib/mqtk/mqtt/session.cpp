@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <array>
 #include <cerrno>
 #include <cstring>
 #include <ctime>
@@ -289,7 +290,9 @@ void Session::configure() {
     const Will& will = *options.will;
     int rc = mosquitto_will_set_v5(mosq_.get(), will.topic.c_str(), static_cast<int>(will.payload.size()),
                                    will.payload.data(), will.qos, will.retain, *will_properties.out());
-    if (rc != MOSQ_ERR_SUCCESS) throw Error(std::string("--will-topic: cannot set the will: ") + mosquitto_strerror(rc));
+    if (rc != MOSQ_ERR_SUCCESS) {
+      throw Error(std::string("--will-topic: cannot set the will: ") + mosquitto_strerror(rc));
+    }
     will_properties.release();  // libmosquitto owns the list once the will is set
   }
 
@@ -487,6 +490,25 @@ int Session::poll_timeout(int requested_ms) const {
 }
 
 void Session::run_once(int timeout_ms, std::span<pollfd> watched) {
+  pause_between_bursts();
+  SocketInterest socket = socket_interest();
+  short ready = wait(socket, timeout_ms, watched);
+  if (socket.handshaking && ready != 0) {
+    continue_tls_handshake(ready);
+  } else if (socket.reading && (ready & (POLLIN | POLLERR | POLLHUP))) {
+    read_burst();
+    read_last_turn_ = true;
+  }
+  settle_disconnect();
+  // Before anything read in this turn is acknowledged; see session.hpp.
+  events_.before_write();
+  write_queued();
+  settle_disconnect();
+  check_deadlines();
+}
+
+// See set_read_batching.
+void Session::pause_between_bursts() {
   // Acknowledgements in flight mean the broker waits for us: never pause then.
   if (read_last_turn_ && !wrote_last_turn_ && read_batching_.count() > 0 && !wants_write()) {
     timespec pause{0, static_cast<long>(std::chrono::nanoseconds(read_batching_).count())};
@@ -494,65 +516,64 @@ void Session::run_once(int timeout_ms, std::span<pollfd> watched) {
   }
   read_last_turn_ = false;
   wrote_last_turn_ = false;
-  constexpr std::size_t kMaxWatched = 8;
-  pollfd fds[kMaxWatched + 1];
-  std::size_t count = 0;
-  int sock = mosquitto_socket(mosq_.get());
-  bool handshaking = tls_handshaking();
-  bool reading = !reading_stopped_ && !reading_paused_;
-  bool watch_socket = sock >= 0 && (reading || wants_write() || handshaking);
-  if (watch_socket) {
-    short events = 0;
-    if (handshaking) {
-      // libmosquitto drives a TLS handshake from its read path; wait for
-      // writability only until the TCP connection is up or OpenSSL asks.
-      auto* ssl = static_cast<SSL*>(mosquitto_ssl_get(mosq_.get()));
-      events = POLLIN;
-      if (!socket_writable_seen_ || SSL_want_write(ssl)) events |= POLLOUT;
-    } else {
-      if (reading) events |= POLLIN;
-      if (wants_write()) events |= POLLOUT;
-    }
-    fds[count++] = pollfd{sock, events, 0};
-  }
-  for (std::size_t i = 0; i < watched.size() && i < kMaxWatched; ++i) fds[count++] = watched[i];
+}
 
-  int ready = poll(fds, count, poll_timeout(timeout_ms));
-  if (ready < 0 && errno != EINTR) throw Error(std::string("poll: ") + std::strerror(errno));
-  for (std::size_t i = 0; i < watched.size() && i < kMaxWatched; ++i) {
-    watched[i].revents = ready > 0 ? fds[i + (watch_socket ? 1 : 0)].revents : 0;
-  }
-
-  if (ready > 0 && watch_socket && handshaking && fds[0].revents != 0) {
-    if (fds[0].revents & POLLOUT) socket_writable_seen_ = true;
-    errno = 0;
-    int rc = mosquitto_loop_read(mosq_.get(), 1);  // continues the handshake
-    int saved_errno = errno;
+// What this turn waits for on the broker's socket.
+Session::SocketInterest Session::socket_interest() const {
+  SocketInterest socket;
+  socket.handshaking = tls_handshaking();
+  socket.reading = !reading_stopped_ && !reading_paused_;
+  int fd = mosquitto_socket(mosq_.get());
+  if (fd < 0 || !(socket.reading || wants_write() || socket.handshaking)) return socket;
+  socket.fd = fd;
+  if (socket.handshaking) {
+    // libmosquitto drives a TLS handshake from its read path; wait for
+    // writability only until the TCP connection is up or OpenSSL asks.
     auto* ssl = static_cast<SSL*>(mosquitto_ssl_get(mosq_.get()));
-    if (ssl && SSL_is_init_finished(ssl)) tls_established_ = true;
-    rethrow_pending();
-    // A failed handshake closes the socket and returns an error without
-    // calling the disconnect callback (libmosquitto's own loop then finds the
-    // socket gone): the attempt has failed, and waiting on would only reach
-    // the connect deadline. The handshake fails here or inside
-    // mosquitto_connect_bind_async, depending on how fast the broker answers.
-    if (rc != MOSQ_ERR_SUCCESS && mosquitto_socket(mosq_.get()) < 0 && !disconnect_pending_) {
-      disconnect_pending_ = true;
-      disconnect_reason_ = describe_failure(rc, saved_errno);
-      disconnect_code_ = 0;
-    }
-  } else if (ready > 0 && watch_socket && (fds[0].revents & (POLLIN | POLLERR | POLLHUP)) && reading) {
-    read_burst();
-    read_last_turn_ = true;
+    socket.events = POLLIN;
+    if (!socket_writable_seen_ || SSL_want_write(ssl)) socket.events |= POLLOUT;
+  } else {
+    if (socket.reading) socket.events |= POLLIN;
+    if (wants_write()) socket.events |= POLLOUT;
   }
-  settle_disconnect();
-  events_.before_write();
-  if (mosquitto_socket(mosq_.get()) >= 0) {
-    mosquitto_loop_misc(mosq_.get());
-    write_queued();
+  return socket;
+}
+
+// Polls the socket (when it is watched) and `watched` together, filling in
+// the revents of `watched`; returns the socket's.
+short Session::wait(const SocketInterest& socket, int timeout_ms, std::span<pollfd> watched) const {
+  constexpr std::size_t kMaxWatched = 8;
+  std::array<pollfd, kMaxWatched + 1> fds{};
+  std::size_t count = 0;
+  if (socket.fd >= 0) fds[count++] = pollfd{socket.fd, socket.events, 0};
+  std::size_t first_watched = count;
+  std::size_t watched_count = std::min(watched.size(), kMaxWatched);
+  for (std::size_t i = 0; i < watched_count; ++i) fds[count++] = watched[i];
+
+  int ready = poll(fds.data(), count, poll_timeout(timeout_ms));
+  if (ready < 0 && errno != EINTR) throw Error(std::string("poll: ") + std::strerror(errno));
+  for (std::size_t i = 0; i < watched_count; ++i) watched[i].revents = ready > 0 ? fds[first_watched + i].revents : 0;
+  return ready > 0 && socket.fd >= 0 ? fds[0].revents : 0;
+}
+
+void Session::continue_tls_handshake(short revents) {
+  if (revents & POLLOUT) socket_writable_seen_ = true;
+  errno = 0;
+  int rc = mosquitto_loop_read(mosq_.get(), 1);
+  int saved_errno = errno;
+  auto* ssl = static_cast<SSL*>(mosquitto_ssl_get(mosq_.get()));
+  if (ssl && SSL_is_init_finished(ssl)) tls_established_ = true;
+  rethrow_pending();
+  // A failed handshake closes the socket and returns an error without
+  // calling the disconnect callback (libmosquitto's own loop then finds the
+  // socket gone): the attempt has failed, and waiting on would only reach
+  // the connect deadline. The handshake fails here or inside
+  // mosquitto_connect_bind_async, depending on how fast the broker answers.
+  if (rc != MOSQ_ERR_SUCCESS && mosquitto_socket(mosq_.get()) < 0 && !disconnect_pending_) {
+    disconnect_pending_ = true;
+    disconnect_reason_ = describe_failure(rc, saved_errno);
+    disconnect_code_ = 0;
   }
-  settle_disconnect();
-  check_deadlines();
 }
 
 void Session::read_burst() {
@@ -611,7 +632,10 @@ std::string Session::describe_failure(int rc, int saved_errno) const {
   return describe_rc(rc, saved_errno);
 }
 
+// Keeps the connection alive (PINGREQ) and writes what is queued.
 void Session::write_queued() {
+  if (mosquitto_socket(mosq_.get()) < 0) return;
+  mosquitto_loop_misc(mosq_.get());
   if (!mosquitto_want_write(mosq_.get())) return;
   wrote_last_turn_ = true;
   mosquitto_loop_write(mosq_.get(), 1);  // writes every queued packet the socket takes
@@ -743,8 +767,8 @@ int Session::publish(std::string_view topic, std::string_view payload, int qos, 
 int Session::publish_to_alias(std::string_view payload, int qos, bool retain, const mosquitto_property* properties) {
   check_packet_size(0, payload.size(), qos, properties);
   int mid = 0;
-  check_publish_rc(mosquitto_publish_v5(mosq_.get(), &mid, nullptr, static_cast<int>(payload.size()), payload.data(), qos,
-                                        retain, properties));
+  check_publish_rc(mosquitto_publish_v5(mosq_.get(), &mid, nullptr, static_cast<int>(payload.size()), payload.data(),
+                                        qos, retain, properties));
   return mid;
 }
 

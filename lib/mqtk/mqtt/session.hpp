@@ -67,6 +67,13 @@ class Session final : public BrokerConnection {
   struct DestroyClient {
     void operator()(mosquitto* client) const;
   };
+  // What a turn waits for on the broker's socket.
+  struct SocketInterest {
+    int fd = -1;  // -1: the socket is not watched in this turn
+    short events = 0;
+    bool handshaking = false;  // a TLS handshake is under way
+    bool reading = false;      // reading is neither stopped nor paused
+  };
 
   void store_connect_properties();
   void set_logging(bool connecting);
@@ -77,6 +84,10 @@ class Session final : public BrokerConnection {
   void connection_failed(const std::string& reason);
   void settle_disconnect();
   void drain_closed_connection();
+  void pause_between_bursts();
+  SocketInterest socket_interest() const;
+  short wait(const SocketInterest& socket, int timeout_ms, std::span<pollfd> watched) const;
+  void continue_tls_handshake(short revents);
   void read_burst();
   int loop_read();
   void check_packet_size(std::size_t topic_size, std::size_t payload_size, int qos,
