@@ -158,6 +158,8 @@ std::string connack_text(int protocol_version, int result) {
   return text;
 }
 
+const char* c_str_or_null(const std::optional<std::string>& text) { return text ? text->c_str() : nullptr; }
+
 // The numeric addresses of `host`, in the resolver's order of preference.
 std::vector<std::string> resolve(const std::string& host, std::string& failure) {
   addrinfo hints{};
@@ -271,51 +273,66 @@ Session::Session(const ConnectOptions& options, SessionEvents& events) : options
 }
 
 void Session::configure() {
-  const ConnectOptions& options = options_;
-  mosquitto_int_option(mosq_.get(), MOSQ_OPT_PROTOCOL_VERSION, options.protocol_version);
+  set_protocol();
+  set_login();
+  set_will();
+  set_callbacks();
+  set_tls();
+  set_proxy();
+  store_connect_properties();
+}
+
+void Session::set_protocol() {
+  mosquitto_int_option(mosq_.get(), MOSQ_OPT_PROTOCOL_VERSION, options_.protocol_version);
   // Queue packets instead of writing them from inside libmosquitto calls; see
   // the comment at the top of session.hpp.
   mosquitto_threaded_set(mosq_.get(), true);
-  mosquitto_max_inflight_messages_set(mosq_.get(), static_cast<unsigned>(options.max_inflight));
-  if (options.tcp_nodelay) mosquitto_int_option(mosq_.get(), MOSQ_OPT_TCP_NODELAY, 1);
-  if (options.receive_maximum > 0) mosquitto_int_option(mosq_.get(), MOSQ_OPT_RECEIVE_MAXIMUM, options.receive_maximum);
-
-  if (options.username || options.password) {
-    int rc = mosquitto_username_pw_set(mosq_.get(), options.username ? options.username->c_str() : nullptr,
-                                       options.password ? options.password->c_str() : nullptr);
-    if (rc != MOSQ_ERR_SUCCESS) throw Error(std::string("-u/-P: ") + mosquitto_strerror(rc));
+  mosquitto_max_inflight_messages_set(mosq_.get(), static_cast<unsigned>(options_.max_inflight));
+  if (options_.tcp_nodelay) mosquitto_int_option(mosq_.get(), MOSQ_OPT_TCP_NODELAY, 1);
+  if (options_.receive_maximum > 0) {
+    mosquitto_int_option(mosq_.get(), MOSQ_OPT_RECEIVE_MAXIMUM, options_.receive_maximum);
   }
-  if (options.will) {
-    PropertyList will_properties = options.properties.will;
-    const Will& will = *options.will;
-    int rc = mosquitto_will_set_v5(mosq_.get(), will.topic.c_str(), static_cast<int>(will.payload.size()),
-                                   will.payload.data(), will.qos, will.retain, *will_properties.out());
-    if (rc != MOSQ_ERR_SUCCESS) {
-      throw Error(std::string("--will-topic: cannot set the will: ") + mosquitto_strerror(rc));
-    }
-    will_properties.release();  // libmosquitto owns the list once the will is set
-  }
+}
 
+void Session::set_login() {
+  if (!options_.username && !options_.password) return;
+  int rc = mosquitto_username_pw_set(mosq_.get(), c_str_or_null(options_.username), c_str_or_null(options_.password));
+  if (rc != MOSQ_ERR_SUCCESS) throw Error(std::string("-u/-P: ") + mosquitto_strerror(rc));
+}
+
+void Session::set_will() {
+  if (!options_.will) return;
+  PropertyList will_properties = options_.properties.will;
+  const Will& will = *options_.will;
+  int rc = mosquitto_will_set_v5(mosq_.get(), will.topic.c_str(), static_cast<int>(will.payload.size()),
+                                 will.payload.data(), will.qos, will.retain, *will_properties.out());
+  if (rc != MOSQ_ERR_SUCCESS) throw Error(std::string("--will-topic: cannot set the will: ") + mosquitto_strerror(rc));
+  will_properties.release();  // libmosquitto owns the list once the will is set
+}
+
+void Session::set_callbacks() {
   mosquitto_connect_v5_callback_set(mosq_.get(), Callbacks::on_connect);
   mosquitto_disconnect_v5_callback_set(mosq_.get(), Callbacks::on_disconnect);
   mosquitto_message_v5_callback_set(mosq_.get(), Callbacks::on_message);
   mosquitto_publish_v5_callback_set(mosq_.get(), Callbacks::on_publish);
   mosquitto_subscribe_v5_callback_set(mosq_.get(), Callbacks::on_subscribe);
   mosquitto_unsubscribe_v5_callback_set(mosq_.get(), Callbacks::on_unsubscribe);
-  if (options.tls) {
-    // The certificate must be for the host typed (not checked for a unix socket).
-    tls_ = std::make_unique<TlsContext>(*options.tls, options.unix_socket.empty() ? options.host : "");
-    mosquitto_void_option(mosq_.get(), MOSQ_OPT_SSL_CTX, tls_->get());
-    mosquitto_int_option(mosq_.get(), MOSQ_OPT_SSL_CTX_WITH_DEFAULTS, 0);  // used as given, not reconfigured
-  }
-  if (options.proxy) {
-    const ProxyOptions& proxy = *options.proxy;
-    int rc = mosquitto_socks5_set(mosq_.get(), proxy.host.c_str(), proxy.port,
-                                  proxy.username ? proxy.username->c_str() : nullptr,
-                                  proxy.password ? proxy.password->c_str() : nullptr);
-    if (rc != MOSQ_ERR_SUCCESS) throw Error(std::string("--proxy: ") + mosquitto_strerror(rc));
-  }
-  store_connect_properties();
+}
+
+void Session::set_tls() {
+  if (!options_.tls) return;
+  // The certificate must be for the host typed (not checked for a unix socket).
+  tls_ = std::make_unique<TlsContext>(*options_.tls, options_.unix_socket.empty() ? options_.host : "");
+  mosquitto_void_option(mosq_.get(), MOSQ_OPT_SSL_CTX, tls_->get());
+  mosquitto_int_option(mosq_.get(), MOSQ_OPT_SSL_CTX_WITH_DEFAULTS, 0);  // used as given, not reconfigured
+}
+
+void Session::set_proxy() {
+  if (!options_.proxy) return;
+  const ProxyOptions& proxy = *options_.proxy;
+  int rc = mosquitto_socks5_set(mosq_.get(), proxy.host.c_str(), proxy.port, c_str_or_null(proxy.username),
+                                c_str_or_null(proxy.password));
+  if (rc != MOSQ_ERR_SUCCESS) throw Error(std::string("--proxy: ") + mosquitto_strerror(rc));
 }
 
 // libmosquitto formats a log line for every packet once a log callback is

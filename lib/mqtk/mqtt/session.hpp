@@ -75,6 +75,13 @@ class Session final : public BrokerConnection {
     bool reading = false;      // reading is neither stopped nor paused
   };
 
+  void configure();  // the constructor's work once mosq_ exists
+  void set_protocol();
+  void set_login();
+  void set_will();
+  void set_callbacks();
+  void set_tls();
+  void set_proxy();
   void store_connect_properties();
   void set_logging(bool connecting);
   bool tls_handshaking() const;
@@ -97,8 +104,6 @@ class Session final : public BrokerConnection {
   void check_deadlines();
   void rethrow_pending();
   int poll_timeout(int requested_ms) const;
-
-  void configure();  // the constructor's work once mosq_ exists
 
   const ConnectOptions& options_;
   SessionEvents& events_;
