@@ -96,57 +96,69 @@ Socks5Progress read_socks5_replies(std::string_view replies) {
   return progress;
 }
 
+// Nothing came from the proxy: a failure to connect is to it, not to the broker.
+std::string describe_silent_proxy(int rc, int saved_errno, const std::string& where) {
+  if (rc == MOSQ_ERR_ERRNO && saved_errno == ECONNREFUSED) return where + " refused the connection (is it running?)";
+  if (rc == MOSQ_ERR_ERRNO && saved_errno != 0) return "cannot reach " + where + ": " + std::strerror(saved_errno);
+  if (rc == MOSQ_ERR_PROXY || rc == MOSQ_ERR_CONN_LOST) {
+    return where + " closed the connection without answering (is it a SOCKS5 proxy?)";
+  }
+  return "";
+}
+
+// The proxy's reply to the request to connect to the broker (RFC 1928, 6).
+std::string describe_request_refusal(int code) {
+  switch (code) {
+    case 1:
+      return " failed (general SOCKS server failure)";
+    case 2:
+      return " does not allow connections to this broker (its rules)";
+    case 3:
+      return " could not reach the broker (network unreachable)";
+    case 4:
+      return " could not reach the broker (host unreachable)";
+    case 5:
+      return " could not reach the broker (connection refused)";
+    case 6:
+      return " could not reach the broker (TTL expired)";
+    case 7:
+      return " does not support connecting (command not supported)";
+    case 8:
+      return " does not support the broker's address type";
+    default:
+      return " refused to connect to the broker (reply " + std::to_string(code) + ")";
+  }
+}
+
+// What the proxy refused, after "the SOCKS5 proxy host:port".
+std::string describe_refusal(const Socks5Progress& progress, bool have_login) {
+  switch (progress.stage) {
+    case Socks5Progress::kGreeting:
+      if (progress.code == 0xFF) {
+        return have_login ? " accepts neither no login nor a user name and password"
+                          : " wants a login (socks5h://user:password@host)";
+      }
+      return " wants a login method mqtk does not offer (method " + std::to_string(progress.code) + ")";
+    case Socks5Progress::kLogin:
+      return " refused the user name or password";
+    case Socks5Progress::kRequest:
+      return describe_request_refusal(progress.code);
+    case Socks5Progress::kDone:
+      break;
+  }
+  return "";
+}
+
 // What went wrong with the SOCKS5 proxy, given its replies so far and the
 // code the attempt failed with; empty when the proxy is not the one to blame.
 std::string describe_proxy_failure(int rc, int saved_errno, const ProxyOptions& proxy, std::string_view replies) {
   std::string where = "the SOCKS5 proxy " + describe_host_port(proxy.host, proxy.port);
   Socks5Progress progress = read_socks5_replies(replies);
   if (progress.stage == Socks5Progress::kDone) return "";
-  if (replies.empty()) {
-    // Nothing came from the proxy: a failure to connect is to it, not to the broker.
-    if (rc == MOSQ_ERR_ERRNO && saved_errno == ECONNREFUSED) return where + " refused the connection (is it running?)";
-    if (rc == MOSQ_ERR_ERRNO && saved_errno != 0) return "cannot reach " + where + ": " + std::strerror(saved_errno);
-    if (rc == MOSQ_ERR_PROXY || rc == MOSQ_ERR_CONN_LOST) {
-      return where + " closed the connection without answering (is it a SOCKS5 proxy?)";
-    }
-    return "";
-  }
+  if (replies.empty()) return describe_silent_proxy(rc, saved_errno, where);
   if (!progress.socks5) return where + " did not answer in SOCKS5 (is it a SOCKS5 proxy?)";
   if (!progress.answered) return where + " closed the connection without answering";
-  switch (progress.stage) {
-    case Socks5Progress::kGreeting:
-      if (progress.code == 0xFF) {
-        return where + (proxy.username ? " accepts neither no login nor a user name and password"
-                                       : " wants a login (socks5h://user:password@host)");
-      }
-      return where + " wants a login method mqtk does not offer (method " + std::to_string(progress.code) + ")";
-    case Socks5Progress::kLogin:
-      return where + " refused the user name or password";
-    case Socks5Progress::kRequest:
-      switch (progress.code) {
-        case 1:
-          return where + " failed (general SOCKS server failure)";
-        case 2:
-          return where + " does not allow connections to this broker (its rules)";
-        case 3:
-          return where + " could not reach the broker (network unreachable)";
-        case 4:
-          return where + " could not reach the broker (host unreachable)";
-        case 5:
-          return where + " could not reach the broker (connection refused)";
-        case 6:
-          return where + " could not reach the broker (TTL expired)";
-        case 7:
-          return where + " does not support connecting (command not supported)";
-        case 8:
-          return where + " does not support the broker's address type";
-        default:
-          return where + " refused to connect to the broker (reply " + std::to_string(progress.code) + ")";
-      }
-    case Socks5Progress::kDone:
-      break;
-  }
-  return "";
+  return where + describe_refusal(progress, proxy.username.has_value());
 }
 
 std::string connack_text(int protocol_version, int result) {
