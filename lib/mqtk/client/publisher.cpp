@@ -44,26 +44,29 @@ int Publisher::run() {
   SignalWatch signals{SIGINT, SIGTERM};
   next_tick_ = clock_.now() + tick_period_;
   connection_->connect();
-  while (connection_->state() != SessionState::kClosed) {
+  // Lost with every message completed is as good as closed.
+  while (connection_->state() != SessionState::kClosed && connection_->state() != SessionState::kLost) {
     if (connection_->connected()) publish_or_disconnect();
-    std::array<pollfd, 2> watched{pollfd{signals.fd(), POLLIN, 0}, pollfd{input_to_watch(), POLLIN, 0}};
-    std::size_t count = watched[1].fd >= 0 ? 2 : 1;
-    connection_->run_once(turn_timeout(), std::span(watched.data(), count));
-    connected_once_ = connected_once_ || connection_->connected();
-    tick_when_due();
-    if (watched[0].revents & POLLIN) {
-      if (int signo = signals.take(); signo != 0) interrupted(signo);
-    }
-    if (watched[1].revents & (POLLIN | POLLHUP | POLLERR)) source_.read_input();
-    if (connection_->state() == SessionState::kLost) {
-      if (!all_completed()) fail_lost();
-      break;
-    }
+    turn(signals);
+    if (connection_->state() == SessionState::kLost && !all_completed()) fail_lost();
   }
   if (refused_ > 0) {
     throw Error(std::to_string(refused_) + " of " + std::to_string(published_) + " messages were refused by the broker");
   }
   return interrupted_by_ != 0 ? 128 + interrupted_by_ : kExitSuccess;
+}
+
+// One turn of the connection, watching for signals and for the source's input.
+void Publisher::turn(SignalWatch& signals) {
+  std::array<pollfd, 2> watched{pollfd{signals.fd(), POLLIN, 0}, pollfd{input_to_watch(), POLLIN, 0}};
+  std::size_t count = watched[1].fd >= 0 ? 2 : 1;
+  connection_->run_once(turn_timeout(), std::span(watched.data(), count));
+  connected_once_ = connected_once_ || connection_->connected();
+  tick_when_due();
+  if (watched[0].revents & POLLIN) {
+    if (int signo = signals.take(); signo != 0) interrupted(signo);
+  }
+  if (watched[1].revents & (POLLIN | POLLHUP | POLLERR)) source_.read_input();
 }
 
 void Publisher::publish_or_disconnect() {

@@ -10,6 +10,7 @@
 #include <string_view>
 
 #include "mqtk/base/reporter.hpp"
+#include "mqtk/base/signal_watch.hpp"
 #include "mqtk/client/monotonic_clock.hpp"
 #include "mqtk/client/publish_source.hpp"
 #include "mqtk/mqtt/broker_connection.hpp"
@@ -53,6 +54,7 @@ class Publisher : private SessionEvents {
   void on_log(std::string_view line) override;
 
   void publish_or_disconnect();
+  void turn(SignalWatch& signals);
   void publish_ready();
   bool all_completed() const;
   int input_to_watch() const;

@@ -54,18 +54,7 @@ int Subscriber::run() {
   if (options_.timeout_seconds > 0) timeout_at_ = clock_.now() + std::chrono::seconds(options_.timeout_seconds);
   next_tick_ = clock_.now() + tick_period_;
   while (connection_->state() != SessionState::kClosed && !abandoned_) {
-    std::array<pollfd, 2> watched{pollfd{signals_.fd(), POLLIN, 0}, pollfd{sink_.watched_fd(), 0, 0}};
-    std::size_t count = watched[1].fd >= 0 ? 2 : 1;
-    received_this_turn_ = false;
-    connection_->run_once(turn_timeout(), std::span(watched.data(), count));
-    connection_->pause_reading(!sink_.can_accept());
-    tick_when_due();
-    connected_once_ = connected_once_ || connection_->connected();
-    if ((watched[0].revents & POLLIN) && signals_.take() != 0) {
-      if (!connected_once_) return options_.interrupted_connecting_status;
-      interrupted();
-    }
-    if (count == 2 && (watched[1].revents & (POLLERR | POLLHUP))) return kExitBrokenPipe;
+    if (std::optional<int> status = turn()) return *status;
     commit_when_quiet();
     finish_when_timed_out();
     disconnect_when_done();
@@ -73,6 +62,24 @@ int Subscriber::run() {
   commit(true);
   if (exit_status_ == kExitTimedOut) reporter_.error("Timed out");
   return exit_status_;
+}
+
+// One turn of the connection, watching for signals and for the sink's
+// destination going away; returns the exit status when the run ends at once.
+std::optional<int> Subscriber::turn() {
+  std::array<pollfd, 2> watched{pollfd{signals_.fd(), POLLIN, 0}, pollfd{sink_.watched_fd(), 0, 0}};
+  std::size_t count = watched[1].fd >= 0 ? 2 : 1;
+  received_this_turn_ = false;
+  connection_->run_once(turn_timeout(), std::span(watched.data(), count));
+  connection_->pause_reading(!sink_.can_accept());
+  tick_when_due();
+  connected_once_ = connected_once_ || connection_->connected();
+  if ((watched[0].revents & POLLIN) && signals_.take() != 0) {
+    if (!connected_once_) return options_.interrupted_connecting_status;
+    interrupted();
+  }
+  if (count == 2 && (watched[1].revents & (POLLERR | POLLHUP))) return kExitBrokenPipe;
+  return std::nullopt;
 }
 
 // How long the next turn may wait for the broker: a moment while output

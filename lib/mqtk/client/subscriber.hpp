@@ -99,6 +99,7 @@ class Subscriber : private SessionEvents {
   void before_write() override;
   void on_log(std::string_view line) override;
 
+  std::optional<int> turn();
   int turn_timeout() const;
   int milliseconds_until(MonotonicClock::time_point when) const;
   void tick_when_due();
