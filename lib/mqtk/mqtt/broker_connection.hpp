@@ -95,7 +95,7 @@ class BrokerConnection {
   // Publish reusing a v5 topic alias set up by an earlier publish.
   virtual int publish_to_alias(std::string_view payload, int qos, bool retain,
                                const mosquitto_property* properties) = 0;
-  // Queue a SUBSCRIBE (one packet for every filter) or an UNSUBSCRIBE and
+  // Queue a SUBSCRIBE (one packet for all the filters) or an UNSUBSCRIBE and
   // return its message id. Throw Error.
   virtual int subscribe(const std::vector<std::string>& filters, int qos, int options,
                         const mosquitto_property* properties) = 0;
