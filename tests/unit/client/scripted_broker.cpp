@@ -48,7 +48,7 @@ class ScriptedConnection final : public mqtk::BrokerConnection {
     return queue({.kind = Packet::kUnsubscribe, .id = next_mid_++, .filters = {filter}});
   }
   // As Session: a connection that is not up is simply closed.
-  void disconnect(int reason_code) override {
+  void disconnect(int reason_code = 0) override {
     if (state_ != SessionState::kConnected) {
       state_ = SessionState::kClosed;
       return;
