@@ -276,10 +276,13 @@ struct Session::Callbacks {
 void Session::DestroyClient::operator()(mosquitto* client) const { mosquitto_destroy(client); }
 
 Session::Session(const ConnectOptions& options, SessionEvents& events) : options_(options), events_(events) {
+  // libmosquitto sets errno to ENOMEM or EINVAL, but leaves it as it was for
+  // a client id that is not UTF-8.
+  errno = 0;
   mosq_.reset(
       mosquitto_new(options.client_id.empty() ? nullptr : options.client_id.c_str(), options.clean_session, this));
   if (!mosq_) {
-    throw Error(errno == EINVAL ? "-i: invalid client id" : "out of memory creating the MQTT client");
+    throw Error(errno == ENOMEM ? "out of memory creating the MQTT client" : "-i: invalid client id");
   }
   configure();
 }

@@ -28,7 +28,8 @@ bool refused_with(const mqtk::ConnectOptions& options, const std::string& expect
 TEST_SUITE("session") {
   TEST_CASE("a client id libmosquitto refuses is an error") {
     mqtk::ConnectOptions options;
-    options.clean_session = false;  // needs a client id
+    SUBCASE("none, with a session to keep") { options.clean_session = false; }
+    SUBCASE("not UTF-8") { options.client_id = "\xff\xfe"; }
     CHECK(refused_with(options, "-i: invalid client id"));
   }
 
