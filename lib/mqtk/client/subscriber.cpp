@@ -1,18 +1,20 @@
 #include "mqtk/client/subscriber.hpp"
 
 #include <mosquitto.h>
+#include <mqtt_protocol.h>
 
 #include <algorithm>
-#include <mqtt_protocol.h>
+#include <array>
 
 #include "mqtk/base/error.hpp"
 #include "mqtk/base/signal_watch.hpp"
+#include "mqtk/mqtt/session.hpp"
 #include "mqtk/mqtt/topic.hpp"
 
 namespace mqtk {
 namespace {
 
-using Clock = std::chrono::steady_clock;
+using TimePoint = MonotonicClock::time_point;
 
 // Output waits at most this long, or until this much has collected, when the
 // broker keeps sending; otherwise it is committed as soon as the connection
@@ -28,70 +30,113 @@ constexpr auto kStopGrace = std::chrono::seconds(5);
 
 Subscriber::Subscriber(const ConnectOptions& connect, const SubscribeOptions& options, MessageSink& sink,
                        const Reporter& reporter, SignalWatch& signals, LogLine log_line)
+    : Subscriber(connect, options, sink, reporter, signals, std::move(log_line), Session::opener(connect),
+                 steady_clock()) {}
+
+Subscriber::Subscriber(const ConnectOptions& connect, const SubscribeOptions& options, MessageSink& sink,
+                       const Reporter& reporter, SignalWatch& signals, LogLine log_line, const OpenConnection& open,
+                       const MonotonicClock& clock)
     : connect_(connect),
       options_(options),
       sink_(sink),
       reporter_(reporter),
       signals_(signals),
       log_line_(std::move(log_line)),
-      session_(connect, *this),
+      clock_(clock),
+      connection_(open(*this)),
       random_(std::random_device{}()) {
-  session_.set_reconnect(true);
-  session_.set_read_batching(options.read_batching);
+  connection_->set_reconnect(true);
+  connection_->set_read_batching(options.read_batching);
 }
 
 int Subscriber::run() {
-  session_.connect();
-  std::optional<Clock::time_point> deadline;
-  if (options_.timeout_seconds > 0) deadline = Clock::now() + std::chrono::seconds(options_.timeout_seconds);
-  bool connected_once = false;
-  auto next_tick = Clock::now() + tick_period_;
-
-  while (session_.state() != SessionState::kClosed) {
-    pollfd watched[2] = {{signals_.fd(), POLLIN, 0}, {sink_.watched_fd(), 0, 0}};
-    std::size_t count = watched[1].fd >= 0 ? 2 : 1;
-    int timeout = poll_timeout();
-    if (deadline && timeout != kIdleMs) {
-      auto left = std::chrono::duration_cast<std::chrono::milliseconds>(*deadline - Clock::now()).count();
-      timeout = static_cast<int>(std::max<long long>(left, 0));
-    }
-    if (tick_) {
-      auto until_tick = std::chrono::duration_cast<std::chrono::milliseconds>(next_tick - Clock::now()).count();
-      timeout = timeout < 0 ? static_cast<int>(std::max<long long>(until_tick, 0))
-                            : std::min(timeout, static_cast<int>(std::max<long long>(until_tick, 0)));
-    }
-    received_this_turn_ = false;
-    session_.run_once(timeout, std::span(watched, count));
-    session_.pause_reading(!sink_.can_accept());
-    if (tick_ && Clock::now() >= next_tick) {
-      tick_();
-      next_tick = Clock::now() + tick_period_;
-    }
-    connected_once = connected_once || session_.connected();
-
-    if (watched[0].revents & POLLIN) {
-      if (signals_.take() != 0) {
-        if (!connected_once) return options_.interrupted_connecting_status;
-        if (stopping_) break;  // a second signal: stop waiting for the broker
-        // Like mosquitto_sub: an interrupted MQTT v5 client asks the broker
-        // to publish its will.
-        finish(kExitSuccess, MQTT_RC_DISCONNECT_WITH_WILL_MSG);
-      }
-    }
-    if (count == 2 && (watched[1].revents & (POLLERR | POLLHUP))) return kExitBrokenPipe;
-    if (!received_this_turn_ && sink_.uncommitted() > 0) commit(false);
-    if (deadline && Clock::now() >= *deadline && !stopping_) {
-      finish(kExitTimedOut, MQTT_RC_DISCONNECT_WITH_WILL_MSG);
-    }
-    bool publishes_done = publishes_in_flight_ == 0 || Clock::now() >= stop_deadline_;
-    if (stopping_ && publishes_done && session_.state() != SessionState::kDisconnecting) {
-      commit(true);
-      session_.disconnect(disconnect_reason_);
-    }
+  connection_->connect();
+  if (options_.timeout_seconds > 0) timeout_at_ = clock_.now() + std::chrono::seconds(options_.timeout_seconds);
+  next_tick_ = clock_.now() + tick_period_;
+  while (connection_->state() != SessionState::kClosed && !abandoned_) {
+    if (std::optional<int> status = turn()) return *status;
+    commit_when_quiet();
+    finish_when_timed_out();
+    disconnect_when_done();
   }
   commit(true);
   if (exit_status_ == kExitTimedOut) reporter_.error("Timed out");
   return exit_status_;
+}
+
+// One turn of the connection, watching for signals and for the sink's
+// destination going away; returns the exit status when the run ends at once.
+std::optional<int> Subscriber::turn() {
+  std::array<pollfd, 2> watched{pollfd{signals_.fd(), POLLIN, 0}, pollfd{sink_.watched_fd(), 0, 0}};
+  std::size_t count = watched[1].fd >= 0 ? 2 : 1;
+  received_this_turn_ = false;
+  connection_->run_once(turn_timeout(), std::span(watched.data(), count));
+  connection_->pause_reading(!sink_.can_accept());
+  tick_when_due();
+  connected_once_ = connected_once_ || connection_->connected();
+  if ((watched[0].revents & POLLIN) && signals_.take() != 0) {
+    if (!connected_once_) return options_.interrupted_connecting_status;
+    interrupted();
+  }
+  if (count == 2 && (watched[1].revents & (POLLERR | POLLHUP))) return kExitBrokenPipe;
+  return std::nullopt;
+}
+
+// How long the next turn may wait for the broker: a moment while output
+// waits to be committed, otherwise until -W's time is up; in any case no
+// later than the next tick.
+int Subscriber::turn_timeout() const {
+  int timeout = sink_.uncommitted() > 0 ? kIdleMs : -1;
+  if (timeout_at_ && timeout != kIdleMs) timeout = milliseconds_until(*timeout_at_);
+  if (tick_) {
+    int until_tick = milliseconds_until(next_tick_);
+    timeout = timeout < 0 ? until_tick : std::min(timeout, until_tick);
+  }
+  return timeout;
+}
+
+int Subscriber::milliseconds_until(TimePoint when) const {
+  auto left = std::chrono::duration_cast<std::chrono::milliseconds>(when - clock_.now()).count();
+  return static_cast<int>(std::max<long long>(left, 0));
+}
+
+void Subscriber::tick_when_due() {
+  if (!tick_ || clock_.now() < next_tick_) return;
+  tick_();
+  next_tick_ = clock_.now() + tick_period_;
+}
+
+// SIGINT or SIGTERM once connected. The first ends the run as -C does; a
+// second stops waiting for the broker too.
+void Subscriber::interrupted() {
+  if (stopping_) {
+    abandoned_ = true;
+    return;
+  }
+  // Like mosquitto_sub: an interrupted MQTT v5 client asks the broker to
+  // publish its will.
+  finish(kExitSuccess, MQTT_RC_DISCONNECT_WITH_WILL_MSG);
+}
+
+// Output is committed as soon as the connection goes quiet.
+void Subscriber::commit_when_quiet() {
+  if (!received_this_turn_ && sink_.uncommitted() > 0) commit(false);
+}
+
+void Subscriber::finish_when_timed_out() {
+  if (timeout_at_ && clock_.now() >= *timeout_at_ && !stopping_) {
+    finish(kExitTimedOut, MQTT_RC_DISCONNECT_WITH_WILL_MSG);
+  }
+}
+
+// Once finished, and our own publishes are acknowledged (or their grace is
+// over), everything is committed and the connection closed.
+void Subscriber::disconnect_when_done() {
+  bool publishes_done = publishes_in_flight_ == 0 || clock_.now() >= stop_deadline_;
+  if (stopping_ && publishes_done && connection_->state() != SessionState::kDisconnecting) {
+    commit(true);
+    connection_->disconnect(disconnect_reason_);
+  }
 }
 
 void Subscriber::commit(bool before_acknowledgements) {
@@ -99,27 +144,25 @@ void Subscriber::commit(bool before_acknowledgements) {
   oldest_uncommitted_ = {};
 }
 
-int Subscriber::poll_timeout() const { return sink_.uncommitted() > 0 ? kIdleMs : -1; }
-
 void Subscriber::finish(int exit_status, int reason_code) {
   if (stopping_) return;
   stopping_ = true;
-  stop_deadline_ = Clock::now() + kStopGrace;
+  stop_deadline_ = clock_.now() + kStopGrace;
   exit_status_ = exit_status;
   disconnect_reason_ = reason_code;
   // Reading on would acknowledge messages that will not be printed, but the
   // acknowledgements of our own publishes (--remove-retained) must arrive.
-  if (publishes_in_flight_ == 0) session_.stop_reading();
+  if (publishes_in_flight_ == 0) connection_->stop_reading();
 }
 
 void Subscriber::on_connected(bool) {
-  connected_at_ = Clock::now();
+  connected_at_ = clock_.now();
   granted_.clear();
   unanswered_.clear();
   unanswered_.push_back(
-      session_.subscribe(options_.topics, options_.qos, options_.subscribe_options, connect_.properties.subscribe.get()));
+      connection_->subscribe(options_.topics, options_.qos, options_.subscribe_options, connect_.properties.subscribe.get()));
   for (const std::string& filter : options_.unsubscribe) {
-    unanswered_.push_back(session_.unsubscribe(filter, connect_.properties.unsubscribe.get()));
+    unanswered_.push_back(connection_->unsubscribe(filter, connect_.properties.unsubscribe.get()));
   }
 }
 
@@ -151,7 +194,7 @@ void Subscriber::on_message(const Message& message) {
   if (message.retain && options_.skip_retained) return;
   if (filtered_out(message)) return;
   if (options_.remove_retained && message.retain) {
-    session_.publish(message.topic, {}, 1, true, connect_.properties.publish.get());
+    connection_->publish(message.topic, {}, 1, true, connect_.properties.publish.get());
     ++publishes_in_flight_;
   }
   if (options_.print_percentage >= 100.0 ||
@@ -163,7 +206,7 @@ void Subscriber::on_message(const Message& message) {
 }
 
 void Subscriber::on_published(int mid, int reason_code) {
-  if (--publishes_in_flight_ == 0 && stopping_) session_.stop_reading();
+  if (--publishes_in_flight_ == 0 && stopping_) connection_->stop_reading();
   if (reason_code >= 128) {
     reporter_.warning("the broker refused to clear retained message " + std::to_string(mid) + ": " +
                       mosquitto_reason_string(reason_code));
@@ -197,7 +240,7 @@ void Subscriber::on_connection_lost(const std::string& reason, int reason_code) 
   // again and again, right after each reconnect.
   constexpr auto kQuickDrop = std::chrono::seconds(2);
   constexpr int kQuickDropsForTakeover = 3;
-  quick_drops_ = Clock::now() - connected_at_ < kQuickDrop ? quick_drops_ + 1 : 0;
+  quick_drops_ = clock_.now() - connected_at_ < kQuickDrop ? quick_drops_ + 1 : 0;
   bool taken_over = reason_code == MQTT_RC_SESSION_TAKEN_OVER ||
                     (!connect_.client_id.empty() && quick_drops_ >= kQuickDropsForTakeover);
   if (taken_over) {
@@ -215,9 +258,9 @@ void Subscriber::on_connection_lost(const std::string& reason, int reason_code) 
 void Subscriber::before_write() {
   std::size_t pending = sink_.uncommitted();
   if (pending == 0) return;
-  auto now = Clock::now();
-  if (oldest_uncommitted_ == Clock::time_point{}) oldest_uncommitted_ = now;
-  if (session_.wants_write()) {
+  auto now = clock_.now();
+  if (oldest_uncommitted_ == TimePoint{}) oldest_uncommitted_ = now;
+  if (connection_->wants_write()) {
     commit(true);
   } else if (pending >= kCommitBytes || now - oldest_uncommitted_ >= kCommitDelay) {
     commit(false);

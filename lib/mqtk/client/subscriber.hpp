@@ -4,20 +4,23 @@
 
 #include <chrono>
 #include <functional>
+#include <memory>
+#include <optional>
 #include <random>
 #include <string>
 #include <string_view>
 #include <vector>
 
-#include "mqtk/mqtt/connect_options.hpp"
-#include "mqtk/output/message_sink.hpp"
-#include "mqtk/mqtt/session.hpp"
 #include "mqtk/base/reporter.hpp"
 #include "mqtk/base/signal_watch.hpp"
+#include "mqtk/client/monotonic_clock.hpp"
+#include "mqtk/mqtt/broker_connection.hpp"
+#include "mqtk/mqtt/connect_options.hpp"
+#include "mqtk/output/message_sink.hpp"
 
 namespace mqtk {
 
-// The pause of Session::set_read_batching for output that is not a terminal.
+// The pause of BrokerConnection::set_read_batching for output that is not a terminal.
 inline constexpr std::chrono::microseconds kBatchedReading{1000};
 
 // The MQTT v5 receive maximum the subscribing tools announce, instead of
@@ -42,7 +45,7 @@ struct SubscribeOptions {
   bool retained_only = false;
   bool remove_retained = false;
   double print_percentage = 100.0;  // --random-filter
-  // See Session::set_read_batching; zero for output on a terminal.
+  // See BrokerConnection::set_read_batching; zero for output on a terminal.
   std::chrono::microseconds read_batching{0};
   // Another client taking our client id ends the run with an error
   // (mqtk-record) instead of a reconnect that takes it back (mqtk-sub, as
@@ -58,9 +61,15 @@ class Subscriber : private SessionEvents {
   using LogLine = std::function<void(std::string_view)>;
 
   // `log_line` receives -d debug lines (mosquitto_sub prints them on
-  // standard output, in order with the messages).
+  // standard output, in order with the messages). Subscribes over a Session
+  // with `connect`.
   Subscriber(const ConnectOptions& connect, const SubscribeOptions& options, MessageSink& sink,
              const Reporter& reporter, SignalWatch& signals, LogLine log_line);
+  // Subscribes over the connection `open` makes, going by `clock` (the unit
+  // tests' scripted broker and hand-moved clock).
+  Subscriber(const ConnectOptions& connect, const SubscribeOptions& options, MessageSink& sink,
+             const Reporter& reporter, SignalWatch& signals, LogLine log_line, const OpenConnection& open,
+             const MonotonicClock& clock);
 
   // Calls `tick` about every `period` while running (mqtk-record's status line).
   void set_ticker(std::chrono::milliseconds period, std::function<void()> tick) {
@@ -90,11 +99,18 @@ class Subscriber : private SessionEvents {
   void before_write() override;
   void on_log(std::string_view line) override;
 
+  std::optional<int> turn();
+  int turn_timeout() const;
+  int milliseconds_until(MonotonicClock::time_point when) const;
+  void tick_when_due();
+  void interrupted();
+  void commit_when_quiet();
+  void finish_when_timed_out();
+  void disconnect_when_done();
   bool filtered_out(const Message& message) const;
   void commit(bool before_acknowledgements);
   void finish(int exit_status, int reason_code = 0);
   void answered(int mid);
-  int poll_timeout() const;
 
   const ConnectOptions& connect_;
   const SubscribeOptions& options_;
@@ -102,24 +118,29 @@ class Subscriber : private SessionEvents {
   const Reporter& reporter_;
   SignalWatch& signals_;
   LogLine log_line_;
-  Session session_;
+  const MonotonicClock& clock_;
+  std::unique_ptr<BrokerConnection> connection_;
   std::mt19937 random_;
   long handled_ = 0;
   long received_ = 0;
   std::chrono::milliseconds tick_period_{0};
   std::function<void()> tick_;
+  MonotonicClock::time_point next_tick_{};
+  std::optional<MonotonicClock::time_point> timeout_at_;  // -W
+  bool connected_once_ = false;
+  bool abandoned_ = false;  // a second signal: stop waiting for the broker
   int publishes_in_flight_ = 0;
   bool received_this_turn_ = false;
   bool stopping_ = false;  // done receiving; disconnect once publishes finish
   int exit_status_ = 0;
   int disconnect_reason_ = 0;
-  std::chrono::steady_clock::time_point oldest_uncommitted_{};
-  std::chrono::steady_clock::time_point connected_at_{};
+  MonotonicClock::time_point oldest_uncommitted_{};
+  MonotonicClock::time_point connected_at_{};
   int quick_drops_ = 0;  // connections lost right after they were made, in a row
   std::vector<int> unanswered_;  // SUBSCRIBE and UNSUBSCRIBE mids of this connection
   std::vector<std::string> granted_;
   std::function<void(const std::vector<std::string>&)> on_all_subscribed_;
-  std::chrono::steady_clock::time_point stop_deadline_{};
+  MonotonicClock::time_point stop_deadline_{};
 };
 
 }  // namespace mqtk

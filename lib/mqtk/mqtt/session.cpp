@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <array>
 #include <cerrno>
 #include <cstring>
 #include <ctime>
@@ -95,57 +96,69 @@ Socks5Progress read_socks5_replies(std::string_view replies) {
   return progress;
 }
 
+// Nothing came from the proxy: a failure to connect is to it, not to the broker.
+std::string describe_silent_proxy(int rc, int saved_errno, const std::string& where) {
+  if (rc == MOSQ_ERR_ERRNO && saved_errno == ECONNREFUSED) return where + " refused the connection (is it running?)";
+  if (rc == MOSQ_ERR_ERRNO && saved_errno != 0) return "cannot reach " + where + ": " + std::strerror(saved_errno);
+  if (rc == MOSQ_ERR_PROXY || rc == MOSQ_ERR_CONN_LOST) {
+    return where + " closed the connection without answering (is it a SOCKS5 proxy?)";
+  }
+  return "";
+}
+
+// The proxy's reply to the request to connect to the broker (RFC 1928, 6).
+std::string describe_request_refusal(int code) {
+  switch (code) {
+    case 1:
+      return " failed (general SOCKS server failure)";
+    case 2:
+      return " does not allow connections to this broker (its rules)";
+    case 3:
+      return " could not reach the broker (network unreachable)";
+    case 4:
+      return " could not reach the broker (host unreachable)";
+    case 5:
+      return " could not reach the broker (connection refused)";
+    case 6:
+      return " could not reach the broker (TTL expired)";
+    case 7:
+      return " does not support connecting (command not supported)";
+    case 8:
+      return " does not support the broker's address type";
+    default:
+      return " refused to connect to the broker (reply " + std::to_string(code) + ")";
+  }
+}
+
+// What the proxy refused, after "the SOCKS5 proxy host:port".
+std::string describe_refusal(const Socks5Progress& progress, bool have_login) {
+  switch (progress.stage) {
+    case Socks5Progress::kGreeting:
+      if (progress.code == 0xFF) {
+        return have_login ? " accepts neither no login nor a user name and password"
+                          : " wants a login (socks5h://user:password@host)";
+      }
+      return " wants a login method mqtk does not offer (method " + std::to_string(progress.code) + ")";
+    case Socks5Progress::kLogin:
+      return " refused the user name or password";
+    case Socks5Progress::kRequest:
+      return describe_request_refusal(progress.code);
+    case Socks5Progress::kDone:
+      break;
+  }
+  return "";
+}
+
 // What went wrong with the SOCKS5 proxy, given its replies so far and the
 // code the attempt failed with; empty when the proxy is not the one to blame.
 std::string describe_proxy_failure(int rc, int saved_errno, const ProxyOptions& proxy, std::string_view replies) {
   std::string where = "the SOCKS5 proxy " + describe_host_port(proxy.host, proxy.port);
   Socks5Progress progress = read_socks5_replies(replies);
   if (progress.stage == Socks5Progress::kDone) return "";
-  if (replies.empty()) {
-    // Nothing came from the proxy: a failure to connect is to it, not to the broker.
-    if (rc == MOSQ_ERR_ERRNO && saved_errno == ECONNREFUSED) return where + " refused the connection (is it running?)";
-    if (rc == MOSQ_ERR_ERRNO && saved_errno != 0) return "cannot reach " + where + ": " + std::strerror(saved_errno);
-    if (rc == MOSQ_ERR_PROXY || rc == MOSQ_ERR_CONN_LOST) {
-      return where + " closed the connection without answering (is it a SOCKS5 proxy?)";
-    }
-    return "";
-  }
+  if (replies.empty()) return describe_silent_proxy(rc, saved_errno, where);
   if (!progress.socks5) return where + " did not answer in SOCKS5 (is it a SOCKS5 proxy?)";
   if (!progress.answered) return where + " closed the connection without answering";
-  switch (progress.stage) {
-    case Socks5Progress::kGreeting:
-      if (progress.code == 0xFF) {
-        return where + (proxy.username ? " accepts neither no login nor a user name and password"
-                                       : " wants a login (socks5h://user:password@host)");
-      }
-      return where + " wants a login method mqtk does not offer (method " + std::to_string(progress.code) + ")";
-    case Socks5Progress::kLogin:
-      return where + " refused the user name or password";
-    case Socks5Progress::kRequest:
-      switch (progress.code) {
-        case 1:
-          return where + " failed (general SOCKS server failure)";
-        case 2:
-          return where + " does not allow connections to this broker (its rules)";
-        case 3:
-          return where + " could not reach the broker (network unreachable)";
-        case 4:
-          return where + " could not reach the broker (host unreachable)";
-        case 5:
-          return where + " could not reach the broker (connection refused)";
-        case 6:
-          return where + " could not reach the broker (TTL expired)";
-        case 7:
-          return where + " does not support connecting (command not supported)";
-        case 8:
-          return where + " does not support the broker's address type";
-        default:
-          return where + " refused to connect to the broker (reply " + std::to_string(progress.code) + ")";
-      }
-    case Socks5Progress::kDone:
-      break;
-  }
-  return "";
+  return where + describe_refusal(progress, proxy.username.has_value());
 }
 
 std::string connack_text(int protocol_version, int result) {
@@ -157,26 +170,28 @@ std::string connack_text(int protocol_version, int result) {
   return text;
 }
 
+const char* c_str_or_null(const std::optional<std::string>& text) { return text ? text->c_str() : nullptr; }
+
 // The numeric addresses of `host`, in the resolver's order of preference.
 std::vector<std::string> resolve(const std::string& host, std::string& failure) {
   addrinfo hints{};
   hints.ai_family = AF_UNSPEC;
   hints.ai_socktype = SOCK_STREAM;
-  addrinfo* found = nullptr;
-  int rc = getaddrinfo(host.c_str(), nullptr, &hints, &found);
+  addrinfo* first = nullptr;
+  int rc = getaddrinfo(host.c_str(), nullptr, &hints, &first);
   if (rc != 0) {
     failure = gai_strerror(rc);
     return {};
   }
+  std::unique_ptr<addrinfo, decltype(&freeaddrinfo)> found(first, freeaddrinfo);
   std::vector<std::string> addresses;
-  for (addrinfo* a = found; a; a = a->ai_next) {
+  for (addrinfo* a = found.get(); a; a = a->ai_next) {
     char text[NI_MAXHOST];
     if (getnameinfo(a->ai_addr, a->ai_addrlen, text, sizeof text, nullptr, 0, NI_NUMERICHOST) == 0 &&
         std::find(addresses.begin(), addresses.end(), text) == addresses.end()) {
       addresses.emplace_back(text);
     }
   }
-  freeaddrinfo(found);
   return addresses;
 }
 
@@ -258,73 +273,87 @@ struct Session::Callbacks {
   }
 };
 
+void Session::DestroyClient::operator()(mosquitto* client) const { mosquitto_destroy(client); }
+
 Session::Session(const ConnectOptions& options, SessionEvents& events) : options_(options), events_(events) {
-  mosq_ = mosquitto_new(options.client_id.empty() ? nullptr : options.client_id.c_str(), options.clean_session, this);
+  // libmosquitto sets errno to ENOMEM or EINVAL, but leaves it as it was for
+  // a client id that is not UTF-8.
+  errno = 0;
+  mosq_.reset(
+      mosquitto_new(options.client_id.empty() ? nullptr : options.client_id.c_str(), options.clean_session, this));
   if (!mosq_) {
-    throw Error(errno == EINVAL ? "-i: invalid client id" : "out of memory creating the MQTT client");
+    throw Error(errno == ENOMEM ? "out of memory creating the MQTT client" : "-i: invalid client id");
   }
-  // A constructor that throws gets no destructor call.
-  try {
-    configure();
-  } catch (...) {
-    mosquitto_destroy(mosq_);
-    throw;
-  }
+  configure();
 }
 
 void Session::configure() {
-  const ConnectOptions& options = options_;
-  mosquitto_int_option(mosq_, MOSQ_OPT_PROTOCOL_VERSION, options.protocol_version);
+  set_protocol();
+  set_login();
+  set_will();
+  set_callbacks();
+  set_tls();
+  set_proxy();
+  store_connect_properties();
+}
+
+void Session::set_protocol() {
+  mosquitto_int_option(mosq_.get(), MOSQ_OPT_PROTOCOL_VERSION, options_.protocol_version);
   // Queue packets instead of writing them from inside libmosquitto calls; see
   // the comment at the top of session.hpp.
-  mosquitto_threaded_set(mosq_, true);
-  mosquitto_max_inflight_messages_set(mosq_, static_cast<unsigned>(options.max_inflight));
-  if (options.tcp_nodelay) mosquitto_int_option(mosq_, MOSQ_OPT_TCP_NODELAY, 1);
-  if (options.receive_maximum > 0) mosquitto_int_option(mosq_, MOSQ_OPT_RECEIVE_MAXIMUM, options.receive_maximum);
+  mosquitto_threaded_set(mosq_.get(), true);
+  mosquitto_max_inflight_messages_set(mosq_.get(), static_cast<unsigned>(options_.max_inflight));
+  if (options_.tcp_nodelay) mosquitto_int_option(mosq_.get(), MOSQ_OPT_TCP_NODELAY, 1);
+  if (options_.receive_maximum > 0) {
+    mosquitto_int_option(mosq_.get(), MOSQ_OPT_RECEIVE_MAXIMUM, options_.receive_maximum);
+  }
+}
 
-  if (options.username || options.password) {
-    int rc = mosquitto_username_pw_set(mosq_, options.username ? options.username->c_str() : nullptr,
-                                       options.password ? options.password->c_str() : nullptr);
-    if (rc != MOSQ_ERR_SUCCESS) throw Error(std::string("-u/-P: ") + mosquitto_strerror(rc));
-  }
-  if (options.will) {
-    PropertyList will_properties = options.properties.will;
-    const Will& will = *options.will;
-    mosquitto_property* owned = will_properties.release();  // will_set_v5 takes it on success
-    int rc = mosquitto_will_set_v5(mosq_, will.topic.c_str(), static_cast<int>(will.payload.size()),
-                                   will.payload.data(), will.qos, will.retain, owned);
-    if (rc != MOSQ_ERR_SUCCESS) {
-      mosquitto_property_free_all(&owned);
-      throw Error(std::string("--will-topic: cannot set the will: ") + mosquitto_strerror(rc));
-    }
-  }
+void Session::set_login() {
+  if (!options_.username && !options_.password) return;
+  int rc = mosquitto_username_pw_set(mosq_.get(), c_str_or_null(options_.username), c_str_or_null(options_.password));
+  if (rc != MOSQ_ERR_SUCCESS) throw Error(std::string("-u/-P: ") + mosquitto_strerror(rc));
+}
 
-  mosquitto_connect_v5_callback_set(mosq_, Callbacks::on_connect);
-  mosquitto_disconnect_v5_callback_set(mosq_, Callbacks::on_disconnect);
-  mosquitto_message_v5_callback_set(mosq_, Callbacks::on_message);
-  mosquitto_publish_v5_callback_set(mosq_, Callbacks::on_publish);
-  mosquitto_subscribe_v5_callback_set(mosq_, Callbacks::on_subscribe);
-  mosquitto_unsubscribe_v5_callback_set(mosq_, Callbacks::on_unsubscribe);
-  if (options.tls) {
-    // The certificate must be for the host typed (not checked for a unix socket).
-    tls_ = std::make_unique<TlsContext>(*options.tls, options.unix_socket.empty() ? options.host : "");
-    mosquitto_void_option(mosq_, MOSQ_OPT_SSL_CTX, tls_->get());
-    mosquitto_int_option(mosq_, MOSQ_OPT_SSL_CTX_WITH_DEFAULTS, 0);  // used as given, not reconfigured
-  }
-  if (options.proxy) {
-    const ProxyOptions& proxy = *options.proxy;
-    int rc = mosquitto_socks5_set(mosq_, proxy.host.c_str(), proxy.port,
-                                  proxy.username ? proxy.username->c_str() : nullptr,
-                                  proxy.password ? proxy.password->c_str() : nullptr);
-    if (rc != MOSQ_ERR_SUCCESS) throw Error(std::string("--proxy: ") + mosquitto_strerror(rc));
-  }
-  store_connect_properties();
+void Session::set_will() {
+  if (!options_.will) return;
+  PropertyList will_properties = options_.properties.will;
+  const Will& will = *options_.will;
+  int rc = mosquitto_will_set_v5(mosq_.get(), will.topic.c_str(), static_cast<int>(will.payload.size()),
+                                 will.payload.data(), will.qos, will.retain, *will_properties.out());
+  if (rc != MOSQ_ERR_SUCCESS) throw Error(std::string("--will-topic: cannot set the will: ") + mosquitto_strerror(rc));
+  will_properties.release();  // libmosquitto owns the list once the will is set
+}
+
+void Session::set_callbacks() {
+  mosquitto_connect_v5_callback_set(mosq_.get(), Callbacks::on_connect);
+  mosquitto_disconnect_v5_callback_set(mosq_.get(), Callbacks::on_disconnect);
+  mosquitto_message_v5_callback_set(mosq_.get(), Callbacks::on_message);
+  mosquitto_publish_v5_callback_set(mosq_.get(), Callbacks::on_publish);
+  mosquitto_subscribe_v5_callback_set(mosq_.get(), Callbacks::on_subscribe);
+  mosquitto_unsubscribe_v5_callback_set(mosq_.get(), Callbacks::on_unsubscribe);
+}
+
+void Session::set_tls() {
+  if (!options_.tls) return;
+  // The certificate must be for the host typed (not checked for a unix socket).
+  tls_ = std::make_unique<TlsContext>(*options_.tls, options_.unix_socket.empty() ? options_.host : "");
+  mosquitto_void_option(mosq_.get(), MOSQ_OPT_SSL_CTX, tls_->get());
+  mosquitto_int_option(mosq_.get(), MOSQ_OPT_SSL_CTX_WITH_DEFAULTS, 0);  // used as given, not reconfigured
+}
+
+void Session::set_proxy() {
+  if (!options_.proxy) return;
+  const ProxyOptions& proxy = *options_.proxy;
+  int rc = mosquitto_socks5_set(mosq_.get(), proxy.host.c_str(), proxy.port, c_str_or_null(proxy.username),
+                                c_str_or_null(proxy.password));
+  if (rc != MOSQ_ERR_SUCCESS) throw Error(std::string("--proxy: ") + mosquitto_strerror(rc));
 }
 
 // libmosquitto formats a log line for every packet once a log callback is
 // set, so one is set only while connecting (to catch TLS errors) or for -d.
 void Session::set_logging(bool connecting) {
-  mosquitto_log_callback_set(mosq_, connecting || options_.debug ? Callbacks::on_log : nullptr);
+  mosquitto_log_callback_set(mosq_.get(), connecting || options_.debug ? Callbacks::on_log : nullptr);
 }
 
 // The best account of why an attempt failed: a certificate check, an OpenSSL
@@ -349,7 +378,7 @@ std::string Session::failure_reason(const std::string& fallback) const {
 
 bool Session::tls_handshaking() const {
   if (!tls_ || state_ != SessionState::kConnecting) return false;
-  auto* ssl = static_cast<SSL*>(mosquitto_ssl_get(mosq_));
+  auto* ssl = static_cast<SSL*>(mosquitto_ssl_get(mosq_.get()));
   return ssl && !SSL_is_init_finished(ssl);
 }
 
@@ -368,17 +397,14 @@ void Session::store_connect_properties() {
     if (rc != MOSQ_ERR_SUCCESS) throw Error("out of memory adding the session expiry interval");
   }
   if (connect_properties.empty()) return;
-  int rc = mosquitto_connect_bind_v5(mosq_, "", 1, options_.keepalive, nullptr, connect_properties.get());
+  int rc = mosquitto_connect_bind_v5(mosq_.get(), "", 1, options_.keepalive, nullptr, connect_properties.get());
   if (rc != MOSQ_ERR_EAI) {
     throw Error(std::string("-D connect: invalid CONNECT properties: ") + mosquitto_strerror(rc) +
                 " (is session-expiry-interval given both with -x and -D?)");
   }
 }
 
-Session::~Session() {
-  mosquitto_destroy(mosq_);
-  if (closing_fd_ >= 0) close(closing_fd_);
-}
+Session::~Session() = default;
 
 // Closing a TCP socket while received data is still unread makes the kernel
 // reset the connection, and the broker then discards what it had not read
@@ -388,19 +414,22 @@ Session::~Session() {
 // descriptor, until the broker, having read the DISCONNECT, closes its end.
 // What arrives meanwhile is discarded unacknowledged; the broker keeps it.
 void Session::drain_closed_connection() {
-  if (closing_fd_ < 0) return;
-  shutdown(closing_fd_, SHUT_WR);
+  if (!closing_fd_.valid()) return;
+  shutdown(closing_fd_.get(), SHUT_WR);
   auto deadline = Clock::now() + kCloseWait;
   char discard[16384];
   while (Clock::now() < deadline) {
-    pollfd p{closing_fd_, POLLIN, 0};
+    pollfd p{closing_fd_.get(), POLLIN, 0};
     auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now()).count();
     if (poll(&p, 1, static_cast<int>(std::max<long long>(left, 0))) <= 0) break;
-    ssize_t n = read(closing_fd_, discard, sizeof discard);
+    ssize_t n = read(closing_fd_.get(), discard, sizeof discard);
     if (n == 0 || (n < 0 && errno != EINTR && errno != EAGAIN)) break;
   }
-  close(closing_fd_);
-  closing_fd_ = -1;
+  closing_fd_.reset();
+}
+
+OpenConnection Session::opener(const ConnectOptions& options) {
+  return [&options](SessionEvents& events) { return std::make_unique<Session>(options, events); };
 }
 
 void Session::connect() { begin_attempt(); }
@@ -427,7 +456,7 @@ void Session::try_next_address() {
     int port = options_.unix_socket.empty() ? options_.port : 0;  // port 0: a unix socket
     proxy_replies_.clear();
     errno = 0;
-    int rc = mosquitto_connect_bind_async(mosq_, address.c_str(), port, options_.keepalive,
+    int rc = mosquitto_connect_bind_async(mosq_.get(), address.c_str(), port, options_.keepalive,
                                           options_.bind_address.empty() ? nullptr : options_.bind_address.c_str());
     if (rc == MOSQ_ERR_SUCCESS) {
       state_ = SessionState::kConnecting;
@@ -481,7 +510,7 @@ void Session::settle_disconnect() {
   }
 }
 
-bool Session::wants_write() const { return mosquitto_want_write(mosq_); }
+bool Session::wants_write() const { return mosquitto_want_write(mosq_.get()); }
 
 int Session::poll_timeout(int requested_ms) const {
   int timeout = requested_ms < 0 ? kHousekeepingMs : std::min(requested_ms, kHousekeepingMs);
@@ -493,6 +522,25 @@ int Session::poll_timeout(int requested_ms) const {
 }
 
 void Session::run_once(int timeout_ms, std::span<pollfd> watched) {
+  pause_between_bursts();
+  SocketInterest socket = socket_interest();
+  short ready = wait(socket, timeout_ms, watched);
+  if (socket.handshaking && ready != 0) {
+    continue_tls_handshake(ready);
+  } else if (socket.reading && (ready & (POLLIN | POLLERR | POLLHUP))) {
+    read_burst();
+    read_last_turn_ = true;
+  }
+  settle_disconnect();
+  // Before anything read in this turn is acknowledged; see session.hpp.
+  events_.before_write();
+  write_queued();
+  settle_disconnect();
+  check_deadlines();
+}
+
+// See set_read_batching.
+void Session::pause_between_bursts() {
   // Acknowledgements in flight mean the broker waits for us: never pause then.
   if (read_last_turn_ && !wrote_last_turn_ && read_batching_.count() > 0 && !wants_write()) {
     timespec pause{0, static_cast<long>(std::chrono::nanoseconds(read_batching_).count())};
@@ -500,65 +548,64 @@ void Session::run_once(int timeout_ms, std::span<pollfd> watched) {
   }
   read_last_turn_ = false;
   wrote_last_turn_ = false;
+}
+
+// What this turn waits for on the broker's socket.
+Session::SocketInterest Session::socket_interest() const {
+  SocketInterest socket;
+  socket.handshaking = tls_handshaking();
+  socket.reading = !reading_stopped_ && !reading_paused_;
+  int fd = mosquitto_socket(mosq_.get());
+  if (fd < 0 || !(socket.reading || wants_write() || socket.handshaking)) return socket;
+  socket.fd = fd;
+  if (socket.handshaking) {
+    // libmosquitto drives a TLS handshake from its read path; wait for
+    // writability only until the TCP connection is up or OpenSSL asks.
+    auto* ssl = static_cast<SSL*>(mosquitto_ssl_get(mosq_.get()));
+    socket.events = POLLIN;
+    if (!socket_writable_seen_ || SSL_want_write(ssl)) socket.events |= POLLOUT;
+  } else {
+    if (socket.reading) socket.events |= POLLIN;
+    if (wants_write()) socket.events |= POLLOUT;
+  }
+  return socket;
+}
+
+// Polls the socket (when it is watched) and `watched` together, filling in
+// the revents of `watched`; returns the socket's.
+short Session::wait(const SocketInterest& socket, int timeout_ms, std::span<pollfd> watched) const {
   constexpr std::size_t kMaxWatched = 8;
-  pollfd fds[kMaxWatched + 1];
+  std::array<pollfd, kMaxWatched + 1> fds{};
   std::size_t count = 0;
-  int sock = mosquitto_socket(mosq_);
-  bool handshaking = tls_handshaking();
-  bool reading = !reading_stopped_ && !reading_paused_;
-  bool watch_socket = sock >= 0 && (reading || wants_write() || handshaking);
-  if (watch_socket) {
-    short events = 0;
-    if (handshaking) {
-      // libmosquitto drives a TLS handshake from its read path; wait for
-      // writability only until the TCP connection is up or OpenSSL asks.
-      auto* ssl = static_cast<SSL*>(mosquitto_ssl_get(mosq_));
-      events = POLLIN;
-      if (!socket_writable_seen_ || SSL_want_write(ssl)) events |= POLLOUT;
-    } else {
-      if (reading) events |= POLLIN;
-      if (wants_write()) events |= POLLOUT;
-    }
-    fds[count++] = pollfd{sock, events, 0};
-  }
-  for (std::size_t i = 0; i < watched.size() && i < kMaxWatched; ++i) fds[count++] = watched[i];
+  if (socket.fd >= 0) fds[count++] = pollfd{socket.fd, socket.events, 0};
+  std::size_t first_watched = count;
+  std::size_t watched_count = std::min(watched.size(), kMaxWatched);
+  for (std::size_t i = 0; i < watched_count; ++i) fds[count++] = watched[i];
 
-  int ready = poll(fds, count, poll_timeout(timeout_ms));
+  int ready = poll(fds.data(), count, poll_timeout(timeout_ms));
   if (ready < 0 && errno != EINTR) throw Error(std::string("poll: ") + std::strerror(errno));
-  for (std::size_t i = 0; i < watched.size() && i < kMaxWatched; ++i) {
-    watched[i].revents = ready > 0 ? fds[i + (watch_socket ? 1 : 0)].revents : 0;
-  }
+  for (std::size_t i = 0; i < watched_count; ++i) watched[i].revents = ready > 0 ? fds[first_watched + i].revents : 0;
+  return ready > 0 && socket.fd >= 0 ? fds[0].revents : 0;
+}
 
-  if (ready > 0 && watch_socket && handshaking && fds[0].revents != 0) {
-    if (fds[0].revents & POLLOUT) socket_writable_seen_ = true;
-    errno = 0;
-    int rc = mosquitto_loop_read(mosq_, 1);  // continues the handshake
-    int saved_errno = errno;
-    auto* ssl = static_cast<SSL*>(mosquitto_ssl_get(mosq_));
-    if (ssl && SSL_is_init_finished(ssl)) tls_established_ = true;
-    rethrow_pending();
-    // A failed handshake closes the socket and returns an error without
-    // calling the disconnect callback (libmosquitto's own loop then finds the
-    // socket gone): the attempt has failed, and waiting on would only reach
-    // the connect deadline. The handshake fails here or inside
-    // mosquitto_connect_bind_async, depending on how fast the broker answers.
-    if (rc != MOSQ_ERR_SUCCESS && mosquitto_socket(mosq_) < 0 && !disconnect_pending_) {
-      disconnect_pending_ = true;
-      disconnect_reason_ = describe_failure(rc, saved_errno);
-      disconnect_code_ = 0;
-    }
-  } else if (ready > 0 && watch_socket && (fds[0].revents & (POLLIN | POLLERR | POLLHUP)) && reading) {
-    read_burst();
-    read_last_turn_ = true;
+void Session::continue_tls_handshake(short revents) {
+  if (revents & POLLOUT) socket_writable_seen_ = true;
+  errno = 0;
+  int rc = mosquitto_loop_read(mosq_.get(), 1);
+  int saved_errno = errno;
+  auto* ssl = static_cast<SSL*>(mosquitto_ssl_get(mosq_.get()));
+  if (ssl && SSL_is_init_finished(ssl)) tls_established_ = true;
+  rethrow_pending();
+  // A failed handshake closes the socket and returns an error without
+  // calling the disconnect callback (libmosquitto's own loop then finds the
+  // socket gone): the attempt has failed, and waiting on would only reach
+  // the connect deadline. The handshake fails here or inside
+  // mosquitto_connect_bind_async, depending on how fast the broker answers.
+  if (rc != MOSQ_ERR_SUCCESS && mosquitto_socket(mosq_.get()) < 0 && !disconnect_pending_) {
+    disconnect_pending_ = true;
+    disconnect_reason_ = describe_failure(rc, saved_errno);
+    disconnect_code_ = 0;
   }
-  settle_disconnect();
-  events_.before_write();
-  if (mosquitto_socket(mosq_) >= 0) {
-    mosquitto_loop_misc(mosq_);
-    write_queued();
-  }
-  settle_disconnect();
-  check_deadlines();
 }
 
 void Session::read_burst() {
@@ -567,7 +614,7 @@ void Session::read_burst() {
     rethrow_pending();
     // libmosquitto reports "no more data for now" only through errno, as its
     // own loop does.
-    if (rc != MOSQ_ERR_SUCCESS || mosquitto_socket(mosq_) < 0 || errno == EAGAIN || errno == EWOULDBLOCK) {
+    if (rc != MOSQ_ERR_SUCCESS || mosquitto_socket(mosq_.get()) < 0 || errno == EAGAIN || errno == EWOULDBLOCK) {
       return;
     }
   }
@@ -583,9 +630,9 @@ int Session::loop_read() {
                            read_socks5_replies(proxy_replies_).stage != Socks5Progress::kDone;
   if (!in_proxy_exchange) {
     errno = 0;
-    return mosquitto_loop_read(mosq_, 1);
+    return mosquitto_loop_read(mosq_.get(), 1);
   }
-  int sock = mosquitto_socket(mosq_);
+  int sock = mosquitto_socket(mosq_.get());
   char peeked[512];  // SOCKS5 replies are at most 262 bytes
   // Peeking only at data: a recv on a socket without any would take its
   // pending error (a refused connection) from libmosquitto's read.
@@ -596,10 +643,10 @@ int Session::loop_read() {
   }
   proxy_replies_.append(peeked, static_cast<std::size_t>(count));
   errno = 0;
-  int rc = mosquitto_loop_read(mosq_, 1);
+  int rc = mosquitto_loop_read(mosq_.get(), 1);
   int saved_errno = errno;
   int available_after = 0;
-  if (count > 0 && mosquitto_socket(mosq_) == sock && ioctl(sock, FIONREAD, &available_after) == 0) {
+  if (count > 0 && mosquitto_socket(mosq_.get()) == sock && ioctl(sock, FIONREAD, &available_after) == 0) {
     auto consumed = std::clamp<long>(available_before - available_after, 0, count);
     proxy_replies_.resize(proxy_replies_.size() - static_cast<std::size_t>(count - consumed));
   }
@@ -617,10 +664,13 @@ std::string Session::describe_failure(int rc, int saved_errno) const {
   return describe_rc(rc, saved_errno);
 }
 
+// Keeps the connection alive (PINGREQ) and writes what is queued.
 void Session::write_queued() {
-  if (!mosquitto_want_write(mosq_)) return;
+  if (mosquitto_socket(mosq_.get()) < 0) return;
+  mosquitto_loop_misc(mosq_.get());
+  if (!mosquitto_want_write(mosq_.get())) return;
   wrote_last_turn_ = true;
-  mosquitto_loop_write(mosq_, 1);  // writes every queued packet the socket takes
+  mosquitto_loop_write(mosq_.get(), 1);  // writes every queued packet the socket takes
   rethrow_pending();
 }
 
@@ -741,7 +791,7 @@ int Session::publish(std::string_view topic, std::string_view payload, int qos, 
   check_packet_size(topic.size(), payload.size(), qos, properties);
   std::string topic_text(topic);
   int mid = 0;
-  check_publish_rc(mosquitto_publish_v5(mosq_, &mid, topic_text.c_str(), static_cast<int>(payload.size()),
+  check_publish_rc(mosquitto_publish_v5(mosq_.get(), &mid, topic_text.c_str(), static_cast<int>(payload.size()),
                                         payload.data(), qos, retain, properties));
   return mid;
 }
@@ -749,8 +799,8 @@ int Session::publish(std::string_view topic, std::string_view payload, int qos, 
 int Session::publish_to_alias(std::string_view payload, int qos, bool retain, const mosquitto_property* properties) {
   check_packet_size(0, payload.size(), qos, properties);
   int mid = 0;
-  check_publish_rc(mosquitto_publish_v5(mosq_, &mid, nullptr, static_cast<int>(payload.size()), payload.data(), qos,
-                                        retain, properties));
+  check_publish_rc(mosquitto_publish_v5(mosq_.get(), &mid, nullptr, static_cast<int>(payload.size()), payload.data(),
+                                        qos, retain, properties));
   return mid;
 }
 
@@ -759,7 +809,7 @@ int Session::subscribe(const std::vector<std::string>& filters, int qos, int opt
   std::vector<char*> pointers;
   for (const std::string& filter : filters) pointers.push_back(const_cast<char*>(filter.c_str()));
   int mid = 0;
-  int rc = mosquitto_subscribe_multiple(mosq_, &mid, static_cast<int>(pointers.size()), pointers.data(), qos,
+  int rc = mosquitto_subscribe_multiple(mosq_.get(), &mid, static_cast<int>(pointers.size()), pointers.data(), qos,
                                         options, properties);
   if (rc != MOSQ_ERR_SUCCESS && rc != MOSQ_ERR_NO_CONN) {
     throw Error(std::string("cannot subscribe: ") + mosquitto_strerror(rc));
@@ -769,7 +819,7 @@ int Session::subscribe(const std::vector<std::string>& filters, int qos, int opt
 
 int Session::unsubscribe(const std::string& filter, const mosquitto_property* properties) {
   int mid = 0;
-  int rc = mosquitto_unsubscribe_v5(mosq_, &mid, filter.c_str(), properties);
+  int rc = mosquitto_unsubscribe_v5(mosq_.get(), &mid, filter.c_str(), properties);
   if (rc != MOSQ_ERR_SUCCESS && rc != MOSQ_ERR_NO_CONN) {
     throw Error(std::string("cannot unsubscribe: ") + mosquitto_strerror(rc));
   }
@@ -782,8 +832,8 @@ void Session::disconnect(int reason_code) {
     return;
   }
   state_ = SessionState::kDisconnecting;
-  closing_fd_ = dup(mosquitto_socket(mosq_));
-  int rc = mosquitto_disconnect_v5(mosq_, options_.protocol_version == kMqtt5 ? reason_code : 0,
+  closing_fd_.reset(dup(mosquitto_socket(mosq_.get())));
+  int rc = mosquitto_disconnect_v5(mosq_.get(), options_.protocol_version == kMqtt5 ? reason_code : 0,
                                    options_.properties.disconnect.get());
   if (rc != MOSQ_ERR_SUCCESS) state_ = SessionState::kClosed;
 }

@@ -18,6 +18,8 @@
 #include <string_view>
 #include <vector>
 
+#include "mqtk/base/fd.hpp"
+#include "mqtk/mqtt/broker_connection.hpp"
 #include "mqtk/mqtt/connect_options.hpp"
 #include "mqtk/mqtt/message.hpp"
 #include "mqtk/mqtt/tls_context.hpp"
@@ -26,90 +28,60 @@ struct mosquitto;
 
 namespace mqtk {
 
-class SessionEvents {
- public:
-  virtual ~SessionEvents() = default;
-  // The broker accepted the connection (again, after a reconnect).
-  virtual void on_connected(bool /*session_present*/) {}
-  virtual void on_message(const Message& /*message*/) {}
-  // A publish completed: acknowledged (QoS 1/2) or written out (QoS 0).
-  // MQTT v5 reason codes of 128 and above mean the broker refused it.
-  virtual void on_published(int /*mid*/, int /*reason_code*/) {}
-  virtual void on_subscribed(int /*mid*/, std::span<const int> /*granted_qos*/) {}
-  virtual void on_unsubscribed(int /*mid*/) {}
-  // The connection dropped without our asking; `reason` is for the user,
-  // `reason_code` the MQTT v5 reason of a DISCONNECT from the broker (0
-  // when there was none, as always before MQTT v5).
-  virtual void on_connection_lost(const std::string& /*reason*/, int /*reason_code*/) {}
-  // After reading, before anything (acknowledgements included) is written.
-  virtual void before_write() {}
-  // A libmosquitto debug line (only with ConnectOptions::debug).
-  virtual void on_log(std::string_view /*line*/) {}
-};
-
-enum class SessionState {
-  kNew,
-  kConnecting,           // TCP connect or CONNACK outstanding
-  kConnected,
-  kDisconnecting,        // DISCONNECT queued
-  kClosed,               // closed at our request
-  kLost,                 // dropped, not reconnecting
-  kWaitingToReconnect,
-};
-
-class Session {
+// The BrokerConnection of the tools.
+class Session final : public BrokerConnection {
  public:
   Session(const ConnectOptions& options, SessionEvents& events);
-  ~Session();
+  ~Session() override;
   Session(const Session&) = delete;
   Session& operator=(const Session&) = delete;
 
-  // Reconnect (with a growing delay) after a connection that had been
-  // accepted is lost. The first connection failing is always an error.
-  void set_reconnect(bool enabled) { reconnect_ = enabled; }
+  // Opens Sessions with `options` (which must outlive them) for a client loop.
+  static OpenConnection opener(const ConnectOptions& options);
 
-  // Starts connecting; run_once() carries it on.
-  void connect();
+  void set_reconnect(bool enabled) override { reconnect_ = enabled; }
+  // Reading in bursts matters because waking up for every message costs
+  // more CPU than the messages themselves. Zero is the default.
+  void set_read_batching(std::chrono::microseconds pause) override { read_batching_ = pause; }
 
-  // One turn of the event loop: waits up to `timeout_ms` (-1: as long as
-  // needed) for the broker or any of `watched` (their revents are filled in),
-  // reads and dispatches what arrived, calls before_write() and writes queued
-  // packets. Throws Error when the broker refuses the connection, or when
-  // connecting fails and reconnecting is off or was never possible.
-  void run_once(int timeout_ms, std::span<pollfd> watched = {});
+  void connect() override;
+  void run_once(int timeout_ms, std::span<pollfd> watched) override;
 
-  SessionState state() const { return state_; }
-  bool connected() const { return state_ == SessionState::kConnected; }
-  // Whether packets are queued for the broker (for example acknowledgements).
-  bool wants_write() const;
-  // After a turn that read messages and sent nothing back, wait
-  // `pause` before looking for more, so that a busy stream is read in bursts
-  // instead of waking up for every message (which costs more CPU than the
-  // messages themselves). Zero, the default, reads as soon as data arrives.
-  void set_read_batching(std::chrono::microseconds pause) { read_batching_ = pause; }
-  // Stops reading from the broker after the current message (for -C); unread
-  // messages stay unacknowledged at the broker.
-  void stop_reading() { reading_stopped_ = true; }
-  // Reads nothing while `paused` (a sink that cannot take more); unread
-  // messages wait, unacknowledged, at the broker.
-  void pause_reading(bool paused) { reading_paused_ = paused; }
+  SessionState state() const override { return state_; }
+  bool wants_write() const override;
+  void stop_reading() override { reading_stopped_ = true; }
+  void pause_reading(bool paused) override { reading_paused_ = paused; }
 
-  // Queues a publish and returns its message id. Throws Error.
   int publish(std::string_view topic, std::string_view payload, int qos, bool retain,
-              const mosquitto_property* properties);
-  // Publish reusing a v5 topic alias set up by an earlier publish.
-  int publish_to_alias(std::string_view payload, int qos, bool retain, const mosquitto_property* properties);
+              const mosquitto_property* properties) override;
+  int publish_to_alias(std::string_view payload, int qos, bool retain, const mosquitto_property* properties) override;
   int subscribe(const std::vector<std::string>& filters, int qos, int options,
-                const mosquitto_property* properties);
-  int unsubscribe(const std::string& filter, const mosquitto_property* properties);
-  // Queues a DISCONNECT (with an MQTT v5 reason code).
-  void disconnect(int reason_code = 0);
+                const mosquitto_property* properties) override;
+  int unsubscribe(const std::string& filter, const mosquitto_property* properties) override;
+  void disconnect(int reason_code = 0) override;
 
  private:
   struct Callbacks;
   friend struct Callbacks;
   using Clock = std::chrono::steady_clock;
+  struct DestroyClient {
+    void operator()(mosquitto* client) const;
+  };
+  // What a turn waits for on the broker's socket.
+  struct SocketInterest {
+    int fd = -1;  // -1: the socket is not watched in this turn
+    short events = 0;
+    bool handshaking = false;  // a TLS handshake is under way
+    bool reading = false;      // reading is neither stopped nor paused
+  };
 
+  void configure();  // the constructor's work once mosq_ exists
+  void set_protocol();
+  void set_login();
+  void set_will();
+  void set_callbacks();
+  void set_tls();
+  void set_proxy();
   void store_connect_properties();
   void set_logging(bool connecting);
   bool tls_handshaking() const;
@@ -119,6 +91,10 @@ class Session {
   void connection_failed(const std::string& reason);
   void settle_disconnect();
   void drain_closed_connection();
+  void pause_between_bursts();
+  SocketInterest socket_interest() const;
+  short wait(const SocketInterest& socket, int timeout_ms, std::span<pollfd> watched) const;
+  void continue_tls_handshake(short revents);
   void read_burst();
   int loop_read();
   void check_packet_size(std::size_t topic_size, std::size_t payload_size, int qos,
@@ -131,9 +107,6 @@ class Session {
 
   const ConnectOptions& options_;
   SessionEvents& events_;
-  void configure();  // the constructor's work once mosq_ exists
-
-  mosquitto* mosq_ = nullptr;
   SessionState state_ = SessionState::kNew;
   bool reconnect_ = false;
   bool ever_connected_ = false;
@@ -152,13 +125,15 @@ class Session {
   Clock::time_point deadline_{};        // connect timeout or reconnect time
   std::chrono::milliseconds reconnect_delay_{0};
   std::exception_ptr pending_error_;    // thrown inside a libmosquitto callback
-  int closing_fd_ = -1;                 // see drain_closed_connection()
   std::unique_ptr<TlsContext> tls_;
   bool socket_writable_seen_ = false;   // the TCP connection of this attempt is up
   bool tls_established_ = false;        // this attempt's TLS handshake completed
   std::string last_library_error_;      // libmosquitto's last error line while connecting
   std::string proxy_replies_;           // what the SOCKS5 proxy answered in this attempt
   uint32_t broker_maximum_packet_size_ = 0;  // from CONNACK (MQTT v5); 0: none
+  // Declared last, so destroyed first: libmosquitto's TLS connection uses tls_.
+  Fd closing_fd_;  // see drain_closed_connection()
+  std::unique_ptr<mosquitto, DestroyClient> mosq_;
 };
 
 }  // namespace mqtk
