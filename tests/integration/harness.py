@@ -52,6 +52,23 @@ def silent_listener():
         yield s.getsockname()[1]
 
 
+def handles_signal(pid, sig):
+    """Whether process `pid` blocks or catches `sig` now (/proc/PID/status):
+    past its start-up, where the signal would still kill it outright."""
+    masks = {}
+    with open("/proc/%d/status" % pid) as f:
+        for line in f:
+            name, _, value = line.partition(":")
+            if name in ("SigBlk", "SigCgt"):
+                masks[name] = int(value.strip(), 16)
+    bit = 1 << (sig - 1)
+    return bool((masks.get("SigBlk", 0) | masks.get("SigCgt", 0)) & bit)
+
+
+def wait_until_handling(pid, sig, timeout=10):
+    wait_until(lambda: handles_signal(pid, sig), timeout=timeout, what="process %d to handle signal %d" % (pid, sig))
+
+
 def unique(prefix="t"):
     """A topic prefix or client id no other test uses."""
     return "%s-%s" % (prefix, uuid.uuid4().hex[:12])

@@ -19,7 +19,7 @@ import urllib.request
 import paho.mqtt.client as mqtt
 
 from harness import (Broker, BrokerTestCase, InfluxDB, Process, ScratchDirectory, publish_all, run, shared_influx_url,
-                     silent_listener, tool, unique, wait_until)
+                     silent_listener, tool, unique, wait_until, wait_until_handling)
 
 RECORD = tool("record")
 
@@ -758,7 +758,7 @@ class StatusTest(RecordCase):
                 with self.subTest(sig=sig):
                     with Process([RECORD, "-p", str(port), "-t", "x", "-o", self.path("never.jsonl"),
                                   "--spool", self.path("spool")]) as recorder:
-                        time.sleep(0.3)
+                        wait_until_handling(recorder.popen.pid, sig)  # not while it is still being loaded
                         recorder.signal(sig)
                         rc, out, err = recorder.finish(timeout=10)
                     self.assertEqual((rc, out), (0, b""), err)

@@ -9,7 +9,7 @@ import time
 import unittest
 
 from harness import (Broker, BrokerTestCase, Process, publish_all, run, side_by_side, silent_listener, subscriber,
-                     tool, unique, wait_until)
+                     tool, unique, wait_until, wait_until_handling)
 
 SUB = tool("sub")
 PUB = tool("pub")
@@ -206,7 +206,7 @@ class SubFlagsTest(BrokerTestCase):
             for tool_path in (SUB, "mosquitto_sub"):
                 with self.subTest(tool=tool_path):
                     with Process([tool_path, "-p", str(port), "-t", "x"]) as sub:
-                        time.sleep(0.3)
+                        wait_until_handling(sub.popen.pid, signal.SIGINT)  # not while it is still being loaded
                         sub.signal(signal.SIGINT)
                         self.assertEqual(sub.finish(timeout=10)[:2], (255, b""))
 
