@@ -14,6 +14,8 @@ complete -c mqtk-record -l keep -x -d 'Keep only the newest N finished rotated f
 complete -c mqtk-record -l follow-symlinks -d 'Record through a symbolic link at -o or --spool (refused otherwise)'
 complete -c mqtk-record -l fsync -x -d 'Sync files: batch (before acknowledging; default), DURATION, or never'
 complete -c mqtk-record -l no-status -d 'No live status line on the terminal (--quiet: no messages but errors)'
+complete -c mqtk-record -l reconnect-delay -x -d 'First wait before reconnecting (default 500ms; doubles)'
+complete -c mqtk-record -l reconnect-max -x -d 'Give up (exit 1) after N failed reconnects (default: never)'
 complete -c mqtk-record -l list -d 'List the recordings kept on this machine: id, broker, filters, outputs, spool'
 complete -c mqtk-record -l forget -d 'Remove this recording\'s broker session and state (same -t, -o, -i)'
 complete -c mqtk-record -l resend-rejected -d 'Send the points InfluxDB refused (rejected.lp) again'

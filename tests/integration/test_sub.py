@@ -312,9 +312,23 @@ class ReconnectTest(unittest.TestCase):
                 publish_all(broker.port, [(t, b"after", 0, False)])
                 rc, out, err = sub.finish()
             self.assertEqual((rc, out), (0, b"before\nafter\n"))
-            self.assertIn(b"lost the connection", err)
+            lines = err.decode().splitlines()
+            self.assertRegex(lines[0], r"^mqtk-sub: warning: lost the connection to localhost:\d+: .*; reconnecting$")
+            self.assertNotIn("(", lines[0])
+            self.assertRegex(lines[-1], r"^mqtk-sub: note: reconnected to localhost:\d+ after \d+\.\d s$")
+            self.assertEqual(sum("reconnected" in line for line in lines), 1)  # once for the outage
         finally:
             broker.__exit__(None, None, None)
+
+    def test_gives_up_after_reconnect_max(self):
+        with Broker() as broker:
+            t = unique("gone")
+            with subscriber(broker, SUB, [t], extra=["--reconnect-delay", "100ms", "--reconnect-max", "3"]) as sub:
+                broker.stop()
+                rc, out, err = sub.finish(timeout=30)
+        self.assertEqual((rc, out), (1, b""))
+        self.assertRegex(err.decode().splitlines()[-1],
+                         r"^mqtk-sub: gave up reconnecting to localhost:\d+ after 3 attempts \(--reconnect-max\): ")
 
 
 if __name__ == "__main__":

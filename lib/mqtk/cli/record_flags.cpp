@@ -46,6 +46,10 @@ void add_record_flags(CLI::App& app, RecordFlags& f) {
   const char* run = "Running";
   app.add_flag("--no-status", f.no_status, "No live status line on the terminal (--quiet: no messages but errors)")
       ->group(run);
+  app.add_option("--reconnect-delay", f.reconnect_delay, "First wait before reconnecting (default 500ms; doubles)")
+      ->type_name("DURATION")->group(run);
+  app.add_option("--reconnect-max", f.reconnect_max, "Give up (exit 1) after N failed reconnects (default: never)")
+      ->type_name("N")->check(CLI::Range(0, 1000000))->group(run);
   app.add_flag("--list", f.list, "List the recordings kept on this machine: id, broker, filters, outputs, spool")
       ->group(run);
   app.add_flag("--forget", f.forget, "Remove this recording's broker session and state (same -t, -o, -i)")->group(run);
@@ -246,6 +250,7 @@ RecordSetup build_record_setup(const RecordFlags& f, ConnectFlags& connect, Stat
   subscribe.read_batching = kBatchedReading;
   subscribe.interrupted_connecting_status = kExitSuccess;
   subscribe.stop_on_takeover = true;
+  subscribe.reconnect = reconnect_policy(f.reconnect_delay, f.reconnect_max);
 
   RecordingOptions& recording = setup.recording = recording_options(f);
   if (recording.outputs.empty() && !recording.influx) {

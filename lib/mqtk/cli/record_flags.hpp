@@ -54,6 +54,8 @@ struct RecordFlags {
   std::optional<std::string> compress;
   std::optional<std::string> keep;
   bool no_status = false;
+  std::optional<std::string> reconnect_delay;
+  int reconnect_max = 0;
   bool list = false;
   bool forget = false;
   bool resend_rejected = false;

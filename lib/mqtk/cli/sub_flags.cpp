@@ -41,6 +41,10 @@ void add_sub_flags(CLI::App& app, SubFlags& flags) {
   app.add_flag("--remove-retained", o.remove_retained, "Clear each retained message received")->group(what);
   app.add_flag("--retain-as-published", flags.retain_as_published, "MQTT v5: keep the retain flag as published")
       ->group(what);
+  app.add_option("--reconnect-delay", flags.reconnect_delay, "First wait before reconnecting (default 500ms; doubles)")
+      ->type_name("DURATION")->group(what);
+  app.add_option("--reconnect-max", flags.reconnect_max, "Give up (exit 1) after N failed reconnects (default: never)")
+      ->type_name("N")->check(CLI::Range(0, 1000000))->group(what);
   app.add_option("--random-filter", flags.random_filter, "Print only this percentage of messages (0.1 to 100)")
       ->type_name("PERCENT")->check(decimal_between(0.1, 100.0))->group(what);
 
@@ -70,6 +74,7 @@ void check_sub_flags(SubFlags& flags, ConnectSetup& setup, bool interactive, con
     throw UsageError("-R and --retained-only together would print nothing");
   }
   if (flags.random_filter) options.print_percentage = *flags.random_filter;
+  options.reconnect = reconnect_policy(flags.reconnect_delay, flags.reconnect_max);
   if (options.skip_retained) options.subscribe_options |= MQTT_SUB_OPT_SEND_RETAIN_NEVER;
   if (flags.retain_as_published) options.subscribe_options |= MQTT_SUB_OPT_RETAIN_AS_PUBLISHED;
   // Publish properties go with --remove-retained's publishes; mosquitto_sub

@@ -30,6 +30,8 @@ struct SubFlags {
   bool pretty = false;
   bool retain_as_published = false;
   std::optional<double> random_filter;
+  std::optional<std::string> reconnect_delay;
+  int reconnect_max = 0;
 };
 
 

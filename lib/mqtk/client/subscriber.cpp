@@ -4,6 +4,7 @@
 #include <mqtt_protocol.h>
 
 #include <algorithm>
+#include <cstdio>
 #include <array>
 
 #include "mqtk/base/error.hpp"
@@ -45,7 +46,7 @@ Subscriber::Subscriber(const ConnectOptions& connect, const SubscribeOptions& op
       clock_(clock),
       connection_(open(*this)),
       random_(std::random_device{}()) {
-  connection_->set_reconnect(true);
+  connection_->set_reconnect(options.reconnect);
   connection_->set_read_batching(options.read_batching);
 }
 
@@ -157,6 +158,14 @@ void Subscriber::finish(int exit_status, int reason_code) {
 
 void Subscriber::on_connected(bool) {
   connected_at_ = clock_.now();
+  if (lost_at_) {
+    // Said once an outage, and only if it was said that the connection was lost.
+    double seconds = std::chrono::duration<double>(connected_at_ - *lost_at_).count();
+    char after[32];
+    std::snprintf(after, sizeof after, "%.1f s", seconds);
+    reporter_.note("reconnected to " + connect_.describe_server() + " after " + after);
+    lost_at_.reset();
+  }
   granted_.clear();
   unanswered_.clear();
   unanswered_.push_back(
@@ -245,14 +254,18 @@ void Subscriber::on_connection_lost(const std::string& reason, int reason_code) 
                     (!connect_.client_id.empty() && quick_drops_ >= kQuickDropsForTakeover);
   if (taken_over) {
     std::string what = "another client is using client id " + connect_.client_id + " at " + connect_.describe_server();
-    if (reason_code != MQTT_RC_SESSION_TAKEN_OVER) what += " (the broker closed our connection right after accepting it, " + std::to_string(quick_drops_) + " times in a row)";
+    if (reason_code != MQTT_RC_SESSION_TAKEN_OVER) {
+      what += " (the broker closed our connection right after accepting it, " + std::to_string(quick_drops_) +
+              " times in a row)";
+    }
     if (options_.stop_on_takeover) {
       throw Error(what + "; stop the other client, or give this one another -i");
     }
     reporter_.warning(what + "; reconnecting");
     return;
   }
-  reporter_.warning("lost the connection to " + connect_.describe_server() + " (" + reason + "); reconnecting");
+  reporter_.warning("lost the connection to " + connect_.describe_server() + ": " + reason + "; reconnecting");
+  if (!lost_at_) lost_at_ = clock_.now();
 }
 
 void Subscriber::before_write() {

@@ -54,6 +54,9 @@ struct SubscribeOptions {
   // The exit status when a signal stops the run before the broker answered:
   // mosquitto_sub's -1 (255). mqtk-record has nothing to save then: 0.
   int interrupted_connecting_status = 255;
+  // Reconnecting after the connection is lost: for ever by default, as
+  // mosquitto_sub does.
+  ReconnectPolicy reconnect{.enabled = true};
 };
 
 class Subscriber : private SessionEvents {
@@ -136,6 +139,7 @@ class Subscriber : private SessionEvents {
   int disconnect_reason_ = 0;
   MonotonicClock::time_point oldest_uncommitted_{};
   MonotonicClock::time_point connected_at_{};
+  std::optional<MonotonicClock::time_point> lost_at_;  // when the connection was lost, until it is back
   int quick_drops_ = 0;  // connections lost right after they were made, in a row
   std::vector<int> unanswered_;  // SUBSCRIBE and UNSUBSCRIBE mids of this connection
   std::vector<std::string> granted_;

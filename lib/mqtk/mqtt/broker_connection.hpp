@@ -55,13 +55,24 @@ enum class SessionState {
   kWaitingToReconnect,
 };
 
+// Whether and how a lost connection is made again.
+struct ReconnectPolicy {
+  bool enabled = false;
+  // The first attempt waits this long; each failed one doubles the wait, up
+  // to the larger of max_delay and first_delay.
+  std::chrono::milliseconds first_delay{500};
+  std::chrono::milliseconds max_delay{8000};
+  int max_attempts = 0;  // attempts per outage before giving up; 0: for ever
+};
+
 class BrokerConnection {
  public:
   virtual ~BrokerConnection() = default;
 
-  // Reconnect (with a growing delay) after a connection that had been
-  // accepted is lost. The first connection failing is always an error.
-  virtual void set_reconnect(bool enabled) = 0;
+  // Reconnect after a connection that had been accepted is lost. The first
+  // connection failing is always an error; so is an outage past the
+  // policy's attempts.
+  virtual void set_reconnect(const ReconnectPolicy& policy) = 0;
   // After a turn that read messages and sent nothing back, wait `pause`
   // before looking for more, so that a busy stream is read in bursts instead
   // of waking up for every message. Zero reads as soon as data arrives.

@@ -26,8 +26,6 @@ constexpr int kMaxPacketsPerTurn = 2000;
 // libmosquitto's keepalive bookkeeping (mosquitto_loop_misc) wants a call at
 // least about once a second.
 constexpr int kHousekeepingMs = 1000;
-constexpr std::chrono::milliseconds kFirstReconnectDelay{500};
-constexpr std::chrono::milliseconds kMaxReconnectDelay{8000};
 // How long to wait for the broker to close the connection after DISCONNECT.
 constexpr std::chrono::milliseconds kCloseWait{2000};
 
@@ -225,6 +223,7 @@ struct Session::Callbacks {
       s.broker_maximum_packet_size_ = maximum;
       s.set_logging(false);
       s.reconnect_delay_ = std::chrono::milliseconds{0};
+      s.reconnect_attempts_ = 0;
       s.events_.on_connected((flags & 1) != 0);
     });
   }
@@ -474,8 +473,16 @@ void Session::try_next_address() {
 }
 
 void Session::connection_failed(const std::string& reason) {
-  if (reconnect_ && ever_connected_) {
-    reconnect_delay_ = std::clamp(reconnect_delay_ * 2, kFirstReconnectDelay, kMaxReconnectDelay);
+  if (reconnect_.enabled && ever_connected_) {
+    if (reconnect_.max_attempts > 0 && reconnect_attempts_ >= reconnect_.max_attempts) {
+      state_ = SessionState::kLost;
+      throw Error("gave up reconnecting to " + options_.describe_server() + " after " +
+                  std::to_string(reconnect_attempts_) + (reconnect_attempts_ == 1 ? " attempt" : " attempts") +
+                  " (--reconnect-max): " + reason);
+    }
+    ++reconnect_attempts_;
+    auto longest = std::max(reconnect_.max_delay, reconnect_.first_delay);
+    reconnect_delay_ = std::clamp(reconnect_delay_ * 2, reconnect_.first_delay, longest);
     deadline_ = Clock::now() + reconnect_delay_;
     state_ = SessionState::kWaitingToReconnect;
     return;
@@ -499,7 +506,7 @@ void Session::settle_disconnect() {
       break;
     case SessionState::kConnected:
       events_.on_connection_lost(disconnect_reason_, disconnect_code_);
-      if (reconnect_) {
+      if (reconnect_.enabled) {
         connection_failed(disconnect_reason_);
       } else {
         state_ = SessionState::kLost;

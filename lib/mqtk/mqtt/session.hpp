@@ -39,7 +39,7 @@ class Session final : public BrokerConnection {
   // Opens Sessions with `options` (which must outlive them) for a client loop.
   static OpenConnection opener(const ConnectOptions& options);
 
-  void set_reconnect(bool enabled) override { reconnect_ = enabled; }
+  void set_reconnect(const ReconnectPolicy& policy) override { reconnect_ = policy; }
   // Reading in bursts matters because waking up for every message costs
   // more CPU than the messages themselves. Zero is the default.
   void set_read_batching(std::chrono::microseconds pause) override { read_batching_ = pause; }
@@ -108,7 +108,8 @@ class Session final : public BrokerConnection {
   const ConnectOptions& options_;
   SessionEvents& events_;
   SessionState state_ = SessionState::kNew;
-  bool reconnect_ = false;
+  ReconnectPolicy reconnect_;
+  int reconnect_attempts_ = 0;  // in this outage
   bool ever_connected_ = false;
   bool reading_stopped_ = false;
   bool reading_paused_ = false;

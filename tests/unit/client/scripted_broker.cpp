@@ -24,7 +24,7 @@ class ScriptedConnection final : public mqtk::BrokerConnection {
  public:
   ScriptedConnection(ScriptedBroker& broker, mqtk::SessionEvents& events) : broker_(broker), events_(events) {}
 
-  void set_reconnect(bool enabled) override { reconnect_ = enabled; }
+  void set_reconnect(const mqtk::ReconnectPolicy& policy) override { reconnect_ = policy.enabled; }
   // Batching only changes how long a turn waits, and time here is the script's.
   void set_read_batching(std::chrono::microseconds) override {}
   void connect() override { state_ = SessionState::kConnecting; }
