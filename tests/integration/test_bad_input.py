@@ -1,6 +1,7 @@
 """Every misuse: one clear line on stderr naming the flag and the problem,
 nothing on stdout, a non-zero exit, and never a hang."""
 
+import concurrent.futures
 import os
 import re
 import socket
@@ -190,22 +191,28 @@ class BadInputTest(BrokerTestCase):
         none of the command-line parser's own ("1 required TEXT missing")."""
         jargon = re.compile(r"\bTEXT\b|\bINT\b|\bUINT\b|required|FAILED|->|\[\d+ - \d+\]|Could not convert|"
                             r"Invalid value|\bEXTRA\b")
+        cases = []
         for name in ("pub", "sub", "record"):
             _, help_all, _ = run([tool(name), "--help-all"])
             flags = re.findall(r"^\s+((?:-\w, ?)?--?[\w-]+) ([A-Z{][^\s]*)", help_all.decode(), re.M)
             self.assertGreater(len(flags), 20, name)
-            with tempfile.TemporaryDirectory() as scratch:
-                for names, value in flags:
-                    flag = names.split(",")[0].strip()
-                    # A value of the wrong kind where the parser checks the kind: numbers and choices.
-                    checked = value in ("N", "PORT", "SECONDS", "PERCENT") or value.startswith("{")
-                    for args in ([flag], [flag, "not-a-value"]) if checked else ([flag],):
-                        with self.subTest(tool=name, args=args):
-                            rc, _, err = run([tool(name), "-t", "a", *args], timeout=20, cwd=scratch,
-                                             env=dict(os.environ, MQTK_PASSWORD=""))
-                            first = err.decode(errors="replace").splitlines()[0] if err else ""
-                            self.assertNotEqual(rc, 0, args)
-                            self.assertIsNone(jargon.search(first), first)
+            for names, value in flags:
+                flag = names.split(",")[0].strip()
+                # A value of the wrong kind where the parser checks the kind: numbers and choices.
+                checked = value in ("N", "PORT", "SECONDS", "PERCENT") or value.startswith("{")
+                cases += [(name, args) for args in (([flag], [flag, "not-a-value"]) if checked else ([flag],))]
+
+        def first_line(case):
+            name, args = case
+            rc, _, err = run([tool(name), "-t", "a", *args], timeout=60, cwd=scratch,
+                             env=dict(os.environ, MQTK_PASSWORD=""))
+            return rc, err.decode(errors="replace").splitlines()[0] if err else ""
+
+        with tempfile.TemporaryDirectory() as scratch, concurrent.futures.ThreadPoolExecutor(4) as pool:
+            for (name, args), (rc, first) in zip(cases, pool.map(first_line, cases)):
+                with self.subTest(tool=name, args=args):
+                    self.assertNotEqual(rc, 0, args)
+                    self.assertIsNone(jargon.search(first), first)
         self.assertEqual(self.assert_rejected(self.sub("-h"), []),
                          "mqtk-sub: -h/--host: needs a host name (help is --help)")
         self.assertIn("did you mean --help?", self.assert_rejected(self.sub("--hlep"), []))

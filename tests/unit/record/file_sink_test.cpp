@@ -90,13 +90,18 @@ TEST_SUITE("file_sink") {
     Marks marks;
     std::string path = temp.directory + "/out.jsonl";
     std::ofstream(path) << "{\"old\":1}\n";
-    // A run that dies in the middle of its next write: its destructor never runs.
-    auto crashed = std::make_unique<mqtk::FileSink>(options(path), std::make_unique<mqtk::JsonLinesFormat>(), marks);
-    crashed->write(message("1"));
-    crashed->commit(true);
-    CHECK(marks.marks[path].open);
+    // A run that dies in the middle of its next write: what its state holds
+    // is the mark of a file still open (its clean close never happens).
+    std::map<std::string, mqtk::FileMark> at_crash;
+    {
+      mqtk::FileSink crashed(options(path), std::make_unique<mqtk::JsonLinesFormat>(), marks);
+      crashed.write(message("1"));
+      crashed.commit(true);
+      at_crash = marks.marks;
+    }
+    CHECK(at_crash[path].open);
+    marks.marks = at_crash;
     std::ofstream(path, std::ios::app) << "{\"time\":\"2020-09-13T12:26:40.000";
-    (void)crashed.release();
     mqtk::FileSink again(options(path), std::make_unique<mqtk::JsonLinesFormat>(), marks);
     CHECK(contents(path) == "{\"old\":1}\n" + kRecord1);
   }
