@@ -13,6 +13,7 @@
 #include <memory>
 #include <vector>
 
+#include "mqtk/base/directory_stream.hpp"
 #include "mqtk/base/error.hpp"
 #include "mqtk/base/whole_file.hpp"
 
@@ -62,15 +63,10 @@ void make_private_directory(const std::string& directory, bool follow_symlinks) 
   }
 }
 
-struct CloseDirectory {
-  void operator()(DIR* dir) const { closedir(dir); }
-};
-using Directory = std::unique_ptr<DIR, CloseDirectory>;
-
 // The segment ids in `directory`, in order.
 std::vector<std::uint64_t> segment_ids(const std::string& directory) {
   std::vector<std::uint64_t> ids;
-  Directory dir(opendir(directory.c_str()));
+  DirectoryStream dir = open_directory(directory);
   if (!dir) return ids;
   while (dirent* entry = readdir(dir.get())) {
     std::string name = entry->d_name;
