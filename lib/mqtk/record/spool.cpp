@@ -244,8 +244,8 @@ Spool::Batch Spool::read(std::size_t max_lines, std::size_t max_bytes) const {
       if (segment.id != segments.back().id) batch.end = {segment.id + 1, 0};
       continue;
     }
-    int fd = open(segment_path(segment.id).c_str(), O_RDONLY | O_CLOEXEC);
-    if (fd < 0) fail("open", segment_path(segment.id), errno);
+    Fd file(open(segment_path(segment.id).c_str(), O_RDONLY | O_CLOEXEC));
+    if (!file.valid()) fail("open", segment_path(segment.id), errno);
     std::size_t room = max_bytes > batch.lines.size() ? max_bytes - batch.lines.size() : 0;
     std::uint64_t remaining = segment.size - offset;
     std::size_t want = static_cast<std::size_t>(std::min<std::uint64_t>(remaining, std::max<std::size_t>(room, 1 << 16)));
@@ -253,7 +253,7 @@ Spool::Batch Spool::read(std::size_t max_lines, std::size_t max_bytes) const {
     auto read_more = [&](std::size_t bytes) {
       std::size_t at = batch.lines.size();
       batch.lines.resize(at + bytes);
-      ssize_t n = pread(fd, batch.lines.data() + at, bytes, static_cast<off_t>(offset + (at - start)));
+      ssize_t n = pread(file.get(), batch.lines.data() + at, bytes, static_cast<off_t>(offset + (at - start)));
       batch.lines.resize(at + static_cast<std::size_t>(std::max<ssize_t>(n, 0)));
     };
     read_more(want);
@@ -261,7 +261,6 @@ Spool::Batch Spool::read(std::size_t max_lines, std::size_t max_bytes) const {
     if (batch.lines.find('\n', start) == std::string::npos && want < remaining) {
       read_more(static_cast<std::size_t>(remaining - want));
     }
-    close(fd);
     // Keep whole lines only, and no more than max_lines.
     std::size_t end = start;
     for (std::size_t i = start; i < batch.lines.size() && batch.count < max_lines; ++i) {
