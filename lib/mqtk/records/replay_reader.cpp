@@ -431,8 +431,10 @@ ReplayReader::ReplayReader(const std::string& path, std::size_t max_record_bytes
   std::string_view uncompressed = std::string_view(path).substr(0, path.size() - compression_suffix(compression_).size());
   if (uncompressed.ends_with(".lp")) throw Error("--replay: " + path + ": " + kLineProtocol);
   standard_input_ = path == "-";
-  fd_ = standard_input_ ? STDIN_FILENO : open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd_ < 0) throw Error("--replay: cannot open " + path + ": " + std::strerror(errno));
+  if (!standard_input_) {
+    file_.reset(open(path.c_str(), O_RDONLY | O_CLOEXEC));
+    if (!file_.valid()) throw Error("--replay: cannot open " + path + ": " + std::strerror(errno));
+  }
   if (compression_ != Compression::kNone) decompressor_ = std::make_unique<Decompressor>(compression_);
   if (uncompressed.ends_with(".csv")) format_ = Format::kCsv;
   if (uncompressed.ends_with(".jsonl") || uncompressed.ends_with(".json") || uncompressed.ends_with(".ndjson")) {
@@ -440,13 +442,13 @@ ReplayReader::ReplayReader(const std::string& path, std::size_t max_record_bytes
   }
 }
 
-ReplayReader::~ReplayReader() {
-  if (!standard_input_) close(fd_);
-}
+int ReplayReader::fd() const { return standard_input_ ? STDIN_FILENO : file_.get(); }
 
 void ReplayReader::rewind() {
   if (standard_input_) throw Error("--loop: standard input cannot be read again");
-  if (lseek(fd_, 0, SEEK_SET) != 0) throw Error("--loop: cannot read " + name_ + " again: " + std::strerror(errno));
+  if (lseek(file_.get(), 0, SEEK_SET) != 0) {
+    throw Error("--loop: cannot read " + name_ + " again: " + std::strerror(errno));
+  }
   if (decompressor_) decompressor_ = std::make_unique<Decompressor>(compression_);
   buffer_.clear();
   consumed_ = scanned_ = 0;
@@ -474,7 +476,7 @@ bool ReplayReader::read_more() {
   drop_consumed();
   char chunk[65536];
   while (true) {
-    ssize_t n = read(fd_, chunk, sizeof chunk);
+    ssize_t n = read(fd(), chunk, sizeof chunk);
     if (n > 0) {
       std::string_view data(chunk, static_cast<std::size_t>(n));
       if (!decompressor_) {

@@ -18,6 +18,7 @@
 
 #include "mqtk/base/compression.hpp"
 #include "mqtk/base/error.hpp"
+#include "mqtk/base/fd.hpp"
 #include "mqtk/mqtt/properties.hpp"
 
 namespace mqtk {
@@ -86,7 +87,6 @@ class ReplayReader {
   // InfluxDB line protocol (.lp) is refused: it cannot be replayed. Throws
   // Error naming the path. `max_record_bytes` is for tests.
   explicit ReplayReader(const std::string& path, std::size_t max_record_bytes = kMaxRecordBytes);
-  ~ReplayReader();
   ReplayReader(const ReplayReader&) = delete;
   ReplayReader& operator=(const ReplayReader&) = delete;
 
@@ -96,7 +96,7 @@ class ReplayReader {
   // after one (at the next line). Throws Error when the input is line
   // protocol.
   Status next(ReplayRecord& record);
-  int fd() const { return fd_; }
+  int fd() const;
   // Reads what standard input has now.
   void fill();
   // Starts again from the first record (files only).
@@ -123,7 +123,7 @@ class ReplayReader {
   void check_topic(const std::string& topic) const;
 
   std::string name_;
-  int fd_ = -1;
+  Fd file_;  // the recording; empty when reading standard input, which is not ours to close
   Compression compression_ = Compression::kNone;
   std::unique_ptr<Decompressor> decompressor_;  // a .gz or .zst recording
   bool standard_input_ = false;
