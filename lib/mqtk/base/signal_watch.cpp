@@ -30,11 +30,14 @@ SignalWatch::SignalWatch(std::initializer_list<int> signals) {
     if (signo == SIGHUP && ignored(signo)) continue;
     sigaddset(&mask, signo);
   }
+  // The descriptor first: blocking is the step to undo, and a constructor
+  // that throws after it gets no destructor to undo it (a failed signalfd,
+  // out of descriptors, left the signals blocked for good).
+  fd_.reset(signalfd(-1, &mask, SFD_NONBLOCK | SFD_CLOEXEC));
+  if (!fd_.valid()) throw Error(std::string("signalfd: ") + std::strerror(errno));
   if (sigprocmask(SIG_BLOCK, &mask, &previous_mask_) != 0) {
     throw Error(std::string("sigprocmask: ") + std::strerror(errno));
   }
-  fd_.reset(signalfd(-1, &mask, SFD_NONBLOCK | SFD_CLOEXEC));
-  if (!fd_.valid()) throw Error(std::string("signalfd: ") + std::strerror(errno));
 }
 
 SignalWatch::~SignalWatch() { sigprocmask(SIG_SETMASK, &previous_mask_, nullptr); }
