@@ -2,11 +2,11 @@
 // hands out malloc'ed copies; PropertyBytes owns one.
 #pragma once
 
-#include <cstdlib>
-#include <memory>
 #include <optional>
 #include <string_view>
 #include <utility>
+
+#include "mqtk/base/c_memory.hpp"
 
 typedef struct mqtt5__property mosquitto_property;
 
@@ -18,10 +18,7 @@ class PropertyBytes {
   std::string_view view() const { return {data_ ? data_.get() : "", size_}; }
 
  private:
-  struct Free {
-    void operator()(char* p) const { std::free(p); }
-  };
-  std::unique_ptr<char, Free> data_;
+  CMemory<char> data_;
   std::size_t size_;
 };
 
