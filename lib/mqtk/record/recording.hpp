@@ -18,10 +18,9 @@
 #include "mqtk/output/message_sink.hpp"
 #include "mqtk/base/output_buffer.hpp"
 #include "mqtk/base/reporter.hpp"
+#include "mqtk/records/record_formats.hpp"
 
 namespace mqtk {
-
-enum class RecordFormat { kJsonLines, kCsv, kLineProtocol };
 
 // "jsonl", "csv" or "lp". Throws UsageError naming --format.
 RecordFormat parse_record_format(std::string_view name);

@@ -24,6 +24,8 @@
 
 namespace mqtk {
 
+enum class RecordFormat { kJsonLines, kCsv, kLineProtocol };
+
 class JsonLinesFormat final : public MessageFormat {
  public:
   void render(const Message& message, std::string& out) override;
