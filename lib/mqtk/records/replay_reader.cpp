@@ -429,17 +429,14 @@ ReplayReader::ReplayReader(const std::string& path, std::size_t max_record_bytes
   // A finished recording that mqtk-record --compress made: name.jsonl.gz.
   compression_ = compression_of(path);
   std::string_view uncompressed = std::string_view(path).substr(0, path.size() - compression_suffix(compression_).size());
-  if (uncompressed.ends_with(".lp")) throw Error("--replay: " + path + ": " + kLineProtocol);
+  format_ = record_format_of(uncompressed);
+  if (format_ == RecordFormat::kLineProtocol) throw Error("--replay: " + path + ": " + kLineProtocol);
   standard_input_ = path == "-";
   if (!standard_input_) {
     file_.reset(open(path.c_str(), O_RDONLY | O_CLOEXEC));
     if (!file_.valid()) throw Error("--replay: cannot open " + path + ": " + std::strerror(errno));
   }
   if (compression_ != Compression::kNone) decompressor_ = std::make_unique<Decompressor>(compression_);
-  if (uncompressed.ends_with(".csv")) format_ = Format::kCsv;
-  if (uncompressed.ends_with(".jsonl") || uncompressed.ends_with(".json") || uncompressed.ends_with(".ndjson")) {
-    format_ = Format::kJsonLines;
-  }
 }
 
 int ReplayReader::fd() const { return standard_input_ ? STDIN_FILENO : file_.get(); }
@@ -592,11 +589,11 @@ ReplayReader::Status ReplayReader::next(ReplayRecord& record) {
       if (looks_like_line_protocol(line)) {
         throw Error(name_ + ":" + std::to_string(line_number_) + ": " + kLineProtocol);
       }
-      if (format_ == Format::kUnknown) {
-        format_ = line[line.find_first_not_of(" \t")] == '{' ? Format::kJsonLines : Format::kCsv;
+      if (!format_) {
+        format_ = line[line.find_first_not_of(" \t")] == '{' ? RecordFormat::kJsonLines : RecordFormat::kCsv;
       }
     }
-    if (format_ == Format::kJsonLines) {
+    if (format_ == RecordFormat::kJsonLines) {
       record = parse_json(line);
       // The record holds its payload now: a long line's memory is not kept
       // while it is published.

@@ -20,6 +20,7 @@
 #include "mqtk/base/error.hpp"
 #include "mqtk/base/fd.hpp"
 #include "mqtk/mqtt/properties.hpp"
+#include "mqtk/records/record_formats.hpp"
 
 namespace mqtk {
 
@@ -79,7 +80,6 @@ class CsvRecordSplitter {
 
 class ReplayReader {
  public:
-  enum class Format { kUnknown, kJsonLines, kCsv };
   enum class Status { kRecord, kNeedInput, kEnd };
 
   // Opens `path` ("-" for standard input). The format comes from the
@@ -128,7 +128,7 @@ class ReplayReader {
   std::unique_ptr<Decompressor> decompressor_;  // a .gz or .zst recording
   bool standard_input_ = false;
   bool input_ended_ = false;
-  Format format_ = Format::kUnknown;
+  std::optional<RecordFormat> format_;  // from the name, else from the first line
   std::size_t max_record_bytes_;
   std::string buffer_;            // input read; lines before consumed_ are done with
   std::size_t consumed_ = 0;
