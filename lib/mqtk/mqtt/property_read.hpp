@@ -7,8 +7,7 @@
 #include <utility>
 
 #include "mqtk/base/c_memory.hpp"
-
-typedef struct mqtt5__property mosquitto_property;
+#include "mqtk/mqtt/mosquitto_types.hpp"
 
 namespace mqtk {
 
