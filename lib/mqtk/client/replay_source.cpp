@@ -93,7 +93,7 @@ bool TimeBounds::contains(const timespec& time) {
   return true;
 }
 
-ReplaySource::ReplaySource(ReplayOptions options, std::function<void(const std::string&)> warn)
+ReplaySource::ReplaySource(ReplayOptions options, WarningCallback warn)
     : options_(std::move(options)),
       warn_(std::move(warn)),
       reader_(options_.path),

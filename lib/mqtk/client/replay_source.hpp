@@ -11,12 +11,12 @@
 #pragma once
 
 #include <chrono>
-#include <functional>
 #include <optional>
 #include <string>
 #include <utility>
 #include <vector>
 
+#include "mqtk/base/warning_callback.hpp"
 #include "mqtk/client/publish_source.hpp"
 #include "mqtk/records/replay_reader.hpp"
 
@@ -62,7 +62,7 @@ class TimeBounds {
 class ReplaySource final : public PublishSource {
  public:
   // Opens the recording. Throws Error / UsageError.
-  explicit ReplaySource(ReplayOptions options, std::function<void(const std::string&)> warn);
+  explicit ReplaySource(ReplayOptions options, WarningCallback warn);
 
   std::optional<OutgoingMessage> take(Clock::time_point now) override;
   bool exhausted() const override;
@@ -90,7 +90,7 @@ class ReplaySource final : public PublishSource {
   Clock::time_point due() const;
 
   ReplayOptions options_;
-  std::function<void(const std::string&)> warn_;
+  WarningCallback warn_;
   ReplayReader reader_;
   std::optional<ReplayRecord> current_;  // the next to publish
   ReplayRecord sending_;                 // the one handed out last (take()'s result points into it)

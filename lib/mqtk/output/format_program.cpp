@@ -132,7 +132,7 @@ void append_payload(std::string& out, std::string_view payload, int hex, char al
 
 }  // namespace
 
-FormatProgram::FormatProgram(std::string_view f, bool end_of_line, bool pretty, Warn warn)
+FormatProgram::FormatProgram(std::string_view f, bool end_of_line, bool pretty, WarningCallback warn)
     : end_of_line_(end_of_line), pretty_(pretty), warn_(std::move(warn)) {
   check_format(f);
   auto literal = [this]() -> std::string& {

@@ -4,23 +4,21 @@
 // included: a field width also truncates %p, %x halves it, and so on).
 #pragma once
 
-#include <functional>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "mqtk/base/local_time.hpp"
+#include "mqtk/base/warning_callback.hpp"
 #include "mqtk/output/message_format.hpp"
 
 namespace mqtk {
 
 class FormatProgram final : public MessageFormat {
  public:
-  using Warn = std::function<void(std::string_view)>;
-
   // Throws UsageError naming -F and the problem. `warn` receives %J's
   // "payload is not valid JSON" complaints.
-  FormatProgram(std::string_view format, bool end_of_line, bool pretty, Warn warn);
+  FormatProgram(std::string_view format, bool end_of_line, bool pretty, WarningCallback warn);
 
   void render(const Message& message, std::string& out) override;
 
@@ -44,7 +42,7 @@ class FormatProgram final : public MessageFormat {
   bool end_of_line_;
   bool pretty_;
   bool uses_time_ = false;
-  Warn warn_;
+  WarningCallback warn_;
   LocalTime time_;
 };
 
