@@ -10,6 +10,7 @@
 #include <cstdio>
 #include <cstdlib>
 
+#include "mqtk/base/payload_encoding.hpp"
 #include "mqtk/mqtt/property_read.hpp"
 
 namespace mqtk {
@@ -288,31 +289,10 @@ class Reprinter {
 void append_string(std::string& out, std::string_view bytes) {
   std::size_t nul = bytes.find('\0');
   if (nul != std::string_view::npos) bytes = bytes.substr(0, nul);
+  // cJSON escapes exactly what nlohmann's dump() does (and bytes of 0x80 and
+  // above it leaves alone, valid UTF-8 or not).
   out.push_back('"');
-  std::size_t plain_from = 0;
-  for (std::size_t i = 0; i < bytes.size(); ++i) {
-    unsigned char c = static_cast<unsigned char>(bytes[i]);
-    if (c > 31 && c != '"' && c != '\\') continue;
-    out.append(bytes.substr(plain_from, i - plain_from));
-    plain_from = i + 1;
-    out.push_back('\\');
-    switch (c) {
-      case '"': out.push_back('"'); break;
-      case '\\': out.push_back('\\'); break;
-      case '\b': out.push_back('b'); break;
-      case '\f': out.push_back('f'); break;
-      case '\n': out.push_back('n'); break;
-      case '\r': out.push_back('r'); break;
-      case '\t': out.push_back('t'); break;
-      default: {
-        static constexpr char kHex[] = "0123456789abcdef";
-        out.append("u00");
-        out.push_back(kHex[c >> 4]);
-        out.push_back(kHex[c & 0xF]);
-      }
-    }
-  }
-  out.append(bytes.substr(plain_from));
+  append_json_escaped(out, bytes);
   out.push_back('"');
 }
 
