@@ -36,7 +36,13 @@ class FormatProgram final : public MessageFormat {
     StrftimeCache clock{""};  // kStrftime, and %I
   };
 
+  // The last op when it is a literal, else a new literal op: the text to add to.
+  std::string& literal();
+  // Compiling the specifier whose first character after % or @ is f[i].
+  void compile_field(std::string_view f, std::size_t& i);
+  void compile_time(char conversion);
   void render_field(Op& op, const Message& message, std::string& out);
+  void render_iso_time(Op& op, std::string& out);
 
   std::vector<Op> ops_;
   bool end_of_line_;
