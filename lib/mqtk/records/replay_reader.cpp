@@ -222,6 +222,42 @@ std::optional<char32_t> hex4(std::string_view text) {
   return value;
 }
 
+// The hex digits of a \u escape from body[i] on (and a second escape's, for
+// a surrogate pair) as UTF-8 onto `out`, with `i` moved past them. False for
+// a lone surrogate or digits that are not hex.
+bool append_unicode_escape(std::string_view body, std::size_t& i, std::string& out) {
+  auto unit = hex4(body.substr(i));
+  if (!unit || (*unit >= 0xDC00 && *unit <= 0xDFFF)) return false;
+  i += 4;
+  char32_t c = *unit;
+  if (c >= 0xD800 && c <= 0xDBFF) {
+    auto low = body.substr(i, 2) == "\\u" ? hex4(body.substr(i + 2)) : std::nullopt;
+    if (!low || *low < 0xDC00 || *low > 0xDFFF) return false;
+    i += 6;
+    c = 0x10000 + ((c - 0xD800) << 10) + (*low - 0xDC00);
+  }
+  append_utf8(out, c);
+  return true;
+}
+
+// The escape whose backslash is body[i] onto `out`, with `i` moved past it.
+// False for one JSON does not have.
+bool append_escape(std::string_view body, std::size_t& i, std::string& out) {
+  if (i + 1 == body.size()) return false;
+  char kind = body[i + 1];
+  i += 2;
+  switch (kind) {
+    case '"': case '\\': case '/': out.push_back(kind); return true;
+    case 'b': out.push_back('\b'); return true;
+    case 'f': out.push_back('\f'); return true;
+    case 'n': out.push_back('\n'); return true;
+    case 'r': out.push_back('\r'); return true;
+    case 't': out.push_back('\t'); return true;
+    case 'u': return append_unicode_escape(body, i, out);
+    default: return false;
+  }
+}
+
 // A JSON string token (quotes included) as its bytes, with the checks
 // nlohmann's parser makes (RFC 8259: no raw control characters, known
 // escapes, paired surrogates, UTF-8). False when it is not one.
@@ -230,41 +266,15 @@ bool decode_json_string(std::string_view token, std::string& out) {
   std::string_view body = token.substr(1, token.size() - 2);
   out.clear();
   out.reserve(body.size());
+  auto plain = [](char c) { return c != '\\' && c != '"' && static_cast<unsigned char>(c) >= 0x20; };
   std::size_t i = 0;
   while (i < body.size()) {
     std::size_t run = i;
-    auto plain = [](char c) { return c != '\\' && c != '"' && static_cast<unsigned char>(c) >= 0x20; };
     while (run < body.size() && plain(body[run])) ++run;
     out.append(body.substr(i, run - i));
     i = run;
     if (i == body.size()) break;
-    if (body[i] != '\\' || i + 1 == body.size()) return false;
-    char kind = body[i + 1];
-    i += 2;
-    switch (kind) {
-      case '"': case '\\': case '/': out.push_back(kind); break;
-      case 'b': out.push_back('\b'); break;
-      case 'f': out.push_back('\f'); break;
-      case 'n': out.push_back('\n'); break;
-      case 'r': out.push_back('\r'); break;
-      case 't': out.push_back('\t'); break;
-      case 'u': {
-        auto unit = hex4(body.substr(i));
-        if (!unit || (*unit >= 0xDC00 && *unit <= 0xDFFF)) return false;
-        i += 4;
-        char32_t c = *unit;
-        if (c >= 0xD800 && c <= 0xDBFF) {
-          auto low = body.substr(i, 2) == "\\u" ? hex4(body.substr(i + 2)) : std::nullopt;
-          if (!low || *low < 0xDC00 || *low > 0xDFFF) return false;
-          i += 6;
-          c = 0x10000 + ((c - 0xD800) << 10) + (*low - 0xDC00);
-        }
-        append_utf8(out, c);
-        break;
-      }
-      default:
-        return false;
-    }
+    if (body[i] != '\\' || !append_escape(body, i, out)) return false;
   }
   return is_utf8(out);
 }
@@ -582,37 +592,44 @@ ReplayReader::Status ReplayReader::next(ReplayRecord& record) {
       record_line_ = line_number_;
       if (line.find_first_not_of(" \t\r") == std::string_view::npos) continue;  // blank lines
     }
-    if (!read_first_line_) {
-      read_first_line_ = true;
-      // A recording of the wrong kind altogether: said once, and not
-      // skippable record by record.
-      if (looks_like_line_protocol(line)) {
-        throw Error(name_ + ":" + std::to_string(line_number_) + ": " + kLineProtocol);
-      }
-      if (!format_) {
-        format_ = line[line.find_first_not_of(" \t")] == '{' ? RecordFormat::kJsonLines : RecordFormat::kCsv;
-      }
-    }
-    if (format_ == RecordFormat::kJsonLines) {
-      record = parse_json(line);
+    if (!read_first_line_) read_first(line);
+    if (take_line(line, record)) {
       // The record holds its payload now: a long line's memory is not kept
       // while it is published.
       if (consumed_ > (std::size_t{1} << 20)) drop_consumed();
       return Status::kRecord;
     }
-    bool complete;
-    try {
-      complete = csv_.add_line(line);
-    } catch (const Error& e) {
-      fail(e.what());
-    }
-    if (!complete) continue;
-    if (auto parsed = parse_csv(csv_.fields())) {
-      record = std::move(*parsed);
-      if (consumed_ > (std::size_t{1} << 20)) drop_consumed();
-      return Status::kRecord;
-    }
   }
+}
+
+void ReplayReader::read_first(std::string_view line) {
+  read_first_line_ = true;
+  // A recording of the wrong kind altogether: said once, and not
+  // skippable record by record.
+  if (looks_like_line_protocol(line)) {
+    throw Error(name_ + ":" + std::to_string(line_number_) + ": " + kLineProtocol);
+  }
+  if (!format_) {
+    format_ = line[line.find_first_not_of(" \t")] == '{' ? RecordFormat::kJsonLines : RecordFormat::kCsv;
+  }
+}
+
+bool ReplayReader::take_line(std::string_view line, ReplayRecord& record) {
+  if (format_ == RecordFormat::kJsonLines) {
+    record = parse_json(line);
+    return true;
+  }
+  bool complete;
+  try {
+    complete = csv_.add_line(line);
+  } catch (const Error& e) {
+    fail(e.what());
+  }
+  if (!complete) return false;
+  std::optional<ReplayRecord> parsed = parse_csv(csv_.fields());
+  if (!parsed) return false;  // the header
+  record = std::move(*parsed);
+  return true;
 }
 
 // --- records -------------------------------------------------------------

@@ -117,6 +117,11 @@ class ReplayReader {
   // Fails the record that passed the bound; reading goes on after `newline`
   // (npos: after the \n still to come).
   [[noreturn]] void too_long(std::size_t newline);
+  // The first line with something on it: refused when it is line
+  // protocol, and it tells the format when the name did not.
+  void read_first(std::string_view line);
+  // Adds a line to the record under way; true when `record` is complete.
+  bool take_line(std::string_view line, ReplayRecord& record);
   ReplayRecord parse_json(std::string_view line) const;
   std::optional<ReplayRecord> parse_csv(std::vector<std::string>& fields);
   [[noreturn]] void fail(const std::string& problem) const;
