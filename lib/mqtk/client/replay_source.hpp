@@ -86,6 +86,13 @@ class ReplaySource final : public PublishSource {
  private:
   // Reads the next record to publish into current_; a new pass starts at `pass_start`.
   bool load(Clock::time_point pass_start);
+  // A record that cannot be replayed: skipped with a warning under
+  // --skip-bad, else the replay's failure. True when reading goes on.
+  bool skip_or_fail(const MalformedRecord& bad);
+  // At the end of the recording: true when --loop reads it again.
+  bool start_next_pass();
+  // Why `record` is too far from the first of its pass to wait for, if it is.
+  std::optional<MalformedRecord> wait_too_long(const ReplayRecord& record) const;
   std::string mapped_topic(const std::string& topic) const;
   Clock::time_point due() const;
 
