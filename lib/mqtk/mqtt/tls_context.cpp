@@ -66,6 +66,46 @@ std::string hex_to_bytes(const std::string& hex) {
   return bytes;
 }
 
+// The oldest TLS version to accept, the ciphers and the ALPN protocol.
+void choose_protocol(SSL_CTX* ctx, const TlsOptions& options) {
+  int minimum = TLS1_2_VERSION;  // libmosquitto's default
+  if (options.version == "tlsv1.3") minimum = TLS1_3_VERSION;
+  if (options.version == "tlsv1.1") minimum = TLS1_1_VERSION;
+  SSL_CTX_set_min_proto_version(ctx, minimum);
+  if (!options.ciphers.empty() && SSL_CTX_set_cipher_list(ctx, options.ciphers.c_str()) != 1) {
+    fail("--ciphers", "no usable cipher in '" + options.ciphers + "'");
+  }
+  if (!options.alpn.empty()) {
+    if (options.alpn.size() > 255) throw Error("--tls-alpn: the protocol name is longer than 255 bytes");
+    std::string wire(1, static_cast<char>(options.alpn.size()));
+    wire += options.alpn;
+    SSL_CTX_set_alpn_protos(ctx, reinterpret_cast<const unsigned char*>(wire.data()),
+                            static_cast<unsigned>(wire.size()));
+  }
+}
+
+// The CAs to trust, and our own certificate and key (unless an engine holds the key).
+void load_certificates(SSL_CTX* ctx, const TlsOptions& options) {
+  if (options.use_os_certs && SSL_CTX_set_default_verify_paths(ctx) != 1) {
+    fail("--tls-use-os-certs", "cannot load the system's CA certificates");
+  }
+  if (!options.cafile.empty() && SSL_CTX_load_verify_locations(ctx, options.cafile.c_str(), nullptr) != 1) {
+    fail("--cafile", "cannot load CA certificates from '" + options.cafile + "'");
+  }
+  if (!options.capath.empty() && SSL_CTX_load_verify_locations(ctx, nullptr, options.capath.c_str()) != 1) {
+    fail("--capath", "cannot use CA directory '" + options.capath + "'");
+  }
+  if (!options.certfile.empty() && SSL_CTX_use_certificate_chain_file(ctx, options.certfile.c_str()) != 1) {
+    fail("--cert", "cannot load certificate '" + options.certfile + "'");
+  }
+  if (!options.keyfile.empty() && options.keyform != "engine") {
+    if (SSL_CTX_use_PrivateKey_file(ctx, options.keyfile.c_str(), SSL_FILETYPE_PEM) != 1) {
+      fail("--key", "cannot load private key '" + options.keyfile + "'");
+    }
+    if (SSL_CTX_check_private_key(ctx) != 1) fail("--key", "the key does not belong to --cert");
+  }
+}
+
 // OpenSSL engines are deprecated in OpenSSL 3, but they are what
 // mosquitto's --tls-engine options mean.
 #pragma GCC diagnostic push
@@ -123,21 +163,7 @@ void TlsContext::configure(const TlsOptions& options) {
   SSL_CTX* ctx = ctx_.get();
   SSL_CTX_set_app_data(ctx, this);
   SSL_CTX_set_options(ctx, SSL_OP_NO_COMPRESSION);
-
-  int minimum = TLS1_2_VERSION;  // libmosquitto's default
-  if (options.version == "tlsv1.3") minimum = TLS1_3_VERSION;
-  if (options.version == "tlsv1.1") minimum = TLS1_1_VERSION;
-  SSL_CTX_set_min_proto_version(ctx, minimum);
-  if (!options.ciphers.empty() && SSL_CTX_set_cipher_list(ctx, options.ciphers.c_str()) != 1) {
-    fail("--ciphers", "no usable cipher in '" + options.ciphers + "'");
-  }
-  if (!options.alpn.empty()) {
-    if (options.alpn.size() > 255) throw Error("--tls-alpn: the protocol name is longer than 255 bytes");
-    std::string wire(1, static_cast<char>(options.alpn.size()));
-    wire += options.alpn;
-    SSL_CTX_set_alpn_protos(ctx, reinterpret_cast<const unsigned char*>(wire.data()),
-                            static_cast<unsigned>(wire.size()));
-  }
+  choose_protocol(ctx, options);
   if (!options.engine.empty()) use_engine(ctx, options);
 
   if (!options.psk.empty()) {
@@ -147,26 +173,8 @@ void TlsContext::configure(const TlsOptions& options) {
     return;  // no certificates in PSK mode
   }
 
-  if (options.use_os_certs && SSL_CTX_set_default_verify_paths(ctx) != 1) {
-    fail("--tls-use-os-certs", "cannot load the system's CA certificates");
-  }
-  if (!options.cafile.empty() && SSL_CTX_load_verify_locations(ctx, options.cafile.c_str(), nullptr) != 1) {
-    fail("--cafile", "cannot load CA certificates from '" + options.cafile + "'");
-  }
-  if (!options.capath.empty() && SSL_CTX_load_verify_locations(ctx, nullptr, options.capath.c_str()) != 1) {
-    fail("--capath", "cannot use CA directory '" + options.capath + "'");
-  }
-  if (!options.certfile.empty() && SSL_CTX_use_certificate_chain_file(ctx, options.certfile.c_str()) != 1) {
-    fail("--cert", "cannot load certificate '" + options.certfile + "'");
-  }
+  load_certificates(ctx, options);
   has_client_certificate_ = !options.certfile.empty();
-  if (!options.keyfile.empty() && options.keyform != "engine") {
-    if (SSL_CTX_use_PrivateKey_file(ctx, options.keyfile.c_str(), SSL_FILETYPE_PEM) != 1) {
-      fail("--key", "cannot load private key '" + options.keyfile + "'");
-    }
-    if (SSL_CTX_check_private_key(ctx) != 1) fail("--key", "the key does not belong to --cert");
-  }
-
   SSL_CTX_set_verify(ctx, SSL_VERIFY_PEER, &TlsContext::on_verify);
   if (!options.insecure && !server_name_.empty()) {
     X509_VERIFY_PARAM* param = SSL_CTX_get0_param(ctx);
