@@ -74,24 +74,6 @@ unsigned parse_hex4(const char* p) {
   return value;
 }
 
-void append_utf8(std::string& bytes, unsigned long codepoint) {
-  if (codepoint < 0x80) {
-    bytes.push_back(static_cast<char>(codepoint));
-  } else if (codepoint < 0x800) {
-    bytes.push_back(static_cast<char>(0xC0 | (codepoint >> 6)));
-    bytes.push_back(static_cast<char>(0x80 | (codepoint & 0x3F)));
-  } else if (codepoint < 0x10000) {
-    bytes.push_back(static_cast<char>(0xE0 | (codepoint >> 12)));
-    bytes.push_back(static_cast<char>(0x80 | ((codepoint >> 6) & 0x3F)));
-    bytes.push_back(static_cast<char>(0x80 | (codepoint & 0x3F)));
-  } else {
-    bytes.push_back(static_cast<char>(0xF0 | (codepoint >> 18)));
-    bytes.push_back(static_cast<char>(0x80 | ((codepoint >> 12) & 0x3F)));
-    bytes.push_back(static_cast<char>(0x80 | ((codepoint >> 6) & 0x3F)));
-    bytes.push_back(static_cast<char>(0x80 | (codepoint & 0x3F)));
-  }
-}
-
 // cJSON's parser (parse_value and friends), writing what it reads straight
 // into the output in cJSON's printed form instead of building a tree.
 class Reprinter {
