@@ -37,6 +37,8 @@ struct Utf8Char {
   std::size_t length;  // in bytes, 1 to 4
 };
 std::optional<Utf8Char> decode_utf8(std::string_view bytes);
+// Appends code point `c` (at most U+10FFFF) encoded as UTF-8.
+void append_utf8(std::string& out, char32_t c);
 
 void append_base64(std::string& out, std::string_view bytes);
 

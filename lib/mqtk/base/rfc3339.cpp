@@ -32,6 +32,39 @@ bool read_digits(std::string_view text, std::size_t at, std::size_t count, int& 
   return true;
 }
 
+// The fraction of a second at text[i], if any ('.' and digits), as
+// nanoseconds (digits past the ninth dropped), with `i` moved past it.
+// Nothing for a '.' without digits.
+std::optional<long> read_fraction(std::string_view text, std::size_t& i) {
+  if (i >= text.size() || text[i] != '.') return 0;
+  long nanoseconds = 0;
+  std::size_t digits = 0;
+  for (++i; i < text.size() && text[i] >= '0' && text[i] <= '9'; ++i, ++digits) {
+    if (digits < 9) nanoseconds = nanoseconds * 10 + (text[i] - '0');
+  }
+  if (digits == 0) return std::nullopt;
+  for (; digits < 9; ++digits) nanoseconds *= 10;
+  return nanoseconds;
+}
+
+// The offset from UTC at text[i] (Z, +hh:mm or -hh:mm) in seconds, with `i`
+// moved past it; nothing when there is none.
+std::optional<long> read_utc_offset(std::string_view text, std::size_t& i) {
+  if (i < text.size() && (text[i] == 'Z' || text[i] == 'z')) {
+    ++i;
+    return 0;
+  }
+  if (i >= text.size() || (text[i] != '+' && text[i] != '-')) return std::nullopt;
+  int hours, minutes;
+  if (!read_digits(text, i + 1, 2, hours) || i + 3 >= text.size() || text[i + 3] != ':' ||
+      !read_digits(text, i + 4, 2, minutes)) {
+    return std::nullopt;
+  }
+  long offset = (hours * 60L + minutes) * 60L * (text[i] == '-' ? -1 : 1);
+  i += 6;
+  return offset;
+}
+
 }  // namespace
 
 std::optional<timespec> parse_rfc3339(std::string_view text) {
@@ -44,30 +77,10 @@ std::optional<timespec> parse_rfc3339(std::string_view text) {
   }
   if (month < 1 || month > 12 || day < 1 || day > 31 || hour > 23 || minute > 59 || second > 60) return std::nullopt;
   std::size_t i = 19;
-  long nanoseconds = 0;
-  if (i < text.size() && text[i] == '.') {
-    std::size_t digits = 0;
-    for (++i; i < text.size() && text[i] >= '0' && text[i] <= '9'; ++i, ++digits) {
-      if (digits < 9) nanoseconds = nanoseconds * 10 + (text[i] - '0');
-    }
-    if (digits == 0) return std::nullopt;
-    for (; digits < 9; ++digits) nanoseconds *= 10;
-  }
-  long offset = 0;
-  if (i < text.size() && (text[i] == 'Z' || text[i] == 'z')) {
-    ++i;
-  } else if (i < text.size() && (text[i] == '+' || text[i] == '-')) {
-    int hours, minutes;
-    if (!read_digits(text, i + 1, 2, hours) || i + 3 >= text.size() || text[i + 3] != ':' ||
-        !read_digits(text, i + 4, 2, minutes)) {
-      return std::nullopt;
-    }
-    offset = (hours * 60L + minutes) * 60L * (text[i] == '-' ? -1 : 1);
-    i += 6;
-  } else {
-    return std::nullopt;
-  }
-  if (i != text.size()) return std::nullopt;
+  std::optional<long> nanoseconds = read_fraction(text, i);
+  if (!nanoseconds) return std::nullopt;
+  std::optional<long> offset = read_utc_offset(text, i);
+  if (!offset || i != text.size()) return std::nullopt;
   std::tm tm{};
   tm.tm_year = year - 1900;
   tm.tm_mon = month - 1;
@@ -76,8 +89,8 @@ std::optional<timespec> parse_rfc3339(std::string_view text) {
   tm.tm_min = minute;
   tm.tm_sec = second;
   timespec result{};
-  result.tv_sec = timegm(&tm) - offset;
-  result.tv_nsec = nanoseconds;
+  result.tv_sec = timegm(&tm) - *offset;
+  result.tv_nsec = *nanoseconds;
   return result;
 }
 

@@ -30,21 +30,21 @@ SignalWatch::SignalWatch(std::initializer_list<int> signals) {
     if (signo == SIGHUP && ignored(signo)) continue;
     sigaddset(&mask, signo);
   }
+  // The descriptor first: blocking is the step to undo, and a constructor
+  // that throws after it gets no destructor to undo it (a failed signalfd,
+  // out of descriptors, left the signals blocked for good).
+  fd_.reset(signalfd(-1, &mask, SFD_NONBLOCK | SFD_CLOEXEC));
+  if (!fd_.valid()) throw Error(std::string("signalfd: ") + std::strerror(errno));
   if (sigprocmask(SIG_BLOCK, &mask, &previous_mask_) != 0) {
     throw Error(std::string("sigprocmask: ") + std::strerror(errno));
   }
-  fd_ = signalfd(-1, &mask, SFD_NONBLOCK | SFD_CLOEXEC);
-  if (fd_ < 0) throw Error(std::string("signalfd: ") + std::strerror(errno));
 }
 
-SignalWatch::~SignalWatch() {
-  close(fd_);
-  sigprocmask(SIG_SETMASK, &previous_mask_, nullptr);
-}
+SignalWatch::~SignalWatch() { sigprocmask(SIG_SETMASK, &previous_mask_, nullptr); }
 
 int SignalWatch::take() {
   signalfd_siginfo info{};
-  ssize_t n = read(fd_, &info, sizeof info);
+  ssize_t n = read(fd_.get(), &info, sizeof info);
   return n == static_cast<ssize_t>(sizeof info) ? static_cast<int>(info.ssi_signo) : 0;
 }
 

@@ -7,6 +7,8 @@
 
 #include <initializer_list>
 
+#include "mqtk/base/fd.hpp"
+
 namespace mqtk {
 
 class SignalWatch {
@@ -16,12 +18,12 @@ class SignalWatch {
   SignalWatch(const SignalWatch&) = delete;
   SignalWatch& operator=(const SignalWatch&) = delete;
 
-  int fd() const { return fd_; }
+  int fd() const { return fd_.get(); }
   // The next pending signal number, or 0 when none is pending.
   int take();
 
  private:
-  int fd_ = -1;
+  Fd fd_;
   sigset_t previous_mask_{};
 };
 

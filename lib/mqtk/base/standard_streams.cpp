@@ -8,6 +8,7 @@
 #include <string>
 
 #include "mqtk/base/error.hpp"
+#include "mqtk/base/fd.hpp"
 
 namespace mqtk {
 
@@ -16,13 +17,13 @@ StandardStreams StandardStreams::reserve() {
   for (int fd = 0; fd <= 2; ++fd) {
     if (fcntl(fd, F_GETFD) != -1 || errno != EBADF) continue;
     // open() returns the lowest free number, which is this one.
-    int null = open("/dev/null", fd == 0 ? O_RDONLY : O_WRONLY);
-    if (null != fd) {
-      int saved = errno;
-      if (null >= 0) close(null);
+    Fd null(open("/dev/null", fd == 0 ? O_RDONLY : O_WRONLY));
+    if (null.get() != fd) {
+      int error = null.valid() ? EBADF : errno;
       throw Error(std::string("descriptor ") + std::to_string(fd) + " is closed and /dev/null cannot take its place: " +
-                  std::strerror(null < 0 ? saved : EBADF));
+                  std::strerror(error));
     }
+    null.release();  // it is descriptor `fd` now, open for the rest of the run
     streams.closed_[static_cast<std::size_t>(fd)] = true;
   }
   return streams;

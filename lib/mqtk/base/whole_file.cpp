@@ -8,6 +8,7 @@
 #include <cstring>
 
 #include "mqtk/base/error.hpp"
+#include "mqtk/base/fd.hpp"
 
 namespace mqtk {
 
@@ -36,19 +37,12 @@ std::string read_whole(int fd, const std::string& what, std::size_t max_bytes) {
 
 std::optional<std::string> read_whole_file(const std::string& path, const std::string& what, std::size_t max_bytes,
                                            bool missing_ok) {
-  int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) {
+  Fd file(open(path.c_str(), O_RDONLY | O_CLOEXEC));
+  if (!file.valid()) {
     if (missing_ok && errno == ENOENT) return std::nullopt;
     throw Error(what + ": cannot open: " + std::strerror(errno));
   }
-  try {
-    std::string content = read_whole(fd, what, max_bytes);
-    close(fd);
-    return content;
-  } catch (...) {
-    close(fd);
-    throw;
-  }
+  return read_whole(file.get(), what, max_bytes);
 }
 
 }  // namespace mqtk

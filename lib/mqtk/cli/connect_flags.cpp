@@ -65,8 +65,7 @@ std::optional<std::string> percent_decode(std::string_view text) {
   return out;
 }
 
-// The TLS flags checked together, as mosquitto's clients check them.
-std::optional<TlsOptions> build_tls(const ConnectFlags& flags, bool url_wants_tls) {
+TlsOptions tls_options_from(const ConnectFlags& flags) {
   TlsOptions tls;
   tls.cafile = flags.cafile.value_or("");
   tls.capath = flags.capath.value_or("");
@@ -82,11 +81,11 @@ std::optional<TlsOptions> build_tls(const ConnectFlags& flags, bool url_wants_tl
   tls.use_os_certs = flags.tls_use_os_certs;
   tls.psk = flags.psk.value_or("");
   tls.psk_identity = flags.psk_identity.value_or("");
+  return tls;
+}
 
-  bool certificates = !tls.cafile.empty() || !tls.capath.empty();
-  if (url_wants_tls && !certificates && tls.psk.empty()) tls.use_os_certs = true;  // as mosquitto does for mqtts://
-  bool enabled = certificates || tls.use_os_certs || !tls.psk.empty();
-
+// The TLS flags that go together, or not, as mosquitto's clients pair them.
+void check_tls_pairs(const ConnectFlags& flags, const TlsOptions& tls, bool certificates) {
   if (certificates && !tls.psk.empty()) throw UsageError("--psk: use either a PSK or --cafile/--capath, not both");
   if (!tls.psk.empty() && tls.psk_identity.empty()) throw UsageError("--psk: needs --psk-identity");
   if (tls.psk.empty() && !tls.psk_identity.empty()) throw UsageError("--psk-identity: needs --psk");
@@ -104,17 +103,31 @@ std::optional<TlsOptions> build_tls(const ConnectFlags& flags, bool url_wants_tl
   if (!tls.version.empty() && tls.version != "tlsv1.3" && tls.version != "tlsv1.2" && tls.version != "tlsv1.1") {
     throw UsageError("--tls-version: must be tlsv1.3, tlsv1.2 or tlsv1.1, not '" + tls.version + "'");
   }
-  if (!enabled) {
-    // Flags that only mean something with TLS: say so rather than ignore them.
-    const std::pair<bool, const char*> needs_tls[] = {
-        {!tls.certfile.empty(), "--cert"},   {flags.insecure, "--insecure"},     {!tls.ciphers.empty(), "--ciphers"},
-        {!tls.version.empty(), "--tls-version"}, {!tls.alpn.empty(), "--tls-alpn"},
-        {!tls.engine.empty(), "--tls-engine"}};
-    for (const auto& [given, flag] : needs_tls) {
-      if (given) {
-        throw UsageError(std::string(flag) + ": needs TLS: give --cafile, --capath, --tls-use-os-certs or --psk");
-      }
+}
+
+// Flags that only mean something with TLS: say so rather than ignore them.
+void refuse_flags_needing_tls(const ConnectFlags& flags, const TlsOptions& tls) {
+  const std::pair<bool, const char*> needs_tls[] = {
+      {!tls.certfile.empty(), "--cert"},   {flags.insecure, "--insecure"},     {!tls.ciphers.empty(), "--ciphers"},
+      {!tls.version.empty(), "--tls-version"}, {!tls.alpn.empty(), "--tls-alpn"},
+      {!tls.engine.empty(), "--tls-engine"}};
+  for (const auto& [given, flag] : needs_tls) {
+    if (given) {
+      throw UsageError(std::string(flag) + ": needs TLS: give --cafile, --capath, --tls-use-os-certs or --psk");
     }
+  }
+}
+
+// The TLS flags checked together, as mosquitto's clients check them; nothing
+// when they do not ask for TLS.
+std::optional<TlsOptions> build_tls(const ConnectFlags& flags, bool url_wants_tls) {
+  TlsOptions tls = tls_options_from(flags);
+  bool certificates = !tls.cafile.empty() || !tls.capath.empty();
+  if (url_wants_tls && !certificates && tls.psk.empty()) tls.use_os_certs = true;  // as mosquitto does for mqtts://
+  bool enabled = certificates || tls.use_os_certs || !tls.psk.empty();
+  check_tls_pairs(flags, tls, certificates);
+  if (!enabled) {
+    refuse_flags_needing_tls(flags, tls);
     return std::nullopt;
   }
   return tls;
@@ -151,29 +164,29 @@ ProxyOptions parse_proxy_url(const std::string& text) {
   return proxy;
 }
 
-ConnectSetup build_connect_setup(const ConnectFlags& flags, long process_id) {
-  ConnectSetup setup;
-  ConnectOptions& options = setup.options;
+namespace {
 
+// Where the broker is: -h and -p, or -L's URL (the more specific of the two
+// ways to name it), over TLS or not, through --proxy, or at --unix.
+void choose_server(const ConnectFlags& flags, ConnectSetup& setup) {
+  ConnectOptions& options = setup.options;
   if (flags.host) options.host = *flags.host;
   if (flags.username) options.username = flags.username;
   if (flags.password) options.password = flags.password;
-  bool url_wants_tls = false;
-  std::optional<int> url_port;
+  std::optional<MqttUrl> url;
   if (flags.url) {
-    MqttUrl url = parse_mqtt_url(*flags.url);
-    // The URL is the more specific of the two ways to name the server.
-    url_wants_tls = url.tls;
-    options.host = url.host;
-    url_port = url.port;
-    if (url.username) options.username = url.username;
-    if (url.password) options.password = url.password;
-    setup.url_topic = url.topic;
+    url = parse_mqtt_url(*flags.url);
+    options.host = url->host;
+    if (url->username) options.username = url->username;
+    if (url->password) options.password = url->password;
+    setup.url_topic = url->topic;
   }
+  bool url_wants_tls = url && url->tls;
   options.tls = build_tls(flags, url_wants_tls);
-  // Without a port, 8883 for TLS and 1883 otherwise, as mosquitto chooses.
-  options.port = url_port ? *url_port : flags.url ? (url_wants_tls ? 8883 : 1883)
-                                                  : flags.port.value_or(options.tls ? 8883 : 1883);
+  // Without a port, 8883 for TLS and 1883 otherwise, as mosquitto chooses;
+  // a URL's own choice (mqtt:// or mqtts://) rules over the TLS flags.
+  int default_port = (url ? url_wants_tls : options.tls.has_value()) ? 8883 : 1883;
+  options.port = url ? url->port.value_or(default_port) : flags.port.value_or(default_port);
   if (flags.proxy) options.proxy = parse_proxy_url(*flags.proxy);
   if (flags.unix_socket) {
     if (flags.host || flags.url) throw UsageError("--unix: give either a socket path or a host (-h/-L), not both");
@@ -182,39 +195,38 @@ ConnectSetup build_connect_setup(const ConnectFlags& flags, long process_id) {
     options.unix_socket = *flags.unix_socket;
   }
   if (options.host.empty()) throw UsageError("-h: the host must not be empty");
+}
+
+void choose_protocol_version(const ConnectFlags& flags, ConnectOptions& options) {
   if (flags.protocol_version) {
     options.protocol_version = parse_protocol_version(*flags.protocol_version);
   } else if (!flags.properties.empty() || flags.session_expiry) {
     // As in mosquitto's clients, properties imply MQTT v5.
     options.protocol_version = kMqtt5;
   }
+}
 
-  if (options.password && !options.username && options.protocol_version != kMqtt5) {
-    throw UsageError("-P: a password needs a username (-u) before MQTT v5");
-  }
-
+void add_properties(const ConnectFlags& flags, ConnectOptions& options) {
   for (const auto& words : flags.properties) add_property(options.properties, words);
   check_properties(options.properties);
   if (!options.properties.empty() && options.protocol_version != kMqtt5) {
     throw UsageError("-D: MQTT properties need MQTT v5, but -V chose an older protocol");
   }
+}
 
+void choose_client_id(const ConnectFlags& flags, long process_id, ConnectOptions& options) {
   if (flags.id && flags.id_prefix) throw UsageError("-i and -I cannot be used together");
   if (flags.id) {
     if (flags.id->empty()) throw UsageError("-i: the client id must not be empty");
     options.client_id = *flags.id;
   }
   if (flags.id_prefix) options.client_id = *flags.id_prefix + std::to_string(process_id);
-  bool has_fixed_id = flags.id.has_value();
+}
 
-  options.keepalive = flags.keepalive;
-  if (flags.bind_address) options.bind_address = *flags.bind_address;
-  options.tcp_nodelay = flags.nodelay;
-  options.debug = flags.debug;
+// How long the broker keeps the session (-c, -x). A session the broker keeps
+// must be found again by a fixed client id.
+void choose_session(const ConnectFlags& flags, ConnectOptions& options) {
   options.clean_session = !flags.disable_clean_session;
-  options.max_inflight = flags.max_inflight;
-  options.connect_timeout_seconds = flags.connect_timeout;
-
   if (flags.session_expiry) {
     if (options.protocol_version != kMqtt5) {
       throw UsageError("-x: the session expiry interval needs MQTT v5 (-V mqttv5)");
@@ -224,6 +236,7 @@ ConnectSetup build_connect_setup(const ConnectFlags& flags, long process_id) {
     // -c alone asks for a session that survives the client, as in mosquitto.
     options.session_expiry_interval = UINT32_MAX;
   }
+  bool has_fixed_id = flags.id.has_value();
   if (options.protocol_version == kMqtt5) {
     if (options.session_expiry_interval == UINT32_MAX && !has_fixed_id) {
       throw UsageError("-c/-x: a session that never expires needs a fixed client id (-i)");
@@ -231,7 +244,9 @@ ConnectSetup build_connect_setup(const ConnectFlags& flags, long process_id) {
   } else if (!options.clean_session && !has_fixed_id) {
     throw UsageError("-c: a persistent session needs a fixed client id (-i)");
   }
+}
 
+void choose_will(const ConnectFlags& flags, ConnectOptions& options) {
   if (flags.will_payload && !flags.will_topic) throw UsageError("--will-payload: needs --will-topic");
   if (flags.will_retain && !flags.will_topic) throw UsageError("--will-retain: needs --will-topic");
   if (flags.will_topic) {
@@ -240,6 +255,31 @@ ConnectSetup build_connect_setup(const ConnectFlags& flags, long process_id) {
   } else if (!options.properties.will.empty()) {
     throw UsageError("-D will: will properties need --will-topic");
   }
+}
+
+}  // namespace
+
+// Later steps check what earlier ones chose (the password, the properties and
+// the session need the protocol version), and a command line with several
+// mistakes is told the first of them in this order, as it always was.
+ConnectSetup build_connect_setup(const ConnectFlags& flags, long process_id) {
+  ConnectSetup setup;
+  ConnectOptions& options = setup.options;
+  choose_server(flags, setup);
+  choose_protocol_version(flags, options);
+  if (options.password && !options.username && options.protocol_version != kMqtt5) {
+    throw UsageError("-P: a password needs a username (-u) before MQTT v5");
+  }
+  add_properties(flags, options);
+  choose_client_id(flags, process_id, options);
+  options.keepalive = flags.keepalive;
+  if (flags.bind_address) options.bind_address = *flags.bind_address;
+  options.tcp_nodelay = flags.nodelay;
+  options.debug = flags.debug;
+  options.max_inflight = flags.max_inflight;
+  options.connect_timeout_seconds = flags.connect_timeout;
+  choose_session(flags, options);
+  choose_will(flags, options);
   return setup;
 }
 

@@ -11,6 +11,7 @@
 #include <string_view>
 
 #include "mqtk/base/error.hpp"
+#include "mqtk/base/fd.hpp"
 #include "mqtk/base/whole_file.hpp"
 
 namespace mqtk {
@@ -71,13 +72,13 @@ std::string read_password_file(const std::string& path, const std::string& flag)
 }
 
 std::string ask_password_on_terminal(const std::string& prompt) {
-  int tty = open("/dev/tty", O_RDWR | O_CLOEXEC);
-  if (tty < 0 || !isatty(tty)) {
-    if (tty >= 0) close(tty);
+  Fd terminal(open("/dev/tty", O_RDWR | O_CLOEXEC));
+  if (!terminal.valid() || !isatty(terminal.get())) {
     throw UsageError("-P: no password given and no terminal to ask on; use -P VALUE, --pw-file FILE or " +
                      std::string(kPasswordVariable));
   }
   keep_out_of_core_dumps();
+  int tty = terminal.get();
   termios saved{};
   tcgetattr(tty, &saved);
   termios quiet = saved;
@@ -91,7 +92,6 @@ std::string ask_password_on_terminal(const std::string& prompt) {
   char c;
   while (read(tty, &c, 1) == 1 && c != '\n') password.push_back(c);
   tcsetattr(tty, TCSANOW, &saved);
-  close(tty);
   if (!password.empty() && password.back() == '\r') password.pop_back();
   return password;
 }

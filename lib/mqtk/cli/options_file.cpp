@@ -9,6 +9,7 @@
 #include <cstring>
 
 #include "mqtk/base/error.hpp"
+#include "mqtk/base/fd.hpp"
 #include "mqtk/base/whole_file.hpp"
 
 namespace mqtk {
@@ -100,24 +101,17 @@ std::vector<std::string> parse_options_text(std::string_view text) {
 std::optional<OptionsFile> read_options_file(const std::string& path, uid_t user) {
   // O_NONBLOCK: opening a FIFO (or a serial line) for reading would wait for
   // a writer (or a carrier) before fstat could tell what it is.
-  int fd = open(path.c_str(), O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
-  if (fd < 0) {
+  Fd fd(open(path.c_str(), O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC));
+  if (!fd.valid()) {
     if (errno == ENOENT) return std::nullopt;
     throw Error("options file " + path + ": cannot open: " + std::strerror(errno));
   }
-  try {
-    struct stat info {};
-    if (fstat(fd, &info) != 0) throw Error("options file " + path + ": cannot read: " + std::strerror(errno));
-    check_options_file(path, info, user);
-    constexpr std::size_t kMaxOptionsFile = 1 << 20;  // a page of flags, not a disk image
-    OptionsFile file{path, parse_options_text(read_whole(fd, "options file " + path, kMaxOptionsFile)),
+  struct stat info {};
+  if (fstat(fd.get(), &info) != 0) throw Error("options file " + path + ": cannot read: " + std::strerror(errno));
+  check_options_file(path, info, user);
+  constexpr std::size_t kMaxOptionsFile = 1 << 20;  // a page of flags, not a disk image
+  return OptionsFile{path, parse_options_text(read_whole(fd.get(), "options file " + path, kMaxOptionsFile)),
                      info.st_mode & 07777};
-    close(fd);
-    return file;
-  } catch (...) {
-    close(fd);
-    throw;
-  }
 }
 
 void require_private(const OptionsFile& file) {

@@ -8,8 +8,7 @@
 #include <string_view>
 
 #include "mqtk/base/line_splitter.hpp"
-
-typedef struct mqtt5__property mosquitto_property;
+#include "mqtk/mqtt/mosquitto_types.hpp"
 
 namespace mqtk {
 

@@ -93,7 +93,7 @@ bool TimeBounds::contains(const timespec& time) {
   return true;
 }
 
-ReplaySource::ReplaySource(ReplayOptions options, std::function<void(const std::string&)> warn)
+ReplaySource::ReplaySource(ReplayOptions options, WarningCallback warn)
     : options_(std::move(options)),
       warn_(std::move(warn)),
       reader_(options_.path),
@@ -116,12 +116,7 @@ bool ReplaySource::load(Clock::time_point pass_start) {
     try {
       status = reader_.next(record);
     } catch (const MalformedRecord& e) {
-      if (!options_.skip_bad) {
-        failure_ = e.what();
-        return false;
-      }
-      ++skipped_;
-      warn_(std::string(e.what()) + " (skipped)");
+      if (!skip_or_fail(e)) return false;
       continue;
     }
     if (status == ReplayReader::Status::kNeedInput) {
@@ -129,35 +124,13 @@ bool ReplaySource::load(Clock::time_point pass_start) {
       return false;
     }
     if (status == ReplayReader::Status::kEnd) {
-      ++passes_;
-      bool again = options_.loops && (*options_.loops == 0 || passes_ < *options_.loops) && published_ > 0;
-      if (!again) {
-        at_end_ = true;
-        return false;
-      }
-      reader_.rewind();
-      pass_origin_.reset();
+      if (!start_next_pass()) return false;
       continue;
     }
     if (!bounds_.contains(record.time)) continue;
-    if (pass_origin_ && options_.speed > 0) {
-      long double wait = scaled_wait(*pass_origin_, record.time, options_.speed);
-      if (wait > std::chrono::duration_cast<std::chrono::nanoseconds>(kMaxReplayWait).count()) {
-        char speed[32];
-        std::snprintf(speed, sizeof speed, "%g", options_.speed);
-        MalformedRecord e(reader_.name(), reader_.record_line(),
-                          "the record is " + years(nanoseconds_between(*pass_origin_, record.time)) +
-                              " after the first of the replay, a wait of " + years(wait) + " at --speed " + speed +
-                              "; a replay waits at most " + std::to_string(kMaxReplayWait.count()) +
-                              " years (a faster --speed, or --speed max, sends it sooner)");
-        if (!options_.skip_bad) {
-          failure_ = e.what();
-          return false;
-        }
-        ++skipped_;
-        warn_(std::string(e.what()) + " (skipped)");
-        continue;
-      }
+    if (auto too_far = wait_too_long(record)) {
+      if (!skip_or_fail(*too_far)) return false;
+      continue;
     }
     current_ = std::move(record);
     if (!pass_origin_) {
@@ -167,6 +140,43 @@ bool ReplaySource::load(Clock::time_point pass_start) {
     return true;
   }
   return false;
+}
+
+bool ReplaySource::skip_or_fail(const MalformedRecord& bad) {
+  if (!options_.skip_bad) {
+    failure_ = bad.what();
+    return false;
+  }
+  ++skipped_;
+  warn_(std::string(bad.what()) + " (skipped)");
+  return true;
+}
+
+bool ReplaySource::start_next_pass() {
+  ++passes_;
+  bool again = options_.loops && (*options_.loops == 0 || passes_ < *options_.loops) && published_ > 0;
+  if (!again) {
+    at_end_ = true;
+    return false;
+  }
+  reader_.rewind();
+  pass_origin_.reset();
+  return true;
+}
+
+std::optional<MalformedRecord> ReplaySource::wait_too_long(const ReplayRecord& record) const {
+  if (!pass_origin_ || options_.speed <= 0) return std::nullopt;
+  long double wait = scaled_wait(*pass_origin_, record.time, options_.speed);
+  if (wait > std::chrono::duration_cast<std::chrono::nanoseconds>(kMaxReplayWait).count()) {
+    char speed[32];
+    std::snprintf(speed, sizeof speed, "%g", options_.speed);
+    return MalformedRecord(reader_.name(), reader_.record_line(),
+                           "the record is " + years(nanoseconds_between(*pass_origin_, record.time)) +
+                               " after the first of the replay, a wait of " + years(wait) + " at --speed " + speed +
+                               "; a replay waits at most " + std::to_string(kMaxReplayWait.count()) +
+                               " years (a faster --speed, or --speed max, sends it sooner)");
+  }
+  return std::nullopt;
 }
 
 PublishSource::Clock::time_point ReplaySource::due() const {

@@ -11,12 +11,12 @@
 #pragma once
 
 #include <chrono>
-#include <functional>
 #include <optional>
 #include <string>
 #include <utility>
 #include <vector>
 
+#include "mqtk/base/warning_callback.hpp"
 #include "mqtk/client/publish_source.hpp"
 #include "mqtk/records/replay_reader.hpp"
 
@@ -62,7 +62,7 @@ class TimeBounds {
 class ReplaySource final : public PublishSource {
  public:
   // Opens the recording. Throws Error / UsageError.
-  explicit ReplaySource(ReplayOptions options, std::function<void(const std::string&)> warn);
+  explicit ReplaySource(ReplayOptions options, WarningCallback warn);
 
   std::optional<OutgoingMessage> take(Clock::time_point now) override;
   bool exhausted() const override;
@@ -86,11 +86,18 @@ class ReplaySource final : public PublishSource {
  private:
   // Reads the next record to publish into current_; a new pass starts at `pass_start`.
   bool load(Clock::time_point pass_start);
+  // A record that cannot be replayed: skipped with a warning under
+  // --skip-bad, else the replay's failure. True when reading goes on.
+  bool skip_or_fail(const MalformedRecord& bad);
+  // At the end of the recording: true when --loop reads it again.
+  bool start_next_pass();
+  // Why `record` is too far from the first of its pass to wait for, if it is.
+  std::optional<MalformedRecord> wait_too_long(const ReplayRecord& record) const;
   std::string mapped_topic(const std::string& topic) const;
   Clock::time_point due() const;
 
   ReplayOptions options_;
-  std::function<void(const std::string&)> warn_;
+  WarningCallback warn_;
   ReplayReader reader_;
   std::optional<ReplayRecord> current_;  // the next to publish
   ReplayRecord sending_;                 // the one handed out last (take()'s result points into it)

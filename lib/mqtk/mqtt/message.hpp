@@ -5,7 +5,7 @@
 #include <ctime>
 #include <string_view>
 
-typedef struct mqtt5__property mosquitto_property;
+#include "mqtk/mqtt/mosquitto_types.hpp"
 
 namespace mqtk {
 

@@ -8,7 +8,7 @@
 #include <utility>
 #include <vector>
 
-typedef struct mqtt5__property mosquitto_property;
+#include "mqtk/mqtt/mosquitto_types.hpp"
 
 namespace mqtk {
 

@@ -2,13 +2,12 @@
 // hands out malloc'ed copies; PropertyBytes owns one.
 #pragma once
 
-#include <cstdlib>
-#include <memory>
 #include <optional>
 #include <string_view>
 #include <utility>
 
-typedef struct mqtt5__property mosquitto_property;
+#include "mqtk/base/c_memory.hpp"
+#include "mqtk/mqtt/mosquitto_types.hpp"
 
 namespace mqtk {
 
@@ -18,10 +17,7 @@ class PropertyBytes {
   std::string_view view() const { return {data_ ? data_.get() : "", size_}; }
 
  private:
-  struct Free {
-    void operator()(char* p) const { std::free(p); }
-  };
-  std::unique_ptr<char, Free> data_;
+  CMemory<char> data_;
   std::size_t size_;
 };
 

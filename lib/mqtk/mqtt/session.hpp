@@ -22,9 +22,8 @@
 #include "mqtk/mqtt/broker_connection.hpp"
 #include "mqtk/mqtt/connect_options.hpp"
 #include "mqtk/mqtt/message.hpp"
+#include "mqtk/mqtt/mosquitto_types.hpp"
 #include "mqtk/mqtt/tls_context.hpp"
-
-struct mosquitto;
 
 namespace mqtk {
 

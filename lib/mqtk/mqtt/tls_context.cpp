@@ -66,115 +66,123 @@ std::string hex_to_bytes(const std::string& hex) {
   return bytes;
 }
 
-// OpenSSL engines are deprecated in OpenSSL 3, but they are what
-// mosquitto's --tls-engine options mean.
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wdeprecated-declarations"
-void use_engine(SSL_CTX* ctx, const TlsOptions& options) {
-  ENGINE* engine = ENGINE_by_id(options.engine.c_str());
-  if (!engine) fail("--tls-engine", "cannot load engine '" + options.engine + "'");
-  if (!ENGINE_init(engine)) {
-    ENGINE_free(engine);
-    fail("--tls-engine", "cannot initialise engine '" + options.engine + "'");
-  }
-  ENGINE_set_default(engine, ENGINE_METHOD_ALL);
-  if (options.keyform == "engine") {
-    if (!options.engine_kpass_sha1.empty()) {
-      // The commands libmosquitto uses to hand the engine the key's password hash.
-      constexpr long kSecretModeSha = 0x80;
-      if (!ENGINE_ctrl_cmd(engine, "SECRET_MODE", kSecretModeSha, nullptr, nullptr, 0) ||
-          !ENGINE_ctrl_cmd(engine, "PIN", 0, const_cast<char*>(options.engine_kpass_sha1.c_str()), nullptr, 0)) {
-        ENGINE_finish(engine);
-        ENGINE_free(engine);
-        fail("--tls-engine-kpass-sha1", "the engine did not take the key password");
-      }
-    }
-    EVP_PKEY* key = ENGINE_load_private_key(engine, options.keyfile.c_str(), nullptr, nullptr);
-    bool used = key && SSL_CTX_use_PrivateKey(ctx, key) == 1;
-    EVP_PKEY_free(key);
-    if (!used) {
-      ENGINE_finish(engine);
-      ENGINE_free(engine);
-      fail("--key", "the engine cannot load key '" + options.keyfile + "'");
-    }
-  }
-  ENGINE_finish(engine);
-  ENGINE_free(engine);
-}
-#pragma GCC diagnostic pop
-
-}  // namespace
-
-TlsContext::TlsContext(const TlsOptions& options, const std::string& server_name) : server_name_(server_name) {
-  ERR_clear_error();
-  ctx_ = SSL_CTX_new(TLS_client_method());
-  if (!ctx_) fail("TLS", "cannot create a TLS context");
-  // A constructor that throws gets no destructor call.
-  try {
-    configure(options);
-  } catch (...) {
-    SSL_CTX_free(ctx_);
-    throw;
-  }
-}
-
-void TlsContext::configure(const TlsOptions& options) {
-  SSL_CTX_set_app_data(ctx_, this);
-  SSL_CTX_set_options(ctx_, SSL_OP_NO_COMPRESSION);
-
+// The oldest TLS version to accept, the ciphers and the ALPN protocol.
+void choose_protocol(SSL_CTX* ctx, const TlsOptions& options) {
   int minimum = TLS1_2_VERSION;  // libmosquitto's default
   if (options.version == "tlsv1.3") minimum = TLS1_3_VERSION;
   if (options.version == "tlsv1.1") minimum = TLS1_1_VERSION;
-  SSL_CTX_set_min_proto_version(ctx_, minimum);
-  if (!options.ciphers.empty() && SSL_CTX_set_cipher_list(ctx_, options.ciphers.c_str()) != 1) {
+  SSL_CTX_set_min_proto_version(ctx, minimum);
+  if (!options.ciphers.empty() && SSL_CTX_set_cipher_list(ctx, options.ciphers.c_str()) != 1) {
     fail("--ciphers", "no usable cipher in '" + options.ciphers + "'");
   }
   if (!options.alpn.empty()) {
     if (options.alpn.size() > 255) throw Error("--tls-alpn: the protocol name is longer than 255 bytes");
     std::string wire(1, static_cast<char>(options.alpn.size()));
     wire += options.alpn;
-    SSL_CTX_set_alpn_protos(ctx_, reinterpret_cast<const unsigned char*>(wire.data()),
+    SSL_CTX_set_alpn_protos(ctx, reinterpret_cast<const unsigned char*>(wire.data()),
                             static_cast<unsigned>(wire.size()));
   }
-  if (!options.engine.empty()) use_engine(ctx_, options);
+}
+
+// The CAs to trust, and our own certificate and key (unless an engine holds the key).
+void load_certificates(SSL_CTX* ctx, const TlsOptions& options) {
+  if (options.use_os_certs && SSL_CTX_set_default_verify_paths(ctx) != 1) {
+    fail("--tls-use-os-certs", "cannot load the system's CA certificates");
+  }
+  if (!options.cafile.empty() && SSL_CTX_load_verify_locations(ctx, options.cafile.c_str(), nullptr) != 1) {
+    fail("--cafile", "cannot load CA certificates from '" + options.cafile + "'");
+  }
+  if (!options.capath.empty() && SSL_CTX_load_verify_locations(ctx, nullptr, options.capath.c_str()) != 1) {
+    fail("--capath", "cannot use CA directory '" + options.capath + "'");
+  }
+  if (!options.certfile.empty() && SSL_CTX_use_certificate_chain_file(ctx, options.certfile.c_str()) != 1) {
+    fail("--cert", "cannot load certificate '" + options.certfile + "'");
+  }
+  if (!options.keyfile.empty() && options.keyform != "engine") {
+    if (SSL_CTX_use_PrivateKey_file(ctx, options.keyfile.c_str(), SSL_FILETYPE_PEM) != 1) {
+      fail("--key", "cannot load private key '" + options.keyfile + "'");
+    }
+    if (SSL_CTX_check_private_key(ctx) != 1) fail("--key", "the key does not belong to --cert");
+  }
+}
+
+// OpenSSL engines are deprecated in OpenSSL 3, but they are what
+// mosquitto's --tls-engine options mean.
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wdeprecated-declarations"
+
+// An engine holds two counts: ENGINE_by_id takes a reference to the object
+// (given back with ENGINE_free), ENGINE_init one to the working engine
+// (ENGINE_finish). Each has its owner; declared in that order, they are
+// given back in the reverse one, as OpenSSL wants.
+struct FreeEngine {
+  void operator()(ENGINE* engine) const { ENGINE_free(engine); }
+};
+struct FinishEngine {
+  void operator()(ENGINE* engine) const { ENGINE_finish(engine); }
+};
+struct FreeKey {
+  void operator()(EVP_PKEY* key) const { EVP_PKEY_free(key); }
+};
+
+void use_engine(SSL_CTX* ctx, const TlsOptions& options) {
+  std::unique_ptr<ENGINE, FreeEngine> engine(ENGINE_by_id(options.engine.c_str()));
+  if (!engine) fail("--tls-engine", "cannot load engine '" + options.engine + "'");
+  if (!ENGINE_init(engine.get())) fail("--tls-engine", "cannot initialise engine '" + options.engine + "'");
+  std::unique_ptr<ENGINE, FinishEngine> initialised(engine.get());
+  ENGINE_set_default(engine.get(), ENGINE_METHOD_ALL);
+  if (options.keyform != "engine") return;
+  if (!options.engine_kpass_sha1.empty()) {
+    // The commands libmosquitto uses to hand the engine the key's password hash.
+    constexpr long kSecretModeSha = 0x80;
+    if (!ENGINE_ctrl_cmd(engine.get(), "SECRET_MODE", kSecretModeSha, nullptr, nullptr, 0) ||
+        !ENGINE_ctrl_cmd(engine.get(), "PIN", 0, const_cast<char*>(options.engine_kpass_sha1.c_str()), nullptr, 0)) {
+      fail("--tls-engine-kpass-sha1", "the engine did not take the key password");
+    }
+  }
+  std::unique_ptr<EVP_PKEY, FreeKey> key(
+      ENGINE_load_private_key(engine.get(), options.keyfile.c_str(), nullptr, nullptr));
+  if (!key || SSL_CTX_use_PrivateKey(ctx, key.get()) != 1) {
+    fail("--key", "the engine cannot load key '" + options.keyfile + "'");
+  }
+}
+#pragma GCC diagnostic pop
+
+}  // namespace
+
+void TlsContext::FreeSslContext::operator()(SSL_CTX* ctx) const { SSL_CTX_free(ctx); }
+
+TlsContext::TlsContext(const TlsOptions& options, const std::string& server_name) : server_name_(server_name) {
+  ERR_clear_error();
+  ctx_.reset(SSL_CTX_new(TLS_client_method()));
+  if (!ctx_) fail("TLS", "cannot create a TLS context");
+  configure(options);
+}
+
+void TlsContext::configure(const TlsOptions& options) {
+  SSL_CTX* ctx = ctx_.get();
+  SSL_CTX_set_app_data(ctx, this);
+  SSL_CTX_set_options(ctx, SSL_OP_NO_COMPRESSION);
+  choose_protocol(ctx, options);
+  if (!options.engine.empty()) use_engine(ctx, options);
 
   if (!options.psk.empty()) {
     psk_ = hex_to_bytes(options.psk);
     psk_identity_ = options.psk_identity;
-    SSL_CTX_set_psk_client_callback(ctx_, &TlsContext::on_psk);
+    SSL_CTX_set_psk_client_callback(ctx, &TlsContext::on_psk);
     return;  // no certificates in PSK mode
   }
 
-  if (options.use_os_certs && SSL_CTX_set_default_verify_paths(ctx_) != 1) {
-    fail("--tls-use-os-certs", "cannot load the system's CA certificates");
-  }
-  if (!options.cafile.empty() && SSL_CTX_load_verify_locations(ctx_, options.cafile.c_str(), nullptr) != 1) {
-    fail("--cafile", "cannot load CA certificates from '" + options.cafile + "'");
-  }
-  if (!options.capath.empty() && SSL_CTX_load_verify_locations(ctx_, nullptr, options.capath.c_str()) != 1) {
-    fail("--capath", "cannot use CA directory '" + options.capath + "'");
-  }
-  if (!options.certfile.empty() && SSL_CTX_use_certificate_chain_file(ctx_, options.certfile.c_str()) != 1) {
-    fail("--cert", "cannot load certificate '" + options.certfile + "'");
-  }
+  load_certificates(ctx, options);
   has_client_certificate_ = !options.certfile.empty();
-  if (!options.keyfile.empty() && options.keyform != "engine") {
-    if (SSL_CTX_use_PrivateKey_file(ctx_, options.keyfile.c_str(), SSL_FILETYPE_PEM) != 1) {
-      fail("--key", "cannot load private key '" + options.keyfile + "'");
-    }
-    if (SSL_CTX_check_private_key(ctx_) != 1) fail("--key", "the key does not belong to --cert");
-  }
-
-  SSL_CTX_set_verify(ctx_, SSL_VERIFY_PEER, &TlsContext::on_verify);
+  SSL_CTX_set_verify(ctx, SSL_VERIFY_PEER, &TlsContext::on_verify);
   if (!options.insecure && !server_name_.empty()) {
-    X509_VERIFY_PARAM* param = SSL_CTX_get0_param(ctx_);
+    X509_VERIFY_PARAM* param = SSL_CTX_get0_param(ctx);
     int ok = is_ip_literal(server_name_) ? X509_VERIFY_PARAM_set1_ip_asc(param, server_name_.c_str())
                                         : X509_VERIFY_PARAM_set1_host(param, server_name_.c_str(), 0);
     if (ok != 1) fail("-h", "cannot check certificates for '" + server_name_ + "'");
   }
 }
-
-TlsContext::~TlsContext() { SSL_CTX_free(ctx_); }
 
 int TlsContext::on_verify(int ok, X509_STORE_CTX* store) {
   if (!ok) {

@@ -4,6 +4,7 @@
 // failed check be reported with its reason.
 #pragma once
 
+#include <memory>
 #include <string>
 
 typedef struct ssl_ctx_st SSL_CTX;
@@ -35,11 +36,11 @@ class TlsContext {
   // check (a unix socket). Throws Error naming the flag whose file or value
   // OpenSSL refused.
   TlsContext(const TlsOptions& options, const std::string& server_name);
-  ~TlsContext();
+  // Not moved either: OpenSSL's callbacks find the context by its address.
   TlsContext(const TlsContext&) = delete;
   TlsContext& operator=(const TlsContext&) = delete;
 
-  SSL_CTX* get() const { return ctx_; }
+  SSL_CTX* get() const { return ctx_.get(); }
 
   // Why the last certificate check failed, for the user; empty if none did.
   const std::string& verify_failure() const { return verify_failure_; }
@@ -53,7 +54,10 @@ class TlsContext {
   static unsigned int on_psk(SSL* ssl, const char* hint, char* identity, unsigned int max_identity,
                              unsigned char* psk, unsigned int max_psk);
 
-  SSL_CTX* ctx_ = nullptr;
+  struct FreeSslContext {
+    void operator()(SSL_CTX* ctx) const;
+  };
+  std::unique_ptr<SSL_CTX, FreeSslContext> ctx_;
   std::string server_name_;
   std::string psk_identity_;
   std::string psk_;  // the key's bytes

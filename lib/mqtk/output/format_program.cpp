@@ -4,6 +4,8 @@
 #include <mqtt_protocol.h>
 
 #include <charconv>
+#include <cstdint>
+#include <optional>
 
 #include "mqtk/base/error.hpp"
 #include "mqtk/output/mosquitto_json.hpp"
@@ -19,39 +21,67 @@ constexpr std::string_view kConversions = "%ACDEFIlmPpqRSrtjJUxX";
 
 [[noreturn]] void fail(const std::string& problem) { throw UsageError("-F: " + problem); }
 
-// mosquitto_sub's check_format: which strings it accepts.
+// The checks below are mosquitto_sub's check_format: which strings it
+// accepts, and what it says about the others.
+
+// Moves `i` on to the next character of a specifier, which must not be the
+// last of the format: the conversion character has to follow.
+void step_within_specifier(std::string_view f, std::size_t& i) {
+  if (++i == f.size() - 1) fail("incomplete format specifier at the end of the format");
+}
+
+void skip_digits(std::string_view f, std::size_t& i) {
+  while (f[i + 1] >= '0' && f[i + 1] <= '9') step_within_specifier(f, i);
+}
+
+// A %-specifier starting at f[i]: flag, width, precision, conversion.
+// Returns where its conversion character is.
+std::size_t check_specifier(std::string_view f, std::size_t i) {
+  if (i == f.size() - 1) fail("incomplete format specifier at the end of the format");
+  if (f[i + 1] == '0' || f[i + 1] == '-') step_within_specifier(f, i);
+  skip_digits(f, i);
+  if (f[i + 1] == '.') {
+    step_within_specifier(f, i);
+    skip_digits(f, i);
+  }
+  if (kConversions.find(f[i + 1]) == std::string_view::npos) {
+    fail(std::string("invalid format specifier '%") + f[i + 1] + "'");
+  }
+  return i + 1;
+}
+
+// A \-escape starting at f[i]; returns where its letter is.
+std::size_t check_escape(std::string_view f, std::size_t i) {
+  if (i == f.size() - 1) fail("incomplete escape '\\' at the end of the format");
+  if (std::string_view("\\0aenrtv").find(f[i + 1]) == std::string_view::npos) {
+    fail(std::string("invalid escape '\\") + f[i + 1] + "'");
+  }
+  return i + 1;
+}
+
 void check_format(std::string_view f) {
-  std::size_t len = f.size();
-  for (std::size_t i = 0; i < len; ++i) {
+  for (std::size_t i = 0; i < f.size(); ++i) {
     if (f[i] == '%') {
-      if (i == len - 1) fail("incomplete format specifier at the end of the format");
-      if (f[i + 1] == '0' || f[i + 1] == '-') {
-        if (++i == len - 1) fail("incomplete format specifier at the end of the format");
-      }
-      while (f[i + 1] >= '0' && f[i + 1] <= '9') {
-        if (++i == len - 1) fail("incomplete format specifier at the end of the format");
-      }
-      if (f[i + 1] == '.') {
-        if (++i == len - 1) fail("incomplete format specifier at the end of the format");
-        while (f[i + 1] >= '0' && f[i + 1] <= '9') {
-          if (++i == len - 1) fail("incomplete format specifier at the end of the format");
-        }
-      }
-      if (kConversions.find(f[i + 1]) == std::string_view::npos) {
-        fail(std::string("invalid format specifier '%") + f[i + 1] + "'");
-      }
-      ++i;
+      i = check_specifier(f, i);
     } else if (f[i] == '@') {
-      if (i == len - 1) fail("incomplete time specifier '@' at the end of the format");
+      if (i == f.size() - 1) fail("incomplete time specifier '@' at the end of the format");
       ++i;
     } else if (f[i] == '\\') {
-      if (i == len - 1) fail("incomplete escape '\\' at the end of the format");
-      if (std::string_view("\\0aenrtv").find(f[i + 1]) == std::string_view::npos) {
-        fail(std::string("invalid escape '\\") + f[i + 1] + "'");
-      }
-      ++i;
+      i = check_escape(f, i);
     }
   }
+}
+
+// A field width or precision: the digits from f[i] on (no digits: 0), with
+// `i` left after them; never the format's last character, its conversion.
+int read_width(std::string_view f, std::size_t& i) {
+  int number = 0;
+  while (i < f.size() - 1 && f[i] >= '0' && f[i] <= '9') {
+    number = number * 10 + (f[i] - '0');
+    if (number > kMaxWidth) fail("field width or precision larger than " + std::to_string(kMaxWidth));
+    ++i;
+  }
+  return number;
 }
 
 char escape_value(char c) {
@@ -130,67 +160,111 @@ void append_payload(std::string& out, std::string_view payload, int hex, char al
   if (align == '-') out.append(static_cast<std::size_t>(padding < 0 ? -padding : padding), ' ');
 }
 
+// %A %E %F %S: the number property the conversion names, as mosquitto_sub
+// prints it (an int, so a 32-bit value past INT_MAX comes out negative).
+std::optional<long long> number_property(const mosquitto_property* props, char conversion) {
+  std::uint8_t byte = 0;
+  std::uint16_t int16 = 0;
+  std::uint32_t int32 = 0;
+  switch (conversion) {
+    case 'A':
+      if (mosquitto_property_read_int16(props, MQTT_PROP_TOPIC_ALIAS, &int16, false)) return int16;
+      break;
+    case 'E':
+      if (mosquitto_property_read_int32(props, MQTT_PROP_MESSAGE_EXPIRY_INTERVAL, &int32, false)) {
+        return static_cast<std::int32_t>(int32);
+      }
+      break;
+    case 'F':
+      if (mosquitto_property_read_byte(props, MQTT_PROP_PAYLOAD_FORMAT_INDICATOR, &byte, false)) return byte;
+      break;
+    case 'S':
+      if (mosquitto_property_read_varint(props, MQTT_PROP_SUBSCRIPTION_IDENTIFIER, &int32, false)) {
+        return static_cast<std::int32_t>(int32);
+      }
+      break;
+  }
+  return std::nullopt;
+}
+
+// %P: every user property as name:value, separated by spaces.
+void append_user_properties(std::string& out, const mosquitto_property* props) {
+  bool first = true;
+  for (const mosquitto_property* p = props; p; p = mosquitto_property_next(p)) {
+    auto pair = mosquitto_property_identifier(p) == MQTT_PROP_USER_PROPERTY ? read_user_property(p) : std::nullopt;
+    if (!pair) continue;
+    if (!first) out.push_back(' ');
+    first = false;
+    out.append(pair->first.view());
+    out.push_back(':');
+    out.append(pair->second.view());
+  }
+}
+
+// Nanoseconds as the nine digits after a decimal point (@N, %U).
+void append_nanoseconds(std::string& out, long nanoseconds) {
+  char digits[16];
+  auto end = std::to_chars(digits, digits + sizeof digits, nanoseconds).ptr;
+  out.append(static_cast<std::size_t>(9 - (end - digits)), '0');
+  out.append(digits, end);
+}
+
 }  // namespace
 
-FormatProgram::FormatProgram(std::string_view f, bool end_of_line, bool pretty, Warn warn)
+FormatProgram::FormatProgram(std::string_view f, bool end_of_line, bool pretty, WarningCallback warn)
     : end_of_line_(end_of_line), pretty_(pretty), warn_(std::move(warn)) {
-  check_format(f);
-  auto literal = [this]() -> std::string& {
-    if (ops_.empty() || ops_.back().kind != OpKind::kLiteral) ops_.emplace_back(OpKind::kLiteral);
-    return ops_.back().literal;
-  };
-  std::size_t len = f.size();
-  for (std::size_t i = 0; i < len; ++i) {
+  check_format(f);  // so the steps below may take each specifier as complete
+  for (std::size_t i = 0; i < f.size(); ++i) {
     char c = f[i];
     if (c == '%') {
-      Op op(OpKind::kField);
-      ++i;
-      if (f[i] == '-') {
-        op.align = '-';
-        ++i;
-      }
-      if (f[i] == '0') {
-        op.pad = '0';
-        ++i;
-      }
-      auto read_number = [&](int& number) {
-        while (i < len - 1 && f[i] >= '0' && f[i] <= '9') {
-          number = number * 10 + (f[i] - '0');
-          if (number > kMaxWidth) fail("field width or precision larger than " + std::to_string(kMaxWidth));
-          ++i;
-        }
-      };
-      read_number(op.width);
-      if (f[i] == '.') {
-        ++i;
-        op.precision = 0;
-        read_number(op.precision);
-      }
-      op.conversion = f[i];
-      if (op.conversion == '%') {
-        literal().push_back('%');
-        continue;
-      }
-      if (std::string_view("IjJU").find(op.conversion) != std::string_view::npos) uses_time_ = true;
-      if (op.conversion == 'I') op.clock = StrftimeCache("%FT%T%z");
-      ops_.push_back(std::move(op));
+      compile_field(f, ++i);
     } else if (c == '@') {
-      char next = f[++i];
-      if (next == '@') {
-        literal().push_back('@');
-        continue;
-      }
-      uses_time_ = true;
-      Op op(next == 'N' ? OpKind::kNanoseconds : OpKind::kStrftime);
-      op.conversion = next;
-      if (next != 'N') op.clock = StrftimeCache(std::string("%") + next);
-      ops_.push_back(std::move(op));
+      compile_time(f[++i]);
     } else if (c == '\\') {
       literal().push_back(escape_value(f[++i]));
     } else {
       literal().push_back(c);
     }
   }
+}
+
+std::string& FormatProgram::literal() {
+  if (ops_.empty() || ops_.back().kind != OpKind::kLiteral) ops_.emplace_back(OpKind::kLiteral);
+  return ops_.back().literal;
+}
+
+void FormatProgram::compile_field(std::string_view f, std::size_t& i) {
+  Op op(OpKind::kField);
+  if (f[i] == '-') {
+    op.align = '-';
+    ++i;
+  }
+  if (f[i] == '0') {
+    op.pad = '0';
+    ++i;
+  }
+  op.width = read_width(f, i);
+  if (f[i] == '.') op.precision = read_width(f, ++i);
+  op.conversion = f[i];
+  if (op.conversion == '%') {
+    literal().push_back('%');
+    return;
+  }
+  if (std::string_view("IjJU").find(op.conversion) != std::string_view::npos) uses_time_ = true;
+  if (op.conversion == 'I') op.clock = StrftimeCache("%FT%T%z");
+  ops_.push_back(std::move(op));
+}
+
+void FormatProgram::compile_time(char conversion) {
+  if (conversion == '@') {
+    literal().push_back('@');
+    return;
+  }
+  uses_time_ = true;
+  Op op(conversion == 'N' ? OpKind::kNanoseconds : OpKind::kStrftime);
+  op.conversion = conversion;
+  if (conversion != 'N') op.clock = StrftimeCache(std::string("%") + conversion);
+  ops_.push_back(std::move(op));
 }
 
 void FormatProgram::render(const Message& message, std::string& out) {
@@ -203,13 +277,9 @@ void FormatProgram::render(const Message& message, std::string& out) {
       case OpKind::kStrftime:
         out.append(op.clock.text(time_));
         break;
-      case OpKind::kNanoseconds: {
-        char digits[16];
-        auto end = std::to_chars(digits, digits + sizeof digits, time_.nanoseconds()).ptr;
-        out.append(static_cast<std::size_t>(9 - (end - digits)), '0');
-        out.append(digits, end);
+      case OpKind::kNanoseconds:
+        append_nanoseconds(out, time_.nanoseconds());
         break;
-      }
       case OpKind::kField:
         render_field(op, message, out);
         break;
@@ -221,15 +291,16 @@ void FormatProgram::render(const Message& message, std::string& out) {
 void FormatProgram::render_field(Op& op, const Message& message, std::string& out) {
   const mosquitto_property* props = message.properties;
   switch (op.conversion) {
-    case 'A': {
-      std::uint16_t value = 0;
-      if (mosquitto_property_read_int16(props, MQTT_PROP_TOPIC_ALIAS, &value, false)) {
-        append_int(out, value, op.align, op.pad, op.width);
+    case 'A':
+    case 'E':
+    case 'F':
+    case 'S':
+      if (auto value = number_property(props, op.conversion)) {
+        append_int(out, *value, op.align, op.pad, op.width);
       } else {
         append_blank(out, op.pad, op.width);
       }
       break;
-    }
     case 'C':
       if (auto value = read_string_property(props, MQTT_PROP_CONTENT_TYPE)) {
         append_str(out, value->view(), op.align, op.width, op.precision);
@@ -240,33 +311,9 @@ void FormatProgram::render_field(Op& op, const Message& message, std::string& ou
     case 'D':
       if (auto value = read_binary_property(props, MQTT_PROP_CORRELATION_DATA)) out.append(value->view());
       break;
-    case 'E': {
-      std::uint32_t value = 0;
-      if (mosquitto_property_read_int32(props, MQTT_PROP_MESSAGE_EXPIRY_INTERVAL, &value, false)) {
-        append_int(out, static_cast<std::int32_t>(value), op.align, op.pad, op.width);  // printed as an int
-      } else {
-        append_blank(out, op.pad, op.width);
-      }
+    case 'I':
+      render_iso_time(op, out);
       break;
-    }
-    case 'F': {
-      std::uint8_t value = 0;
-      if (mosquitto_property_read_byte(props, MQTT_PROP_PAYLOAD_FORMAT_INDICATOR, &value, false)) {
-        append_int(out, value, op.align, op.pad, op.width);
-      } else {
-        append_blank(out, op.pad, op.width);
-      }
-      break;
-    }
-    case 'I': {
-      std::string_view text = op.clock.text(time_);
-      if (text.empty()) {
-        append_blank(out, ' ', op.width);
-      } else {
-        append_str(out, text, op.align, op.width, op.precision);
-      }
-      break;
-    }
     case 'j':
     case 'J':
       if (!append_mosquitto_json(message, time_.mosquitto_timestamp(), op.conversion == 'j', pretty_, out)) {
@@ -279,19 +326,9 @@ void FormatProgram::render_field(Op& op, const Message& message, std::string& ou
     case 'm':
       append_int(out, message.mid, op.align, op.pad, op.width);
       break;
-    case 'P': {
-      bool first = true;
-      for (const mosquitto_property* p = props; p; p = mosquitto_property_next(p)) {
-        auto pair = mosquitto_property_identifier(p) == MQTT_PROP_USER_PROPERTY ? read_user_property(p) : std::nullopt;
-        if (!pair) continue;
-        if (!first) out.push_back(' ');
-        first = false;
-        out.append(pair->first.view());
-        out.push_back(':');
-        out.append(pair->second.view());
-      }
+    case 'P':
+      append_user_properties(out, props);
       break;
-    }
     case 'p':
       append_payload(out, message.payload, 0, op.align, op.pad, op.width);
       break;
@@ -306,15 +343,6 @@ void FormatProgram::render_field(Op& op, const Message& message, std::string& ou
     case 'r':
       out.push_back(message.retain ? '1' : '0');
       break;
-    case 'S': {
-      std::uint32_t value = 0;
-      if (mosquitto_property_read_varint(props, MQTT_PROP_SUBSCRIPTION_IDENTIFIER, &value, false)) {
-        append_int(out, static_cast<std::int32_t>(value), op.align, op.pad, op.width);
-      } else {
-        append_blank(out, op.pad, op.width);
-      }
-      break;
-    }
     case 't':
       append_str(out, message.topic, op.align, op.width, op.precision);
       break;
@@ -323,9 +351,7 @@ void FormatProgram::render_field(Op& op, const Message& message, std::string& ou
       auto end = std::to_chars(digits, digits + sizeof digits, static_cast<long long>(time_.seconds())).ptr;
       out.append(digits, end);
       out.push_back('.');
-      end = std::to_chars(digits, digits + sizeof digits, time_.nanoseconds()).ptr;
-      out.append(static_cast<std::size_t>(9 - (end - digits)), '0');
-      out.append(digits, end);
+      append_nanoseconds(out, time_.nanoseconds());
       break;
     }
     case 'x':
@@ -334,6 +360,16 @@ void FormatProgram::render_field(Op& op, const Message& message, std::string& ou
     case 'X':
       append_payload(out, message.payload, 2, op.align, op.pad, op.width);
       break;
+  }
+}
+
+// %I: the time in ISO 8601 with its offset; blank when strftime gave nothing.
+void FormatProgram::render_iso_time(Op& op, std::string& out) {
+  std::string_view text = op.clock.text(time_);
+  if (text.empty()) {
+    append_blank(out, ' ', op.width);
+  } else {
+    append_str(out, text, op.align, op.width, op.precision);
   }
 }
 

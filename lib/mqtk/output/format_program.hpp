@@ -4,23 +4,21 @@
 // included: a field width also truncates %p, %x halves it, and so on).
 #pragma once
 
-#include <functional>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "mqtk/base/local_time.hpp"
+#include "mqtk/base/warning_callback.hpp"
 #include "mqtk/output/message_format.hpp"
 
 namespace mqtk {
 
 class FormatProgram final : public MessageFormat {
  public:
-  using Warn = std::function<void(std::string_view)>;
-
   // Throws UsageError naming -F and the problem. `warn` receives %J's
   // "payload is not valid JSON" complaints.
-  FormatProgram(std::string_view format, bool end_of_line, bool pretty, Warn warn);
+  FormatProgram(std::string_view format, bool end_of_line, bool pretty, WarningCallback warn);
 
   void render(const Message& message, std::string& out) override;
 
@@ -38,13 +36,19 @@ class FormatProgram final : public MessageFormat {
     StrftimeCache clock{""};  // kStrftime, and %I
   };
 
+  // The last op when it is a literal, else a new literal op: the text to add to.
+  std::string& literal();
+  // Compiling the specifier whose first character after % or @ is f[i].
+  void compile_field(std::string_view f, std::size_t& i);
+  void compile_time(char conversion);
   void render_field(Op& op, const Message& message, std::string& out);
+  void render_iso_time(Op& op, std::string& out);
 
   std::vector<Op> ops_;
   bool end_of_line_;
   bool pretty_;
   bool uses_time_ = false;
-  Warn warn_;
+  WarningCallback warn_;
   LocalTime time_;
 };
 

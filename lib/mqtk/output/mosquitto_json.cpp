@@ -10,6 +10,7 @@
 #include <cstdio>
 #include <cstdlib>
 
+#include "mqtk/base/payload_encoding.hpp"
 #include "mqtk/mqtt/property_read.hpp"
 
 namespace mqtk {
@@ -71,24 +72,6 @@ unsigned parse_hex4(const char* p) {
     value = (value << 4) | digit;
   }
   return value;
-}
-
-void append_utf8(std::string& bytes, unsigned long codepoint) {
-  if (codepoint < 0x80) {
-    bytes.push_back(static_cast<char>(codepoint));
-  } else if (codepoint < 0x800) {
-    bytes.push_back(static_cast<char>(0xC0 | (codepoint >> 6)));
-    bytes.push_back(static_cast<char>(0x80 | (codepoint & 0x3F)));
-  } else if (codepoint < 0x10000) {
-    bytes.push_back(static_cast<char>(0xE0 | (codepoint >> 12)));
-    bytes.push_back(static_cast<char>(0x80 | ((codepoint >> 6) & 0x3F)));
-    bytes.push_back(static_cast<char>(0x80 | (codepoint & 0x3F)));
-  } else {
-    bytes.push_back(static_cast<char>(0xF0 | (codepoint >> 18)));
-    bytes.push_back(static_cast<char>(0x80 | ((codepoint >> 12) & 0x3F)));
-    bytes.push_back(static_cast<char>(0x80 | ((codepoint >> 6) & 0x3F)));
-    bytes.push_back(static_cast<char>(0x80 | (codepoint & 0x3F)));
-  }
 }
 
 // cJSON's parser (parse_value and friends), writing what it reads straight
@@ -158,58 +141,70 @@ class Reprinter {
   bool string_value(std::string& bytes) {
     if (at_end() || peek() != '"') return false;
     std::size_t start = pos_ + 1;
+    std::size_t end = closing_quote(start);
+    if (end == std::string_view::npos) return false;
+    bytes.clear();
+    std::size_t i = start;
+    while (i < end) {
+      if (text_[i] != '\\') {
+        bytes.push_back(text_[i]);
+        ++i;
+        continue;
+      }
+      std::size_t length = unescape(i, end, bytes);
+      if (length == 0) return false;
+      i += length;
+    }
+    pos_ = end + 1;
+    return true;
+  }
+
+  // The closing quote of the string whose text starts at `start`; npos when
+  // the text ends first.
+  std::size_t closing_quote(std::size_t start) const {
     std::size_t end = start;
     while (end < text_.size() && text_[end] != '"') {
       if (text_[end] == '\\') {
-        if (end + 1 >= text_.size()) return false;
+        if (end + 1 >= text_.size()) return std::string_view::npos;
         ++end;
       }
       ++end;
     }
-    if (end >= text_.size()) return false;
+    return end < text_.size() ? end : std::string_view::npos;
+  }
 
-    bytes.clear();
-    std::size_t i = start;
-    while (i < end) {
-      char c = text_[i];
-      if (c != '\\') {
-        bytes.push_back(c);
-        ++i;
-        continue;
-      }
-      char kind = text_[i + 1];
-      switch (kind) {
-        case 'b': bytes.push_back('\b'); i += 2; break;
-        case 'f': bytes.push_back('\f'); i += 2; break;
-        case 'n': bytes.push_back('\n'); i += 2; break;
-        case 'r': bytes.push_back('\r'); i += 2; break;
-        case 't': bytes.push_back('\t'); i += 2; break;
-        case '"':
-        case '\\':
-        case '/': bytes.push_back(kind); i += 2; break;
-        case 'u': {
-          if (end - i < 6) return false;
-          unsigned first = parse_hex4(&text_[i + 2]);
-          if (first >= 0xDC00 && first <= 0xDFFF) return false;
-          unsigned long codepoint = first;
-          std::size_t length = 6;
-          if (first >= 0xD800 && first <= 0xDBFF) {
-            if (end - i - 6 < 6 || text_[i + 6] != '\\' || text_[i + 7] != 'u') return false;
-            unsigned second = parse_hex4(&text_[i + 8]);
-            if (second < 0xDC00 || second > 0xDFFF) return false;
-            codepoint = 0x10000 + (((first & 0x3FF) << 10) | (second & 0x3FF));
-            length = 12;
-          }
-          append_utf8(bytes, codepoint);
-          i += length;
-          break;
-        }
-        default:
-          return false;
-      }
+  // The escape at text_[i] (a string's, which ends at `end`) onto `bytes`;
+  // returns its length in the text, 0 for one cJSON refuses.
+  std::size_t unescape(std::size_t i, std::size_t end, std::string& bytes) const {
+    char kind = text_[i + 1];
+    switch (kind) {
+      case 'b': bytes.push_back('\b'); return 2;
+      case 'f': bytes.push_back('\f'); return 2;
+      case 'n': bytes.push_back('\n'); return 2;
+      case 'r': bytes.push_back('\r'); return 2;
+      case 't': bytes.push_back('\t'); return 2;
+      case '"':
+      case '\\':
+      case '/': bytes.push_back(kind); return 2;
+      case 'u': return unescape_unicode(i, end, bytes);
+      default: return 0;
     }
-    pos_ = end + 1;
-    return true;
+  }
+
+  // \uXXXX, or a surrogate pair of two, as UTF-8; as unescape().
+  std::size_t unescape_unicode(std::size_t i, std::size_t end, std::string& bytes) const {
+    if (end - i < 6) return 0;
+    unsigned first = parse_hex4(&text_[i + 2]);
+    if (first >= 0xDC00 && first <= 0xDFFF) return 0;
+    if (first < 0xD800 || first > 0xDBFF) {
+      append_utf8(bytes, first);
+      return 6;
+    }
+    if (end - i - 6 < 6 || text_[i + 6] != '\\' || text_[i + 7] != 'u') return 0;
+    unsigned second = parse_hex4(&text_[i + 8]);
+    if (second < 0xDC00 || second > 0xDFFF) return 0;
+    append_utf8(bytes, 0x10000 + (((first & 0x3FF) << 10) | (second & 0x3FF)));
+    return 12;
   }
 
   bool array(int depth) {
@@ -288,31 +283,10 @@ class Reprinter {
 void append_string(std::string& out, std::string_view bytes) {
   std::size_t nul = bytes.find('\0');
   if (nul != std::string_view::npos) bytes = bytes.substr(0, nul);
+  // cJSON escapes exactly what nlohmann's dump() does (and bytes of 0x80 and
+  // above it leaves alone, valid UTF-8 or not).
   out.push_back('"');
-  std::size_t plain_from = 0;
-  for (std::size_t i = 0; i < bytes.size(); ++i) {
-    unsigned char c = static_cast<unsigned char>(bytes[i]);
-    if (c > 31 && c != '"' && c != '\\') continue;
-    out.append(bytes.substr(plain_from, i - plain_from));
-    plain_from = i + 1;
-    out.push_back('\\');
-    switch (c) {
-      case '"': out.push_back('"'); break;
-      case '\\': out.push_back('\\'); break;
-      case '\b': out.push_back('b'); break;
-      case '\f': out.push_back('f'); break;
-      case '\n': out.push_back('n'); break;
-      case '\r': out.push_back('r'); break;
-      case '\t': out.push_back('t'); break;
-      default: {
-        static constexpr char kHex[] = "0123456789abcdef";
-        out.append("u00");
-        out.push_back(kHex[c >> 4]);
-        out.push_back(kHex[c & 0xF]);
-      }
-    }
-  }
-  out.append(bytes.substr(plain_from));
+  append_json_escaped(out, bytes);
   out.push_back('"');
 }
 
@@ -350,6 +324,40 @@ void append_integer(std::string& out, long long value) {
   out.append(text, result.ptr);
 }
 
+// The value of the number property `p` (a byte, a four-byte integer or a
+// variable byte integer, as `identifier`'s type is).
+std::uint32_t number_value(const mosquitto_property* p, int identifier) {
+  std::uint8_t byte = 0;
+  std::uint32_t value = 0;
+  switch (identifier) {
+    case MQTT_PROP_PAYLOAD_FORMAT_INDICATOR:
+      mosquitto_property_read_byte(p, identifier, &byte, false);
+      return byte;
+    case MQTT_PROP_MESSAGE_EXPIRY_INTERVAL:
+      mosquitto_property_read_int32(p, identifier, &value, false);
+      return value;
+    default:
+      mosquitto_property_read_varint(p, identifier, &value, false);
+      return value;
+  }
+}
+
+// mosquitto_sub's "user-properties": every user property from `first` on,
+// in one object.
+void append_user_properties(cjson::ObjectWriter& object, const mosquitto_property* first, bool pretty,
+                            std::string& out) {
+  object.key("user-properties");
+  cjson::ObjectWriter users(out, pretty, object.member_depth());
+  for (const mosquitto_property* p = first; p; p = mosquitto_property_next(p)) {
+    if (mosquitto_property_identifier(p) != MQTT_PROP_USER_PROPERTY) continue;
+    if (auto pair = read_user_property(p)) {
+      users.key(pair->first.view());
+      cjson::append_string(out, pair->second.view());
+    }
+  }
+  users.close();
+}
+
 // mosquitto_sub's json_print_properties: the properties it knows, in the
 // order they came, with all user properties gathered in one object where the
 // first of them stood.
@@ -365,25 +373,12 @@ void append_properties(cjson::ObjectWriter& root, const mosquitto_property* prop
     int identifier = mosquitto_property_identifier(p);
     const char* name = mosquitto_property_identifier_to_string(identifier);
     switch (identifier) {
-      case MQTT_PROP_PAYLOAD_FORMAT_INDICATOR: {
-        std::uint8_t value = 0;
-        mosquitto_property_read_byte(p, identifier, &value, false);
-        object.key(name);
-        append_integer(out, value);
-        break;
-      }
+      case MQTT_PROP_PAYLOAD_FORMAT_INDICATOR:
       case MQTT_PROP_MESSAGE_EXPIRY_INTERVAL:
-      case MQTT_PROP_SUBSCRIPTION_IDENTIFIER: {
-        std::uint32_t value = 0;
-        if (identifier == MQTT_PROP_MESSAGE_EXPIRY_INTERVAL) {
-          mosquitto_property_read_int32(p, identifier, &value, false);
-        } else {
-          mosquitto_property_read_varint(p, identifier, &value, false);
-        }
+      case MQTT_PROP_SUBSCRIPTION_IDENTIFIER:
         object.key(name);
-        append_integer(out, value);
+        append_integer(out, number_value(p, identifier));
         break;
-      }
       case MQTT_PROP_CONTENT_TYPE:
       case MQTT_PROP_RESPONSE_TOPIC: {
         auto value = read_string_property(p, identifier);
@@ -402,21 +397,10 @@ void append_properties(cjson::ObjectWriter& root, const mosquitto_property* prop
         object.key(name);
         append_integer(out, shared_int16);
         break;
-      case MQTT_PROP_USER_PROPERTY: {
-        if (user_properties_done) break;
+      case MQTT_PROP_USER_PROPERTY:
+        if (!user_properties_done) append_user_properties(object, p, pretty, out);
         user_properties_done = true;
-        object.key("user-properties");
-        cjson::ObjectWriter users(out, pretty, object.member_depth());
-        for (const mosquitto_property* u = p; u; u = mosquitto_property_next(u)) {
-          if (mosquitto_property_identifier(u) != MQTT_PROP_USER_PROPERTY) continue;
-          if (auto pair = read_user_property(u)) {
-            users.key(pair->first.view());
-            cjson::append_string(out, pair->second.view());
-          }
-        }
-        users.close();
         break;
-      }
       default:
         break;
     }

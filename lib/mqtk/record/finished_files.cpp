@@ -12,6 +12,7 @@
 #include <memory>
 
 #include "mqtk/base/append_log.hpp"
+#include "mqtk/base/directory_stream.hpp"
 #include "mqtk/base/error.hpp"
 #include "mqtk/base/units.hpp"
 
@@ -100,13 +101,10 @@ FinishedFiles::~FinishedFiles() {
 // This output's rotated files, oldest first (their names sort by time);
 // temporary files of a compression too.
 std::vector<std::string> FinishedFiles::rotated_files() const {
-  struct CloseDirectory {
-    void operator()(DIR* dir) const { closedir(dir); }
-  };
   std::string directory = directory_of(output_);
   std::string base = name_of(output_);
   std::vector<std::string> files;
-  std::unique_ptr<DIR, CloseDirectory> dir(opendir(directory.c_str()));
+  DirectoryStream dir = open_directory(directory);
   if (!dir) return files;
   while (dirent* entry = readdir(dir.get())) {
     std::string name = entry->d_name;

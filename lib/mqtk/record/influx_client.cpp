@@ -2,6 +2,7 @@
 
 #include <curl/curl.h>
 
+#include <memory>
 #include <nlohmann/json.hpp>
 
 #include "mqtk/base/error.hpp"
@@ -41,6 +42,28 @@ std::size_t collect(char* data, std::size_t size, std::size_t count, void* targe
   return size * count;
 }
 
+// libcurl's objects, each given back once by its owner.
+struct CleanupEasyHandle {
+  void operator()(CURL* handle) const { curl_easy_cleanup(handle); }
+};
+struct FreeHeaderList {
+  void operator()(curl_slist* list) const { curl_slist_free_all(list); }
+};
+struct FreeCurlText {
+  void operator()(char* text) const { curl_free(text); }
+};
+using HeaderList = std::unique_ptr<curl_slist, FreeHeaderList>;
+
+// Adds (a copy of) `header` to `list`. Out of memory, libcurl adds nothing and
+// leaves the list as it was: the request goes without that header, and the
+// list is still freed.
+void append_header(HeaderList& list, const char* header) {
+  if (curl_slist* longer = curl_slist_append(list.get(), header)) {
+    (void)list.release();  // `longer` is that list itself, or the first node of a new one
+    list.reset(longer);
+  }
+}
+
 }  // namespace
 
 std::string InfluxOptions::describe() const {
@@ -65,14 +88,12 @@ std::string InfluxClient::Answer::describe() const {
 }
 
 struct InfluxClient::Curl {
-  CURL* handle = curl_easy_init();
-  ~Curl() { curl_easy_cleanup(handle); }
+  std::unique_ptr<CURL, CleanupEasyHandle> handle{curl_easy_init()};
 
   std::string escape(const std::string& text) const {
-    char* escaped = curl_easy_escape(handle, text.c_str(), static_cast<int>(text.size()));
-    std::string result = escaped ? escaped : "";
-    curl_free(escaped);
-    return result;
+    std::unique_ptr<char, FreeCurlText> escaped(
+        curl_easy_escape(handle.get(), text.c_str(), static_cast<int>(text.size())));
+    return escaped ? escaped.get() : "";
   }
 };
 
@@ -126,18 +147,13 @@ void InfluxClient::check(const Reporter& reporter) {
 }
 
 InfluxClient::Answer InfluxClient::post(const std::string& url, std::string_view data, bool form) {
-  CURL* curl = curl_->handle;
+  CURL* curl = curl_->handle.get();
   std::string body;
   char error[CURL_ERROR_SIZE] = "";
-  using Headers = std::unique_ptr<curl_slist, decltype(&curl_slist_free_all)>;
-  Headers headers(curl_slist_append(nullptr, form ? "Content-Type: application/x-www-form-urlencoded"
-                                                  : "Content-Type: text/plain; charset=utf-8"),
-                  curl_slist_free_all);
-  std::string authorization;
-  if (options_.token) {
-    authorization = "Authorization: Token " + *options_.token;
-    headers.reset(curl_slist_append(headers.release(), authorization.c_str()));
-  }
+  HeaderList headers;
+  append_header(headers, form ? "Content-Type: application/x-www-form-urlencoded"
+                              : "Content-Type: text/plain; charset=utf-8");
+  if (options_.token) append_header(headers, ("Authorization: Token " + *options_.token).c_str());
   curl_easy_reset(curl);
   curl_easy_setopt(curl, CURLOPT_URL, url.c_str());
   curl_easy_setopt(curl, CURLOPT_POST, 1L);

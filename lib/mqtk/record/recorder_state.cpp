@@ -15,6 +15,7 @@
 #include <nlohmann/json.hpp>
 
 #include "mqtk/base/append_log.hpp"
+#include "mqtk/base/directory_stream.hpp"
 #include "mqtk/base/error.hpp"
 #include "mqtk/base/rfc3339.hpp"
 #include "mqtk/base/whole_file.hpp"
@@ -164,11 +165,8 @@ void RecorderState::set_mark(const std::string& output, const FileMark& mark) {
 }
 
 std::vector<RecorderState::Listed> RecorderState::list(const std::string& root) {
-  struct CloseDirectory {
-    void operator()(DIR* dir) const { closedir(dir); }
-  };
   std::vector<Listed> listed;
-  std::unique_ptr<DIR, CloseDirectory> dir(opendir(root.c_str()));
+  DirectoryStream dir = open_directory(root);
   if (!dir) return listed;
   while (dirent* entry = readdir(dir.get())) {
     std::string name = entry->d_name;

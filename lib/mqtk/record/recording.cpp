@@ -37,11 +37,7 @@ RecordFormat parse_record_format(std::string_view name) {
 }
 
 RecordFormat format_for(const std::string& path, std::optional<RecordFormat> chosen) {
-  auto ends_with = [&](std::string_view suffix) { return path.size() >= suffix.size() && path.ends_with(suffix); };
-  if (ends_with(".jsonl") || ends_with(".json") || ends_with(".ndjson")) return RecordFormat::kJsonLines;
-  if (ends_with(".csv")) return RecordFormat::kCsv;
-  if (ends_with(".lp")) return RecordFormat::kLineProtocol;
-  return chosen.value_or(RecordFormat::kJsonLines);
+  return record_format_of(path).value_or(chosen.value_or(RecordFormat::kJsonLines));
 }
 
 Recording::Recording(const RecordingOptions& options, const Reporter& reporter, FileMarks* marks) {

@@ -18,14 +18,13 @@
 #include "mqtk/output/message_sink.hpp"
 #include "mqtk/base/output_buffer.hpp"
 #include "mqtk/base/reporter.hpp"
+#include "mqtk/records/record_formats.hpp"
 
 namespace mqtk {
 
-enum class RecordFormat { kJsonLines, kCsv, kLineProtocol };
-
 // "jsonl", "csv" or "lp". Throws UsageError naming --format.
 RecordFormat parse_record_format(std::string_view name);
-// The format of `-o PATH`: from its extension (.jsonl/.json, .csv, .lp), else
+// The format of `-o PATH`: from its extension (record_format_of), else
 // `chosen` (--format), else JSON lines.
 RecordFormat format_for(const std::string& path, std::optional<RecordFormat> chosen);
 

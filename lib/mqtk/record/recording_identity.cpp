@@ -9,8 +9,8 @@
 #include <cstdint>
 #include <cstdio>
 #include <cstring>
-#include <memory>
 
+#include "mqtk/base/c_memory.hpp"
 #include "mqtk/base/error.hpp"
 
 namespace mqtk {
@@ -40,10 +40,7 @@ std::string absolute_output_path(const std::string& path) {
   std::string directory = slash == std::string::npos ? "." : slash == 0 ? "/" : path.substr(0, slash);
   std::string name = slash == std::string::npos ? path : path.substr(slash + 1);
   if (name.empty() || name == "." || name == "..") throw Error("-o " + path + ": give a file, not a directory");
-  struct FreeText {
-    void operator()(char* text) const { std::free(text); }
-  };
-  std::unique_ptr<char, FreeText> resolved(realpath(directory.c_str(), nullptr));
+  CMemory<char> resolved(realpath(directory.c_str(), nullptr));
   if (!resolved) throw Error("-o " + path + ": cannot use the directory " + directory + ": " + std::strerror(errno));
   std::string absolute = resolved.get();
   return (absolute == "/" ? "" : absolute) + "/" + name;

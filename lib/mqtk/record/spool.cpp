@@ -13,6 +13,7 @@
 #include <memory>
 #include <vector>
 
+#include "mqtk/base/directory_stream.hpp"
 #include "mqtk/base/error.hpp"
 #include "mqtk/base/whole_file.hpp"
 
@@ -62,15 +63,10 @@ void make_private_directory(const std::string& directory, bool follow_symlinks) 
   }
 }
 
-struct CloseDirectory {
-  void operator()(DIR* dir) const { closedir(dir); }
-};
-using Directory = std::unique_ptr<DIR, CloseDirectory>;
-
 // The segment ids in `directory`, in order.
 std::vector<std::uint64_t> segment_ids(const std::string& directory) {
   std::vector<std::uint64_t> ids;
-  Directory dir(opendir(directory.c_str()));
+  DirectoryStream dir = open_directory(directory);
   if (!dir) return ids;
   while (dirent* entry = readdir(dir.get())) {
     std::string name = entry->d_name;
@@ -80,6 +76,40 @@ std::vector<std::uint64_t> segment_ids(const std::string& directory) {
   }
   std::sort(ids.begin(), ids.end());
   return ids;
+}
+
+// Appends the bytes of the segment at `path` from `offset` on: `window` of
+// them, or all `remaining` when the window holds no whole line.
+void append_segment(const std::string& path, std::uint64_t offset, std::uint64_t remaining, std::size_t window,
+                    std::string& lines) {
+  Fd file(open(path.c_str(), O_RDONLY | O_CLOEXEC));
+  if (!file.valid()) fail("open", path, errno);
+  std::size_t start = lines.size();
+  auto read_more = [&](std::size_t bytes) {
+    std::size_t at = lines.size();
+    lines.resize(at + bytes);
+    ssize_t n = pread(file.get(), lines.data() + at, bytes, static_cast<off_t>(offset + (at - start)));
+    lines.resize(at + static_cast<std::size_t>(std::max<ssize_t>(n, 0)));
+  };
+  std::size_t want = static_cast<std::size_t>(std::min<std::uint64_t>(remaining, window));
+  read_more(want);
+  // A line longer than the window: read on until it is whole.
+  if (lines.find('\n', start) == std::string::npos && want < remaining) {
+    read_more(static_cast<std::size_t>(remaining - want));
+  }
+}
+
+// Cuts the batch after its last whole line, and after `max_lines` lines in
+// all, counting the lines from `start` on.
+void keep_whole_lines(Spool::Batch& batch, std::size_t start, std::size_t max_lines) {
+  std::size_t end = start;
+  for (std::size_t i = start; i < batch.lines.size() && batch.count < max_lines; ++i) {
+    if (batch.lines[i] == '\n') {
+      end = i + 1;
+      ++batch.count;
+    }
+  }
+  batch.lines.resize(end);
 }
 
 std::optional<Spool::Position> read_checkpoint(const std::string& directory) {
@@ -248,34 +278,12 @@ Spool::Batch Spool::read(std::size_t max_lines, std::size_t max_bytes) const {
       if (segment.id != segments.back().id) batch.end = {segment.id + 1, 0};
       continue;
     }
-    int fd = open(segment_path(segment.id).c_str(), O_RDONLY | O_CLOEXEC);
-    if (fd < 0) fail("open", segment_path(segment.id), errno);
     std::size_t room = max_bytes > batch.lines.size() ? max_bytes - batch.lines.size() : 0;
-    std::uint64_t remaining = segment.size - offset;
-    std::size_t want = static_cast<std::size_t>(std::min<std::uint64_t>(remaining, std::max<std::size_t>(room, 1 << 16)));
     std::size_t start = batch.lines.size();
-    auto read_more = [&](std::size_t bytes) {
-      std::size_t at = batch.lines.size();
-      batch.lines.resize(at + bytes);
-      ssize_t n = pread(fd, batch.lines.data() + at, bytes, static_cast<off_t>(offset + (at - start)));
-      batch.lines.resize(at + static_cast<std::size_t>(std::max<ssize_t>(n, 0)));
-    };
-    read_more(want);
-    // A line longer than the window: read on until it is whole.
-    if (batch.lines.find('\n', start) == std::string::npos && want < remaining) {
-      read_more(static_cast<std::size_t>(remaining - want));
-    }
-    close(fd);
-    // Keep whole lines only, and no more than max_lines.
-    std::size_t end = start;
-    for (std::size_t i = start; i < batch.lines.size() && batch.count < max_lines; ++i) {
-      if (batch.lines[i] == '\n') {
-        end = i + 1;
-        ++batch.count;
-      }
-    }
-    batch.lines.resize(end);
-    batch.end = {segment.id, offset + (end - start)};
+    append_segment(segment_path(segment.id), offset, segment.size - offset, std::max<std::size_t>(room, 1 << 16),
+                   batch.lines);
+    keep_whole_lines(batch, start, max_lines);
+    batch.end = {segment.id, offset + (batch.lines.size() - start)};
     bool segment_done = batch.end.offset >= segment.size && segment.id != segments.back().id;
     if (segment_done) batch.end = {segment.id + 1, 0};
     if (batch.count >= max_lines || batch.lines.size() >= max_bytes || !segment_done) break;

@@ -23,6 +23,13 @@ void append_json_string(std::string& out, std::string_view text) {
 
 }  // namespace
 
+std::optional<RecordFormat> record_format_of(std::string_view path) {
+  if (path.ends_with(".jsonl") || path.ends_with(".json") || path.ends_with(".ndjson")) return RecordFormat::kJsonLines;
+  if (path.ends_with(".csv")) return RecordFormat::kCsv;
+  if (path.ends_with(".lp")) return RecordFormat::kLineProtocol;
+  return std::nullopt;
+}
+
 // Everything before the payload's value: {"time":...,"payload":
 PayloadEncoding JsonLinesFormat::append_head(const Message& message, std::string& out) {
   out.append("{\"time\":\"");

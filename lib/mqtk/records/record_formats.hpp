@@ -15,6 +15,7 @@
 //   is the JSON object above, or empty.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -23,6 +24,16 @@
 #include "mqtk/base/rfc3339.hpp"
 
 namespace mqtk {
+
+// What a recording holds: one of the formats above, or InfluxDB line
+// protocol (mqtk-record's .lp files, which replay refuses).
+enum class RecordFormat { kJsonLines, kCsv, kLineProtocol };
+
+// The format a file's name says: .jsonl, .json or .ndjson; .csv; .lp.
+// Nothing for another name. One rule for mqtk-record's -o and for replay, so
+// that what one writes the other reads; a compression suffix (.gz) is the
+// caller's to strip first.
+std::optional<RecordFormat> record_format_of(std::string_view path);
 
 class JsonLinesFormat final : public MessageFormat {
  public:

@@ -189,24 +189,6 @@ class RecordDocument {
   PropertiesJsonReader properties_;
 };
 
-void append_utf8(std::string& out, char32_t c) {
-  if (c < 0x80) {
-    out.push_back(static_cast<char>(c));
-  } else if (c < 0x800) {
-    out.push_back(static_cast<char>(0xC0 | (c >> 6)));
-    out.push_back(static_cast<char>(0x80 | (c & 0x3F)));
-  } else if (c < 0x10000) {
-    out.push_back(static_cast<char>(0xE0 | (c >> 12)));
-    out.push_back(static_cast<char>(0x80 | ((c >> 6) & 0x3F)));
-    out.push_back(static_cast<char>(0x80 | (c & 0x3F)));
-  } else {
-    out.push_back(static_cast<char>(0xF0 | (c >> 18)));
-    out.push_back(static_cast<char>(0x80 | ((c >> 12) & 0x3F)));
-    out.push_back(static_cast<char>(0x80 | ((c >> 6) & 0x3F)));
-    out.push_back(static_cast<char>(0x80 | (c & 0x3F)));
-  }
-}
-
 // The four hex digits at `text`'s start, or nothing.
 std::optional<char32_t> hex4(std::string_view text) {
   if (text.size() < 4) return std::nullopt;
@@ -222,6 +204,42 @@ std::optional<char32_t> hex4(std::string_view text) {
   return value;
 }
 
+// The hex digits of a \u escape from body[i] on (and a second escape's, for
+// a surrogate pair) as UTF-8 onto `out`, with `i` moved past them. False for
+// a lone surrogate or digits that are not hex.
+bool append_unicode_escape(std::string_view body, std::size_t& i, std::string& out) {
+  auto unit = hex4(body.substr(i));
+  if (!unit || (*unit >= 0xDC00 && *unit <= 0xDFFF)) return false;
+  i += 4;
+  char32_t c = *unit;
+  if (c >= 0xD800 && c <= 0xDBFF) {
+    auto low = body.substr(i, 2) == "\\u" ? hex4(body.substr(i + 2)) : std::nullopt;
+    if (!low || *low < 0xDC00 || *low > 0xDFFF) return false;
+    i += 6;
+    c = 0x10000 + ((c - 0xD800) << 10) + (*low - 0xDC00);
+  }
+  append_utf8(out, c);
+  return true;
+}
+
+// The escape whose backslash is body[i] onto `out`, with `i` moved past it.
+// False for one JSON does not have.
+bool append_escape(std::string_view body, std::size_t& i, std::string& out) {
+  if (i + 1 == body.size()) return false;
+  char kind = body[i + 1];
+  i += 2;
+  switch (kind) {
+    case '"': case '\\': case '/': out.push_back(kind); return true;
+    case 'b': out.push_back('\b'); return true;
+    case 'f': out.push_back('\f'); return true;
+    case 'n': out.push_back('\n'); return true;
+    case 'r': out.push_back('\r'); return true;
+    case 't': out.push_back('\t'); return true;
+    case 'u': return append_unicode_escape(body, i, out);
+    default: return false;
+  }
+}
+
 // A JSON string token (quotes included) as its bytes, with the checks
 // nlohmann's parser makes (RFC 8259: no raw control characters, known
 // escapes, paired surrogates, UTF-8). False when it is not one.
@@ -230,41 +248,15 @@ bool decode_json_string(std::string_view token, std::string& out) {
   std::string_view body = token.substr(1, token.size() - 2);
   out.clear();
   out.reserve(body.size());
+  auto plain = [](char c) { return c != '\\' && c != '"' && static_cast<unsigned char>(c) >= 0x20; };
   std::size_t i = 0;
   while (i < body.size()) {
     std::size_t run = i;
-    auto plain = [](char c) { return c != '\\' && c != '"' && static_cast<unsigned char>(c) >= 0x20; };
     while (run < body.size() && plain(body[run])) ++run;
     out.append(body.substr(i, run - i));
     i = run;
     if (i == body.size()) break;
-    if (body[i] != '\\' || i + 1 == body.size()) return false;
-    char kind = body[i + 1];
-    i += 2;
-    switch (kind) {
-      case '"': case '\\': case '/': out.push_back(kind); break;
-      case 'b': out.push_back('\b'); break;
-      case 'f': out.push_back('\f'); break;
-      case 'n': out.push_back('\n'); break;
-      case 'r': out.push_back('\r'); break;
-      case 't': out.push_back('\t'); break;
-      case 'u': {
-        auto unit = hex4(body.substr(i));
-        if (!unit || (*unit >= 0xDC00 && *unit <= 0xDFFF)) return false;
-        i += 4;
-        char32_t c = *unit;
-        if (c >= 0xD800 && c <= 0xDBFF) {
-          auto low = body.substr(i, 2) == "\\u" ? hex4(body.substr(i + 2)) : std::nullopt;
-          if (!low || *low < 0xDC00 || *low > 0xDFFF) return false;
-          i += 6;
-          c = 0x10000 + ((c - 0xD800) << 10) + (*low - 0xDC00);
-        }
-        append_utf8(out, c);
-        break;
-      }
-      default:
-        return false;
-    }
+    if (body[i] != '\\' || !append_escape(body, i, out)) return false;
   }
   return is_utf8(out);
 }
@@ -429,24 +421,23 @@ ReplayReader::ReplayReader(const std::string& path, std::size_t max_record_bytes
   // A finished recording that mqtk-record --compress made: name.jsonl.gz.
   compression_ = compression_of(path);
   std::string_view uncompressed = std::string_view(path).substr(0, path.size() - compression_suffix(compression_).size());
-  if (uncompressed.ends_with(".lp")) throw Error("--replay: " + path + ": " + kLineProtocol);
+  format_ = record_format_of(uncompressed);
+  if (format_ == RecordFormat::kLineProtocol) throw Error("--replay: " + path + ": " + kLineProtocol);
   standard_input_ = path == "-";
-  fd_ = standard_input_ ? STDIN_FILENO : open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd_ < 0) throw Error("--replay: cannot open " + path + ": " + std::strerror(errno));
-  if (compression_ != Compression::kNone) decompressor_ = std::make_unique<Decompressor>(compression_);
-  if (uncompressed.ends_with(".csv")) format_ = Format::kCsv;
-  if (uncompressed.ends_with(".jsonl") || uncompressed.ends_with(".json") || uncompressed.ends_with(".ndjson")) {
-    format_ = Format::kJsonLines;
+  if (!standard_input_) {
+    file_.reset(open(path.c_str(), O_RDONLY | O_CLOEXEC));
+    if (!file_.valid()) throw Error("--replay: cannot open " + path + ": " + std::strerror(errno));
   }
+  if (compression_ != Compression::kNone) decompressor_ = std::make_unique<Decompressor>(compression_);
 }
 
-ReplayReader::~ReplayReader() {
-  if (!standard_input_) close(fd_);
-}
+int ReplayReader::fd() const { return standard_input_ ? STDIN_FILENO : file_.get(); }
 
 void ReplayReader::rewind() {
   if (standard_input_) throw Error("--loop: standard input cannot be read again");
-  if (lseek(fd_, 0, SEEK_SET) != 0) throw Error("--loop: cannot read " + name_ + " again: " + std::strerror(errno));
+  if (lseek(file_.get(), 0, SEEK_SET) != 0) {
+    throw Error("--loop: cannot read " + name_ + " again: " + std::strerror(errno));
+  }
   if (decompressor_) decompressor_ = std::make_unique<Decompressor>(compression_);
   buffer_.clear();
   consumed_ = scanned_ = 0;
@@ -474,7 +465,7 @@ bool ReplayReader::read_more() {
   drop_consumed();
   char chunk[65536];
   while (true) {
-    ssize_t n = read(fd_, chunk, sizeof chunk);
+    ssize_t n = read(fd(), chunk, sizeof chunk);
     if (n > 0) {
       std::string_view data(chunk, static_cast<std::size_t>(n));
       if (!decompressor_) {
@@ -583,37 +574,44 @@ ReplayReader::Status ReplayReader::next(ReplayRecord& record) {
       record_line_ = line_number_;
       if (line.find_first_not_of(" \t\r") == std::string_view::npos) continue;  // blank lines
     }
-    if (!read_first_line_) {
-      read_first_line_ = true;
-      // A recording of the wrong kind altogether: said once, and not
-      // skippable record by record.
-      if (looks_like_line_protocol(line)) {
-        throw Error(name_ + ":" + std::to_string(line_number_) + ": " + kLineProtocol);
-      }
-      if (format_ == Format::kUnknown) {
-        format_ = line[line.find_first_not_of(" \t")] == '{' ? Format::kJsonLines : Format::kCsv;
-      }
-    }
-    if (format_ == Format::kJsonLines) {
-      record = parse_json(line);
+    if (!read_first_line_) read_first(line);
+    if (take_line(line, record)) {
       // The record holds its payload now: a long line's memory is not kept
       // while it is published.
       if (consumed_ > (std::size_t{1} << 20)) drop_consumed();
       return Status::kRecord;
     }
-    bool complete;
-    try {
-      complete = csv_.add_line(line);
-    } catch (const Error& e) {
-      fail(e.what());
-    }
-    if (!complete) continue;
-    if (auto parsed = parse_csv(csv_.fields())) {
-      record = std::move(*parsed);
-      if (consumed_ > (std::size_t{1} << 20)) drop_consumed();
-      return Status::kRecord;
-    }
   }
+}
+
+void ReplayReader::read_first(std::string_view line) {
+  read_first_line_ = true;
+  // A recording of the wrong kind altogether: said once, and not
+  // skippable record by record.
+  if (looks_like_line_protocol(line)) {
+    throw Error(name_ + ":" + std::to_string(line_number_) + ": " + kLineProtocol);
+  }
+  if (!format_) {
+    format_ = line[line.find_first_not_of(" \t")] == '{' ? RecordFormat::kJsonLines : RecordFormat::kCsv;
+  }
+}
+
+bool ReplayReader::take_line(std::string_view line, ReplayRecord& record) {
+  if (format_ == RecordFormat::kJsonLines) {
+    record = parse_json(line);
+    return true;
+  }
+  bool complete;
+  try {
+    complete = csv_.add_line(line);
+  } catch (const Error& e) {
+    fail(e.what());
+  }
+  if (!complete) return false;
+  std::optional<ReplayRecord> parsed = parse_csv(csv_.fields());
+  if (!parsed) return false;  // the header
+  record = std::move(*parsed);
+  return true;
 }
 
 // --- records -------------------------------------------------------------

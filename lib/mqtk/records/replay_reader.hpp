@@ -18,7 +18,9 @@
 
 #include "mqtk/base/compression.hpp"
 #include "mqtk/base/error.hpp"
+#include "mqtk/base/fd.hpp"
 #include "mqtk/mqtt/properties.hpp"
+#include "mqtk/records/record_formats.hpp"
 
 namespace mqtk {
 
@@ -78,7 +80,6 @@ class CsvRecordSplitter {
 
 class ReplayReader {
  public:
-  enum class Format { kUnknown, kJsonLines, kCsv };
   enum class Status { kRecord, kNeedInput, kEnd };
 
   // Opens `path` ("-" for standard input). The format comes from the
@@ -86,7 +87,6 @@ class ReplayReader {
   // InfluxDB line protocol (.lp) is refused: it cannot be replayed. Throws
   // Error naming the path. `max_record_bytes` is for tests.
   explicit ReplayReader(const std::string& path, std::size_t max_record_bytes = kMaxRecordBytes);
-  ~ReplayReader();
   ReplayReader(const ReplayReader&) = delete;
   ReplayReader& operator=(const ReplayReader&) = delete;
 
@@ -96,7 +96,7 @@ class ReplayReader {
   // after one (at the next line). Throws Error when the input is line
   // protocol.
   Status next(ReplayRecord& record);
-  int fd() const { return fd_; }
+  int fd() const;
   // Reads what standard input has now.
   void fill();
   // Starts again from the first record (files only).
@@ -117,18 +117,23 @@ class ReplayReader {
   // Fails the record that passed the bound; reading goes on after `newline`
   // (npos: after the \n still to come).
   [[noreturn]] void too_long(std::size_t newline);
+  // The first line with something on it: refused when it is line
+  // protocol, and it tells the format when the name did not.
+  void read_first(std::string_view line);
+  // Adds a line to the record under way; true when `record` is complete.
+  bool take_line(std::string_view line, ReplayRecord& record);
   ReplayRecord parse_json(std::string_view line) const;
   std::optional<ReplayRecord> parse_csv(std::vector<std::string>& fields);
   [[noreturn]] void fail(const std::string& problem) const;
   void check_topic(const std::string& topic) const;
 
   std::string name_;
-  int fd_ = -1;
+  Fd file_;  // the recording; empty when reading standard input, which is not ours to close
   Compression compression_ = Compression::kNone;
   std::unique_ptr<Decompressor> decompressor_;  // a .gz or .zst recording
   bool standard_input_ = false;
   bool input_ended_ = false;
-  Format format_ = Format::kUnknown;
+  std::optional<RecordFormat> format_;  // from the name, else from the first line
   std::size_t max_record_bytes_;
   std::string buffer_;            // input read; lines before consumed_ are done with
   std::size_t consumed_ = 0;

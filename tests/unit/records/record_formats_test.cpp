@@ -95,4 +95,17 @@ TEST_SUITE("record_formats") {
     mqtk::append_csv_field(field, "plain");
     CHECK(field == "plain");
   }
+
+  TEST_CASE("a file's name says its format, the same for recording and replay") {
+    using mqtk::RecordFormat;
+    CHECK(mqtk::record_format_of("a.jsonl") == RecordFormat::kJsonLines);
+    CHECK(mqtk::record_format_of("a.json") == RecordFormat::kJsonLines);
+    CHECK(mqtk::record_format_of("dir.csv/a.ndjson") == RecordFormat::kJsonLines);
+    CHECK(mqtk::record_format_of("a.csv") == RecordFormat::kCsv);
+    CHECK(mqtk::record_format_of("a.lp") == RecordFormat::kLineProtocol);
+    CHECK_FALSE(mqtk::record_format_of("a.jsonl.gz"));  // the caller strips a compression first
+    CHECK_FALSE(mqtk::record_format_of("a.data"));
+    CHECK_FALSE(mqtk::record_format_of("-"));
+    CHECK_FALSE(mqtk::record_format_of("csv"));
+  }
 }

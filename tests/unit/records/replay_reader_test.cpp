@@ -2,7 +2,9 @@
 
 #include <doctest/doctest.h>
 #include <mosquitto.h>
+#include <fcntl.h>
 #include <mqtt_protocol.h>
+#include <unistd.h>
 
 #include <fstream>
 #include <string>
@@ -454,6 +456,21 @@ TEST_SUITE("replay_reader") {
       csv.render(m, text);
     }
     CHECK(outcomes(dir, "crlf.csv", text) == std::vector<std::string>{"dos\r\nlines\r\n", "cr\r", "\r"});
+  }
+
+  TEST_CASE("the reader closes the file it opened, and never standard input") {
+    test_support::TempDir dir;
+    std::ofstream(dir.directory + "/rec.jsonl") << "";
+    int file = -1;
+    {
+      mqtk::ReplayReader reader(dir.directory + "/rec.jsonl");
+      file = reader.fd();
+      CHECK(fcntl(file, F_GETFD) != -1);
+    }
+    CHECK(fcntl(file, F_GETFD) == -1);
+    bool input_open = fcntl(STDIN_FILENO, F_GETFD) != -1;  // a test runner may give none
+    { mqtk::ReplayReader reader("-"); }
+    CHECK((fcntl(STDIN_FILENO, F_GETFD) != -1) == input_open);
   }
 
   TEST_CASE("a file that cannot be opened is named") {
