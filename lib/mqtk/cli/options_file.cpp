@@ -74,15 +74,19 @@ std::optional<std::string> options_file_path(std::string_view name, const char* 
   return std::nullopt;
 }
 
-std::vector<std::string> parse_options_text(std::string_view text) {
+std::vector<std::string> parse_options_text(std::string_view text, std::string_view where) {
   std::vector<std::string> args;
-  while (!text.empty()) {
+  for (std::size_t number = 1; !text.empty(); ++number) {
     std::size_t newline = text.find('\n');
     std::string_view line = text.substr(0, newline);
     text = newline == std::string_view::npos ? std::string_view{} : text.substr(newline + 1);
     while (!line.empty() && line.back() == '\r') line.remove_suffix(1);
     line = trim(line);
     if (line.empty() || line.front() == '#') continue;
+    if (line.find(" #") != std::string_view::npos || line.find("\t#") != std::string_view::npos) {
+      throw UsageError(std::string(where) + ":" + std::to_string(number) + ": '" + std::string(line) +
+                       "': a comment goes on a line of its own (a value cannot hold ' #' here)");
+    }
 
     std::size_t space = line.find_first_of(kBlanks);
     std::string_view flag = line.substr(0, space);
@@ -110,7 +114,7 @@ std::optional<OptionsFile> read_options_file(const std::string& path, uid_t user
   if (fstat(fd.get(), &info) != 0) throw Error("options file " + path + ": cannot read: " + std::strerror(errno));
   check_options_file(path, info, user);
   constexpr std::size_t kMaxOptionsFile = 1 << 20;  // a page of flags, not a disk image
-  return OptionsFile{path, parse_options_text(read_whole(fd.get(), "options file " + path, kMaxOptionsFile)),
+  return OptionsFile{path, parse_options_text(read_whole(fd.get(), "options file " + path, kMaxOptionsFile), path),
                      info.st_mode & 07777};
 }
 

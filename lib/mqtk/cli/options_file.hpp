@@ -18,8 +18,11 @@ std::optional<std::string> options_file_path(std::string_view name, const char* 
 
 // Splits the text of an options file into arguments. The rest of a line after
 // the flag is one argument ("--will-payload going  away" keeps its spaces),
-// except after -D/--property, whose words are separate.
-std::vector<std::string> parse_options_text(std::string_view text);
+// except after -D/--property, whose words are separate. A comment is a line
+// of its own starting with '#': a '#' after blanks in a value (a comment
+// typed after it, as other formats allow) is refused with `where`:LINE, not
+// passed on as part of the value. Throws UsageError.
+std::vector<std::string> parse_options_text(std::string_view text, std::string_view where = "options file");
 
 struct OptionsFile {
   std::string path;

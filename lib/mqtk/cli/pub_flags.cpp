@@ -123,20 +123,48 @@ ReplayOptions replay_options(const PubFlags& flags, const ConnectSetup& connect,
 
 }  // namespace
 
-std::unique_ptr<PublishSource> make_publish_source(const PubFlags& flags, const ConnectSetup& connect,
-                                                   const StandardStreams& streams, const Reporter& reporter) {
+namespace {
+
+// -t, or -L's topic.
+std::string publish_topic(const PubFlags& flags, const ConnectSetup& connect) {
   if (flags.topic && connect.url_topic) throw UsageError("-t: the topic is already given by -L");
   if (!flags.topic && !connect.url_topic) throw UsageError("-t: give the topic to publish to");
   std::string topic = flags.topic ? *flags.topic : *connect.url_topic;
   check_publish_topic(topic, flags.topic ? "-t" : "-L");
+  return topic;
+}
+
+// The one message of -m, -f, -s or -n.
+std::string message_payload(const PubFlags& flags) {
+  if (flags.message) return *flags.message;
+  if (flags.file) {
+    try {
+      return *read_whole_file(*flags.file, "-f '" + *flags.file + "'", kMaxPayload);
+    } catch (const Error& e) {
+      // mosquitto_pub reads a file named "-" too; a user who meant standard input is told how.
+      if (*flags.file != "-") throw;
+      throw Error(std::string(e.what()) + "; use -s for standard input");
+    }
+  }
+  if (flags.stdin_whole) {
+    std::string payload = read_whole(STDIN_FILENO, "-s: standard input", kMaxPayload);
+    if (payload.empty()) throw UsageError("-s: standard input was empty; use -n to publish an empty message");
+    return payload;
+  }
+  return {};  // -n
+}
+
+}  // namespace
+
+std::unique_ptr<PublishSource> make_publish_source(const PubFlags& flags, const ConnectSetup& connect,
+                                                   const StandardStreams& streams, const Reporter& reporter) {
+  std::string topic = publish_topic(flags, connect);
   // mosquitto_pub accepts these too; say that they do nothing here.
   for (const std::string& command : connect.options.properties.commands_in_use()) {
     if (command == "subscribe" || command == "unsubscribe") {
       reporter.warning("-D " + command + ": mqtk-pub sends no " + command + " packets; ignored");
     }
   }
-  const mosquitto_property* properties = connect.options.properties.publish.get();
-  int qos = flags.qos.value_or(0);
   int chosen = (flags.message ? 1 : 0) + (flags.file ? 1 : 0) + flags.stdin_whole + flags.stdin_lines +
                flags.null_message;
   if (chosen == 0) throw UsageError("nothing to publish: give one of -m, -f, -s, -l or -n");
@@ -144,28 +172,15 @@ std::unique_ptr<PublishSource> make_publish_source(const PubFlags& flags, const 
   if (flags.stdin_lines || flags.stdin_whole) {
     streams.require(STDIN_FILENO, std::string(flags.stdin_lines ? "-l" : "-s") + " publishes what it reads there");
   }
+  const mosquitto_property* properties = connect.options.properties.publish.get();
+  int qos = flags.qos.value_or(0);
   if (flags.stdin_lines) {
     if (flags.repeat != 1) throw UsageError("--repeat: cannot repeat -l input");
     return std::make_unique<LineInput>(STDIN_FILENO, topic, qos, flags.retain, properties);
   }
-  std::string payload;
-  if (flags.message) {
-    payload = *flags.message;
-  } else if (flags.file) {
-    try {
-      payload = *read_whole_file(*flags.file, "-f '" + *flags.file + "'", kMaxPayload);
-    } catch (const Error& e) {
-      // mosquitto_pub reads a file named "-" too; a user who meant standard input is told how.
-      if (*flags.file != "-") throw;
-      throw Error(std::string(e.what()) + "; use -s for standard input");
-    }
-  } else if (flags.stdin_whole) {
-    payload = read_whole(STDIN_FILENO, "-s: standard input", kMaxPayload);
-    if (payload.empty()) throw UsageError("-s: standard input was empty; use -n to publish an empty message");
-  }
   auto delay = std::chrono::microseconds(static_cast<long long>(flags.repeat_delay * 1e6));
-  return std::make_unique<RepeatedMessage>(topic, std::move(payload), qos, flags.retain, properties,
-                                                 flags.repeat, delay);
+  return std::make_unique<RepeatedMessage>(topic, message_payload(flags), qos, flags.retain, properties, flags.repeat,
+                                           delay);
 }
 
 }  // namespace mqtk

@@ -108,21 +108,23 @@ std::optional<std::string> secret(const std::optional<std::string>& file, const 
   return from_environment;
 }
 
-RecordingOptions recording_options(const RecordFlags& f) {
-  // Both variables leave the environment (see take_secret_variable), the
-  // one of the other InfluxDB version too.
-  std::optional<std::string> token_variable = take_secret_variable("MQTK_INFLUX_TOKEN");
-  std::optional<std::string> password_variable = take_secret_variable("MQTK_INFLUX_PASSWORD");
-  RecordingOptions options;
+// -o: each path made absolute, with its format.
+std::vector<RecordingOptions::Output> outputs(const RecordFlags& f) {
   std::optional<RecordFormat> chosen;
   if (f.format) chosen = parse_record_format(*f.format);
+  std::vector<RecordingOptions::Output> outputs;
   for (const std::string& path : f.outputs) {
     if (path.size() > 1 && path.front() == '-') {
       throw UsageError("-o: '" + path + "' looks like a flag; to name a file so, write ./" + path);
     }
     bool named = format_for(path, RecordFormat::kCsv) == format_for(path, RecordFormat::kLineProtocol);
-    options.outputs.push_back({absolute_output_path(path), format_for(path, chosen), path != "-" && !named && !chosen});
+    outputs.push_back({absolute_output_path(path), format_for(path, chosen), path != "-" && !named && !chosen});
   }
+  return outputs;
+}
+
+// --rotate, --rotate-clock, --compress and --keep.
+void add_rotation(const RecordFlags& f, RecordingOptions& options) {
   if (f.rotate) {
     bool is_time = f.rotate->find_first_of("smhd") != std::string::npos &&
                    f.rotate->find_first_of("bB") == std::string::npos;
@@ -150,10 +152,11 @@ RecordingOptions recording_options(const RecordFlags& f) {
     if (!rotating) throw UsageError("--keep: removes old rotated files; needs --rotate");
     options.keep = parse_retention(*f.keep);
   }
-  options.follow_symlinks = f.follow_symlinks;
-  options.durability = parse_durability(f.fsync);
+}
 
-  PointOptions& points = options.points;
+// How messages become points.
+PointOptions point_options(const RecordFlags& f) {
+  PointOptions points;
   points.measurement = f.measurement;
   if (f.measurement && f.measurement->empty()) throw UsageError("--measurement: the name must not be empty");
   points.topic_tag = f.topic_tag;
@@ -162,31 +165,46 @@ RecordingOptions recording_options(const RecordFlags& f) {
   points.skip_text = f.skip_text;
   points.fields.time_field = f.time_field;
   const std::map<std::string, TimeUnit> units{{"s", TimeUnit::kSeconds},
-                                                    {"ms", TimeUnit::kMilliseconds},
-                                                    {"us", TimeUnit::kMicroseconds},
-                                                    {"ns", TimeUnit::kNanoseconds}};
+                                              {"ms", TimeUnit::kMilliseconds},
+                                              {"us", TimeUnit::kMicroseconds},
+                                              {"ns", TimeUnit::kNanoseconds}};
   if (!units.contains(f.time_unit)) throw UsageError("--time-unit: must be s, ms, us or ns");
   points.fields.time_unit = units.at(f.time_unit);
   points.fields.max_depth = f.max_depth;
   points.fields.max_fields = f.max_fields;
+  return points;
+}
 
+// --influx URL, checked: http(s), no credentials in it.
+std::string influx_url(std::string url) {
+  while (url.ends_with('/')) url.pop_back();
+  if (!url.starts_with("http://") && !url.starts_with("https://")) {
+    throw UsageError("--influx: the URL must start with http:// or https://, not '" + redact_url(url) + "'");
+  }
+  if (url.find('@') != std::string::npos) {
+    throw UsageError("--influx: give credentials with --influx-user and MQTK_INFLUX_PASSWORD, not in the URL");
+  }
+  return url;
+}
+
+// Where points go: InfluxDB 1.x (database, user) or 2.x (org, bucket,
+// token), or nowhere. Both secret variables leave the environment (see
+// take_secret_variable), the one of the other version too.
+std::optional<InfluxOptions> influx_options(const RecordFlags& f) {
+  std::optional<std::string> token_variable = take_secret_variable("MQTK_INFLUX_TOKEN");
+  std::optional<std::string> password_variable = take_secret_variable("MQTK_INFLUX_PASSWORD");
   bool influx_flags = f.influx_db || f.influx_user || f.influx_org || f.influx_bucket || f.influx_token_file ||
                       f.influx_password_file || f.influx_cafile || f.influx_insecure || f.influx_wait;
   if (!f.influx_url) {
     if (influx_flags) throw UsageError("--influx-*: needs --influx URL");
-    return options;
+    return std::nullopt;
   }
   InfluxOptions influx;
-  influx.url = *f.influx_url;
-  while (influx.url.ends_with('/')) influx.url.pop_back();
-  if (!influx.url.starts_with("http://") && !influx.url.starts_with("https://")) {
-    throw UsageError("--influx: the URL must start with http:// or https://, not '" + redact_url(influx.url) + "'");
-  }
-  if (influx.url.find('@') != std::string::npos) {
-    throw UsageError("--influx: give credentials with --influx-user and MQTK_INFLUX_PASSWORD, not in the URL");
-  }
+  influx.url = influx_url(*f.influx_url);
   if (f.influx_bucket) {
-    if (f.influx_db || f.influx_user) throw UsageError("--influx-bucket (2.x) and --influx-db/--influx-user (1.x) do not mix");
+    if (f.influx_db || f.influx_user) {
+      throw UsageError("--influx-bucket (2.x) and --influx-db/--influx-user (1.x) do not mix");
+    }
     if (!f.influx_org) throw UsageError("--influx-bucket: needs --influx-org");
     influx.bucket = *f.influx_bucket;
     influx.org = *f.influx_org;
@@ -205,7 +223,17 @@ RecordingOptions recording_options(const RecordFlags& f) {
   influx.cafile = f.influx_cafile.value_or("");
   influx.insecure = f.influx_insecure;
   influx.wait = f.influx_wait;
-  options.influx = influx;
+  return influx;
+}
+
+RecordingOptions recording_options(const RecordFlags& f) {
+  RecordingOptions options;
+  options.outputs = outputs(f);
+  add_rotation(f, options);
+  options.follow_symlinks = f.follow_symlinks;
+  options.durability = parse_durability(f.fsync);
+  options.points = point_options(f);
+  options.influx = influx_options(f);
   options.spool_max_bytes = parse_size(f.spool_max, "--spool-max");
   return options;
 }
@@ -225,17 +253,18 @@ bool only_standard_output(const RecordingOptions& recording) {
 
 }  // namespace
 
-RecordSetup build_record_setup(const RecordFlags& f, ConnectFlags& connect, StateHome home) {
-  RecordSetup setup;
-  int modes = f.list + f.forget + f.resend_rejected;
-  if (modes > 1) throw UsageError("choose one of --list, --forget and --resend-rejected");
-  setup.mode = f.list ? RecordMode::kList : f.forget ? RecordMode::kForget
-                      : f.resend_rejected ? RecordMode::kResendRejected : RecordMode::kRecord;
-  setup.state_root = RecorderState::root_directory(home.xdg_state_home, home.home);
-  setup.no_status = f.no_status;
-  if (setup.mode == RecordMode::kList) return setup;
+namespace {
 
-  SubscribeOptions& subscribe = setup.subscribe;
+RecordMode mode_of(const RecordFlags& f) {
+  if (f.list + f.forget + f.resend_rejected > 1) throw UsageError("choose one of --list, --forget and --resend-rejected");
+  if (f.list) return RecordMode::kList;
+  if (f.forget) return RecordMode::kForget;
+  return f.resend_rejected ? RecordMode::kResendRejected : RecordMode::kRecord;
+}
+
+// The subscription: -t (and -L's topic), -T, -q, -R, reconnecting.
+SubscribeOptions subscription(const RecordFlags& f, const ConnectFlags& connect) {
+  SubscribeOptions subscribe;
   subscribe.topics = f.topics;
   if (connect.url) {
     std::string url_topic = parse_mqtt_url(*connect.url).topic;
@@ -251,36 +280,56 @@ RecordSetup build_record_setup(const RecordFlags& f, ConnectFlags& connect, Stat
   subscribe.interrupted_connecting_status = kExitSuccess;
   subscribe.stop_on_takeover = true;
   subscribe.reconnect = reconnect_policy(f.reconnect_delay, f.reconnect_max);
+  return subscribe;
+}
 
-  RecordingOptions& recording = setup.recording = recording_options(f);
+void check_destinations(const RecordingOptions& recording) {
   if (recording.outputs.empty() && !recording.influx) {
     throw UsageError("nothing to record into: give -o FILE (or -o - for standard output) or --influx URL");
   }
-  if (std::count_if(recording.outputs.begin(), recording.outputs.end(), [](const auto& o) { return o.path == "-"; }) > 1) {
+  auto standard_output = [](const auto& output) { return output.path == "-"; };
+  if (std::count_if(recording.outputs.begin(), recording.outputs.end(), standard_output) > 1) {
     throw UsageError("-o: standard output can be given only once");
   }
+}
 
+// Which recording this is, whether it keeps a session and where its state
+// is; fills in the connection flags that follow from it.
+void choose_identity(const RecordFlags& f, ConnectFlags& connect, RecordSetup& setup) {
   std::vector<std::string> outputs;
-  for (const auto& output : recording.outputs) outputs.push_back(output.path);
-  std::string influx = recording.influx ? recording.influx->describe() : "";
+  for (const auto& output : setup.recording.outputs) outputs.push_back(output.path);
+  std::string influx = setup.recording.influx ? setup.recording.influx->describe() : "";
   if (connect.id_prefix) throw UsageError("-I: a recorder needs the same client id on every run; give -i, or neither");
   bool fixed_id = connect.id.has_value();
-  setup.recording_id = fixed_id ? *connect.id : recording_client_id(subscribe.topics, outputs, influx);
-  setup.persistent = !f.clean_session && (fixed_id || !only_standard_output(recording));
+  bool only_stdout = only_standard_output(setup.recording);
+  setup.recording_id = fixed_id ? *connect.id : recording_client_id(setup.subscribe.topics, outputs, influx);
+  setup.persistent = !f.clean_session && (fixed_id || !only_stdout);
   connect.disable_clean_session = setup.persistent;
   if (setup.persistent) {
     connect.id = setup.recording_id;
     bool mqtt5 = connect.protocol_version && parse_protocol_version(*connect.protocol_version) == kMqtt5;
     if (mqtt5 && !connect.session_expiry) connect.session_expiry = kRecorderSessionExpiry;
   }
-  if (setup.persistent || !only_standard_output(recording) || fixed_id) {
-    setup.state_directory = setup.state_root + "/" + setup.recording_id;
-  }
-  if (recording.influx) recording.spool_directory = f.spool.value_or(*setup.state_directory + "/spool");
+  if (setup.persistent || !only_stdout || fixed_id) setup.state_directory = setup.state_root + "/" + setup.recording_id;
+}
+
+}  // namespace
+
+RecordSetup build_record_setup(const RecordFlags& f, ConnectFlags& connect, StateHome home) {
+  RecordSetup setup;
+  setup.mode = mode_of(f);
+  setup.state_root = RecorderState::root_directory(home.xdg_state_home, home.home);
+  setup.no_status = f.no_status;
+  if (setup.mode == RecordMode::kList) return setup;
+  setup.subscribe = subscription(f, connect);
+  setup.recording = recording_options(f);
+  check_destinations(setup.recording);
+  choose_identity(f, connect, setup);
+  if (setup.recording.influx) setup.recording.spool_directory = f.spool.value_or(*setup.state_directory + "/spool");
   if (setup.mode != RecordMode::kRecord && !setup.state_directory) {
     throw UsageError("a recording only to standard output keeps no state: nothing to forget or resend");
   }
-  if (setup.mode == RecordMode::kResendRejected && !recording.influx) {
+  if (setup.mode == RecordMode::kResendRejected && !setup.recording.influx) {
     throw UsageError("--resend-rejected: give the recording's --influx flags");
   }
   return setup;

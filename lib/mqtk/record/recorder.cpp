@@ -99,6 +99,32 @@ void drain(Recording& recording, const Reporter& reporter, SignalWatch& signals)
   }
 }
 
+// The live status line on a terminal, with the rate since the previous
+// refresh: what arrives now, down to 0/s when the stream stops (an average
+// since start-up would linger).
+void show_status_line(Subscriber& subscriber, const Recording& recording, const Reporter& reporter) {
+  subscriber.set_ticker(kStatusPeriod, [&, last_time = Clock::now(), last_received = 0L]() mutable {
+    auto now = Clock::now();
+    double seconds = std::chrono::duration<double>(now - last_time).count();
+    long received = subscriber.received();
+    double rate = seconds > 0 ? static_cast<double>(received - last_received) / seconds : 0;
+    last_time = now;
+    last_received = received;
+    reporter.show_status(recording.status(received, rate));
+  });
+}
+
+// The filters an earlier run of this recording left in its session that
+// this run does not ask for: unsubscribed, with a note.
+void drop_stale_filters(const RecorderState& state, const ConnectOptions& connect, const Reporter& reporter,
+                        SubscribeOptions& subscribe) {
+  subscribe.unsubscribe = stale_filters(state.saved().subscribed, subscribe.topics);
+  if (!subscribe.unsubscribe.empty()) {
+    reporter.note("no longer recording " + joined(subscribe.unsubscribe) + " (subscribed by an earlier run of " +
+                  connect.client_id + "): unsubscribing, so the broker stops keeping them");
+  }
+}
+
 }  // namespace
 
 int run_recorder(const RecorderSetup& setup, const ConnectOptions& connect, const Reporter& reporter,
@@ -107,11 +133,7 @@ int run_recorder(const RecorderSetup& setup, const ConnectOptions& connect, cons
   if (setup.state_directory) state.emplace(*setup.state_directory);
   SubscribeOptions subscribe = setup.subscribe;
   if (state && setup.persistent) {
-    subscribe.unsubscribe = stale_filters(state->saved().subscribed, subscribe.topics);
-    if (!subscribe.unsubscribe.empty()) {
-      reporter.note("no longer recording " + joined(subscribe.unsubscribe) + " (subscribed by an earlier run of " +
-                    connect.client_id + "): unsubscribing, so the broker stops keeping them");
-    }
+    drop_stale_filters(*state, connect, reporter, subscribe);
     note_earlier_recordings(setup, reporter);
   }
   if (state) state->begin_run(describe(setup, connect));
@@ -134,19 +156,8 @@ int run_recorder(const RecorderSetup& setup, const ConnectOptions& connect, cons
     if (state && setup.persistent) {
       subscriber.set_on_subscribed([&state](const std::vector<std::string>& granted) { state->set_subscribed(granted); });
     }
-    bool live_status = !setup.no_status && !reporter.quiet() && isatty(STDERR_FILENO) == 1;
-    if (live_status) {
-      // The rate since the previous refresh: what arrives now, down to 0/s
-      // when the stream stops (an average since start-up would linger).
-      subscriber.set_ticker(kStatusPeriod, [&, last_time = Clock::now(), last_received = 0L]() mutable {
-        auto now = Clock::now();
-        double seconds = std::chrono::duration<double>(now - last_time).count();
-        long received = subscriber.received();
-        double rate = seconds > 0 ? static_cast<double>(received - last_received) / seconds : 0;
-        last_time = now;
-        last_received = received;
-        reporter.show_status(recording.status(received, rate));
-      });
+    if (!setup.no_status && !reporter.quiet() && isatty(STDERR_FILENO) == 1) {
+      show_status_line(subscriber, recording, reporter);
     }
     try {
       status = subscriber.run();

@@ -55,6 +55,15 @@ TEST_SUITE("options_file") {
     CHECK(mqtk::parse_options_text("").empty());
   }
 
+  TEST_CASE("a comment after a value is refused where it is, not taken into the value") {
+    CHECK_THROWS_WITH_AS(mqtk::parse_options_text("# mine\n-h localhost # the broker\n", "/home/u/.config/mqtk/sub"),
+                         "/home/u/.config/mqtk/sub:2: '-h localhost # the broker': a comment goes on a line of its own "
+                         "(a value cannot hold ' #' here)",
+                         mqtk::UsageError);
+    CHECK_THROWS_AS(mqtk::parse_options_text("-v\t# verbose\n"), mqtk::UsageError);
+    CHECK(mqtk::parse_options_text("-m a#b\n") == Args{"-m", "a#b"});  // no blank before it: part of the value
+  }
+
   TEST_CASE("reading files") {
     test_support::TempDir dir;
     CHECK_FALSE(mqtk::read_options_file(dir.directory + "/none", geteuid()).has_value());
