@@ -7,7 +7,7 @@
 namespace {
 std::atomic<std::size_t> count{0};
 std::atomic<std::size_t> bytes{0};
-}
+}  // namespace
 
 namespace test_support {
 std::size_t allocations() { return count.load(); }

@@ -1,12 +1,13 @@
 // A fresh directory under /tmp for one test, removed afterwards.
 #pragma once
 
-#include <doctest/doctest.h>
 #include <unistd.h>
 
 #include <cstdlib>
 #include <filesystem>
 #include <string>
+
+#include <doctest/doctest.h>
 
 namespace test_support {
 

@@ -10,7 +10,8 @@
 #include "mqtk/record/recorder.hpp"
 
 int main(int argc, char** argv) {
-  mqtk::ToolInfo tool{"mqtk-record", "mqtk-record [-h host] -t filter... {-o file | --influx url ...} [options]",
+  mqtk::ToolInfo tool{"mqtk-record",
+                      "mqtk-record [-h host] -t filter... {-o file | --influx url ...} [options]",
                       "record",
                       {"mqtk-record -h broker -t 'sensors/#' -o sensors.jsonl --rotate 1d",
                        "MQTK_INFLUX_PASSWORD=... mqtk-record -t 'sensors/#' --influx http://db:8086 \\",

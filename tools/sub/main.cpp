@@ -7,7 +7,8 @@
 #include "mqtk/output/formatted_output.hpp"
 
 int main(int argc, char** argv) {
-  const mqtk::ToolInfo tool{"mqtk-sub", "mqtk-sub [-h host] -t filter [-t filter ...] [-v] [-C count] [-q qos]",
+  const mqtk::ToolInfo tool{"mqtk-sub",
+                            "mqtk-sub [-h host] -t filter [-t filter ...] [-v] [-C count] [-q qos]",
                             "sub",
                             {"mqtk-sub -h broker -t 'sensors/#' -v                # topic and payload",
                              "mqtk-sub -t 'sensors/#' -F '%I %t %p' > log.txt     # timestamped, to a file",

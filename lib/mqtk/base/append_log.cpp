@@ -98,7 +98,8 @@ std::uint64_t last_line_end(int fd, std::uint64_t from, std::uint64_t size) {
   while (end > from) {
     std::uint64_t start = end - from > sizeof buffer ? end - sizeof buffer : from;
     ssize_t n = pread(fd, buffer, end - start, static_cast<off_t>(start));
-    if (n != static_cast<ssize_t>(end - start)) throw Error(std::string("cannot read back: ") + std::strerror(n < 0 ? errno : EIO));
+    if (n != static_cast<ssize_t>(end - start))
+      throw Error(std::string("cannot read back: ") + std::strerror(n < 0 ? errno : EIO));
     for (ssize_t i = n; i > 0; --i) {
       if (buffer[i - 1] == '\n') return start + static_cast<std::uint64_t>(i);
     }

@@ -2,11 +2,12 @@
 
 #include <fcntl.h>
 #include <unistd.h>
-#include <zlib.h>
-#include <zstd.h>
 
 #include <cerrno>
 #include <cstring>
+
+#include <zlib.h>
+#include <zstd.h>
 
 #include "mqtk/base/append_log.hpp"
 #include "mqtk/base/error.hpp"
@@ -83,9 +84,12 @@ std::optional<Compression> compression_from_name(std::string_view name) {
 
 std::string_view compression_suffix(Compression compression) {
   switch (compression) {
-    case Compression::kGzip: return ".gz";
-    case Compression::kZstd: return ".zst";
-    case Compression::kNone: return "";
+    case Compression::kGzip:
+      return ".gz";
+    case Compression::kZstd:
+      return ".zst";
+    case Compression::kNone:
+      return "";
   }
   return "";
 }

@@ -16,8 +16,7 @@ void LineSplitter::feed(std::string_view bytes) {
 }
 
 bool LineSplitter::has_line() const {
-  return buffer_.find('\n', std::max(start_, scanned_)) != std::string::npos ||
-         (ended_ && start_ < buffer_.size());
+  return buffer_.find('\n', std::max(start_, scanned_)) != std::string::npos || (ended_ && start_ < buffer_.size());
 }
 
 std::optional<std::string_view> LineSplitter::next() {

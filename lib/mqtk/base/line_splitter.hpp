@@ -23,7 +23,7 @@ class LineSplitter {
 
  private:
   std::string buffer_;
-  std::size_t start_ = 0;  // first byte not yet returned
+  std::size_t start_ = 0;    // first byte not yet returned
   std::size_t scanned_ = 0;  // bytes before this hold no '\n' at or after start_
   bool ended_ = false;
 };

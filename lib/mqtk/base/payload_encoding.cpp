@@ -11,8 +11,10 @@ std::optional<Utf8Char> decode_utf8(std::string_view bytes) {
   auto byte = [&](std::size_t i) { return static_cast<unsigned char>(bytes[i]); };
   unsigned char lead = byte(0);
   if (lead < 0x80) return Utf8Char{lead, 1};
-  std::size_t length = lead >= 0xC2 && lead <= 0xDF ? 2 : lead >= 0xE0 && lead <= 0xEF ? 3
-                       : lead >= 0xF0 && lead <= 0xF4 ? 4 : 0;
+  std::size_t length = lead >= 0xC2 && lead <= 0xDF   ? 2
+                       : lead >= 0xE0 && lead <= 0xEF ? 3
+                       : lead >= 0xF0 && lead <= 0xF4 ? 4
+                                                      : 0;
   if (length == 0 || bytes.size() < length) return std::nullopt;
   char32_t codepoint = lead & (0x7F >> length);
   for (std::size_t i = 1; i < length; ++i) {
@@ -94,9 +96,12 @@ PayloadEncoding classify_payload(std::string_view payload) {
 
 std::string_view encoding_name(PayloadEncoding encoding) {
   switch (encoding) {
-    case PayloadEncoding::kJson: return "json";
-    case PayloadEncoding::kText: return "utf-8";
-    case PayloadEncoding::kBase64: return "base64";
+    case PayloadEncoding::kJson:
+      return "json";
+    case PayloadEncoding::kText:
+      return "utf-8";
+    case PayloadEncoding::kBase64:
+      return "base64";
   }
   return "base64";
 }
@@ -135,13 +140,27 @@ void append_json_escaped(std::string& out, std::string_view text) {
     plain_from = i + 1;
     out.push_back('\\');
     switch (c) {
-      case '"': out.push_back('"'); break;
-      case '\\': out.push_back('\\'); break;
-      case '\b': out.push_back('b'); break;
-      case '\f': out.push_back('f'); break;
-      case '\n': out.push_back('n'); break;
-      case '\r': out.push_back('r'); break;
-      case '\t': out.push_back('t'); break;
+      case '"':
+        out.push_back('"');
+        break;
+      case '\\':
+        out.push_back('\\');
+        break;
+      case '\b':
+        out.push_back('b');
+        break;
+      case '\f':
+        out.push_back('f');
+        break;
+      case '\n':
+        out.push_back('n');
+        break;
+      case '\r':
+        out.push_back('r');
+        break;
+      case '\t':
+        out.push_back('t');
+        break;
       default: {
         static constexpr char kHex[] = "0123456789abcdef";
         out.append("u00");

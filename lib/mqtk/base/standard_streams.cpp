@@ -20,8 +20,8 @@ StandardStreams StandardStreams::reserve() {
     Fd null(open("/dev/null", fd == 0 ? O_RDONLY : O_WRONLY));
     if (null.get() != fd) {
       int error = null.valid() ? EBADF : errno;
-      throw Error(std::string("descriptor ") + std::to_string(fd) + " is closed and /dev/null cannot take its place: " +
-                  std::strerror(error));
+      throw Error(std::string("descriptor ") + std::to_string(fd) +
+                  " is closed and /dev/null cannot take its place: " + std::strerror(error));
     }
     null.release();  // it is descriptor `fd` now, open for the rest of the run
     streams.closed_[static_cast<std::size_t>(fd)] = true;

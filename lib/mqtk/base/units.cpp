@@ -38,10 +38,10 @@ std::uint64_t parse_size(std::string_view text, std::string_view flag) {
     std::string_view name;
     double bytes;
   };
-  static constexpr Unit kUnits[] = {{"", 1},     {"B", 1},          {"KB", 1e3},     {"MB", 1e6},
-                                    {"GB", 1e9}, {"TB", 1e12},      {"KiB", 1024.0}, {"MiB", 1048576.0},
-                                    {"GiB", 1073741824.0}, {"TiB", 1099511627776.0}, {"K", 1e3}, {"M", 1e6},
-                                    {"G", 1e9}};
+  static constexpr Unit kUnits[] = {
+      {"", 1},      {"B", 1},        {"KB", 1e3},        {"MB", 1e6},           {"GB", 1e9},
+      {"TB", 1e12}, {"KiB", 1024.0}, {"MiB", 1048576.0}, {"GiB", 1073741824.0}, {"TiB", 1099511627776.0},
+      {"K", 1e3},   {"M", 1e6},      {"G", 1e9}};
   double number = 0;
   std::string_view unit;
   if (split(text, number, unit)) {
@@ -60,8 +60,8 @@ std::chrono::milliseconds parse_duration(std::string_view text, std::string_view
     std::string_view name;
     double milliseconds;
   };
-  static constexpr Unit kUnits[] = {{"ms", 1}, {"s", 1000}, {"m", 60000}, {"min", 60000}, {"h", 3600000},
-                                    {"d", 86400000}};
+  static constexpr Unit kUnits[] = {{"ms", 1},      {"s", 1000},    {"m", 60000},
+                                    {"min", 60000}, {"h", 3600000}, {"d", 86400000}};
   auto fail = [&]() -> UsageError {
     return UsageError(std::string(flag) + ": expected a duration such as 500ms, 30s, 5m, 1h30m or 1d, not '" +
                       std::string(text) + "'");

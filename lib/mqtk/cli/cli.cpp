@@ -1,6 +1,5 @@
 #include "mqtk/cli/cli.hpp"
 
-#include <mosquitto.h>
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
@@ -9,9 +8,11 @@
 #include <cstdlib>
 #include <sstream>
 
+#include <mosquitto.h>
+
+#include "mqtk/base/error.hpp"
 #include "mqtk/cli/completion.hpp"
 #include "mqtk/cli/credentials.hpp"
-#include "mqtk/base/error.hpp"
 #include "mqtk/cli/help_text.hpp"
 #include "mqtk/cli/options_file.hpp"
 #include "mqtk/cli/usage_errors.hpp"
@@ -135,26 +136,25 @@ void parse_reversed(CLI::App& app, std::vector<std::string> args) {
 }
 
 void add_connect_flags(CLI::App& app, ConnectFlags& flags) {
-  app.add_option("-h,--host", flags.host, "Broker host name or address (default: localhost)")
-      ->group(kConnection);
+  app.add_option("-h,--host", flags.host, "Broker host name or address (default: localhost)")->group(kConnection);
   app.add_option("-p,--port", flags.port, "Broker port (default: 1883)")
       ->type_name("PORT")
-      ->check(CLI::Range(1, 65535))->group(kConnection);
+      ->check(CLI::Range(1, 65535))
+      ->group(kConnection);
   app.add_option("--unix", flags.unix_socket, "Connect through this unix socket instead of TCP")
       ->type_name("FILE")
       ->group(kConnection);
-  app.add_option("-L,--url", flags.url, "mqtt://[user[:password]@]host[:port]/topic")
-      ->group(kConnection);
+  app.add_option("-L,--url", flags.url, "mqtt://[user[:password]@]host[:port]/topic")->group(kConnection);
   app.add_option("-V,--protocol-version", flags.protocol_version, "mqttv5, mqttv311 (default) or mqttv31")
       ->type_name("{mqttv5,mqttv311,mqttv31,5,311,31}")
       ->group(kConnection);
-  app.add_option("-i,--id", flags.id, "Client id (default: chosen by libmosquitto or the broker)")
-      ->group(kConnection);
+  app.add_option("-i,--id", flags.id, "Client id (default: chosen by libmosquitto or the broker)")->group(kConnection);
   app.add_option("-I,--id-prefix", flags.id_prefix, "Client id: this prefix followed by the process id")
       ->group(kConnection);
   app.add_option("-k,--keepalive", flags.keepalive, "Keepalive interval in seconds (default: 60)")
       ->type_name("SECONDS")
-      ->check(CLI::Range(5, 65535))->group(kConnection);
+      ->check(CLI::Range(5, 65535))
+      ->group(kConnection);
   app.add_option("-u,--username", flags.username, "User name")->group(kConnection);
   app.add_option("-A", flags.bind_address, "Bind the local end of the connection to this address")
       ->type_name("ADDRESS")
@@ -162,10 +162,12 @@ void add_connect_flags(CLI::App& app, ConnectFlags& flags) {
   app.add_flag("--nodelay", flags.nodelay, "Disable Nagle's algorithm")->group(kConnection);
   app.add_option("--connect-timeout", flags.connect_timeout, "Seconds to wait for the broker to accept (default: 10)")
       ->type_name("SECONDS")
-      ->check(CLI::Range(1, 3600))->group(kConnection);
+      ->check(CLI::Range(1, 3600))
+      ->group(kConnection);
   app.add_option("-M", flags.max_inflight, "Maximum QoS 1/2 messages in flight (default: 20)")
       ->type_name("N")
-      ->check(CLI::Range(1, 65535))->group(kConnection);
+      ->check(CLI::Range(1, 65535))
+      ->group(kConnection);
   app.add_flag("-d,--debug", flags.debug, "Print libmosquitto's debug messages")->group(kConnection);
   app.add_flag("--quiet", flags.quiet, "Do not print error messages")->group(kConnection);
 
@@ -179,7 +181,10 @@ void add_connect_flags(CLI::App& app, ConnectFlags& flags) {
   app.add_option("--will-topic", flags.will_topic, "Topic of the will the broker publishes if we vanish")
       ->group(kSession);
   app.add_option("--will-payload", flags.will_payload, "Payload of the will (default: empty)")->group(kSession);
-  app.add_option("--will-qos", flags.will_qos, "QoS of the will")->type_name("{0,1,2}")->check(CLI::Range(0, 2))->group(kSession);
+  app.add_option("--will-qos", flags.will_qos, "QoS of the will")
+      ->type_name("{0,1,2}")
+      ->check(CLI::Range(0, 2))
+      ->group(kSession);
   app.add_flag("--will-retain", flags.will_retain, "Make the will retained")->group(kSession);
   app.add_option("-D,--property", flags.properties,
                  "MQTT v5 property: COMMAND NAME VALUE, or COMMAND user-property KEY VALUE")

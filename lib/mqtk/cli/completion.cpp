@@ -58,10 +58,12 @@ std::string bash_script(const std::string& tool, const std::vector<FlagInfo>& fl
                single_quoted(joined(flag.choices(), " ")) + " -- \"$cur\"); return ;;\n";
         break;
       case FlagInfo::ValueKind::kFile:
-        out += "        " + pattern + ") compopt -o filenames; mapfile -t COMPREPLY < <(compgen -f -- \"$cur\"); return ;;\n";
+        out += "        " + pattern +
+               ") compopt -o filenames; mapfile -t COMPREPLY < <(compgen -f -- \"$cur\"); return ;;\n";
         break;
       case FlagInfo::ValueKind::kDirectory:
-        out += "        " + pattern + ") compopt -o filenames; mapfile -t COMPREPLY < <(compgen -d -- \"$cur\"); return ;;\n";
+        out += "        " + pattern +
+               ") compopt -o filenames; mapfile -t COMPREPLY < <(compgen -d -- \"$cur\"); return ;;\n";
         break;
     }
   }

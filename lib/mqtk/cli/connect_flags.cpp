@@ -40,8 +40,10 @@ std::uint32_t parse_session_expiry(const std::string& text) {
   std::uint64_t value = 0;
   auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
   if (text.empty() || ec != std::errc() || end != text.data() + text.size() || value > UINT32_MAX) {
-    throw UsageError("-x: the session expiry interval must be seconds from 0 to 4294967295, or -1 or ∞ "
-                     "for a session that never expires, not '" + text + "'");
+    throw UsageError(
+        "-x: the session expiry interval must be seconds from 0 to 4294967295, or -1 or ∞ "
+        "for a session that never expires, not '" +
+        text + "'");
   }
   return static_cast<std::uint32_t>(value);
 }
@@ -108,9 +110,9 @@ void check_tls_pairs(const ConnectFlags& flags, const TlsOptions& tls, bool cert
 // Flags that only mean something with TLS: say so rather than ignore them.
 void refuse_flags_needing_tls(const ConnectFlags& flags, const TlsOptions& tls) {
   const std::pair<bool, const char*> needs_tls[] = {
-      {!tls.certfile.empty(), "--cert"},   {flags.insecure, "--insecure"},     {!tls.ciphers.empty(), "--ciphers"},
-      {!tls.version.empty(), "--tls-version"}, {!tls.alpn.empty(), "--tls-alpn"},
-      {!tls.engine.empty(), "--tls-engine"}};
+      {!tls.certfile.empty(), "--cert"},   {flags.insecure, "--insecure"},
+      {!tls.ciphers.empty(), "--ciphers"}, {!tls.version.empty(), "--tls-version"},
+      {!tls.alpn.empty(), "--tls-alpn"},   {!tls.engine.empty(), "--tls-engine"}};
   for (const auto& [given, flag] : needs_tls) {
     if (given) {
       throw UsageError(std::string(flag) + ": needs TLS: give --cafile, --capath, --tls-use-os-certs or --psk");

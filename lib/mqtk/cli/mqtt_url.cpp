@@ -4,15 +4,14 @@
 
 #include <charconv>
 
-#include "mqtk/cli/credentials.hpp"
 #include "mqtk/base/error.hpp"
+#include "mqtk/cli/credentials.hpp"
 
 namespace mqtk {
 namespace {
 
 bool starts_with_nocase(std::string_view text, std::string_view prefix) {
-  return text.size() >= prefix.size() &&
-         strncasecmp(text.data(), prefix.data(), prefix.size()) == 0;
+  return text.size() >= prefix.size() && strncasecmp(text.data(), prefix.data(), prefix.size()) == 0;
 }
 
 [[noreturn]] void fail(std::string_view url, const std::string& problem) {
@@ -23,8 +22,7 @@ bool starts_with_nocase(std::string_view text, std::string_view prefix) {
 int parse_port(std::string_view digits) {
   int port = -1;
   auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), port);
-  if (digits.empty() || ec != std::errc() || end != digits.data() + digits.size() || port < 1 ||
-      port > 65535) {
+  if (digits.empty() || ec != std::errc() || end != digits.data() + digits.size() || port < 1 || port > 65535) {
     return -1;
   }
   return port;

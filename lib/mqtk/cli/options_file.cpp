@@ -57,8 +57,8 @@ void check_options_file(const std::string& path, const struct stat& info, uid_t 
   }
   if (info.st_uid != user && info.st_uid != 0) {
     throw UsageError(where + "owned by uid " + std::to_string(info.st_uid) +
-                     ", not by you or root, so its owner chooses your broker; run chown " + std::to_string(user) +
-                     " " + path);
+                     ", not by you or root, so its owner chooses your broker; run chown " + std::to_string(user) + " " +
+                     path);
   }
   if ((info.st_mode & (S_IWGRP | S_IWOTH)) != 0) {
     throw UsageError(where + "other users can write it (mode " + octal_mode(info.st_mode) +

@@ -28,28 +28,43 @@ void add_pub_flags(CLI::App& app, PubFlags& flags) {
   app.add_flag("-l,--stdin-line", flags.stdin_lines, "Publish each line of standard input as a message")->group(group);
   app.add_flag("-n,--null-message", flags.null_message, "Publish an empty message")->group(group);
   app.add_option("-q,--qos", flags.qos, "Quality of service: 0, 1 or 2 (default: 0)")
-      ->type_name("{0,1,2}")->check(CLI::Range(0, 2))->group(group);
+      ->type_name("{0,1,2}")
+      ->check(CLI::Range(0, 2))
+      ->group(group);
   app.add_flag("-r,--retain", flags.retain, "Ask the broker to retain the message")
-      ->each([&flags](const std::string&) { flags.retain_given = true; })->group(group);
+      ->each([&flags](const std::string&) { flags.retain_given = true; })
+      ->group(group);
   app.add_option("--repeat", flags.repeat, "Publish the message this many times (-m, -f, -s, -n)")
-      ->type_name("N")->check(CLI::Range(1L, 1000000000L))->group(group);
+      ->type_name("N")
+      ->check(CLI::Range(1L, 1000000000L))
+      ->group(group);
   app.add_option("--repeat-delay", flags.repeat_delay, "Seconds between repeats, after each is acknowledged")
-      ->type_name("SECONDS")->check(decimal_between(0.0, 86400.0))->group(group);
+      ->type_name("SECONDS")
+      ->check(decimal_between(0.0, 86400.0))
+      ->group(group);
 
   const char* replay = "Replay";
   app.add_option("--replay", flags.replay, "Publish a recording (mqtk-record, mqtk-sub --json/--csv); - for stdin")
-      ->type_name("FILE")->group(replay);
+      ->type_name("FILE")
+      ->group(replay);
   app.add_option("--speed", flags.speed, "Replay speed: 0.5, 2, 10..., or max (default 1)")->group(replay);
   app.add_option("--loop", flags.loop, "Replay again and again, or N times")
-      ->expected(0, 1)->allow_extra_args(false)->type_name("N")->group(replay);
+      ->expected(0, 1)
+      ->allow_extra_args(false)
+      ->type_name("N")
+      ->group(replay);
   app.add_option("--topic-prefix", flags.topic_prefix, "Put this in front of every replayed topic")->group(replay);
   app.add_option("--topic-map", flags.topic_map, "Replace the topic prefix OLD by NEW; repeatable")
-      ->type_name("OLD=NEW")->allow_extra_args(false)->multi_option_policy(CLI::MultiOptionPolicy::TakeAll)
+      ->type_name("OLD=NEW")
+      ->allow_extra_args(false)
+      ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll)
       ->group(replay);
   app.add_option("--from", flags.from, "Start at this time (RFC 3339) or this long after the first message")
-      ->type_name("TIME")->group(replay);
+      ->type_name("TIME")
+      ->group(replay);
   app.add_option("--to", flags.to, "Stop after this time (RFC 3339) or this long after the first message")
-      ->type_name("TIME")->group(replay);
+      ->type_name("TIME")
+      ->group(replay);
   app.add_flag("--skip-bad", flags.skip_bad, "Skip malformed records (default: stop at the first)")->group(replay);
 }
 
@@ -79,8 +94,9 @@ namespace {
 ReplayOptions replay_options(const PubFlags& flags, const ConnectSetup& connect, const StandardStreams& streams) {
   if (flags.topic || connect.url_topic || flags.message || flags.file || flags.stdin_whole || flags.stdin_lines ||
       flags.null_message || flags.repeat != 1) {
-    throw UsageError("--replay: publishes the recording's own topics and payloads; drop -t, -L's topic, "
-                     "-m, -f, -s, -l, -n and --repeat (use --topic-prefix or --topic-map)");
+    throw UsageError(
+        "--replay: publishes the recording's own topics and payloads; drop -t, -L's topic, "
+        "-m, -f, -s, -l, -n and --repeat (use --topic-prefix or --topic-map)");
   }
   if (*flags.replay == "-") streams.require(STDIN_FILENO, "--replay - reads the recording from it");
   bool mqtt5 = connect.options.protocol_version == kMqtt5;
@@ -165,8 +181,8 @@ std::unique_ptr<PublishSource> make_publish_source(const PubFlags& flags, const 
       reporter.warning("-D " + command + ": mqtk-pub sends no " + command + " packets; ignored");
     }
   }
-  int chosen = (flags.message ? 1 : 0) + (flags.file ? 1 : 0) + flags.stdin_whole + flags.stdin_lines +
-               flags.null_message;
+  int chosen =
+      (flags.message ? 1 : 0) + (flags.file ? 1 : 0) + flags.stdin_whole + flags.stdin_lines + flags.null_message;
   if (chosen == 0) throw UsageError("nothing to publish: give one of -m, -f, -s, -l or -n");
   if (chosen > 1) throw UsageError("give only one of -m, -f, -s, -l and -n");
   if (flags.stdin_lines || flags.stdin_whole) {

@@ -43,7 +43,6 @@ struct PubFlags {
   bool skip_bad = false;
 };
 
-
 void add_pub_flags(CLI::App& app, PubFlags& flags);
 
 // What the flags ask to publish, checked with the connection (-L's topic,

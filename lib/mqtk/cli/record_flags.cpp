@@ -16,40 +16,59 @@ namespace mqtk {
 void add_record_flags(CLI::App& app, RecordFlags& f) {
   const char* what = "Subscription";
   app.add_option("-t,--topic", f.topics, "Topic filter to record; repeat for more ($share/GROUP/... to share)")
-      ->type_name("FILTER")->allow_extra_args(false)->multi_option_policy(CLI::MultiOptionPolicy::TakeAll)->group(what);
+      ->type_name("FILTER")
+      ->allow_extra_args(false)
+      ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll)
+      ->group(what);
   app.add_option("-T,--filter-out", f.filter_out, "Do not record topics matching this filter; repeatable")
-      ->type_name("FILTER")->allow_extra_args(false)->multi_option_policy(CLI::MultiOptionPolicy::TakeAll)->group(what);
+      ->type_name("FILTER")
+      ->allow_extra_args(false)
+      ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll)
+      ->group(what);
   app.add_option("-q,--qos", f.qos, "Subscription QoS (default 1; QoS 2 can lose a message in a crash)")
-      ->check(CLI::Range(0, 2))->type_name("{0,1,2}")->group(what);
+      ->check(CLI::Range(0, 2))
+      ->type_name("{0,1,2}")
+      ->group(what);
   app.add_flag("-R", f.skip_retained, "Do not record retained (stale) messages")->group(what);
   app.add_flag("--clean-session", f.clean_session, "Do not keep a session: what is published while away is lost")
       ->group(what);
 
   const char* out = "Output";
   app.add_option("-o,--output", f.outputs, "Record into FILE (.jsonl, .csv, .lp), or - for standard output")
-      ->allow_extra_args(false)->multi_option_policy(CLI::MultiOptionPolicy::TakeAll)->type_name("FILE")->group(out);
+      ->allow_extra_args(false)
+      ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll)
+      ->type_name("FILE")
+      ->group(out);
   app.add_option("--format", f.format, "Format of -o files without a known extension")
-      ->type_name("{jsonl,csv,lp}")->group(out);
+      ->type_name("{jsonl,csv,lp}")
+      ->group(out);
   app.add_option("--rotate", f.rotate, "Start a new timestamped file after SIZE (100MB) or TIME (1h)")
-      ->type_name("LIMIT")->group(out);
+      ->type_name("LIMIT")
+      ->group(out);
   app.add_option("--rotate-clock", f.rotate_clock, "Rotate by TIME on the clock: every 1h on the hour, 1d at midnight")
-      ->type_name("{utc,local}")->group(out);
-  app.add_option("--compress", f.compress, "Compress each finished rotated file")
-      ->type_name("{gzip,zstd}")->group(out);
+      ->type_name("{utc,local}")
+      ->group(out);
+  app.add_option("--compress", f.compress, "Compress each finished rotated file")->type_name("{gzip,zstd}")->group(out);
   app.add_option("--keep", f.keep, "Keep only the newest N finished rotated files, or those younger than an AGE")
-      ->type_name("N|AGE")->group(out);
-  app.add_flag("--follow-symlinks", f.follow_symlinks, "Record through a symbolic link at -o or --spool (refused otherwise)")
+      ->type_name("N|AGE")
+      ->group(out);
+  app.add_flag("--follow-symlinks", f.follow_symlinks,
+               "Record through a symbolic link at -o or --spool (refused otherwise)")
       ->group(out);
   app.add_option("--fsync", f.fsync, "Sync files: batch (before acknowledging; default), DURATION, or never")
-      ->type_name("WHEN")->group(out);
+      ->type_name("WHEN")
+      ->group(out);
 
   const char* run = "Running";
   app.add_flag("--no-status", f.no_status, "No live status line on the terminal (--quiet: no messages but errors)")
       ->group(run);
   app.add_option("--reconnect-delay", f.reconnect_delay, "First wait before reconnecting (default 500ms; doubles)")
-      ->type_name("DURATION")->group(run);
+      ->type_name("DURATION")
+      ->group(run);
   app.add_option("--reconnect-max", f.reconnect_max, "Give up (exit 1) after N failed reconnects (default: never)")
-      ->type_name("N")->check(CLI::Range(0, 1000000))->group(run);
+      ->type_name("N")
+      ->check(CLI::Range(0, 1000000))
+      ->group(run);
   app.add_flag("--list", f.list, "List the recordings kept on this machine: id, broker, filters, outputs, spool")
       ->group(run);
   app.add_flag("--forget", f.forget, "Remove this recording's broker session and state (same -t, -o, -i)")->group(run);
@@ -58,45 +77,70 @@ void add_record_flags(CLI::App& app, RecordFlags& f) {
 
   const char* influx = "InfluxDB";
   app.add_option("--influx", f.influx_url, "Send points to InfluxDB (or compatible) at this http(s) URL")
-      ->type_name("URL")->group(influx);
-  app.add_option("--influx-db", f.influx_db, "InfluxDB 1.x database (created if missing)")->type_name("DB")->group(influx);
+      ->type_name("URL")
+      ->group(influx);
+  app.add_option("--influx-db", f.influx_db, "InfluxDB 1.x database (created if missing)")
+      ->type_name("DB")
+      ->group(influx);
   app.add_option("--influx-user", f.influx_user, "InfluxDB 1.x user; password from MQTK_INFLUX_PASSWORD")
       ->group(influx);
   app.add_option("--influx-password-file", f.influx_password_file, "InfluxDB 1.x password: first line of FILE")
-      ->type_name("FILE")->group(influx);
+      ->type_name("FILE")
+      ->group(influx);
   app.add_option("--influx-org", f.influx_org, "InfluxDB 2.x organisation")->group(influx);
   app.add_option("--influx-bucket", f.influx_bucket, "InfluxDB 2.x bucket; token from MQTK_INFLUX_TOKEN")
       ->group(influx);
   app.add_option("--influx-token-file", f.influx_token_file, "InfluxDB 2.x token: first line of FILE")
-      ->type_name("FILE")->group(influx);
+      ->type_name("FILE")
+      ->group(influx);
   app.add_option("--influx-cafile", f.influx_cafile, "Trust these CA certificates for an https URL")
-      ->type_name("FILE")->group(influx);
+      ->type_name("FILE")
+      ->group(influx);
   app.add_flag("--influx-insecure", f.influx_insecure, "Do not check InfluxDB's https certificate")->group(influx);
   app.add_flag("--influx-wait", f.influx_wait, "Start even if InfluxDB does not answer yet (points wait in the spool)")
       ->group(influx);
   app.add_option("--batch-size", f.batch_size, "Points per request (default 5000)")
-      ->type_name("N")->check(CLI::Range(std::size_t{1}, std::size_t{1000000}))->group(influx);
-  app.add_option("--batch-interval", f.batch_interval, "Send at least this often (default 1s)")->type_name("DURATION")->group(influx);
+      ->type_name("N")
+      ->check(CLI::Range(std::size_t{1}, std::size_t{1000000}))
+      ->group(influx);
+  app.add_option("--batch-interval", f.batch_interval, "Send at least this often (default 1s)")
+      ->type_name("DURATION")
+      ->group(influx);
   app.add_option("--spool", f.spool, "Spool directory (default ~/.local/state/mqtk/spool/CLIENT-ID)")
-      ->type_name("DIR")->group(influx);
+      ->type_name("DIR")
+      ->group(influx);
   app.add_option("--spool-max", f.spool_max, "Stop taking messages while more than this waits (default 1GiB)")
-      ->type_name("SIZE")->group(influx);
+      ->type_name("SIZE")
+      ->group(influx);
 
   const char* points = "Points (line protocol)";
-  app.add_option("--measurement", f.measurement, "Measurement name (default: the topic)")->type_name("NAME")->group(points);
-  app.add_option("--topic-tag", f.topic_tag, "Tag holding the whole topic, e.g. topic")->type_name("NAME")->group(points);
-  app.add_option("--topic-tags", f.topic_tags, "Tags from topic levels: site/+site/+device/#")->type_name("PATTERN")->group(points);
+  app.add_option("--measurement", f.measurement, "Measurement name (default: the topic)")
+      ->type_name("NAME")
+      ->group(points);
+  app.add_option("--topic-tag", f.topic_tag, "Tag holding the whole topic, e.g. topic")
+      ->type_name("NAME")
+      ->group(points);
+  app.add_option("--topic-tags", f.topic_tags, "Tags from topic levels: site/+site/+device/#")
+      ->type_name("PATTERN")
+      ->group(points);
   app.add_flag("--integers", f.integers, "Keep JSON integers as integers (default: all numbers are floats)")
       ->group(points);
-  app.add_flag("--skip-text", f.skip_text, "Skip non-JSON text payloads (default: string field value)")
+  app.add_flag("--skip-text", f.skip_text, "Skip non-JSON text payloads (default: string field value)")->group(points);
+  app.add_option("--time-field", f.time_field, "Take the point's time from this JSON field")
+      ->type_name("NAME")
       ->group(points);
-  app.add_option("--time-field", f.time_field, "Take the point's time from this JSON field")->type_name("NAME")->group(points);
   app.add_option("--time-unit", f.time_unit, "Unit of a numeric --time-field (default s)")
-      ->type_name("{s,ms,us,ns}")->group(points);
+      ->type_name("{s,ms,us,ns}")
+      ->group(points);
   app.add_option("--max-depth", f.max_depth, "JSON nested deeper is recorded as text in field value (default 32)")
-      ->type_name("N")->check(CLI::Range(1, 10000))->group(points);
-  app.add_option("--max-fields", f.max_fields, "JSON with more fields is recorded as text in field value (default 1000)")
-      ->type_name("N")->check(CLI::Range(1, 1000000))->group(points);
+      ->type_name("N")
+      ->check(CLI::Range(1, 10000))
+      ->group(points);
+  app.add_option("--max-fields", f.max_fields,
+                 "JSON with more fields is recorded as text in field value (default 1000)")
+      ->type_name("N")
+      ->check(CLI::Range(1, 1000000))
+      ->group(points);
 }
 
 namespace {
@@ -126,8 +170,8 @@ std::vector<RecordingOptions::Output> outputs(const RecordFlags& f) {
 // --rotate, --rotate-clock, --compress and --keep.
 void add_rotation(const RecordFlags& f, RecordingOptions& options) {
   if (f.rotate) {
-    bool is_time = f.rotate->find_first_of("smhd") != std::string::npos &&
-                   f.rotate->find_first_of("bB") == std::string::npos;
+    bool is_time =
+        f.rotate->find_first_of("smhd") != std::string::npos && f.rotate->find_first_of("bB") == std::string::npos;
     if (is_time) {
       options.rotate_every = parse_duration(*f.rotate, "--rotate");
     } else {
@@ -238,7 +282,6 @@ RecordingOptions recording_options(const RecordFlags& f) {
   return options;
 }
 
-
 // A recording only to standard output keeps nothing once written there, so
 // by default it neither keeps a session at the broker nor state: a second
 // one side by side must not share (and fight over) the first one's
@@ -256,7 +299,8 @@ bool only_standard_output(const RecordingOptions& recording) {
 namespace {
 
 RecordMode mode_of(const RecordFlags& f) {
-  if (f.list + f.forget + f.resend_rejected > 1) throw UsageError("choose one of --list, --forget and --resend-rejected");
+  if (f.list + f.forget + f.resend_rejected > 1)
+    throw UsageError("choose one of --list, --forget and --resend-rejected");
   if (f.list) return RecordMode::kList;
   if (f.forget) return RecordMode::kForget;
   return f.resend_rejected ? RecordMode::kResendRejected : RecordMode::kRecord;

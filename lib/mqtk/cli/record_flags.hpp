@@ -61,7 +61,6 @@ struct RecordFlags {
   bool resend_rejected = false;
 };
 
-
 void add_record_flags(CLI::App& app, RecordFlags& flags);
 
 using RecordSetup = RecorderSetup;

@@ -1,10 +1,10 @@
 #include "mqtk/cli/sub_flags.hpp"
 
-#include <mqtt_protocol.h>
-
 #include <CLI/CLI.hpp>
 #include <cstdlib>
 #include <map>
+
+#include <mqtt_protocol.h>
 
 #include "mqtk/base/error.hpp"
 #include "mqtk/cli/cli.hpp"
@@ -24,16 +24,32 @@ void add_sub_flags(CLI::App& app, SubFlags& flags) {
   SubscribeOptions& o = flags.options;
   const char* what = "Subscription";
   app.add_option("-t,--topic", o.topics, "Topic filter to subscribe to; repeat for more")
-      ->type_name("FILTER")->allow_extra_args(false)->multi_option_policy(CLI::MultiOptionPolicy::TakeAll)->group(what);
+      ->type_name("FILTER")
+      ->allow_extra_args(false)
+      ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll)
+      ->group(what);
   app.add_option("-T,--filter-out", o.filter_out, "Do not print topics matching this filter; repeatable")
-      ->type_name("FILTER")->allow_extra_args(false)->multi_option_policy(CLI::MultiOptionPolicy::TakeAll)->group(what);
+      ->type_name("FILTER")
+      ->allow_extra_args(false)
+      ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll)
+      ->group(what);
   app.add_option("-U,--unsubscribe", o.unsubscribe, "Unsubscribe from this filter after subscribing; repeatable")
-      ->type_name("FILTER")->allow_extra_args(false)->multi_option_policy(CLI::MultiOptionPolicy::TakeAll)->group(what);
+      ->type_name("FILTER")
+      ->allow_extra_args(false)
+      ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll)
+      ->group(what);
   app.add_option("-q,--qos", o.qos, "Subscription quality of service: 0, 1 or 2 (default: 0)")
-      ->type_name("{0,1,2}")->check(CLI::Range(0, 2))->group(what);
-  app.add_option("-C", o.max_messages, "Exit after this many messages")->type_name("N")->check(CLI::Range(1L, 2147483647L))->group(what);
+      ->type_name("{0,1,2}")
+      ->check(CLI::Range(0, 2))
+      ->group(what);
+  app.add_option("-C", o.max_messages, "Exit after this many messages")
+      ->type_name("N")
+      ->check(CLI::Range(1L, 2147483647L))
+      ->group(what);
   app.add_option("-W", o.timeout_seconds, "Exit (status 27) after this many seconds")
-      ->type_name("SECONDS")->check(CLI::Range(1, 2147483647))->group(what);
+      ->type_name("SECONDS")
+      ->check(CLI::Range(1, 2147483647))
+      ->group(what);
   app.add_flag("-E", o.exit_after_subscribe, "Exit once the broker has acknowledged the subscriptions")->group(what);
   app.add_flag("-R", o.skip_retained, "Do not print retained (stale) messages")->group(what);
   app.add_flag("--retained-only", o.retained_only, "Print only retained messages; exit at the first live one")
@@ -42,16 +58,23 @@ void add_sub_flags(CLI::App& app, SubFlags& flags) {
   app.add_flag("--retain-as-published", flags.retain_as_published, "MQTT v5: keep the retain flag as published")
       ->group(what);
   app.add_option("--reconnect-delay", flags.reconnect_delay, "First wait before reconnecting (default 500ms; doubles)")
-      ->type_name("DURATION")->group(what);
+      ->type_name("DURATION")
+      ->group(what);
   app.add_option("--reconnect-max", flags.reconnect_max, "Give up (exit 1) after N failed reconnects (default: never)")
-      ->type_name("N")->check(CLI::Range(0, 1000000))->group(what);
+      ->type_name("N")
+      ->check(CLI::Range(0, 1000000))
+      ->group(what);
   app.add_option("--random-filter", flags.random_filter, "Print only this percentage of messages (0.1 to 100)")
-      ->type_name("PERCENT")->check(decimal_between(0.1, 100.0))->group(what);
+      ->type_name("PERCENT")
+      ->check(decimal_between(0.1, 100.0))
+      ->group(what);
 
   const char* output = "Output";
   app.add_flag("-v,--verbose", flags.verbose, "Print the topic before each payload")->group(output);
   app.add_flag("-N", flags.no_end_of_line, "Do not end each message with a newline")->group(output);
-  app.add_option("-F", flags.format, "Output format, as mosquitto_sub's (see man mqtk-sub)")->type_name("FORMAT")->group(output);
+  app.add_option("-F", flags.format, "Output format, as mosquitto_sub's (see man mqtk-sub)")
+      ->type_name("FORMAT")
+      ->group(output);
   app.add_flag("--pretty", flags.pretty, "Indent the JSON of -F %j and %J")->group(output);
   app.add_flag("--json", flags.json, "One JSON object per message (see man mqtk-sub)")->group(output);
   app.add_flag("--csv", flags.csv, "CSV, a header line and a row per message (see man mqtk-sub)")->group(output);
@@ -97,8 +120,9 @@ std::unique_ptr<MessageFormat> make_sub_format(const SubFlags& flags, OutputBuff
     throw UsageError("choose one of -F, --json and --csv");
   }
   if (flags.pretty && !flags.format) {
-    throw UsageError("--pretty: indents the JSON of -F %j and %J; --json writes one record a line (pipe it into jq "
-                     "for indented JSON)");
+    throw UsageError(
+        "--pretty: indents the JSON of -F %j and %J; --json writes one record a line (pipe it into jq "
+        "for indented JSON)");
   }
   if ((flags.json || flags.csv) && (flags.verbose || flags.no_end_of_line)) {
     throw UsageError(std::string(flags.json ? "--json" : "--csv") + " writes whole records; drop -v and -N");
@@ -106,7 +130,7 @@ std::unique_ptr<MessageFormat> make_sub_format(const SubFlags& flags, OutputBuff
   if (flags.format) {
     // As in mosquitto_sub, -F takes precedence over -v.
     return std::make_unique<FormatProgram>(*flags.format, !flags.no_end_of_line, flags.pretty,
-                                                 [&reporter](std::string_view warning) { reporter.error(warning); });
+                                           [&reporter](std::string_view warning) { reporter.error(warning); });
   }
   if (flags.json) return std::make_unique<JsonLinesFormat>();
   if (flags.csv) {

@@ -34,7 +34,6 @@ struct SubFlags {
   int reconnect_max = 0;
 };
 
-
 void add_sub_flags(CLI::App& app, SubFlags& flags);
 
 // Checks the subscription flags with the connection (-L's topic, MQTT v5's

@@ -1,10 +1,11 @@
 #include "mqtk/cli/tool.hpp"
 
-#include <mosquitto.h>
 #include <signal.h>
 
 #include <cstdio>
 #include <exception>
+
+#include <mosquitto.h>
 
 #include "mqtk/base/error.hpp"
 #include "mqtk/base/output_buffer.hpp"

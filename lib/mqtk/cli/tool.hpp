@@ -13,9 +13,9 @@
 namespace mqtk {
 
 struct ToolInfo {
-  std::string name;      // "mqtk-pub"
-  std::string synopsis;  // one usage line, printed after a usage error
-  std::string config_name;  // options file name: "pub", "sub", "record"
+  std::string name;                   // "mqtk-pub"
+  std::string synopsis;               // one usage line, printed after a usage error
+  std::string config_name;            // options file name: "pub", "sub", "record"
   std::vector<std::string> examples;  // for --help: "command   # what it does"
   // SIGHUP stops the tool cleanly, as SIGINT and SIGTERM do (mqtk-record: a
   // closed terminal must not cut a write short); mosquitto's clients die of it.

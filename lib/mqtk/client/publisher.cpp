@@ -1,10 +1,10 @@
 #include "mqtk/client/publisher.hpp"
 
-#include <mosquitto.h>
-#include <mqtt_protocol.h>
-
 #include <algorithm>
 #include <array>
+
+#include <mosquitto.h>
+#include <mqtt_protocol.h>
 
 #include "mqtk/base/error.hpp"
 #include "mqtk/base/signal_watch.hpp"
@@ -51,7 +51,8 @@ int Publisher::run() {
     if (connection_->state() == SessionState::kLost && !all_completed()) fail_lost();
   }
   if (refused_ > 0) {
-    throw Error(std::to_string(refused_) + " of " + std::to_string(published_) + " messages were refused by the broker");
+    throw Error(std::to_string(refused_) + " of " + std::to_string(published_) +
+                " messages were refused by the broker");
   }
   return interrupted_by_ != 0 ? 128 + interrupted_by_ : kExitSuccess;
 }
@@ -120,8 +121,8 @@ void Publisher::interrupted(int signo) {
 }
 
 void Publisher::fail_lost() {
-  throw Error("lost the connection to " + connect_.describe_server() + " (" + lost_reason_ + "): " +
-              std::to_string(published_ - completed_) + " of " + std::to_string(published_) +
+  throw Error("lost the connection to " + connect_.describe_server() + " (" + lost_reason_ +
+              "): " + std::to_string(published_ - completed_) + " of " + std::to_string(published_) +
               " messages were not acknowledged");
 }
 
@@ -129,7 +130,8 @@ void Publisher::on_published(int mid, int reason_code) {
   ++completed_;
   if (reason_code >= 128) {
     ++refused_;
-    reporter_.warning("the broker refused message " + std::to_string(mid) + ": " + mosquitto_reason_string(reason_code));
+    reporter_.warning("the broker refused message " + std::to_string(mid) + ": " +
+                      mosquitto_reason_string(reason_code));
   }
   source_.completed(clock_.now());
 }

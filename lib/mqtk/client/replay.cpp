@@ -25,9 +25,9 @@ std::string progress_line(ReplaySource& source, double speed, std::chrono::stead
   int filled = static_cast<int>(kWidth * std::min(1.0, static_cast<double>(done) / static_cast<double>(*total)));
   double left = speed > 0 ? std::chrono::duration<double>(source.span() - source.position()).count() / speed
                           : (done > 0 ? spent * static_cast<double>(*total - done) / static_cast<double>(done) : 0);
-  return "[" + std::string(static_cast<std::size_t>(filled), '#') + std::string(static_cast<std::size_t>(kWidth - filled), '.') +
-         "] " + std::to_string(done) + "/" + std::to_string(*total) + "  " + seconds(spent) + "  ETA " +
-         seconds(std::max(left, 0.0));
+  return "[" + std::string(static_cast<std::size_t>(filled), '#') +
+         std::string(static_cast<std::size_t>(kWidth - filled), '.') + "] " + std::to_string(done) + "/" +
+         std::to_string(*total) + "  " + seconds(spent) + "  ETA " + seconds(std::max(left, 0.0));
 }
 
 int run_replay(const ReplayOptions& options, const ConnectOptions& connect, const Reporter& reporter) {

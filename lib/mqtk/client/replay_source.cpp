@@ -25,8 +25,7 @@ std::chrono::nanoseconds saturated(long double nanoseconds) {
   using Limits = std::numeric_limits<std::chrono::nanoseconds::rep>;
   // The largest long double below 2^63 that converts back exactly.
   constexpr long double kMax = static_cast<long double>(Limits::max() / 2) * 2.0L;
-  return std::chrono::nanoseconds(
-      static_cast<std::chrono::nanoseconds::rep>(std::clamp(nanoseconds, -kMax, kMax)));
+  return std::chrono::nanoseconds(static_cast<std::chrono::nanoseconds::rep>(std::clamp(nanoseconds, -kMax, kMax)));
 }
 
 // t - origin for progress figures.
@@ -72,8 +71,10 @@ TimeBounds::TimeBounds(const std::optional<std::string>& from, const std::option
     try {
       b.after_first = parse_duration(text, flag);
     } catch (const UsageError&) {
-      throw UsageError(std::string(flag) + ": expected an RFC 3339 time (2026-11-25T08:00:00Z) or a duration after "
-                       "the first message (500ms, 30s, 5m, 1h30m), not '" + text + "'");
+      throw UsageError(std::string(flag) +
+                       ": expected an RFC 3339 time (2026-11-25T08:00:00Z) or a duration after "
+                       "the first message (500ms, 30s, 5m, 1h30m), not '" +
+                       text + "'");
     }
     return b;
   };

@@ -36,8 +36,8 @@ struct ReplayOptions {
   std::optional<std::string> from;
   std::optional<std::string> to;
   bool skip_bad = false;
-  std::optional<int> qos;      // -q: instead of the recorded QoS
-  std::optional<bool> retain;  // -r: instead of the recorded flag
+  std::optional<int> qos;       // -q: instead of the recorded QoS
+  std::optional<bool> retain;   // -r: instead of the recorded flag
   bool with_properties = true;  // false below MQTT v5: properties are dropped, with a warning
 };
 

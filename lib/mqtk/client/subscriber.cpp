@@ -1,11 +1,11 @@
 #include "mqtk/client/subscriber.hpp"
 
+#include <algorithm>
+#include <array>
+#include <cstdio>
+
 #include <mosquitto.h>
 #include <mqtt_protocol.h>
-
-#include <algorithm>
-#include <cstdio>
-#include <array>
 
 #include "mqtk/base/error.hpp"
 #include "mqtk/base/signal_watch.hpp"
@@ -168,8 +168,8 @@ void Subscriber::on_connected(bool) {
   }
   granted_.clear();
   unanswered_.clear();
-  unanswered_.push_back(
-      connection_->subscribe(options_.topics, options_.qos, options_.subscribe_options, connect_.properties.subscribe.get()));
+  unanswered_.push_back(connection_->subscribe(options_.topics, options_.qos, options_.subscribe_options,
+                                               connect_.properties.subscribe.get()));
   for (const std::string& filter : options_.unsubscribe) {
     unanswered_.push_back(connection_->unsubscribe(filter, connect_.properties.unsubscribe.get()));
   }

@@ -37,9 +37,9 @@ struct SubscribeOptions {
   std::vector<std::string> filter_out;   // -T
   std::vector<std::string> unsubscribe;  // -U
   int qos = 0;
-  int subscribe_options = 0;  // MQTT v5 subscription options (MQTT_SUB_OPT_*)
-  long max_messages = 0;      // -C; 0: no limit
-  int timeout_seconds = 0;    // -W; 0: none
+  int subscribe_options = 0;          // MQTT v5 subscription options (MQTT_SUB_OPT_*)
+  long max_messages = 0;              // -C; 0: no limit
+  int timeout_seconds = 0;            // -W; 0: none
   bool exit_after_subscribe = false;  // -E
   bool skip_retained = false;         // -R
   bool retained_only = false;
@@ -140,8 +140,8 @@ class Subscriber : private SessionEvents {
   MonotonicClock::time_point oldest_uncommitted_{};
   MonotonicClock::time_point connected_at_{};
   std::optional<MonotonicClock::time_point> lost_at_;  // when the connection was lost, until it is back
-  int quick_drops_ = 0;  // connections lost right after they were made, in a row
-  std::vector<int> unanswered_;  // SUBSCRIBE and UNSUBSCRIBE mids of this connection
+  int quick_drops_ = 0;                                // connections lost right after they were made, in a row
+  std::vector<int> unanswered_;                        // SUBSCRIBE and UNSUBSCRIBE mids of this connection
   std::vector<std::string> granted_;
   std::function<void(const std::vector<std::string>&)> on_all_subscribed_;
   MonotonicClock::time_point stop_deadline_{};

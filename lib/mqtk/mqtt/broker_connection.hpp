@@ -47,11 +47,11 @@ class SessionEvents {
 
 enum class SessionState {
   kNew,
-  kConnecting,           // TCP connect or CONNACK outstanding
+  kConnecting,  // TCP connect or CONNACK outstanding
   kConnected,
-  kDisconnecting,        // DISCONNECT queued
-  kClosed,               // closed at our request
-  kLost,                 // dropped, not reconnecting
+  kDisconnecting,  // DISCONNECT queued
+  kClosed,         // closed at our request
+  kLost,           // dropped, not reconnecting
   kWaitingToReconnect,
 };
 

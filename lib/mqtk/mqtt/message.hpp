@@ -16,7 +16,7 @@ struct Message {
   bool retain = false;
   int mid = 0;
   const mosquitto_property* properties = nullptr;  // MQTT v5 only
-  timespec received{};  // wall-clock time the message was read
+  timespec received{};                             // wall-clock time the message was read
 };
 
 }  // namespace mqtk

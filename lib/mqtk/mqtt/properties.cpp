@@ -1,11 +1,11 @@
 #include "mqtk/mqtt/properties.hpp"
 
-#include <mosquitto.h>
-#include <mqtt_protocol.h>
-
 #include <charconv>
 #include <cstdint>
 #include <utility>
+
+#include <mosquitto.h>
+#include <mqtt_protocol.h>
 
 #include "mqtk/base/error.hpp"
 #include "mqtk/mqtt/topic.hpp"
@@ -65,8 +65,8 @@ std::uint32_t parse_number(const std::string& text, std::uint32_t max, const std
   std::uint64_t value = 0;
   auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
   if (text.empty() || ec != std::errc() || end != text.data() + text.size() || value > max) {
-    fail("the value of " + property + " must be a whole number from 0 to " + std::to_string(max) +
-         ", not '" + text + "'");
+    fail("the value of " + property + " must be a whole number from 0 to " + std::to_string(max) + ", not '" + text +
+         "'");
   }
   return static_cast<std::uint32_t>(value);
 }

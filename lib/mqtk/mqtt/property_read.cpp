@@ -1,9 +1,9 @@
 #include "mqtk/mqtt/property_read.hpp"
 
+#include <cstring>
+
 #include <mosquitto.h>
 #include <mqtt_protocol.h>
-
-#include <cstring>
 
 namespace mqtk {
 

@@ -1,9 +1,6 @@
 #include "mqtk/mqtt/session.hpp"
 
-#include <mosquitto.h>
-#include <mqtt_protocol.h>
 #include <netdb.h>
-#include <openssl/ssl.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -13,6 +10,10 @@
 #include <cerrno>
 #include <cstring>
 #include <ctime>
+
+#include <mosquitto.h>
+#include <mqtt_protocol.h>
+#include <openssl/ssl.h>
 
 #include "mqtk/base/error.hpp"
 #include "mqtk/mqtt/property_read.hpp"

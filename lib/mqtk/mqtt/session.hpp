@@ -121,15 +121,15 @@ class Session final : public BrokerConnection {
   // Set by libmosquitto's disconnect callback, acted on once it has returned.
   bool disconnect_pending_ = false;
   std::string disconnect_reason_;
-  int disconnect_code_ = 0;  // the broker's v5 reason code, when it sent DISCONNECT
-  Clock::time_point deadline_{};        // connect timeout or reconnect time
+  int disconnect_code_ = 0;       // the broker's v5 reason code, when it sent DISCONNECT
+  Clock::time_point deadline_{};  // connect timeout or reconnect time
   std::chrono::milliseconds reconnect_delay_{0};
-  std::exception_ptr pending_error_;    // thrown inside a libmosquitto callback
+  std::exception_ptr pending_error_;  // thrown inside a libmosquitto callback
   std::unique_ptr<TlsContext> tls_;
-  bool socket_writable_seen_ = false;   // the TCP connection of this attempt is up
-  bool tls_established_ = false;        // this attempt's TLS handshake completed
-  std::string last_library_error_;      // libmosquitto's last error line while connecting
-  std::string proxy_replies_;           // what the SOCKS5 proxy answered in this attempt
+  bool socket_writable_seen_ = false;        // the TCP connection of this attempt is up
+  bool tls_established_ = false;             // this attempt's TLS handshake completed
+  std::string last_library_error_;           // libmosquitto's last error line while connecting
+  std::string proxy_replies_;                // what the SOCKS5 proxy answered in this attempt
   uint32_t broker_maximum_packet_size_ = 0;  // from CONNACK (MQTT v5); 0: none
   // Declared last, so destroyed first: libmosquitto's TLS connection uses tls_.
   Fd closing_fd_;  // see drain_closed_connection()

@@ -1,13 +1,14 @@
 #include "mqtk/mqtt/tls_context.hpp"
 
 #include <arpa/inet.h>
+
+#include <cstring>
+#include <initializer_list>
+
 #include <openssl/engine.h>
 #include <openssl/err.h>
 #include <openssl/ssl.h>
 #include <openssl/x509v3.h>
-
-#include <cstring>
-#include <initializer_list>
 
 #include "mqtk/base/error.hpp"
 
@@ -179,7 +180,7 @@ void TlsContext::configure(const TlsOptions& options) {
   if (!options.insecure && !server_name_.empty()) {
     X509_VERIFY_PARAM* param = SSL_CTX_get0_param(ctx);
     int ok = is_ip_literal(server_name_) ? X509_VERIFY_PARAM_set1_ip_asc(param, server_name_.c_str())
-                                        : X509_VERIFY_PARAM_set1_host(param, server_name_.c_str(), 0);
+                                         : X509_VERIFY_PARAM_set1_host(param, server_name_.c_str(), 0);
     if (ok != 1) fail("-h", "cannot check certificates for '" + server_name_ + "'");
   }
 }
@@ -195,8 +196,8 @@ int TlsContext::on_verify(int ok, X509_STORE_CTX* store) {
   return ok;
 }
 
-unsigned int TlsContext::on_psk(SSL* ssl, const char*, char* identity, unsigned int max_identity,
-                                unsigned char* psk, unsigned int max_psk) {
+unsigned int TlsContext::on_psk(SSL* ssl, const char*, char* identity, unsigned int max_identity, unsigned char* psk,
+                                unsigned int max_psk) {
   auto* self = static_cast<TlsContext*>(SSL_CTX_get_app_data(SSL_get_SSL_CTX(ssl)));
   if (!self || self->psk_identity_.size() + 1 > max_identity || self->psk_.size() > max_psk) return 0;
   std::memcpy(identity, self->psk_identity_.c_str(), self->psk_identity_.size() + 1);

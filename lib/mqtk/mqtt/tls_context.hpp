@@ -51,8 +51,8 @@ class TlsContext {
  private:
   void configure(const TlsOptions& options);
   static int on_verify(int ok, X509_STORE_CTX* store);
-  static unsigned int on_psk(SSL* ssl, const char* hint, char* identity, unsigned int max_identity,
-                             unsigned char* psk, unsigned int max_psk);
+  static unsigned int on_psk(SSL* ssl, const char* hint, char* identity, unsigned int max_identity, unsigned char* psk,
+                             unsigned int max_psk);
 
   struct FreeSslContext {
     void operator()(SSL_CTX* ctx) const;

@@ -1,9 +1,9 @@
 #include "mqtk/mqtt/topic.hpp"
 
-#include <mosquitto.h>
-
 #include <cstdio>
 #include <string>
+
+#include <mosquitto.h>
 
 #include "mqtk/base/error.hpp"
 #include "mqtk/base/payload_encoding.hpp"
@@ -68,8 +68,8 @@ void check_topic_filter(std::string_view filter, std::string_view what) {
 
 bool topic_matches(std::string_view filter, std::string_view topic) {
   bool result = false;
-  if (mosquitto_topic_matches_sub2(filter.data(), filter.size(), topic.data(), topic.size(),
-                                   &result) != MOSQ_ERR_SUCCESS) {
+  if (mosquitto_topic_matches_sub2(filter.data(), filter.size(), topic.data(), topic.size(), &result) !=
+      MOSQ_ERR_SUCCESS) {
     return false;
   }
   return result;

@@ -1,15 +1,15 @@
 #include "mqtk/output/format_program.hpp"
 
-#include <mosquitto.h>
-#include <mqtt_protocol.h>
-
 #include <charconv>
 #include <cstdint>
 #include <optional>
 
+#include <mosquitto.h>
+#include <mqtt_protocol.h>
+
 #include "mqtk/base/error.hpp"
-#include "mqtk/output/mosquitto_json.hpp"
 #include "mqtk/mqtt/property_read.hpp"
+#include "mqtk/output/mosquitto_json.hpp"
 
 namespace mqtk {
 namespace {
@@ -86,14 +86,22 @@ int read_width(std::string_view f, std::size_t& i) {
 
 char escape_value(char c) {
   switch (c) {
-    case '0': return '\0';
-    case 'a': return '\a';
-    case 'e': return '\033';
-    case 'n': return '\n';
-    case 'r': return '\r';
-    case 't': return '\t';
-    case 'v': return '\v';
-    default: return c;  // '\\'
+    case '0':
+      return '\0';
+    case 'a':
+      return '\a';
+    case 'e':
+      return '\033';
+    case 'n':
+      return '\n';
+    case 'r':
+      return '\r';
+    case 't':
+      return '\t';
+    case 'v':
+      return '\v';
+    default:
+      return c;  // '\\'
   }
 }
 

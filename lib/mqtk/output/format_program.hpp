@@ -32,7 +32,7 @@ class FormatProgram final : public MessageFormat {
     char pad = ' ';       // '0' for zero padding
     int width = 0;
     int precision = -1;
-    std::string literal;   // kLiteral
+    std::string literal;      // kLiteral
     StrftimeCache clock{""};  // kStrftime, and %I
   };
 

@@ -2,9 +2,9 @@
 // OutputBuffer (standard output).
 #pragma once
 
+#include "mqtk/base/output_buffer.hpp"
 #include "mqtk/output/message_format.hpp"
 #include "mqtk/output/message_sink.hpp"
-#include "mqtk/base/output_buffer.hpp"
 
 namespace mqtk {
 

@@ -87,9 +87,12 @@ std::unique_ptr<MessageFormat> make_plain_format(bool verbose, bool end_of_line,
 
 bool use_color(ColorChoice choice, int fd, const char* no_color) {
   switch (choice) {
-    case ColorChoice::kAlways: return true;
-    case ColorChoice::kNever: return false;
-    case ColorChoice::kAuto: return isatty(fd) == 1 && (no_color == nullptr || *no_color == '\0');
+    case ColorChoice::kAlways:
+      return true;
+    case ColorChoice::kNever:
+      return false;
+    case ColorChoice::kAuto:
+      return isatty(fd) == 1 && (no_color == nullptr || *no_color == '\0');
   }
   return false;
 }

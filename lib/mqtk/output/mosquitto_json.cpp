@@ -1,14 +1,14 @@
 #include "mqtk/output/mosquitto_json.hpp"
 
-#include <mosquitto.h>
-#include <mqtt_protocol.h>
-
+#include <algorithm>
 #include <cfloat>
 #include <charconv>
 #include <cmath>
-#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
+
+#include <mosquitto.h>
+#include <mqtt_protocol.h>
 
 #include "mqtk/base/payload_encoding.hpp"
 #include "mqtk/mqtt/property_read.hpp"
@@ -178,16 +178,30 @@ class Reprinter {
   std::size_t unescape(std::size_t i, std::size_t end, std::string& bytes) const {
     char kind = text_[i + 1];
     switch (kind) {
-      case 'b': bytes.push_back('\b'); return 2;
-      case 'f': bytes.push_back('\f'); return 2;
-      case 'n': bytes.push_back('\n'); return 2;
-      case 'r': bytes.push_back('\r'); return 2;
-      case 't': bytes.push_back('\t'); return 2;
+      case 'b':
+        bytes.push_back('\b');
+        return 2;
+      case 'f':
+        bytes.push_back('\f');
+        return 2;
+      case 'n':
+        bytes.push_back('\n');
+        return 2;
+      case 'r':
+        bytes.push_back('\r');
+        return 2;
+      case 't':
+        bytes.push_back('\t');
+        return 2;
       case '"':
       case '\\':
-      case '/': bytes.push_back(kind); return 2;
-      case 'u': return unescape_unicode(i, end, bytes);
-      default: return 0;
+      case '/':
+        bytes.push_back(kind);
+        return 2;
+      case 'u':
+        return unescape_unicode(i, end, bytes);
+      default:
+        return 0;
     }
   }
 
@@ -361,8 +375,7 @@ void append_user_properties(cjson::ObjectWriter& object, const mosquitto_propert
 // mosquitto_sub's json_print_properties: the properties it knows, in the
 // order they came, with all user properties gathered in one object where the
 // first of them stood.
-void append_properties(cjson::ObjectWriter& root, const mosquitto_property* properties, bool pretty,
-                       std::string& out) {
+void append_properties(cjson::ObjectWriter& root, const mosquitto_property* properties, bool pretty, std::string& out) {
   root.key("properties");
   cjson::ObjectWriter object(out, pretty, root.member_depth());
   // mosquitto_sub reads topic-alias into the variable correlation-data's

@@ -113,7 +113,8 @@ void FileSink::open_file(std::chrono::system_clock::time_point now) {
         break;
       }
     } else {
-      file_.emplace(options_.path, AppendLog::Options{.create_new = false, .follow_symlinks = options_.follow_symlinks});
+      file_.emplace(options_.path,
+                    AppendLog::Options{.create_new = false, .follow_symlinks = options_.follow_symlinks});
     }
   } catch (const SymbolicLinkRefused& e) {
     throw Error(std::string(e.what()) + "; give the file itself, or --follow-symlinks");
@@ -125,8 +126,9 @@ void FileSink::open_file(std::chrono::system_clock::time_point now) {
   } else if (!(ours && !mark->open && file_->size() == mark->size) && !ends_with_newline(file_->fd(), file_->size())) {
     std::string path = file_->path();
     file_.reset();
-    throw Error(path + " ends inside a line that mqtk-record did not write (another program wrote or changed the "
-                       "file since); move it away, or end it with a newline");
+    throw Error(path +
+                " ends inside a line that mqtk-record did not write (another program wrote or changed the "
+                "file since); move it away, or end it with a newline");
   }
   started_at_ = marked_at_ = file_->size();
   if (options_.finished_files) options_.finished_files->set_current(file_->path());

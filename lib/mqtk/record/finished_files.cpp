@@ -37,7 +37,8 @@ std::string name_of(const std::string& path) {
 }
 
 bool all_digits(std::string_view text) {
-  return !text.empty() && std::all_of(text.begin(), text.end(), [](char c) { return std::isdigit(static_cast<unsigned char>(c)); });
+  return !text.empty() &&
+         std::all_of(text.begin(), text.end(), [](char c) { return std::isdigit(static_cast<unsigned char>(c)); });
 }
 
 }  // namespace
@@ -75,8 +76,7 @@ Retention parse_retention(std::string_view text) {
   return retention;
 }
 
-FinishedFiles::FinishedFiles(std::string output, Compression compression, Retention retention,
-                             const Reporter& reporter)
+FinishedFiles::FinishedFiles(std::string output, Compression compression, Retention retention, const Reporter& reporter)
     : output_(std::move(output)), compression_(compression), retention_(retention), reporter_(reporter) {
   for (const std::string& path : rotated_files()) {
     if (path.ends_with(".tmp")) {

@@ -83,14 +83,14 @@ int list_recordings(const RecorderSetup& setup) {
   for (const RecorderState::Listed& item : recordings) {
     const SavedRecording& saved = item.recording;
     const RecordingDescription& recording = saved.description;
-    std::printf("%s  %s%s\n", recording.client_id.c_str(), recording.broker.c_str(),
-                item.running ? "  running" : "");
+    std::printf("%s  %s%s\n", recording.client_id.c_str(), recording.broker.c_str(), item.running ? "  running" : "");
     std::vector<std::string> outputs = recording.outputs;
     if (!recording.influx.empty()) outputs.push_back("InfluxDB " + recording.influx);
     std::printf("  filters:  %s\n  outputs:  %s\n", joined(recording.filters).c_str(), joined(outputs).c_str());
-    std::string last_run = saved.last_started + " to " + (item.running            ? std::string("now")
-                                                          : saved.last_stopped.empty() ? std::string("a crash")
-                                                                                       : saved.last_stopped);
+    std::string last_run = saved.last_started + " to " +
+                           (item.running                 ? std::string("now")
+                            : saved.last_stopped.empty() ? std::string("a crash")
+                                                         : saved.last_stopped);
     std::printf("  last run: %s\n", last_run.c_str());
     if (!recording.spool.empty()) {
       std::optional<std::uint64_t> spooled = Spool::count_pending(recording.spool);
@@ -150,8 +150,9 @@ int resend_rejected(const RecorderSetup& setup, const Reporter& reporter) {
   bool delivered = delivery.deliver(lines, settled, [&](std::string_view line, const std::string& reason) {
     again += "# " + reason + "\n" + std::string(line);
   });
-  if (!delivered) throw Error("InfluxDB at " + influx.describe() + ": " + delivery.failure().describe() +
-                              "; rejected.lp is left as it was");
+  if (!delivered)
+    throw Error("InfluxDB at " + influx.describe() + ": " + delivery.failure().describe() +
+                "; rejected.lp is left as it was");
   if (again.empty()) {
     std::remove(path.c_str());
   } else {

@@ -1,9 +1,9 @@
 #include "mqtk/record/influx_client.hpp"
 
-#include <curl/curl.h>
-
 #include <memory>
 #include <nlohmann/json.hpp>
+
+#include <curl/curl.h>
 
 #include "mqtk/base/error.hpp"
 
@@ -123,8 +123,8 @@ void InfluxClient::check(const Reporter& reporter) {
   if (answer.status == 404 && !options_.version2() && answer.reason.find("database not found") != std::string::npos) {
     Answer created = create_database();
     if (!created.ok()) {
-      throw Error(where + " has no database \"" + options_.database + "\" and creating it failed: " +
-                  created.describe());
+      throw Error(where + " has no database \"" + options_.database +
+                  "\" and creating it failed: " + created.describe());
     }
     reporter.note(where + " had no database \"" + options_.database + "\": created it");
     answer = write("");
@@ -140,7 +140,8 @@ void InfluxClient::check(const Reporter& reporter) {
                   (options_.version2() ? "the token" : "--influx-user and its password"));
     case 404:
       throw Error(where + " has no write endpoint (" + answer.describe() + " for " +
-                  (options_.version2() ? "/api/v2/write" : "/write") + "); check the URL's path and the InfluxDB version");
+                  (options_.version2() ? "/api/v2/write" : "/write") +
+                  "); check the URL's path and the InfluxDB version");
     default:
       throw Error(where + " does not take writes: " + answer.describe() + wait_hint);
   }
@@ -151,8 +152,8 @@ InfluxClient::Answer InfluxClient::post(const std::string& url, std::string_view
   std::string body;
   char error[CURL_ERROR_SIZE] = "";
   HeaderList headers;
-  append_header(headers, form ? "Content-Type: application/x-www-form-urlencoded"
-                              : "Content-Type: text/plain; charset=utf-8");
+  append_header(headers,
+                form ? "Content-Type: application/x-www-form-urlencoded" : "Content-Type: text/plain; charset=utf-8");
   if (options_.token) append_header(headers, ("Authorization: Token " + *options_.token).c_str());
   curl_easy_reset(curl);
   curl_easy_setopt(curl, CURLOPT_URL, url.c_str());

@@ -6,9 +6,9 @@
 #include <memory>
 #include <string>
 
+#include "mqtk/output/message_sink.hpp"
 #include "mqtk/record/influx_writer.hpp"
 #include "mqtk/record/line_protocol.hpp"
-#include "mqtk/output/message_sink.hpp"
 #include "mqtk/record/spool.hpp"
 
 namespace mqtk {

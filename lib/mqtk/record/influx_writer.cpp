@@ -183,13 +183,14 @@ void InfluxWriter::run() {
 bool InfluxWriter::send(const Spool::Batch& batch) {
   if (!(settled_start_ == batch.start)) settled_bytes_ = 0;
   settled_start_ = batch.start;
-  bool delivered = delivery_.deliver(batch.lines, settled_bytes_, [&](std::string_view line, const std::string& reason) {
-    spool_.reject(line, reason);
-    std::string hint = refusal_hint(reason, integers_);
-    std::string_view shown = line.substr(0, std::min<std::size_t>(line.size() - 1, 300));
-    reporter_.warning("InfluxDB refused a point (" + reason + "): " + std::string(shown) + " (kept in " +
-                      spool_.directory() + "/rejected.lp" + (hint.empty() ? ")" : "; " + hint + ")"));
-  });
+  bool delivered =
+      delivery_.deliver(batch.lines, settled_bytes_, [&](std::string_view line, const std::string& reason) {
+        spool_.reject(line, reason);
+        std::string hint = refusal_hint(reason, integers_);
+        std::string_view shown = line.substr(0, std::min<std::size_t>(line.size() - 1, 300));
+        reporter_.warning("InfluxDB refused a point (" + reason + "): " + std::string(shown) + " (kept in " +
+                          spool_.directory() + "/rejected.lp" + (hint.empty() ? ")" : "; " + hint + ")"));
+      });
   if (!delivered) {
     note_failure(delivery_.failure());
     return false;

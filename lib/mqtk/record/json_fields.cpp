@@ -40,7 +40,9 @@ class FieldEvents final : public nlohmann::json_sax<Json> {
     result_.outcome = JsonFields::Outcome::kFields;
   }
 
-  bool null() override { return scalar([] {}, false); }
+  bool null() override {
+    return scalar([] {}, false);
+  }
   bool boolean(bool value) override {
     return scalar([&] { out_.append(value ? "true" : "false"); }, true);
   }
@@ -54,13 +56,15 @@ class FieldEvents final : public nlohmann::json_sax<Json> {
                                           : std::nullopt);
     }
     // An integer beyond int64 can only be written as a float.
-    return scalar([&] {
-      if (value <= INT64_MAX) {
-        append_integer(static_cast<std::int64_t>(value), static_cast<double>(value));
-      } else {
-        line_protocol::append_float(out_, static_cast<double>(value));
-      }
-    }, true);
+    return scalar(
+        [&] {
+          if (value <= INT64_MAX) {
+            append_integer(static_cast<std::int64_t>(value), static_cast<double>(value));
+          } else {
+            line_protocol::append_float(out_, static_cast<double>(value));
+          }
+        },
+        true);
   }
   bool number_float(number_float_t value, const string_t&) override {
     if (taking_time()) return take_time(time_from_float(value, options_.time_unit));
@@ -74,7 +78,9 @@ class FieldEvents final : public nlohmann::json_sax<Json> {
     }
     return scalar([&] { line_protocol::append_string_value(out_, value); }, true);
   }
-  bool binary(binary_t&) override { return scalar([] {}, false); }
+  bool binary(binary_t&) override {
+    return scalar([] {}, false);
+  }
 
   bool start_object(std::size_t) override { return open(false); }
   bool key(string_t& key) override {

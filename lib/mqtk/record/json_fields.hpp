@@ -20,8 +20,8 @@ namespace mqtk {
 enum class TimeUnit { kSeconds, kMilliseconds, kMicroseconds, kNanoseconds };
 
 struct JsonFieldOptions {
-  bool integers = false;    // JSON integers as integers (123i); floats otherwise
-  std::string time_field;   // a top-level member taken as the point's time, not a field
+  bool integers = false;                    // JSON integers as integers (123i); floats otherwise
+  std::string time_field;                   // a top-level member taken as the point's time, not a field
   TimeUnit time_unit = TimeUnit::kSeconds;  // of a numeric time field
   int max_depth = 32;
   int max_fields = 1000;

@@ -76,8 +76,8 @@ void LineProtocolFormat::render(const Message& message, std::string& out) {
   std::size_t mark = out.size();
   append_series(message.topic, out);
   JsonFields fields = append_json_fields(out, message.payload, options_.fields);
-  if (fields.outcome == JsonFields::Outcome::kFields && fields.top_level_object && !options_.fields.time_field.empty() &&
-      !fields.time) {
+  if (fields.outcome == JsonFields::Outcome::kFields && fields.top_level_object &&
+      !options_.fields.time_field.empty() && !fields.time) {
     ++skips_.time_fallback;
   }
   if (fields.outcome != JsonFields::Outcome::kFields) {

@@ -10,9 +10,9 @@
 #include <string>
 #include <string_view>
 
+#include "mqtk/mqtt/topic_pattern.hpp"
 #include "mqtk/output/message_format.hpp"
 #include "mqtk/record/json_fields.hpp"
-#include "mqtk/mqtt/topic_pattern.hpp"
 
 namespace mqtk {
 
@@ -20,17 +20,17 @@ struct PointOptions {
   std::optional<std::string> measurement;  // fixed name; the topic when unset
   std::string topic_tag;                   // tag holding the whole topic; none when empty
   std::optional<TopicPattern> topic_tags;  // tags from topic levels
-  bool skip_text = false;   // drop non-JSON text instead of recording it as field "value"
-  JsonFieldOptions fields;  // how JSON becomes fields: integers, time field, limits
+  bool skip_text = false;                  // drop non-JSON text instead of recording it as field "value"
+  JsonFieldOptions fields;                 // how JSON becomes fields: integers, time field, limits
 };
 
 // Why messages became no point, or a point of another kind, counted.
 struct PointSkips {
-  long binary = 0;        // the payload is not UTF-8 text
-  long text = 0;          // non-JSON text, with skip_text
-  long no_fields = 0;     // empty payload, null, or an object with nothing to record
-  long time_fallback = 0; // the time field was missing or unreadable: receive time used
-  long over_limit = 0;    // JSON deeper or wider than the limits: recorded as text in "value"
+  long binary = 0;         // the payload is not UTF-8 text
+  long text = 0;           // non-JSON text, with skip_text
+  long no_fields = 0;      // empty payload, null, or an object with nothing to record
+  long time_fallback = 0;  // the time field was missing or unreadable: receive time used
+  long over_limit = 0;     // JSON deeper or wider than the limits: recorded as text in "value"
   long total() const { return binary + text + no_fields; }
 };
 

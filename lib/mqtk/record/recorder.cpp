@@ -146,7 +146,8 @@ int run_recorder(const RecorderSetup& setup, const ConnectOptions& connect, cons
     reporter.info(start_line(setup, connect));
     for (const auto& output : setup.recording.outputs) {
       if (output.format_assumed) {
-        reporter.note(output.path + ": the name says no format (.jsonl, .csv or .lp): recording JSON lines "
+        reporter.note(output.path +
+                      ": the name says no format (.jsonl, .csv or .lp): recording JSON lines "
                       "(--format chooses another)");
       }
     }
@@ -154,7 +155,8 @@ int run_recorder(const RecorderSetup& setup, const ConnectOptions& connect, cons
       std::fprintf(stdout, "%.*s\n", static_cast<int>(line.size()), line.data());
     });
     if (state && setup.persistent) {
-      subscriber.set_on_subscribed([&state](const std::vector<std::string>& granted) { state->set_subscribed(granted); });
+      subscriber.set_on_subscribed(
+          [&state](const std::vector<std::string>& granted) { state->set_subscribed(granted); });
     }
     if (!setup.no_status && !reporter.quiet() && isatty(STDERR_FILENO) == 1) {
       show_status_line(subscriber, recording, reporter);

@@ -23,8 +23,12 @@
 namespace mqtk {
 
 void to_json(nlohmann::json& json, const FileMark& mark) {
-  json = {{"file", mark.file},        {"device", mark.identity.device}, {"inode", mark.identity.inode},
-          {"from", mark.from},        {"open", mark.open},              {"size", mark.size}};
+  json = {{"file", mark.file},
+          {"device", mark.identity.device},
+          {"inode", mark.identity.inode},
+          {"from", mark.from},
+          {"open", mark.open},
+          {"size", mark.size}};
 }
 
 void from_json(const nlohmann::json& json, FileMark& mark) {
@@ -37,7 +41,7 @@ void from_json(const nlohmann::json& json, FileMark& mark) {
 }
 
 void to_json(nlohmann::json& json, const RecordingDescription& d) {
-  json = {{"client_id", d.client_id}, {"broker", d.broker}, {"filters", d.filters}, {"outputs", d.outputs},
+  json = {{"client_id", d.client_id}, {"broker", d.broker}, {"filters", d.filters},      {"outputs", d.outputs},
           {"influx", d.influx},       {"spool", d.spool},   {"persistent", d.persistent}};
 }
 
@@ -52,8 +56,11 @@ void from_json(const nlohmann::json& json, RecordingDescription& d) {
 }
 
 void to_json(nlohmann::json& json, const SavedRecording& s) {
-  json = {{"recording", s.description},     {"subscribed", s.subscribed}, {"last_started", s.last_started},
-          {"last_stopped", s.last_stopped}, {"files", s.files}};
+  json = {{"recording", s.description},
+          {"subscribed", s.subscribed},
+          {"last_started", s.last_started},
+          {"last_stopped", s.last_stopped},
+          {"files", s.files}};
 }
 
 void from_json(const nlohmann::json& json, SavedRecording& s) {
@@ -96,7 +103,8 @@ std::optional<SavedRecording> load(const std::string& directory) {
     if (json.is_object()) return json.get<SavedRecording>();
   } catch (const nlohmann::json::exception&) {
   }
-  throw Error("recorder state " + path + " is damaged; move it away (the recording's file marks and filters are "
+  throw Error("recorder state " + path +
+              " is damaged; move it away (the recording's file marks and filters are "
               "then forgotten)");
 }
 
@@ -184,9 +192,8 @@ std::vector<RecorderState::Listed> RecorderState::list(const std::string& root) 
     item.running = lock.valid() && flock(lock.get(), LOCK_SH | LOCK_NB) != 0;
     listed.push_back(std::move(item));
   }
-  std::sort(listed.begin(), listed.end(), [](const Listed& a, const Listed& b) {
-    return a.recording.last_started > b.recording.last_started;
-  });
+  std::sort(listed.begin(), listed.end(),
+            [](const Listed& a, const Listed& b) { return a.recording.last_started > b.recording.last_started; });
   return listed;
 }
 

@@ -62,7 +62,8 @@ Recording::Recording(const RecordingOptions& options, const Reporter& reporter, 
     file.durability = options.durability;
     file.follow_symlinks = options.follow_symlinks;
     if (output.format == RecordFormat::kCsv) file.last_boundary = csv_last_record_end;
-    if ((options.rotate_bytes || options.rotate_every) && (options.compress != Compression::kNone || options.keep.any())) {
+    if ((options.rotate_bytes || options.rotate_every) &&
+        (options.compress != Compression::kNone || options.keep.any())) {
       finished_files_.push_back(std::make_unique<FinishedFiles>(output.path, options.compress, options.keep, reporter));
       file.finished_files = finished_files_.back().get();
     }
@@ -70,12 +71,13 @@ Recording::Recording(const RecordingOptions& options, const Reporter& reporter, 
     sinks_.push_back(files_.back().get());
   }
   if (options.influx) {
-    influx_ = std::make_unique<InfluxSink>(*options.influx, options.points, options.spool_directory,
-                                           options.spool_max_bytes, options.durability, reporter,
-                                           options.follow_symlinks);
+    influx_ =
+        std::make_unique<InfluxSink>(*options.influx, options.points, options.spool_directory, options.spool_max_bytes,
+                                     options.durability, reporter, options.follow_symlinks);
     sinks_.push_back(influx_.get());
   }
-  if (sinks_.empty()) throw UsageError("nothing to record into: give -o FILE (or -o - for standard output) or --influx URL");
+  if (sinks_.empty())
+    throw UsageError("nothing to record into: give -o FILE (or -o - for standard output) or --influx URL");
 }
 
 Recording::~Recording() = default;
@@ -156,7 +158,8 @@ std::vector<std::string> Recording::summary(long received) const {
       lines.push_back("wrote " + count_of(written.records, "record") + " to " + written.path);
     }
   }
-  if (stdout_) lines.push_back("wrote " + count_of(stdout_buffer_->messages_written(), "record") + " to standard output");
+  if (stdout_)
+    lines.push_back("wrote " + count_of(stdout_buffer_->messages_written(), "record") + " to standard output");
   long compressed = 0, removed = 0;
   for (const auto& finished : finished_files_) {
     compressed += finished->compressed();
@@ -166,8 +169,8 @@ std::vector<std::string> Recording::summary(long received) const {
   if (removed > 0) lines.push_back("removed " + count_of(removed, "old file") + " past --keep");
   if (influx_) {
     const InfluxWriter& writer = influx_->writer();
-    std::string line = "sent " + count_of(writer.points_sent(), "point") + " to InfluxDB at " +
-                       influx_->options().describe();
+    std::string line =
+        "sent " + count_of(writer.points_sent(), "point") + " to InfluxDB at " + influx_->options().describe();
     if (writer.points_rejected() > 0) {
       line += "; " + with_commas(writer.points_rejected()) + " refused (kept in " + influx_->spool().directory() +
               "/rejected.lp)";
@@ -185,8 +188,9 @@ std::vector<std::string> Recording::summary(long received) const {
                       " without fields)");
     }
     if (skips->over_limit > 0) {
-      lines.push_back(count_of(skips->over_limit, "JSON payload") +
-                      " deeper than --max-depth or with more fields than --max-fields: recorded as text in field value");
+      lines.push_back(
+          count_of(skips->over_limit, "JSON payload") +
+          " deeper than --max-depth or with more fields than --max-fields: recorded as text in field value");
     }
     if (skips->time_fallback > 0) {
       lines.push_back(count_of(skips->time_fallback, "point") +

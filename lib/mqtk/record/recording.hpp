@@ -10,14 +10,14 @@
 #include <string>
 #include <vector>
 
-#include "mqtk/record/durability.hpp"
-#include "mqtk/record/file_sink.hpp"
-#include "mqtk/output/formatted_output.hpp"
-#include "mqtk/record/influx_sink.hpp"
-#include "mqtk/record/line_protocol.hpp"
-#include "mqtk/output/message_sink.hpp"
 #include "mqtk/base/output_buffer.hpp"
 #include "mqtk/base/reporter.hpp"
+#include "mqtk/output/formatted_output.hpp"
+#include "mqtk/output/message_sink.hpp"
+#include "mqtk/record/durability.hpp"
+#include "mqtk/record/file_sink.hpp"
+#include "mqtk/record/influx_sink.hpp"
+#include "mqtk/record/line_protocol.hpp"
 #include "mqtk/records/record_formats.hpp"
 
 namespace mqtk {

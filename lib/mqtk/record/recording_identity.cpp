@@ -1,13 +1,13 @@
 #include "mqtk/record/recording_identity.hpp"
 
-#include <climits>
-#include <cstdlib>
 #include <unistd.h>
 
 #include <algorithm>
 #include <cerrno>
+#include <climits>
 #include <cstdint>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 
 #include "mqtk/base/c_memory.hpp"

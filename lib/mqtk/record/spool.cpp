@@ -51,7 +51,8 @@ void make_private_directory(const std::string& directory, bool follow_symlinks) 
   if (lstat(directory.c_str(), &info) != 0) fail("inspect", directory, errno);
   if (S_ISLNK(info.st_mode)) {
     if (!follow_symlinks) {
-      throw Error("spool " + directory + " is a symbolic link, and links are not followed; give the directory "
+      throw Error("spool " + directory +
+                  " is a symbolic link, and links are not followed; give the directory "
                   "itself, or --follow-symlinks");
     }
     if (stat(directory.c_str(), &info) != 0) fail("inspect", directory, errno);

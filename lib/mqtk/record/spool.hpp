@@ -15,10 +15,9 @@
 #include <cstdint>
 #include <deque>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <string_view>
-
-#include <optional>
 
 #include "mqtk/base/append_log.hpp"
 #include "mqtk/base/fd.hpp"

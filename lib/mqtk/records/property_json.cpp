@@ -1,10 +1,10 @@
 #include "mqtk/records/property_json.hpp"
 
-#include <mosquitto.h>
-#include <mqtt_protocol.h>
-
 #include <nlohmann/json.hpp>
 #include <tuple>
+
+#include <mosquitto.h>
+#include <mqtt_protocol.h>
 
 #include "mqtk/base/error.hpp"
 #include "mqtk/base/payload_encoding.hpp"
@@ -68,8 +68,8 @@ bool PropertiesJsonReader::key(std::string& name) {
   if (skipping() || depth_ != 1) return true;
   static constexpr std::pair<std::string_view, Member> kMembers[] = {
       {"payload-format-indicator", Member::kFormat}, {"message-expiry-interval", Member::kExpiry},
-      {"content-type", Member::kContentType},       {"response-topic", Member::kResponseTopic},
-      {"correlation-data", Member::kCorrelation},   {"user-properties", Member::kUser},
+      {"content-type", Member::kContentType},        {"response-topic", Member::kResponseTopic},
+      {"correlation-data", Member::kCorrelation},    {"user-properties", Member::kUser},
   };
   member_ = Member::kSkipped;
   for (const auto& [known, member] : kMembers) {
@@ -138,11 +138,16 @@ void PropertiesJsonReader::value(Kind kind) {
     to = std::move(*text_);
   };
   switch (member_) {
-    case Member::kFormat: return number(payload_format_indicator_, "payload-format-indicator", UINT8_MAX);
-    case Member::kExpiry: return number(message_expiry_interval_, "message-expiry-interval", UINT32_MAX);
-    case Member::kContentType: return text(content_type_, "content-type");
-    case Member::kResponseTopic: return text(response_topic_, "response-topic");
-    case Member::kCorrelation: return text(correlation_data_, "correlation-data");
+    case Member::kFormat:
+      return number(payload_format_indicator_, "payload-format-indicator", UINT8_MAX);
+    case Member::kExpiry:
+      return number(message_expiry_interval_, "message-expiry-interval", UINT32_MAX);
+    case Member::kContentType:
+      return text(content_type_, "content-type");
+    case Member::kResponseTopic:
+      return text(response_topic_, "response-topic");
+    case Member::kCorrelation:
+      return text(correlation_data_, "correlation-data");
     case Member::kUser:
       if (kind != Kind::kArray) problem(kPairsShape);
       return;

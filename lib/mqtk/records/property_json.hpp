@@ -9,13 +9,12 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <nlohmann/json_fwd.hpp>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
 #include <vector>
-
-#include <nlohmann/json_fwd.hpp>
 
 #include "mqtk/mqtt/properties.hpp"
 
@@ -70,8 +69,8 @@ class PropertiesJsonReader {
   void problem(const std::string& text);
   bool skipping() const { return !problem_.empty() || skip_to_ >= 0; }
 
-  int depth_ = 0;       // containers open inside the value
-  int skip_to_ = -1;    // skipping a container until depth_ is back to this
+  int depth_ = 0;     // containers open inside the value
+  int skip_to_ = -1;  // skipping a container until depth_ is back to this
   bool started_ = false;
   Member member_ = Member::kNone;  // whose value comes next (depth 1)
   std::uint64_t number_ = 0;

@@ -20,8 +20,8 @@
 #include <string_view>
 
 #include "mqtk/base/payload_encoding.hpp"
-#include "mqtk/output/message_format.hpp"
 #include "mqtk/base/rfc3339.hpp"
+#include "mqtk/output/message_format.hpp"
 
 namespace mqtk {
 

@@ -47,8 +47,8 @@ std::size_t skip_value(std::string_view text, std::size_t i) {
     }
     return i;
   }
-  while (i < text.size() && text[i] != ',' && text[i] != '}' && text[i] != ']' && text[i] != ' ' &&
-         text[i] != '\t' && text[i] != '\r' && text[i] != '\n') {
+  while (i < text.size() && text[i] != ',' && text[i] != '}' && text[i] != ']' && text[i] != ' ' && text[i] != '\t' &&
+         text[i] != '\r' && text[i] != '\n') {
     ++i;
   }
   return i;
@@ -62,8 +62,12 @@ std::size_t skip_space(std::string_view text, std::size_t i) {
 // The members of a record replay reads.
 enum class Member { kTime, kTopic, kQos, kRetain, kEncoding, kPayload, kProperties, kOther };
 constexpr std::pair<std::string_view, Member> kMembers[] = {
-    {"time", Member::kTime},         {"topic", Member::kTopic},     {"qos", Member::kQos},
-    {"retain", Member::kRetain},     {"encoding", Member::kEncoding}, {"payload", Member::kPayload},
+    {"time", Member::kTime},
+    {"topic", Member::kTopic},
+    {"qos", Member::kQos},
+    {"retain", Member::kRetain},
+    {"encoding", Member::kEncoding},
+    {"payload", Member::kPayload},
     {"properties", Member::kProperties},
 };
 
@@ -229,14 +233,30 @@ bool append_escape(std::string_view body, std::size_t& i, std::string& out) {
   char kind = body[i + 1];
   i += 2;
   switch (kind) {
-    case '"': case '\\': case '/': out.push_back(kind); return true;
-    case 'b': out.push_back('\b'); return true;
-    case 'f': out.push_back('\f'); return true;
-    case 'n': out.push_back('\n'); return true;
-    case 'r': out.push_back('\r'); return true;
-    case 't': out.push_back('\t'); return true;
-    case 'u': return append_unicode_escape(body, i, out);
-    default: return false;
+    case '"':
+    case '\\':
+    case '/':
+      out.push_back(kind);
+      return true;
+    case 'b':
+      out.push_back('\b');
+      return true;
+    case 'f':
+      out.push_back('\f');
+      return true;
+    case 'n':
+      out.push_back('\n');
+      return true;
+    case 'r':
+      out.push_back('\r');
+      return true;
+    case 't':
+      out.push_back('\t');
+      return true;
+    case 'u':
+      return append_unicode_escape(body, i, out);
+    default:
+      return false;
   }
 }
 
@@ -420,7 +440,8 @@ ReplayReader::ReplayReader(const std::string& path, std::size_t max_record_bytes
     : name_(path == "-" ? "standard input" : path), max_record_bytes_(max_record_bytes) {
   // A finished recording that mqtk-record --compress made: name.jsonl.gz.
   compression_ = compression_of(path);
-  std::string_view uncompressed = std::string_view(path).substr(0, path.size() - compression_suffix(compression_).size());
+  std::string_view uncompressed =
+      std::string_view(path).substr(0, path.size() - compression_suffix(compression_).size());
   format_ = record_format_of(uncompressed);
   if (format_ == RecordFormat::kLineProtocol) throw Error("--replay: " + path + ": " + kLineProtocol);
   standard_input_ = path == "-";

@@ -135,7 +135,7 @@ class ReplayReader {
   bool input_ended_ = false;
   std::optional<RecordFormat> format_;  // from the name, else from the first line
   std::size_t max_record_bytes_;
-  std::string buffer_;            // input read; lines before consumed_ are done with
+  std::string buffer_;  // input read; lines before consumed_ are done with
   std::size_t consumed_ = 0;
   std::size_t scanned_ = 0;       // no \n in buffer_ between consumed_ and here
   bool dropping_line_ = false;    // the rest of an over-long line is being dropped

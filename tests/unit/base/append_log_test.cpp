@@ -1,6 +1,5 @@
 #include "mqtk/base/append_log.hpp"
 
-#include <doctest/doctest.h>
 #include <signal.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
@@ -9,6 +8,8 @@
 #include <filesystem>
 #include <fstream>
 #include <string>
+
+#include <doctest/doctest.h>
 
 #include "mqtk/base/error.hpp"
 #include "temp_dir.hpp"
@@ -81,7 +82,7 @@ TEST_SUITE("append_log") {
     std::ofstream(path) << "theirs without end";
     mqtk::AppendLog log(path, {});
     CHECK(log.repair(log.size(), mqtk::last_line_end) == 0);  // not ours: untouched
-    log.append("\nours 1\nours 2 cut sh");                       // a crash in the middle of a record
+    log.append("\nours 1\nours 2 cut sh");                    // a crash in the middle of a record
     std::uint64_t removed = log.repair(18, mqtk::last_line_end);
     CHECK(removed == std::string("ours 2 cut sh").size());
     CHECK(contents(path) == "theirs without end\nours 1\n");
@@ -114,7 +115,7 @@ TEST_SUITE("append_log") {
     CHECK_THROWS_AS(mqtk::AppendLog(temp.directory, {}), mqtk::Error);
     std::string fifo = temp.directory + "/fifo";
     REQUIRE(mkfifo(fifo.c_str(), 0600) == 0);
-    CHECK_THROWS_WITH_AS(mqtk::AppendLog(fifo, {}), ("cannot record into " + fifo + ": it is not a regular file").c_str(),
-                         mqtk::Error);
+    CHECK_THROWS_WITH_AS(mqtk::AppendLog(fifo, {}),
+                         ("cannot record into " + fifo + ": it is not a regular file").c_str(), mqtk::Error);
   }
 }

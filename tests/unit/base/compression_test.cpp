@@ -1,11 +1,11 @@
 #include "mqtk/base/compression.hpp"
 
-#include <doctest/doctest.h>
-
 #include <filesystem>
 #include <fstream>
 #include <random>
 #include <string>
+
+#include <doctest/doctest.h>
 
 #include "mqtk/base/error.hpp"
 #include "temp_dir.hpp"
@@ -21,7 +21,8 @@ std::string contents(const std::string& path) {
 std::string decompress(mqtk::Compression compression, const std::string& data, std::size_t piece) {
   mqtk::Decompressor decompressor(compression);
   std::string out;
-  for (std::size_t at = 0; at < data.size(); at += piece) decompressor.feed(std::string_view(data).substr(at, piece), out);
+  for (std::size_t at = 0; at < data.size(); at += piece)
+    decompressor.feed(std::string_view(data).substr(at, piece), out);
   CHECK(decompressor.complete());
   return out;
 }

@@ -1,6 +1,5 @@
 #include "mqtk/base/directory_stream.hpp"
 
-#include <doctest/doctest.h>
 #include <fcntl.h>
 #include <unistd.h>
 
@@ -8,6 +7,8 @@
 #include <fstream>
 #include <set>
 #include <string>
+
+#include <doctest/doctest.h>
 
 #include "temp_dir.hpp"
 

@@ -1,11 +1,12 @@
 #include "mqtk/base/fd.hpp"
 
-#include <doctest/doctest.h>
 #include <fcntl.h>
 #include <unistd.h>
 
 #include <cerrno>
 #include <utility>
+
+#include <doctest/doctest.h>
 
 namespace {
 

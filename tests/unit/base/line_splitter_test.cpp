@@ -1,9 +1,9 @@
 #include "mqtk/base/line_splitter.hpp"
 
-#include <doctest/doctest.h>
-
 #include <string>
 #include <vector>
+
+#include <doctest/doctest.h>
 
 namespace {
 

@@ -1,8 +1,8 @@
 #include "mqtk/base/payload_encoding.hpp"
 
-#include <doctest/doctest.h>
-
 #include <string>
+
+#include <doctest/doctest.h>
 
 using mqtk::PayloadEncoding;
 

@@ -1,6 +1,5 @@
 #include "mqtk/base/reporter.hpp"
 
-#include <doctest/doctest.h>
 #include <fcntl.h>
 #include <unistd.h>
 
@@ -8,6 +7,8 @@
 #include <fstream>
 #include <sstream>
 #include <string>
+
+#include <doctest/doctest.h>
 
 #include "temp_dir.hpp"
 
@@ -45,13 +46,14 @@ TEST_SUITE("reporter") {
     CHECK(terminal_safe("tab\tnew\nline\rdel\x7f") == "tab\\x09new\\x0aline\\x0ddel\\x7f");
     CHECK(terminal_safe(std::string("nul\0end", 7)) == "nul\\x00end");
     // C1 controls as UTF-8: U+009B is a CSI to some terminals; U+00A0 is text.
-    CHECK(terminal_safe("\xc2\x9b" "31m \xc2\x80 \xc2\x9f \xc2\xa0") == "\\xc2\\x9b31m \\xc2\\x80 \\xc2\\x9f \xc2\xa0");
+    CHECK(terminal_safe("\xc2\x9b"
+                        "31m \xc2\x80 \xc2\x9f \xc2\xa0") == "\\xc2\\x9b31m \\xc2\\x80 \\xc2\\x9f \xc2\xa0");
     // Malformed UTF-8, byte by byte, with the text after it kept.
     CHECK(terminal_safe("\xff\xfe ok") == "\\xff\\xfe ok");
-    CHECK(terminal_safe("\xc3(") == "\\xc3(");                   // a lead byte without its continuation
-    CHECK(terminal_safe("\xe2\x82") == "\\xe2\\x82");            // cut short at the end
-    CHECK(terminal_safe("\xc0\xaf") == "\\xc0\\xaf");            // overlong '/'
-    CHECK(terminal_safe("\xed\xa0\x80") == "\\xed\\xa0\\x80");   // a UTF-16 surrogate
+    CHECK(terminal_safe("\xc3(") == "\\xc3(");                           // a lead byte without its continuation
+    CHECK(terminal_safe("\xe2\x82") == "\\xe2\\x82");                    // cut short at the end
+    CHECK(terminal_safe("\xc0\xaf") == "\\xc0\\xaf");                    // overlong '/'
+    CHECK(terminal_safe("\xed\xa0\x80") == "\\xed\\xa0\\x80");           // a UTF-16 surrogate
     CHECK(terminal_safe("\xf4\x90\x80\x80") == "\\xf4\\x90\\x80\\x80");  // past U+10FFFF
     CHECK(terminal_safe("\xf0\x9f\x98\x80") == "\xf0\x9f\x98\x80");      // U+1F600 is text
     CHECK(terminal_safe("\x80\xc2\x9b\x1b") == "\\x80\\xc2\\x9b\\x1b");
@@ -62,7 +64,11 @@ TEST_SUITE("reporter") {
     CHECK(stderr_of([&] { reporter.warning("payload \x1b[31mred\nsecond line"); }) ==
           "mqtk-sub: warning: payload \\x1b[31mred\\x0asecond line\n");
     CHECK(stderr_of([&] { reporter.error(std::string("a\0b", 3)); }) == "mqtk-sub: a\\x00b\n");
-    CHECK(stderr_of([&] { reporter.always("\xc2\x9b" "2J"); }) == "mqtk-sub: \\xc2\\x9b2J\n");
+    CHECK(stderr_of([&] {
+            reporter.always(
+                "\xc2\x9b"
+                "2J");
+          }) == "mqtk-sub: \\xc2\\x9b2J\n");
     reporter.set_quiet(true);
     CHECK(stderr_of([&] { reporter.error("not shown"); }).empty());
     CHECK(stderr_of([&] { reporter.always("usage \x1b"); }) == "mqtk-sub: usage \\x1b\n");

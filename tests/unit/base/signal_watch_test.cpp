@@ -1,10 +1,11 @@
 #include "mqtk/base/signal_watch.hpp"
 
-#include <doctest/doctest.h>
 #include <fcntl.h>
 #include <signal.h>
 #include <sys/resource.h>
 #include <unistd.h>
+
+#include <doctest/doctest.h>
 
 #include "mqtk/base/error.hpp"
 

@@ -2,8 +2,8 @@
 
 #include <doctest/doctest.h>
 
-#include "mqtk/record/durability.hpp"
 #include "mqtk/base/error.hpp"
+#include "mqtk/record/durability.hpp"
 
 using namespace std::chrono_literals;
 
@@ -57,7 +57,7 @@ TEST_SUITE("units") {
 
     mqtk::SyncSchedule batch(mqtk::parse_durability("batch"));
     CHECK(batch.due(now, true));
-    CHECK(batch.due(now, true));                // always before acknowledging
+    CHECK(batch.due(now, true));                 // always before acknowledging
     CHECK_FALSE(batch.due(now + 500ms, false));  // unacknowledged data waits up to a second
     CHECK(batch.due(now + 1s, false));
 

@@ -1,9 +1,10 @@
 #include "mqtk/base/whole_file.hpp"
 
-#include <doctest/doctest.h>
 #include <unistd.h>
 
 #include <fstream>
+
+#include <doctest/doctest.h>
 
 #include "mqtk/base/error.hpp"
 #include "temp_dir.hpp"

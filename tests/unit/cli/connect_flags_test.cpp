@@ -1,9 +1,9 @@
 #include "mqtk/cli/connect_flags.hpp"
 
+#include <cstdint>
+
 #include <doctest/doctest.h>
 #include <mqtt_protocol.h>
-
-#include <cstdint>
 
 #include "mqtk/base/error.hpp"
 
@@ -39,7 +39,9 @@ TEST_SUITE("connect_flags") {
   }
 
   TEST_CASE("TLS flags checked together") {
-    auto rejects = [](ConnectFlags f, const char* message) { CHECK_THROWS_WITH_AS(build_connect_setup(f, 1), message, UsageError); };
+    auto rejects = [](ConnectFlags f, const char* message) {
+      CHECK_THROWS_WITH_AS(build_connect_setup(f, 1), message, UsageError);
+    };
     ConnectFlags f;
     f.cafile = "ca";
     f.certfile = "c";
@@ -143,8 +145,8 @@ TEST_SUITE("connect_flags") {
     f.properties = {{"connect", "user-property", "k", "v"}};
     CHECK(build_connect_setup(f, 1).options.protocol_version == mqtk::kMqtt5);
     f.protocol_version = "mqttv311";
-    CHECK_THROWS_WITH_AS(build_connect_setup(f, 1),
-                         "-D: MQTT properties need MQTT v5, but -V chose an older protocol", UsageError);
+    CHECK_THROWS_WITH_AS(build_connect_setup(f, 1), "-D: MQTT properties need MQTT v5, but -V chose an older protocol",
+                         UsageError);
 
     ConnectFlags x;
     x.session_expiry = "60";

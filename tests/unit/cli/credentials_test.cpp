@@ -1,6 +1,5 @@
 #include "mqtk/cli/credentials.hpp"
 
-#include <doctest/doctest.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -9,6 +8,8 @@
 #include <cstring>
 #include <string>
 #include <vector>
+
+#include <doctest/doctest.h>
 
 #include "mqtk/base/error.hpp"
 
@@ -28,7 +29,10 @@ std::string temp_file(const std::string& content, mode_t mode) {
 
 TEST_SUITE("credentials") {
   TEST_CASE("where the password comes from") {
-    auto never = []() -> std::string { FAIL("asked"); return ""; };
+    auto never = []() -> std::string {
+      FAIL("asked");
+      return "";
+    };
     mqtk::PasswordSources s;
     CHECK_FALSE(mqtk::resolve_password(s, never).has_value());
     s.environment = "from-env";
@@ -68,24 +72,43 @@ TEST_SUITE("credentials") {
 
   TEST_CASE("secrets on the command line are overwritten in place, however spelled") {
     using mqtk::SecretValue;
-    std::vector<std::string> words = {"mqtk-sub", "-P", "secret", "--pw=also", "-dPglued", "--psk", "00ff",
-                                      "-L", "mqtt://u:pass@h/t", "--url=mqtt://v:word@h/t", "-dLmqtt://w:x1@h/t",
-                                      "--proxy", "socks5h://x:y/z@p", "-t", "keep", "-m", "also-not", "-P", "-5n"};
+    std::vector<std::string> words = {"mqtk-sub",
+                                      "-P",
+                                      "secret",
+                                      "--pw=also",
+                                      "-dPglued",
+                                      "--psk",
+                                      "00ff",
+                                      "-L",
+                                      "mqtt://u:pass@h/t",
+                                      "--url=mqtt://v:word@h/t",
+                                      "-dLmqtt://w:x1@h/t",
+                                      "--proxy",
+                                      "socks5h://x:y/z@p",
+                                      "-t",
+                                      "keep",
+                                      "-m",
+                                      "also-not",
+                                      "-P",
+                                      "-5n"};
     std::vector<char*> argv;
     for (std::string& w : words) argv.push_back(w.data());
     // What the parser read: each value as it stands at the end of its word.
-    std::vector<SecretValue> secrets = {
-        {"secret", SecretValue::kWhole},  {"also", SecretValue::kWhole},
-        {"glued", SecretValue::kWhole},   {"00ff", SecretValue::kWhole},
-        {"mqtt://u:pass@h/t", SecretValue::kMqttUrl}, {"mqtt://v:word@h/t", SecretValue::kMqttUrl},
-        {"mqtt://w:x1@h/t", SecretValue::kMqttUrl},   {"socks5h://x:y/z@p", SecretValue::kProxyUrl},
-        {"-5n", SecretValue::kWhole}};
+    std::vector<SecretValue> secrets = {{"secret", SecretValue::kWhole},
+                                        {"also", SecretValue::kWhole},
+                                        {"glued", SecretValue::kWhole},
+                                        {"00ff", SecretValue::kWhole},
+                                        {"mqtt://u:pass@h/t", SecretValue::kMqttUrl},
+                                        {"mqtt://v:word@h/t", SecretValue::kMqttUrl},
+                                        {"mqtt://w:x1@h/t", SecretValue::kMqttUrl},
+                                        {"socks5h://x:y/z@p", SecretValue::kProxyUrl},
+                                        {"-5n", SecretValue::kWhole}};
     mqtk::hide_secrets(static_cast<int>(argv.size()), argv.data(), secrets);
     std::vector<std::string> shown(argv.begin(), argv.end());
-    CHECK(shown == std::vector<std::string>{"mqtk-sub", "-P", "xxxxxx", "--pw=xxxx", "-dPxxxxx", "--psk", "xxxx",
-                                            "-L", "mqtt://u:xxxx@h/t", "--url=mqtt://v:xxxx@h/t",
-                                            "-dLmqtt://w:xx@h/t", "--proxy", "socks5h://x:xxx@p", "-t", "keep",
-                                            "-m", "also-not", "-P", "xxx"});
+    CHECK(shown == std::vector<std::string>{"mqtk-sub", "-P", "xxxxxx", "--pw=xxxx", "-dPxxxxx", "--psk", "xxxx", "-L",
+                                            "mqtt://u:xxxx@h/t", "--url=mqtt://v:xxxx@h/t", "-dLmqtt://w:xx@h/t",
+                                            "--proxy", "socks5h://x:xxx@p", "-t", "keep", "-m", "also-not", "-P",
+                                            "xxx"});
   }
 
   TEST_CASE("the program's name and values without secrets stay") {

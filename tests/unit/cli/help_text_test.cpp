@@ -1,8 +1,8 @@
 #include "mqtk/cli/help_text.hpp"
 
-#include <doctest/doctest.h>
-
 #include <sstream>
+
+#include <doctest/doctest.h>
 
 TEST_SUITE("help_text") {
   TEST_CASE("groups in order, flags packed into lines of at most 79 columns, examples") {

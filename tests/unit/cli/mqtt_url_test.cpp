@@ -55,9 +55,10 @@ TEST_SUITE("mqtt_url") {
   }
 
   TEST_CASE("malformed") {
-    CHECK_THROWS_WITH_AS(parse_mqtt_url("http://h/t"), "-L: invalid URL 'http://h/t': the scheme must be mqtt:// or mqtts://",
-                         mqtk::UsageError);
-    CHECK_THROWS_WITH(parse_mqtt_url("mqtt://h"), "-L: invalid URL 'mqtt://h': the topic is missing (mqtt://host/topic)");
+    CHECK_THROWS_WITH_AS(parse_mqtt_url("http://h/t"),
+                         "-L: invalid URL 'http://h/t': the scheme must be mqtt:// or mqtts://", mqtk::UsageError);
+    CHECK_THROWS_WITH(parse_mqtt_url("mqtt://h"),
+                      "-L: invalid URL 'mqtt://h': the topic is missing (mqtt://host/topic)");
     CHECK_THROWS_WITH(parse_mqtt_url("mqtt://h:99999/t"),
                       "-L: invalid URL 'mqtt://h:99999/t': the port must be a number from 1 to 65535, not '99999'");
     CHECK_THROWS_AS(parse_mqtt_url("mqtt://h:x/t"), mqtk::UsageError);

@@ -1,7 +1,5 @@
 #include "mqtk/cli/options_file.hpp"
 
-#include <doctest/doctest.h>
-
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -9,6 +7,8 @@
 #include <cstdlib>
 #include <string>
 #include <vector>
+
+#include <doctest/doctest.h>
 
 #include "mqtk/base/error.hpp"
 #include "temp_dir.hpp"
@@ -46,8 +46,8 @@ TEST_SUITE("options_file") {
         "   -v\n"
         "--will-payload going  away \n"
         "-D publish user-property  k v\n");
-    CHECK(args == Args{"-h", "broker.local", "-v", "--will-payload", "going  away", "-D", "publish",
-                       "user-property", "k", "v"});
+    CHECK(args == Args{"-h", "broker.local", "-v", "--will-payload", "going  away", "-D", "publish", "user-property",
+                       "k", "v"});
   }
 
   TEST_CASE("comments and blank lines only") {
@@ -79,8 +79,11 @@ TEST_SUITE("options_file") {
     file = mqtk::read_options_file(path, geteuid());
     REQUIRE(file.has_value());
     CHECK_THROWS_WITH_AS(mqtk::require_private(*file),
-                         ("options file " + path + ": holds credentials but other users can read it (mode 0644); "
-                          "run chmod 600 " + path).c_str(),
+                         ("options file " + path +
+                          ": holds credentials but other users can read it (mode 0644); "
+                          "run chmod 600 " +
+                          path)
+                             .c_str(),
                          mqtk::UsageError);
   }
 
@@ -93,7 +96,8 @@ TEST_SUITE("options_file") {
       std::snprintf(text, sizeof text, "%04o", static_cast<unsigned>(mode));
       CHECK_THROWS_WITH_AS(mqtk::read_options_file(path, geteuid()),
                            ("options file " + path + ": other users can write it (mode " + text +
-                            "), and so choose your broker; run chmod 600 " + path).c_str(),
+                            "), and so choose your broker; run chmod 600 " + path)
+                               .c_str(),
                            mqtk::UsageError);
     }
   }
@@ -110,11 +114,12 @@ TEST_SUITE("options_file") {
       reader = 0;
       REQUIRE(chown(path.c_str(), owner, static_cast<gid_t>(-1)) == 0);
     }
-    CHECK_THROWS_WITH_AS(mqtk::read_options_file(path, reader),
-                         ("options file " + path + ": owned by uid " + std::to_string(owner) +
-                          ", not by you or root, so its owner chooses your broker; run chown " +
-                          std::to_string(reader) + " " + path).c_str(),
-                         mqtk::UsageError);
+    CHECK_THROWS_WITH_AS(
+        mqtk::read_options_file(path, reader),
+        ("options file " + path + ": owned by uid " + std::to_string(owner) +
+         ", not by you or root, so its owner chooses your broker; run chown " + std::to_string(reader) + " " + path)
+            .c_str(),
+        mqtk::UsageError);
     CHECK(mqtk::read_options_file(path, owner).has_value());
     if (geteuid() == 0) {
       REQUIRE(chown(path.c_str(), 0, static_cast<gid_t>(-1)) == 0);
@@ -126,16 +131,19 @@ TEST_SUITE("options_file") {
     test_support::TempDir dir;
     std::string fifo = dir.directory + "/fifo";
     REQUIRE(mkfifo(fifo.c_str(), 0600) == 0);
-    CHECK_THROWS_WITH_AS(mqtk::read_options_file(fifo, geteuid()),
-                         ("options file " + fifo + ": a FIFO, not a regular file; replace it with a file of flags").c_str(),
-                         mqtk::UsageError);
-    CHECK_THROWS_WITH_AS(mqtk::read_options_file("/dev/zero", geteuid()),
-                         "options file /dev/zero: a character device, not a regular file; replace it with a file of flags",
-                         mqtk::UsageError);
-    CHECK_THROWS_WITH_AS(mqtk::read_options_file(dir.directory, geteuid()),
-                         ("options file " + dir.directory +
-                          ": a directory, not a regular file; replace it with a file of flags").c_str(),
-                         mqtk::UsageError);
+    CHECK_THROWS_WITH_AS(
+        mqtk::read_options_file(fifo, geteuid()),
+        ("options file " + fifo + ": a FIFO, not a regular file; replace it with a file of flags").c_str(),
+        mqtk::UsageError);
+    CHECK_THROWS_WITH_AS(
+        mqtk::read_options_file("/dev/zero", geteuid()),
+        "options file /dev/zero: a character device, not a regular file; replace it with a file of flags",
+        mqtk::UsageError);
+    CHECK_THROWS_WITH_AS(
+        mqtk::read_options_file(dir.directory, geteuid()),
+        ("options file " + dir.directory + ": a directory, not a regular file; replace it with a file of flags")
+            .c_str(),
+        mqtk::UsageError);
     // A symbolic link to a regular file is followed.
     std::string target = write_file(dir, "target", "-q 1\n", 0600);
     std::string link = dir.directory + "/link";

@@ -11,9 +11,7 @@ struct Typed {
   mqtk::ConnectSetup connect;
   mqtk::StandardStreams streams;
   mqtk::Reporter reporter{"test"};
-  std::unique_ptr<mqtk::PublishSource> source() {
-    return mqtk::make_publish_source(flags, connect, streams, reporter);
-  }
+  std::unique_ptr<mqtk::PublishSource> source() { return mqtk::make_publish_source(flags, connect, streams, reporter); }
   mqtk::ReplayOptions replay() { return mqtk::make_replay_options(flags, connect, streams); }
 };
 

@@ -1,9 +1,10 @@
 #include "mqtk/cli/record_flags.hpp"
 
-#include <doctest/doctest.h>
 #include <unistd.h>
 
 #include <filesystem>
+
+#include <doctest/doctest.h>
 
 #include "mqtk/base/error.hpp"
 #include "temp_dir.hpp"

@@ -2,7 +2,6 @@
 // read what a Reporter said (and the test's own output stays clean).
 #pragma once
 
-#include <doctest/doctest.h>
 #include <fcntl.h>
 #include <unistd.h>
 
@@ -10,6 +9,8 @@
 #include <fstream>
 #include <sstream>
 #include <string>
+
+#include <doctest/doctest.h>
 
 #include "mqtk/base/fd.hpp"
 #include "temp_dir.hpp"

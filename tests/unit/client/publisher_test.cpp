@@ -1,14 +1,15 @@
 #include "mqtk/client/publisher.hpp"
 
-#include <doctest/doctest.h>
 #include <fcntl.h>
-#include <mqtt_protocol.h>
 #include <signal.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <optional>
 #include <string>
+
+#include <doctest/doctest.h>
+#include <mqtt_protocol.h>
 
 #include "client/captured_stderr.hpp"
 #include "client/scripted_broker.hpp"
@@ -64,7 +65,8 @@ class InputInBatches final : public mqtk::PublishSource {
 // One Publisher run against a scripted broker.
 struct PublisherRun {
   int run(mqtk::PublishSource& source) {
-    mqtk::Publisher publisher(connect, source, reporter, [](std::string_view) {}, broker.opener(), broker.clock);
+    mqtk::Publisher publisher(
+        connect, source, reporter, [](std::string_view) {}, broker.opener(), broker.clock);
     try {
       int status = publisher.run();
       published = publisher.published();

@@ -1,11 +1,11 @@
 #include "mqtk/client/replay_source.hpp"
 
-#include <doctest/doctest.h>
-
 #include <fstream>
 #include <optional>
 #include <string>
 #include <vector>
+
+#include <doctest/doctest.h>
 
 #include "temp_dir.hpp"
 
@@ -17,11 +17,15 @@ using std::chrono::milliseconds;
 // A recording with messages at 0 s, 1 s, 1.5 s and 4 s.
 std::string write_recording(const test_support::TempDir& dir, const std::string& extra = "") {
   std::string path = dir.directory + "/r.jsonl";
-  std::ofstream(path) << R"({"time":"2026-01-01T00:00:00Z","topic":"plant/a","qos":1,"payload":"0"})" "\n"
-                      << R"({"time":"2026-01-01T00:00:01Z","topic":"plant/b","qos":2,"retain":true,"payload":"1"})" "\n"
+  std::ofstream(path) << R"({"time":"2026-01-01T00:00:00Z","topic":"plant/a","qos":1,"payload":"0"})"
+                         "\n"
+                      << R"({"time":"2026-01-01T00:00:01Z","topic":"plant/b","qos":2,"retain":true,"payload":"1"})"
+                         "\n"
                       << extra
-                      << R"({"time":"2026-01-01T01:00:01.5+01:00","topic":"other/c","payload":"2"})" "\n"
-                      << R"({"time":"2026-01-01T00:00:04Z","topic":"plant/d","payload":"3"})" "\n";
+                      << R"({"time":"2026-01-01T01:00:01.5+01:00","topic":"other/c","payload":"2"})"
+                         "\n"
+                      << R"({"time":"2026-01-01T00:00:04Z","topic":"plant/d","payload":"3"})"
+                         "\n";
   return path;
 }
 
@@ -137,8 +141,8 @@ TEST_SUITE("replay_source") {
     mqtk::ReplaySource source(options, [](const std::string&) {});
     std::vector<std::string> topics;
     for (const Taken& t : take_all(source)) topics.push_back(t.topic);
-    CHECK(topics ==
-          std::vector<std::string>{"sandbox/test-plant/a", "sandbox/test-plant/b", "sandbox/other/c", "sandbox/test-plant/d"});
+    CHECK(topics == std::vector<std::string>{"sandbox/test-plant/a", "sandbox/test-plant/b", "sandbox/other/c",
+                                             "sandbox/test-plant/d"});
   }
 
   TEST_CASE("time bounds: absolute or after the first message") {
@@ -207,7 +211,8 @@ TEST_SUITE("replay_source") {
   TEST_CASE("below MQTT v5 properties are dropped, with one warning") {
     test_support::TempDir dir;
     std::string with_properties =
-        R"({"time":"2026-01-01T00:00:00.5Z","topic":"p","properties":{"content-type":"text/plain"},"payload":"x"})" "\n";
+        R"({"time":"2026-01-01T00:00:00.5Z","topic":"p","properties":{"content-type":"text/plain"},"payload":"x"})"
+        "\n";
     for (bool mqtt5 : {true, false}) {
       CAPTURE(mqtt5);
       auto options = options_for(write_recording(dir, with_properties + with_properties));
@@ -247,8 +252,9 @@ TEST_SUITE("replay_source") {
       CHECK_FALSE(first_two(stopping));
       REQUIRE(stopping.failure());
       CHECK(stopping.failure()->starts_with(path + ":2: the record is "));
-      CHECK(stopping.failure()->ends_with(" at --speed 1; a replay waits at most 100 years (a faster --speed, or "
-                                          "--speed max, sends it sooner)"));
+      CHECK(
+          stopping.failure()->ends_with(" at --speed 1; a replay waits at most 100 years (a faster --speed, or "
+                                        "--speed max, sends it sooner)"));
       CHECK(stopping.exhausted());
     }
     std::string path = recording({"2026-01-01T00:00:00Z", "2400-01-01T00:00:00Z", "2026-01-01T00:00:01Z"});

@@ -61,7 +61,7 @@ class ScriptedConnection final : public mqtk::BrokerConnection {
   // A packet queued for the broker, or written and waiting for its answer.
   struct Packet {
     enum Kind { kPublish, kAcknowledge, kSubscribe, kUnsubscribe, kDisconnect } kind;
-    int id = 0;  // the message id; DISCONNECT's reason code
+    int id = 0;                          // the message id; DISCONNECT's reason code
     std::vector<std::string> filters{};  // SUBSCRIBE's, UNSUBSCRIBE's
     int qos = 0;
     std::string topic{};  // PUBLISH's
@@ -94,7 +94,7 @@ class ScriptedConnection final : public mqtk::BrokerConnection {
   bool reading_stopped_ = false;
   bool reading_paused_ = false;
   int next_mid_ = 1;
-  std::deque<Packet> queued_;      // not written yet
+  std::deque<Packet> queued_;       // not written yet
   std::deque<Packet> answers_due_;  // written; the broker answers them in order
   long unacknowledged_ = 0;         // publishes queued or written, not completed
 };
@@ -115,8 +115,8 @@ void ScriptedConnection::run_once(int timeout_ms, std::span<pollfd> watched) {
   bool watched_ready = poll(watched.data(), watched.size(), 0) > 0;
   // With packets to write the socket is ready too.
   if (!arrived && !watched_ready && queued_.empty()) {
-    broker_.clock.advance(std::chrono::milliseconds(timeout_ms < 0 ? kLongestWaitMs
-                                                                   : std::min(timeout_ms, kLongestWaitMs)));
+    broker_.clock.advance(
+        std::chrono::milliseconds(timeout_ms < 0 ? kLongestWaitMs : std::min(timeout_ms, kLongestWaitMs)));
   }
   events_.before_write();
   write_queued();

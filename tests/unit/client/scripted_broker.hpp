@@ -102,7 +102,7 @@ class ScriptedBroker {
   ManualClock clock;
   std::vector<std::string> log;
   std::vector<Published> published;
-  std::deque<Incoming> unread;  // sent and never read: never acknowledged either
+  std::deque<Incoming> unread;   // sent and never read: never acknowledged either
   long acknowledged = 0;         // publishes the broker acknowledged
   long most_unacknowledged = 0;  // the most publishes outstanding at once
   int connections = 0;           // CONNACKs sent

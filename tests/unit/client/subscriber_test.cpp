@@ -1,13 +1,14 @@
 #include "mqtk/client/subscriber.hpp"
 
-#include <doctest/doctest.h>
-#include <mqtt_protocol.h>
 #include <signal.h>
 
 #include <exception>
 #include <optional>
 #include <string>
 #include <vector>
+
+#include <doctest/doctest.h>
+#include <mqtt_protocol.h>
 
 #include "client/captured_stderr.hpp"
 #include "client/scripted_broker.hpp"
@@ -68,8 +69,8 @@ struct SubscriberRun {
   }
 
   int run() {
-    mqtk::Subscriber subscriber(connect, options, sink, reporter, signals, [](std::string_view) {}, broker.opener(),
-                                broker.clock);
+    mqtk::Subscriber subscriber(
+        connect, options, sink, reporter, signals, [](std::string_view) {}, broker.opener(), broker.clock);
     subscriber.set_on_subscribed([this](const Strings& granted) {
       broker.log.push_back("on_subscribed");
       subscribed.push_back(granted);
@@ -317,7 +318,7 @@ TEST_SUITE("subscriber") {
     }
     SUBCASE("before v5, drops that come later after connecting are not") {
       run.options.stop_on_takeover = true;
-      run.broker.script = {StayQuiet{3s}, DropConnection{}, StayQuiet{3s}, DropConnection{},
+      run.broker.script = {StayQuiet{3s}, DropConnection{}, StayQuiet{3s},      DropConnection{},
                            StayQuiet{3s}, DropConnection{}, RaiseSignal{SIGINT}};
       CHECK(run.run() == mqtk::kExitSuccess);
       CHECK(run.broker.connections == 4);

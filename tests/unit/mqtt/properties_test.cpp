@@ -1,11 +1,11 @@
 #include "mqtk/mqtt/properties.hpp"
 
+#include <string>
+#include <vector>
+
 #include <doctest/doctest.h>
 #include <mosquitto.h>
 #include <mqtt_protocol.h>
-
-#include <string>
-#include <vector>
 
 #include "mqtk/base/error.hpp"
 
@@ -65,8 +65,9 @@ TEST_SUITE("properties") {
     CHECK_THROWS_WITH(add_property(p, {"puback", "reason-string", "x"}),
                       "-D: properties cannot be set for 'puback'; use connect, publish, subscribe, unsubscribe, "
                       "disconnect or will");
-    CHECK_THROWS_WITH(add_property(p, {"publish", "message-expiry-interval", "soon"}),
-                      "-D: the value of message-expiry-interval must be a whole number from 0 to 4294967295, not 'soon'");
+    CHECK_THROWS_WITH(
+        add_property(p, {"publish", "message-expiry-interval", "soon"}),
+        "-D: the value of message-expiry-interval must be a whole number from 0 to 4294967295, not 'soon'");
     CHECK_THROWS_AS(add_property(p, {"publish", "payload-format-indicator", "256"}), UsageError);
     CHECK_THROWS_AS(add_property(p, {"publish", "topic-alias", "-1"}), UsageError);
     CHECK_THROWS_WITH(add_property(p, {"publish", "user-property", "k"}),

@@ -1,8 +1,8 @@
 #include "mqtk/mqtt/session.hpp"
 
-#include <doctest/doctest.h>
-
 #include <string>
+
+#include <doctest/doctest.h>
 
 #include "mqtk/base/error.hpp"
 

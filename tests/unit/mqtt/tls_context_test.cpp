@@ -1,9 +1,9 @@
 #include "mqtk/mqtt/tls_context.hpp"
 
-#include <doctest/doctest.h>
-
 #include <fstream>
 #include <string>
+
+#include <doctest/doctest.h>
 
 #include "mqtk/base/error.hpp"
 #include "temp_dir.hpp"

@@ -28,6 +28,7 @@ TEST_SUITE("topic_pattern") {
     CHECK_THROWS_AS(mqtk::TopicPattern("a/+na#me"), mqtk::UsageError);
     CHECK_THROWS_WITH(mqtk::TopicPattern("a/+b/+b"), "--topic-tags: the tag 'b' is named twice in 'a/+b/+b'");
     CHECK_NOTHROW(mqtk::TopicPattern("+/+/x"));
-    CHECK_THROWS_WITH(mqtk::TopicPattern("+time/x"), "--topic-tags: 'time' cannot be a tag name in InfluxDB in '+time/x'");
+    CHECK_THROWS_WITH(mqtk::TopicPattern("+time/x"),
+                      "--topic-tags: 'time' cannot be a tag name in InfluxDB in '+time/x'");
   }
 }

@@ -1,8 +1,8 @@
 #include "mqtk/mqtt/topic.hpp"
 
-#include <doctest/doctest.h>
-
 #include <string>
+
+#include <doctest/doctest.h>
 
 #include "mqtk/base/error.hpp"
 
@@ -28,11 +28,12 @@ TEST_SUITE("topic") {
 
   TEST_CASE("characters MQTT strings may not hold are named") {
     // Each is refused by libmosquitto's own check; the message says why.
-    CHECK_THROWS_WITH_AS(check_publish_topic("a\x01" "b", "-t"), "-t: the topic contains a control character (U+0001)",
-                         UsageError);
+    CHECK_THROWS_WITH_AS(check_publish_topic("a\x01"
+                                             "b",
+                                             "-t"),
+                         "-t: the topic contains a control character (U+0001)", UsageError);
     CHECK_THROWS_WITH(check_publish_topic("tab\there", "-t"), "-t: the topic contains a control character (U+0009)");
-    CHECK_THROWS_WITH(check_publish_topic("esc\x1b[31m", "-t"),
-                      "-t: the topic contains a control character (U+001B)");
+    CHECK_THROWS_WITH(check_publish_topic("esc\x1b[31m", "-t"), "-t: the topic contains a control character (U+001B)");
     CHECK_THROWS_WITH(check_publish_topic("del\x7f", "-t"), "-t: the topic contains a control character (U+007F)");
     CHECK_THROWS_WITH(check_publish_topic("c1\xc2\x9b", "-t"), "-t: the topic contains a control character (U+009B)");
     CHECK_THROWS_WITH(check_publish_topic(std::string("a\0b", 3), "-t"),

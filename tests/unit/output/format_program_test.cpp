@@ -1,12 +1,12 @@
 #include "mqtk/output/format_program.hpp"
 
-#include <doctest/doctest.h>
-#include <mosquitto.h>
-#include <mqtt_protocol.h>
-
 #include <cstdlib>
 #include <string>
 #include <vector>
+
+#include <doctest/doctest.h>
+#include <mosquitto.h>
+#include <mqtt_protocol.h>
 
 #include "allocation_counter.hpp"
 #include "mqtk/base/error.hpp"

@@ -1,12 +1,13 @@
 #include "mqtk/output/formatted_output.hpp"
 
-#include <doctest/doctest.h>
 #include <fcntl.h>
 #include <unistd.h>
 
 #include <fstream>
 #include <random>
 #include <string>
+
+#include <doctest/doctest.h>
 
 #include "mqtk/records/record_formats.hpp"
 #include "temp_dir.hpp"

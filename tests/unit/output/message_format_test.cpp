@@ -1,8 +1,8 @@
 #include "mqtk/output/message_format.hpp"
 
-#include <doctest/doctest.h>
-
 #include <string>
+
+#include <doctest/doctest.h>
 
 namespace {
 

@@ -1,12 +1,12 @@
 #include "mqtk/output/mosquitto_json.hpp"
 
-#include <doctest/doctest.h>
-#include <mosquitto.h>
-#include <mqtt_protocol.h>
-
 #include <cmath>
 #include <limits>
 #include <string>
+
+#include <doctest/doctest.h>
+#include <mosquitto.h>
+#include <mqtt_protocol.h>
 
 namespace cjson = mqtk::cjson;
 
@@ -61,22 +61,23 @@ TEST_SUITE("mosquitto_json") {
     CHECK(reprint("  42  ") == "42");
     CHECK(reprint(R"("\u00e9\ud83d\ude00\/")") == "\"\xc3\xa9\xf0\x9f\x98\x80/\"");
     CHECK(reprint(R"({"a":1,"a":2})") == R"({"a":1,"a":2})");  // duplicates kept
-    CHECK(reprint("01") == "1");                                 // cJSON's leniencies
+    CHECK(reprint("01") == "1");                               // cJSON's leniencies
     CHECK(reprint("-.5") == "-0.5");
     CHECK(reprint("1e999") == "null");
     CHECK(reprint("\xef\xbb\xbf[1]") == "[1]");
     CHECK(reprint("\x01[1]\x7f") == "<invalid>");
-    CHECK(reprint("\x01[1]\x1f") == "[1]");                      // bytes <= 32 are whitespace
-    CHECK(reprint("\"a\x01" "b\"") == "\"a\\u0001b\"");
-    CHECK(reprint(R"("x\u0000y")") == "\"x\"");                  // NUL ends the printed string
-    CHECK(reprint(R"("x\uZZZZy")") == "\"x\"");                  // bad hex reads as NUL
+    CHECK(reprint("\x01[1]\x1f") == "[1]");  // bytes <= 32 are whitespace
+    CHECK(reprint("\"a\x01"
+                  "b\"") == "\"a\\u0001b\"");
+    CHECK(reprint(R"("x\u0000y")") == "\"x\"");  // NUL ends the printed string
+    CHECK(reprint(R"("x\uZZZZy")") == "\"x\"");  // bad hex reads as NUL
     CHECK(reprint(std::string(1000, '[') + std::string(1000, ']')).size() == 2000);
   }
 
   TEST_CASE("reprinting rejects what cJSON rejects") {
-    for (const char* bad : {"", "{", "[1,]", "tru", "{\"a\":1}x", "\"\\q\"", "[\"\\ud800\"]", "[\"\\udc00\"]",
-                            "[\"\\ud800\\u0041\"]", "[1 2]", "+1", ".5", "1e", "{\"a\"}", "{1:2}", "\"unterminated",
-                            "\"\\u12\""}) {
+    for (const char* bad :
+         {"", "{", "[1,]", "tru", "{\"a\":1}x", "\"\\q\"", "[\"\\ud800\"]", "[\"\\udc00\"]", "[\"\\ud800\\u0041\"]",
+          "[1 2]", "+1", ".5", "1e", "{\"a\"}", "{1:2}", "\"unterminated", "\"\\u12\""}) {
       CAPTURE(bad);
       CHECK(reprint(bad) == "<invalid>");
     }
@@ -104,8 +105,9 @@ TEST_SUITE("mosquitto_json") {
     message.mid = 9;
     message.retain = true;
     REQUIRE(mqtk::append_mosquitto_json(message, "TST", false, true, out));
-    CHECK(out == "{\n\t\"tst\":\t\"TST\",\n\t\"topic\":\t\"t\",\n\t\"qos\":\t2,\n\t\"retain\":\t1,\n"
-                 "\t\"payloadlen\":\t0,\n\t\"mid\":\t9,\n\t\"payload\":\tnull\n}");
+    CHECK(out ==
+          "{\n\t\"tst\":\t\"TST\",\n\t\"topic\":\t\"t\",\n\t\"qos\":\t2,\n\t\"retain\":\t1,\n"
+          "\t\"payloadlen\":\t0,\n\t\"mid\":\t9,\n\t\"payload\":\tnull\n}");
 
     out = "before";
     message.payload = "{oops";

@@ -1,6 +1,5 @@
 #include "mqtk/record/file_sink.hpp"
 
-#include <doctest/doctest.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -9,6 +8,8 @@
 #include <map>
 #include <string>
 #include <vector>
+
+#include <doctest/doctest.h>
 
 #include "mqtk/base/error.hpp"
 #include "mqtk/records/record_formats.hpp"
@@ -181,7 +182,7 @@ TEST_SUITE("file_sink") {
     CHECK(mqtk::next_clock_boundary(at(1600000000), 24h, mqtk::RotationClock::kUtc) == at(1600041600));
     CHECK(mqtk::next_clock_boundary(at(1600000000), 15min, mqtk::RotationClock::kUtc) == at(1600000200));
     CHECK(mqtk::next_clock_boundary(at(1600002000), 1h, mqtk::RotationClock::kUtc) == at(1600005600));  // not now
-    setenv("TZ", "Asia/Kolkata", 1);  // UTC+05:30
+    setenv("TZ", "Asia/Kolkata", 1);                                                                    // UTC+05:30
     tzset();
     CHECK(mqtk::next_clock_boundary(at(1600000000), 24h, mqtk::RotationClock::kLocal) == at(1600021800));
     CHECK(mqtk::next_clock_boundary(at(1600000000), 1h, mqtk::RotationClock::kLocal) == at(1600000200));

@@ -1,12 +1,12 @@
 #include "mqtk/record/finished_files.hpp"
 
-#include <doctest/doctest.h>
-
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <thread>
 #include <vector>
+
+#include <doctest/doctest.h>
 
 #include "mqtk/base/error.hpp"
 #include "temp_dir.hpp"
@@ -71,7 +71,7 @@ TEST_SUITE("finished_files") {
       CHECK(files.removed() == 1);
     }
     CHECK(names(temp.directory) == std::vector<std::string>{"out-20260101T010000.000000Z.jsonl.gz",
-                                                             "out-20260101T020000.000000Z.jsonl.gz",
-                                                             "out-20260101T030000.000000Z.jsonl", "unrelated.txt"});
+                                                            "out-20260101T020000.000000Z.jsonl.gz",
+                                                            "out-20260101T030000.000000Z.jsonl", "unrelated.txt"});
   }
 }

@@ -1,8 +1,8 @@
 #include "mqtk/record/json_fields.hpp"
 
-#include <doctest/doctest.h>
-
 #include <string>
+
+#include <doctest/doctest.h>
 
 namespace {
 
@@ -49,8 +49,7 @@ TEST_SUITE("json_fields") {
 
   TEST_CASE_FIXTURE(Fields, "numbers") {
     CHECK(of("[1e999]").empty());  // nlohmann: a number overflow is a parse error
-    CHECK(of(R"({"n": 3, "big": 18446744073709551615, "neg": -7})") ==
-          " n=3,big=18446744073709551616,neg=-7");
+    CHECK(of(R"({"n": 3, "big": 18446744073709551615, "neg": -7})") == " n=3,big=18446744073709551616,neg=-7");
     options.integers = true;
     CHECK(of(R"({"n": 3, "f": 3.5, "big": 18446744073709551615, "neg": -7})") ==
           " n=3i,f=3.5,big=18446744073709551616,neg=-7i");

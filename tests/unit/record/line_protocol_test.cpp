@@ -1,8 +1,8 @@
 #include "mqtk/record/line_protocol.hpp"
 
-#include <doctest/doctest.h>
-
 #include <string>
+
+#include <doctest/doctest.h>
 
 namespace lp = mqtk::line_protocol;
 
@@ -49,8 +49,8 @@ TEST_SUITE("line_protocol") {
     CHECK(measurement("things/1/temperature") == "things/1/temperature");
     CHECK(measurement("a b,c=d") == "a\\ b\\,c=d");  // '=' needs no escape in a measurement
     CHECK(key("a b,c=d") == "a\\ b\\,c\\=d");
-    CHECK(key("back\\slash") == "back\\slash");     // a lone backslash stays as it is
-    CHECK(key("end\\") == "end\\\\");               // but never escapes the separator after it
+    CHECK(key("back\\slash") == "back\\slash");  // a lone backslash stays as it is
+    CHECK(key("end\\") == "end\\\\");            // but never escapes the separator after it
     CHECK(key("before\\,") == "before\\\\\\,");
     CHECK(measurement("new\nline\ttab\rcr") == "new\\nline\\ttab\\rcr");
   }

@@ -1,10 +1,10 @@
 #include "mqtk/record/recorder_state.hpp"
 
-#include <doctest/doctest.h>
-
 #include <filesystem>
 #include <fstream>
 #include <memory>
+
+#include <doctest/doctest.h>
 
 #include "mqtk/base/error.hpp"
 #include "temp_dir.hpp"

@@ -1,9 +1,10 @@
 #include "mqtk/record/recording_identity.hpp"
 
-#include <doctest/doctest.h>
 #include <unistd.h>
 
 #include <filesystem>
+
+#include <doctest/doctest.h>
 
 #include "mqtk/base/error.hpp"
 #include "temp_dir.hpp"

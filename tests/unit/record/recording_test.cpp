@@ -15,5 +15,4 @@ TEST_SUITE("recording") {
     CHECK(mqtk::parse_record_format("lp") == RecordFormat::kLineProtocol);
     CHECK_THROWS_AS(mqtk::parse_record_format("xml"), mqtk::UsageError);
   }
-
 }

@@ -1,6 +1,5 @@
 #include "mqtk/record/spool.hpp"
 
-#include <doctest/doctest.h>
 #include <fcntl.h>
 #include <unistd.h>
 
@@ -8,6 +7,8 @@
 #include <filesystem>
 #include <fstream>
 #include <string>
+
+#include <doctest/doctest.h>
 
 #include "mqtk/base/error.hpp"
 #include "temp_dir.hpp"

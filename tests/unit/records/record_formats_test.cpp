@@ -1,11 +1,11 @@
 #include "mqtk/records/record_formats.hpp"
 
+#include <nlohmann/json.hpp>
+#include <string>
+
 #include <doctest/doctest.h>
 #include <mosquitto.h>
 #include <mqtt_protocol.h>
-
-#include <nlohmann/json.hpp>
-#include <string>
 
 namespace {
 

@@ -1,14 +1,15 @@
 #include "mqtk/records/replay_reader.hpp"
 
-#include <doctest/doctest.h>
-#include <mosquitto.h>
 #include <fcntl.h>
-#include <mqtt_protocol.h>
 #include <unistd.h>
 
 #include <fstream>
 #include <string>
 #include <vector>
+
+#include <doctest/doctest.h>
+#include <mosquitto.h>
+#include <mqtt_protocol.h>
 
 #include "allocation_counter.hpp"
 #include "mqtk/base/payload_encoding.hpp"
@@ -228,8 +229,8 @@ TEST_SUITE("replay_reader") {
       std::vector<std::string> values;
       char* name_out = nullptr;
       char* value = nullptr;
-      for (const mosquitto_property* p = mosquitto_property_read_string_pair(read, MQTT_PROP_USER_PROPERTY, &name_out,
-                                                                             &value, false);
+      for (const mosquitto_property* p =
+               mosquitto_property_read_string_pair(read, MQTT_PROP_USER_PROPERTY, &name_out, &value, false);
            p; p = mosquitto_property_read_string_pair(p, MQTT_PROP_USER_PROPERTY, &name_out, &value, true)) {
         values.push_back(std::string(name_out) + "=" + value);
         free(name_out);
@@ -244,7 +245,8 @@ TEST_SUITE("replay_reader") {
     test_support::TempDir dir;
     std::string path = dir.directory + "/r.jsonl";
     std::ofstream(path) << "\n"
-                        << R"({"time":"2026-01-01T00:00:00Z","topic":"a","payload":"x"})" << "\n\n"
+                        << R"({"time":"2026-01-01T00:00:00Z","topic":"a","payload":"x"})"
+                        << "\n\n"
                         << R"({"time":"2026-01-01T00:00:01Z","topic":"b","payload":[1]})";
     auto records = read_all(path);
     REQUIRE(records.size() == 2);
@@ -256,20 +258,31 @@ TEST_SUITE("replay_reader") {
 
   TEST_CASE("malformed records name the file, the line and the problem") {
     test_support::TempDir dir;
-    std::string good = R"({"time":"2026-01-01T00:00:00Z","topic":"a","payload":"x"})" "\n";
+    std::string good = R"({"time":"2026-01-01T00:00:00Z","topic":"a","payload":"x"})"
+                       "\n";
     CHECK(problem_in(dir, "a.jsonl", good + good + "{\"time\":\n") == dir.directory + "/a.jsonl:3: not a JSON object");
-    CHECK(problem_in(dir, "b.jsonl", R"({"topic":"a","payload":1})" "\n") ==
-          dir.directory + "/b.jsonl:1: \"time\" is missing or not a string");
-    CHECK(problem_in(dir, "c.jsonl", R"({"time":"yesterday","topic":"a","payload":1})" "\n")
+    CHECK(problem_in(dir, "b.jsonl",
+                     R"({"topic":"a","payload":1})"
+                     "\n") == dir.directory + "/b.jsonl:1: \"time\" is missing or not a string");
+    CHECK(problem_in(dir, "c.jsonl",
+                     R"({"time":"yesterday","topic":"a","payload":1})"
+                     "\n")
               .ends_with("c.jsonl:1: \"time\" is not an RFC 3339 time"));
-    CHECK(problem_in(dir, "d.jsonl", R"({"time":"2026-01-01T00:00:00Z","topic":"a/#","payload":1})" "\n")
+    CHECK(problem_in(dir, "d.jsonl",
+                     R"({"time":"2026-01-01T00:00:00Z","topic":"a/#","payload":1})"
+                     "\n")
               .find("d.jsonl:1: ") != std::string::npos);
-    CHECK(problem_in(dir, "e.jsonl", R"({"time":"2026-01-01T00:00:00Z","topic":"a","qos":3,"payload":1})" "\n")
+    CHECK(problem_in(dir, "e.jsonl",
+                     R"({"time":"2026-01-01T00:00:00Z","topic":"a","qos":3,"payload":1})"
+                     "\n")
               .ends_with("e.jsonl:1: \"qos\" must be 0, 1 or 2"));
     CHECK(problem_in(dir, "f.jsonl",
-                     R"({"time":"2026-01-01T00:00:00Z","topic":"a","encoding":"base64","payload":"!!"})" "\n")
+                     R"({"time":"2026-01-01T00:00:00Z","topic":"a","encoding":"base64","payload":"!!"})"
+                     "\n")
               .ends_with("f.jsonl:1: the payload is not valid base64"));
-    CHECK(problem_in(dir, "g.jsonl", R"({"time":"2026-01-01T00:00:00Z","topic":"a"})" "\n")
+    CHECK(problem_in(dir, "g.jsonl",
+                     R"({"time":"2026-01-01T00:00:00Z","topic":"a"})"
+                     "\n")
               .ends_with("g.jsonl:1: \"payload\" is missing"));
     std::string header(mqtk::CsvFormat::kHeader);
     CHECK(problem_in(dir, "a.csv", header + "2026-01-01T00:00:00Z,a,0,0,utf-8,x,\n2026-01-01T00:00:00Z,a,0\n")
@@ -285,9 +298,11 @@ TEST_SUITE("replay_reader") {
   TEST_CASE("reading goes on after a malformed record") {
     test_support::TempDir dir;
     std::string path = dir.directory + "/r.jsonl";
-    std::ofstream(path) << R"({"time":"2026-01-01T00:00:00Z","topic":"a","payload":1})" "\n"
+    std::ofstream(path) << R"({"time":"2026-01-01T00:00:00Z","topic":"a","payload":1})"
+                           "\n"
                         << "garbage\n"
-                        << R"({"time":"2026-01-01T00:00:01Z","topic":"b","payload":2})" "\n";
+                        << R"({"time":"2026-01-01T00:00:01Z","topic":"b","payload":2})"
+                           "\n";
     mqtk::ReplayReader reader(path);
     mqtk::ReplayRecord record;
     CHECK(reader.next(record) == mqtk::ReplayReader::Status::kRecord);
@@ -341,8 +356,9 @@ TEST_SUITE("replay_reader") {
     Results results = outcomes(dir, "d.csv", header + row + open + "\n" + row, 500);
     REQUIRE(results.size() == 60);
     CHECK(results[0] == "ok");
-    CHECK(results[1] == "! d.csv:3: the record is longer than 500 bytes, more than a record of any MQTT message takes "
-                        "(is a quoted field left open?)");
+    CHECK(results[1] ==
+          "! d.csv:3: the record is longer than 500 bytes, more than a record of any MQTT message takes "
+          "(is a quoted field left open?)");
     CHECK(results[2] == "! d.csv:47: expected 7 fields, found 1");
     CHECK(results[59] == "ok");
     // The bound lets through a record of the largest MQTT message, escaped.
@@ -356,8 +372,9 @@ TEST_SUITE("replay_reader") {
     for (int i = 0; i < 100000; ++i) deep_object += R"({"k":)";
     deep_object += "1" + std::string(100000, '}');
     using Results = std::vector<std::string>;
-    CHECK(outcomes(dir, "a.jsonl", json_record(R"("encoding":"json","payload":)" + deep) +
-                                       json_record(R"("payload":)" + deep_object)) == Results{deep, deep_object});
+    CHECK(outcomes(dir, "a.jsonl",
+                   json_record(R"("encoding":"json","payload":)" + deep) +
+                       json_record(R"("payload":)" + deep_object)) == Results{deep, deep_object});
     // Unclosed, or deep where no property goes: errors, never a crash.
     CHECK(outcomes(dir, "b.jsonl", json_record(R"("payload":)" + std::string(200000, '['))) ==
           Results{"! b.jsonl:1: not a JSON object"});
@@ -366,11 +383,12 @@ TEST_SUITE("replay_reader") {
     CHECK(outcomes(dir, "d.jsonl", json_record(R"("properties":{"content-type":)" + deep + R"(},"payload":1)")) ==
           Results{"! d.jsonl:1: property content-type must be a string"});
     // Members replay does not read are skipped, however deep.
-    CHECK(outcomes(dir, "e.jsonl", json_record(R"("extra":)" + deep + R"(,"properties":{"other":)" + deep_object +
-                                               R"(},"payload":"x")")) == Results{"x"});
+    CHECK(outcomes(dir, "e.jsonl",
+                   json_record(R"("extra":)" + deep + R"(,"properties":{"other":)" + deep_object +
+                               R"(},"payload":"x")")) == Results{"x"});
     std::string header(mqtk::CsvFormat::kHeader);
-    CHECK(outcomes(dir, "f.csv", header + "2026-01-01T00:00:00Z,a,0,0,utf-8,x,\"{\"\"user-properties\"\":" + deep +
-                                     "}\"\n") ==
+    CHECK(outcomes(dir, "f.csv",
+                   header + "2026-01-01T00:00:00Z,a,0,0,utf-8,x,\"{\"\"user-properties\"\":" + deep + "}\"\n") ==
           Results{"! f.csv:2: property user-properties must be an array of [name, value] pairs"});
   }
 
@@ -394,17 +412,17 @@ TEST_SUITE("replay_reader") {
     test_support::TempDir dir;
     using Results = std::vector<std::string>;
     std::string long_value(65536, 'v');
-    CHECK(outcomes(dir, "a.jsonl",
-                   json_record(R"("properties":{"user-properties":[["k","v"],["k",")" + long_value +
-                               R"("]]},"payload":1)") +
-                       json_record(R"("properties":{"user-properties":[[")" + long_value + R"(","v"]]},"payload":1)") +
-                       json_record(R"("properties":{"content-type":")" + long_value + R"("},"payload":1)") +
-                       json_record(R"("properties":{"content-type":"a\u0000b"},"payload":1)") +
-                       json_record(R"("properties":{"response-topic":"\u001b[2J"},"payload":1)") +
-                       json_record(R"("properties":{"content-type":"a","content-type":"b"},"payload":1)") +
-                       json_record(R"("properties":{"correlation-data":"!"},"payload":1)") +
-                       json_record(R"("properties":{"user-properties":[["k",")" + std::string(65535, 'v') +
-                                   R"("]]},"payload":"fits")")) ==
+    CHECK(outcomes(
+              dir, "a.jsonl",
+              json_record(R"("properties":{"user-properties":[["k","v"],["k",")" + long_value + R"("]]},"payload":1)") +
+                  json_record(R"("properties":{"user-properties":[[")" + long_value + R"(","v"]]},"payload":1)") +
+                  json_record(R"("properties":{"content-type":")" + long_value + R"("},"payload":1)") +
+                  json_record(R"("properties":{"content-type":"a\u0000b"},"payload":1)") +
+                  json_record(R"("properties":{"response-topic":"\u001b[2J"},"payload":1)") +
+                  json_record(R"("properties":{"content-type":"a","content-type":"b"},"payload":1)") +
+                  json_record(R"("properties":{"correlation-data":"!"},"payload":1)") +
+                  json_record(R"("properties":{"user-properties":[["k",")" + std::string(65535, 'v') +
+                              R"("]]},"payload":"fits")")) ==
           Results{"! a.jsonl:1: property user-properties: pair 2's value is 65536 bytes long; MQTT allows at most "
                   "65535",
                   "! a.jsonl:2: property user-properties: pair 1's name is 65536 bytes long; MQTT allows at most 65535",
@@ -412,21 +430,22 @@ TEST_SUITE("replay_reader") {
                   "! a.jsonl:4: property content-type contains a NUL character (U+0000)",
                   "! a.jsonl:5: property response-topic contains a control character (U+001B)",
                   "! a.jsonl:6: property content-type appears twice",
-                  "! a.jsonl:7: property correlation-data is not valid base64",
-                  "fits"});
+                  "! a.jsonl:7: property correlation-data is not valid base64", "fits"});
     std::string header(mqtk::CsvFormat::kHeader);
     std::string correlation;
     mqtk::append_base64(correlation, std::string(65536, 'c'));
-    CHECK(outcomes(dir, "b.csv", header + "2026-01-01T00:00:00Z,a,0,0,utf-8,x,\"{\"\"correlation-data\"\":\"\"" +
-                                     correlation + "\"\"}\"\n") ==
+    CHECK(outcomes(dir, "b.csv",
+                   header + "2026-01-01T00:00:00Z,a,0,0,utf-8,x,\"{\"\"correlation-data\"\":\"\"" + correlation +
+                       "\"\"}\"\n") ==
           Results{"! b.csv:2: property correlation-data is 65536 bytes long; MQTT allows at most 65535"});
   }
 
   TEST_CASE("line protocol is named, not read as CSV") {
     test_support::TempDir dir;
     std::string point = "sensors/1,topic=sensors/1 t=21.5 1764000000000000000\n";
-    const std::string cannot = "InfluxDB line protocol cannot be replayed (it keeps neither the exact payload nor QoS "
-                               "and retain); record .jsonl or .csv as well";
+    const std::string cannot =
+        "InfluxDB line protocol cannot be replayed (it keeps neither the exact payload nor QoS "
+        "and retain); record .jsonl or .csv as well";
     std::ofstream(dir.directory + "/rec.lp") << point;
     CHECK_THROWS_WITH_AS(mqtk::ReplayReader(dir.directory + "/rec.lp"),
                          ("--replay: " + dir.directory + "/rec.lp: " + cannot).c_str(), mqtk::Error);
