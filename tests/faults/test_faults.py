@@ -286,8 +286,8 @@ class VolumeTest(FaultCase):
                          for name, p in (("mqtk-pub", pub), ("mqtk-sub", sub), ("mqtk-record", recorder))])
 
                 try:
-                    wait_until(lambda: os.path.getsize(output) >= 2 * size, timeout=180, what="both copies")
-                    wait_until(lambda: os.path.exists(recording) and line_count(recording) >= 2, timeout=180,
+                    wait_until(lambda: os.path.getsize(output) >= 2 * size, timeout=360, what="both copies")
+                    wait_until(lambda: os.path.exists(recording) and line_count(recording) >= 2, timeout=360,
                                what="both records")
                 except AssertionError as timeout:
                     raise AssertionError("%s: %s; broker log:\n%s" % (timeout, state(), broker.log()[-2000:])) from None
