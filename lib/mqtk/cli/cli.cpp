@@ -135,6 +135,34 @@ void parse_reversed(CLI::App& app, std::vector<std::string> args) {
   app.parse(args);
 }
 
+// The options file the command line names (-o, mosquitto 2.1), found before
+// any file is read: a pass over the command line alone. A mistake there is
+// left for the full parse to report.
+std::optional<std::string> options_file_named(CLI::App& app, const std::vector<std::string>& args) {
+  try {
+    parse_reversed(app, args);
+  } catch (const CLI::Error&) {
+  }
+  const CLI::Option& flag = *app.get_option("--options-file");
+  std::optional<std::string> path;
+  if (flag.count() > 1)
+    throw UsageError(flag.get_name() + ": name one options file, not " + std::to_string(flag.count()));
+  if (flag.count() == 1) path = flag.results().front();
+  app.clear();
+  return path;
+}
+
+// The file -o names (mosquitto's syntax, as mosquitto_pub -o reads it), or
+// the default one; a named file must exist.
+std::optional<OptionsFile> options_file_to_read(const std::optional<std::string>& named, const ToolInfo& tool) {
+  if (!named) {
+    return read_default_options_file(tool.config_name, std::getenv("XDG_CONFIG_HOME"), std::getenv("HOME"), geteuid());
+  }
+  std::optional<OptionsFile> file = read_options_file(*named, geteuid(), OptionsSyntax::kMosquitto);
+  if (!file) throw UsageError("options file " + *named + ": no such file");
+  return file;
+}
+
 void add_connect_flags(CLI::App& app, ConnectFlags& flags) {
   app.add_option("-h,--host", flags.host, "Broker host name or address (default: localhost)")->group(kConnection);
   app.add_option("-p,--port", flags.port, "Broker port (default: 1883)")
@@ -290,10 +318,13 @@ std::optional<int> CommandLine::parse(int argc, char** argv, Reporter& reporter)
   // Taken out of the environment before anything else, used or not: a core
   // dump or /proc/PID/environ would show it.
   password_variable_ = take_secret_variable(kPasswordVariable);
-  std::optional<OptionsFile> file;
-  if (auto path = options_file_path(tool_.config_name, std::getenv("XDG_CONFIG_HOME"), std::getenv("HOME"))) {
-    file = read_options_file(*path, geteuid());
-  }
+  // mqtk-record's -o is its output: it has the long form alone.
+  app.add_option(app.get_option_no_throw("-o") ? "--options-file" : "-o,--options-file", options_file_name_,
+                 "Read default flags from this file instead of the usual one")
+      ->type_name("FILE")
+      ->group(kConnection);
+  std::vector<std::string> command_args(argv + 1, argv + argc);
+  std::optional<OptionsFile> file = options_file_to_read(options_file_named(app, command_args), tool_);
   std::vector<std::string> file_args = file ? file->args : std::vector<std::string>{};
   try {
     if (!file_args.empty()) {
@@ -307,11 +338,14 @@ std::optional<int> CommandLine::parse(int argc, char** argv, Reporter& reporter)
       } catch (const CLI::ParseError& e) {
         throw usage_error(e, flags(), file->path);
       }
+      if (app.count("--options-file") > 0) {
+        throw UsageError(file->path + ": an options file is named on the command line, not in another file");
+      }
       if (!secrets_read(app, connect_flags_).empty()) require_private(*file);
       app.clear();
     }
     std::vector<std::string> args = file_args;
-    for (int i = 1; i < argc; ++i) args.emplace_back(argv[i]);
+    args.insert(args.end(), command_args.begin(), command_args.end());
     parse_reversed(app, args);
     std::vector<SecretValue> secrets = secrets_read(app, connect_flags_);
     hide_secrets(argc, argv, secrets);
