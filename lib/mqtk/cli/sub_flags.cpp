@@ -18,6 +18,23 @@ namespace {
 // libmosquitto's default receive maximum; mosquitto_sub lowers it for small -C.
 constexpr long kDefaultReceiveMaximum = 20;
 
+constexpr int kRetainNever = 2;
+
+// --retain-handling (mosquitto 2.1), which libmosquitto drops without a word
+// from an MQTT 3 subscription, and which -R and --retained-only can contradict.
+void check_retain_handling(int handling, SubscribeOptions& options, const ConnectSetup& setup) {
+  if (setup.options.protocol_version != kMqtt5) {
+    throw UsageError("--retain-handling: a subscription option of MQTT v5; add -V mqttv5");
+  }
+  if (options.skip_retained && handling != kRetainNever) {
+    throw UsageError("-R already asks the broker for no retained messages; drop -R or --retain-handling");
+  }
+  if (options.retained_only && handling == kRetainNever) {
+    throw UsageError("--retained-only with --retain-handling never would print nothing");
+  }
+  options.subscribe_options |= handling << 4;  // bits 4-5 of the subscription options
+}
+
 }  // namespace
 
 void add_sub_flags(CLI::App& app, SubFlags& flags) {
@@ -56,6 +73,13 @@ void add_sub_flags(CLI::App& app, SubFlags& flags) {
       ->group(what);
   app.add_flag("--remove-retained", o.remove_retained, "Clear each retained message received")->group(what);
   app.add_flag("--retain-as-published", flags.retain_as_published, "MQTT v5: keep the retain flag as published")
+      ->group(what);
+  // mosquitto 2.1's names; the numbers are MQTT v5's.
+  const std::map<std::string, int> retain_handlings{{"always", 0}, {"new", 1}, {"never", 2}};
+  app.add_option("--retain-handling", flags.retain_handling,
+                 "MQTT v5: retained messages on subscribing: always, new (not for a kept subscription), never")
+      ->transform(CLI::CheckedTransformer(retain_handlings))
+      ->type_name("{always,new,never}")
       ->group(what);
   app.add_option("--reconnect-delay", flags.reconnect_delay, "First wait before reconnecting (default 500ms; doubles)")
       ->type_name("DURATION")
@@ -96,6 +120,7 @@ void check_sub_flags(SubFlags& flags, ConnectSetup& setup, bool interactive, con
   if (options.skip_retained && options.retained_only) {
     throw UsageError("-R and --retained-only together would print nothing");
   }
+  if (flags.retain_handling) check_retain_handling(*flags.retain_handling, options, setup);
   if (flags.random_filter) options.print_percentage = *flags.random_filter;
   options.reconnect = reconnect_policy(flags.reconnect_delay, flags.reconnect_max);
   if (options.skip_retained) options.subscribe_options |= MQTT_SUB_OPT_SEND_RETAIN_NEVER;

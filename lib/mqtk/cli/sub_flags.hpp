@@ -29,6 +29,7 @@ struct SubFlags {
   ColorChoice color = ColorChoice::kAuto;
   bool pretty = false;
   bool retain_as_published = false;
+  std::optional<int> retain_handling;  // MQTT v5: 0 always, 1 new, 2 never
   std::optional<double> random_filter;
   std::optional<std::string> reconnect_delay;
   int reconnect_max = 0;
