@@ -234,6 +234,7 @@ void add_connect_flags(CLI::App& app, ConnectFlags& flags) {
   tls("--tls-alpn", flags.tls_alpn, "PROTOCOL", "ALPN protocol to offer");
   tls("--tls-engine", flags.tls_engine, "ENGINE", "OpenSSL engine to use");
   tls("--tls-engine-kpass-sha1", flags.tls_engine_kpass_sha1, "SHA1", "SHA1 of the key password, for the engine");
+  tls("--tls-keylog", flags.tls_keylog, "FILE", "Append the TLS session keys to FILE, for Wireshark; debugging only");
   tls("--psk", flags.psk, "HEX", "TLS pre-shared key in hexadecimal (TLS-PSK instead of certificates)");
   tls("--psk-identity", flags.psk_identity, "IDENTITY", "Identity for --psk");
   app.add_flag("--insecure", flags.insecure, "Do not check that the certificate is for the host connected to")
