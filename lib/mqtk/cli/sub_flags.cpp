@@ -100,6 +100,11 @@ void add_sub_flags(CLI::App& app, SubFlags& flags) {
       ->type_name("FORMAT")
       ->group(output);
   app.add_flag("--pretty", flags.pretty, "Indent the JSON of -F %j and %J")->group(output);
+  app.add_option("--format-version", flags.format_version,
+                 "-F as mosquitto_sub 2.0 (default) or 2.1 prints it, where they differ")
+      ->check(CLI::IsMember({"2.0", "2.1"}))
+      ->type_name("{2.0,2.1}")
+      ->group(output);
   app.add_flag("--json", flags.json, "One JSON object per message (see man mqtk-sub)")->group(output);
   app.add_flag("--csv", flags.csv, "CSV, a header line and a row per message (see man mqtk-sub)")->group(output);
   const std::map<std::string, ColorChoice> colors{
@@ -149,13 +154,18 @@ std::unique_ptr<MessageFormat> make_sub_format(const SubFlags& flags, OutputBuff
         "--pretty: indents the JSON of -F %j and %J; --json writes one record a line (pipe it into jq "
         "for indented JSON)");
   }
+  if (flags.format_version && !flags.format) {
+    throw UsageError("--format-version: chooses how -F prints; give -F too");
+  }
   if ((flags.json || flags.csv) && (flags.verbose || flags.no_end_of_line)) {
     throw UsageError(std::string(flags.json ? "--json" : "--csv") + " writes whole records; drop -v and -N");
   }
   if (flags.format) {
     // As in mosquitto_sub, -F takes precedence over -v.
-    return std::make_unique<FormatProgram>(*flags.format, !flags.no_end_of_line, flags.pretty,
-                                           [&reporter](std::string_view warning) { reporter.error(warning); });
+    FormatVersion version = flags.format_version == "2.1" ? FormatVersion::kMosquitto21 : FormatVersion::kMosquitto20;
+    return std::make_unique<FormatProgram>(
+        *flags.format, !flags.no_end_of_line, flags.pretty,
+        [&reporter](std::string_view warning) { reporter.error(warning); }, version);
   }
   if (flags.json) return std::make_unique<JsonLinesFormat>();
   if (flags.csv) {
