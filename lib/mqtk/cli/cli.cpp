@@ -24,7 +24,7 @@ namespace {
 constexpr const char* kConnection = "Connection";
 constexpr const char* kSession = "Session and will";
 constexpr const char* kTls = "TLS and proxy";
-constexpr const char* kHelp = "Help";
+constexpr const char* kHelp = "Help and defaults";
 
 // What a flag's value is called. Where a definition gives no name of its
 // own, CLI11's generic one (TEXT, INT) gives way to the flag's last word:
@@ -315,15 +315,15 @@ std::optional<int> CommandLine::parse(int argc, char** argv, Reporter& reporter)
   app.set_help_flag("--help", "Print the flags on one screen, with examples, and exit")->group(kHelp);
   app.set_help_all_flag("--help-all", "Print every flag with what it does, and exit")->group(kHelp);
   app.add_flag("--version")->description("Print the mqtk and libmosquitto versions and exit")->group(kHelp);
-  app.add_option("--completion", completion_shell_)->group("");  // hidden: how completions/ is made
-  // Taken out of the environment before anything else, used or not: a core
-  // dump or /proc/PID/environ would show it.
-  password_variable_ = take_secret_variable(kPasswordVariable);
   // mqtk-record's -o is its output: it has the long form alone.
   app.add_option(app.get_option_no_throw("-o") ? "--options-file" : "-o,--options-file", options_file_name_,
                  "Read default flags from this file instead of the usual one")
       ->type_name("FILE")
-      ->group(kConnection);
+      ->group(kHelp);
+  app.add_option("--completion", completion_shell_)->group("");  // hidden: how completions/ is made
+  // Taken out of the environment before anything else, used or not: a core
+  // dump or /proc/PID/environ would show it.
+  password_variable_ = take_secret_variable(kPasswordVariable);
   std::vector<std::string> command_args(argv + 1, argv + argc);
   std::optional<OptionsFile> file = options_file_to_read(options_file_named(app, command_args), tool_);
   std::vector<std::string> file_args = file ? file->args : std::vector<std::string>{};
