@@ -142,6 +142,7 @@ std::optional<std::string> options_file_named(CLI::App& app, const std::vector<s
   try {
     parse_reversed(app, args);
   } catch (const CLI::Error&) {
+    // --help, or a mistake: the full parse below meets it again.
   }
   const CLI::Option& flag = *app.get_option("--options-file");
   std::optional<std::string> path;
