@@ -165,6 +165,17 @@ class DocsTest(unittest.TestCase):
                         self.assertTrue(any(re.search(r"(^| )%s( |$)" % re.escape(n), help_text, re.M) for n in names),
                                         names)
 
+    def test_help_and_version_exit_0_where_mosquitto_exits_1(self):
+        # GNU's convention, kept on purpose (README, "Where mqtk differs").
+        for name in TOOLS:
+            for flag in ("--help", "--help-all", "--version"):
+                rc, out, err = run([tool(name), flag])
+                self.assertEqual((rc, err), (0, b""), (name, flag))
+                self.assertNotEqual(out, b"")
+        for reference in ("mosquitto_pub", "mosquitto_sub"):
+            for flag in ("--help", "--version"):
+                self.assertEqual(run([reference, flag])[0], 1, (reference, flag))
+
     def test_version_names_libmosquitto(self):
         for name in TOOLS:
             rc, out, _ = run([tool(name), "--version"])
