@@ -239,7 +239,8 @@ class SubFlagsTest(BrokerTestCase):
                               "-i", client_id]) as sub:
                     self.broker.wait_for_subscription(client_id, t)
                     sub.signal(signal.SIGINT)
-                    self.assertEqual(sub.finish(timeout=10)[:2], (0, b""))
+                    rc, out, err = sub.finish(timeout=30)
+                    self.assertEqual((rc, out), (0, b""), err)
 
     def test_interrupt_before_the_broker_answers_exits_255_like_mosquitto_sub(self):
         with silent_listener() as port:
