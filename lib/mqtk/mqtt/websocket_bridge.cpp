@@ -1,6 +1,5 @@
 #include "mqtk/mqtt/websocket_bridge.hpp"
 
-#include <openssl/ssl.h>
 #include <stdlib.h>
 #include <unistd.h>
 
@@ -21,6 +20,8 @@
 #include <mutex>
 #include <optional>
 #include <thread>
+
+#include <openssl/ssl.h>
 
 #include "mqtk/base/error.hpp"
 #include "mqtk/mqtt/connect_options.hpp"
@@ -143,8 +144,8 @@ std::string describe_end(const error_code& ec, const websocket::stream<Stream>& 
     std::string why = "the broker closed the WebSocket connection";
     const websocket::close_reason& reason = ws.reason();
     if (reason.code != websocket::close_code::none) {
-      why += " (code " + std::to_string(reason.code) + (reason.reason.empty() ? "" : ": " + std::string(reason.reason.data(), reason.reason.size())) +
-             ")";
+      why += " (code " + std::to_string(reason.code) +
+             (reason.reason.empty() ? "" : ": " + std::string(reason.reason.data(), reason.reason.size())) + ")";
     }
     return why;
   }
@@ -223,10 +224,9 @@ class Relay final : public RelayBase, public std::enable_shared_from_this<Relay<
     if constexpr (kTls) {
       SSL* ssl = ws_.next_layer().native_handle();
       if (!is_ip_literal(shared_.endpoint.host)) SSL_set_tlsext_host_name(ssl, shared_.endpoint.host.c_str());
-      ws_.next_layer().async_handshake(asio::ssl::stream_base::client,
-                                       [self = this->shared_from_this()](const error_code& tls_ec) {
-                                         self->on_tls_ready(tls_ec);
-                                       });
+      ws_.next_layer().async_handshake(
+          asio::ssl::stream_base::client,
+          [self = this->shared_from_this()](const error_code& tls_ec) { self->on_tls_ready(tls_ec); });
     } else {
       upgrade();
     }
@@ -337,8 +337,8 @@ struct WebSocketBridge::Impl {
       if (auto previous = current.lock()) previous->abandon();
       std::shared_ptr<RelayBase> relay;
       if (ssl) {
-        relay = std::make_shared<Relay<asio::ssl::stream<beast::tcp_stream>>>(std::move(client), shared, io,
-                                                                              ssl->get());
+        relay =
+            std::make_shared<Relay<asio::ssl::stream<beast::tcp_stream>>>(std::move(client), shared, io, ssl->get());
       } else {
         relay = std::make_shared<Relay<beast::tcp_stream>>(std::move(client), shared, io);
       }
@@ -358,7 +358,8 @@ WebSocketBridge::WebSocketBridge(const WebSocketEndpoint& endpoint, TlsContext* 
   impl_->acceptor.open(where.protocol(), ec);
   if (!ec) impl_->acceptor.bind(where, ec);
   if (!ec) impl_->acceptor.listen(asio::socket_base::max_listen_connections, ec);
-  if (ec) throw Error("cannot listen on " + impl_->directory.socket_path() + " for the WebSocket bridge: " + ec.message());
+  if (ec)
+    throw Error("cannot listen on " + impl_->directory.socket_path() + " for the WebSocket bridge: " + ec.message());
   impl_->accept_next();
   impl_->thread = std::thread([this] { impl_->io.run(); });
 }

@@ -74,7 +74,8 @@ TEST_SUITE("mqtt_url") {
 
   TEST_CASE("malformed") {
     CHECK_THROWS_WITH_AS(parse_mqtt_url("http://h/t"),
-                         "-L: invalid URL 'http://h/t': the scheme must be mqtt://, mqtts://, ws:// or wss://", mqtk::UsageError);
+                         "-L: invalid URL 'http://h/t': the scheme must be mqtt://, mqtts://, ws:// or wss://",
+                         mqtk::UsageError);
     CHECK_THROWS_WITH(parse_mqtt_url("mqtt://h"),
                       "-L: invalid URL 'mqtt://h': the topic is missing (mqtt://host/topic)");
     CHECK_THROWS_WITH(parse_mqtt_url("mqtt://h:99999/t"),
