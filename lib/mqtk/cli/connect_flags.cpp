@@ -182,7 +182,8 @@ void choose_websocket(const ConnectFlags& flags, const std::optional<MqttUrl>& u
   const char* flag = flags.ws ? "--ws" : "-L";
   if (flags.unix_socket) throw UsageError(std::string(flag) + ": WebSockets and --unix cannot be used together");
   if (options.proxy) throw UsageError(std::string(flag) + ": WebSockets through --proxy are not supported");
-  if (flags.bind_address) throw UsageError(std::string(flag) + ": --bind-address is not supported over WebSockets");
+  if (flags.bind_address)
+    throw UsageError(std::string(flag) + ": -A (a local address to bind to) is not supported over WebSockets");
 }
 
 // Where the broker is: -h and -p, or -L's URL (the more specific of the two

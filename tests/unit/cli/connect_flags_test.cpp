@@ -162,8 +162,8 @@ TEST_SUITE("connect_flags") {
     ConnectFlags with_bind;
     with_bind.url = "ws://h/mqtt";
     with_bind.bind_address = "127.0.0.1";
-    CHECK_THROWS_WITH_AS(build_connect_setup(with_bind, 1), "-L: --bind-address is not supported over WebSockets",
-                         UsageError);
+    CHECK_THROWS_WITH_AS(build_connect_setup(with_bind, 1),
+                         "-L: -A (a local address to bind to) is not supported over WebSockets", UsageError);
   }
 
   TEST_CASE("protocol versions") {
