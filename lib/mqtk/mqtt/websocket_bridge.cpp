@@ -283,29 +283,39 @@ class Relay final : public RelayBase, public std::enable_shared_from_this<Relay<
                     });
   }
 
-  // Broker -> libmosquitto, frame boundaries ignored.
-  void relay_to_client() {
-    ws_.async_read_some(asio::buffer(down_), [self = this->shared_from_this()](const error_code& ec, std::size_t n) {
-      self->on_broker_read(ec, n);
-    });
+  // Broker -> libmosquitto, frame boundaries ignored. Beast hands over one
+  // frame at a time, and a frame mostly holds one MQTT packet: while more
+  // has arrived, it is gathered first, so a burst of messages costs one
+  // write to libmosquitto rather than one each.
+  void relay_to_client(std::size_t gathered = 0) {
+    ws_.async_read_some(asio::buffer(down_.data() + gathered, down_.size() - gathered),
+                        [self = this->shared_from_this(), gathered](const error_code& ec, std::size_t n) {
+                          self->on_broker_read(ec, gathered + n);
+                        });
   }
 
-  void on_broker_read(const error_code& ec, std::size_t n) {
-    if (ec) {
-      if (closing_) {
-        error_code ignored;
-        client_.close(ignored);
-        return;
-      }
-      return fail(describe_end(ec, ws_));
-    }
-    asio::async_write(client_, asio::buffer(down_.data(), n),
-                      [self = this->shared_from_this()](const error_code& write_ec, std::size_t) {
-                        if (write_ec) {  // libmosquitto is gone; its close is seen by the other direction
-                          return;
-                        }
+  void on_broker_read(const error_code& ec, std::size_t gathered) {
+    error_code ignored;
+    bool more_arrived = beast::get_lowest_layer(ws_).socket().available(ignored) > 0;
+    if (!ec && (gathered == 0 || (more_arrived && gathered < down_.size()))) return relay_to_client(gathered);
+    if (gathered == 0) return on_broker_end(ec);
+    asio::async_write(client_, asio::buffer(down_.data(), gathered),
+                      [self = this->shared_from_this(), ec](const error_code& write_ec, std::size_t) {
+                        // libmosquitto is gone: its close is seen by the other direction.
+                        if (write_ec) return;
+                        if (ec) return self->on_broker_end(ec);
                         self->relay_to_client();
                       });
+  }
+
+  // The WebSocket ended, after everything that came before was passed on.
+  void on_broker_end(const error_code& ec) {
+    if (closing_) {
+      error_code ignored;
+      client_.close(ignored);
+      return;
+    }
+    fail(describe_end(ec, ws_));
   }
 
   local::socket client_;
