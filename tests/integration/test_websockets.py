@@ -17,7 +17,7 @@ import threading
 import unittest
 
 from certificates import CertificateAuthority
-from harness import Broker, Process, free_port, run, tool, unique, wait_until
+from harness import Broker, Process, free_port, run, silent_listener, tool, unique, wait_until
 
 PUB = tool("pub")
 SUB = tool("sub")
@@ -185,6 +185,17 @@ class RefusalTest(unittest.TestCase):
         port = free_port()
         self.assertEqual(self.refused("ws://127.0.0.1:%d/mqtt" % port),
                          "mqtk-pub: cannot connect to ws://127.0.0.1:%d/mqtt: Connection refused" % port)
+
+    def test_a_server_that_never_answers_times_out(self):
+        with silent_listener() as port:
+            line = self.refused("ws://127.0.0.1:%d/mqtt" % port, "--connect-timeout", "1")
+        self.assertEqual(line, "mqtk-pub: cannot connect to ws://127.0.0.1:%d/mqtt: no answer within 1 s" % port)
+
+    def test_wss_to_a_port_without_tls(self):
+        with http_server(404) as port:
+            line = self.refused("wss://127.0.0.1:%d/mqtt" % port, "--insecure", "--tls-use-os-certs")
+        self.assertRegex(line, r"^mqtk-pub: cannot connect to wss://127\.0\.0\.1:\d+/mqtt: TLS handshake failed "
+                               r"\(.+\); does this port speak TLS\?$")
 
     def test_websockets_with_unix_or_proxy_are_refused(self):
         rc, _, err = run([PUB, "--ws", "--unix", "/tmp/nothing", "-t", "t", "-m", "m"])
