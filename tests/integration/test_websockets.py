@@ -17,7 +17,7 @@ import threading
 import unittest
 
 from certificates import CertificateAuthority
-from harness import Broker, Process, free_port, run, silent_listener, tool, unique, wait_until
+from harness import Broker, Process, free_port, run, silent_listener, subscriber, tool, unique, wait_until
 
 PUB = tool("pub")
 SUB = tool("sub")
@@ -138,6 +138,16 @@ class RoundTripTest(unittest.TestCase):
             rc, _, err = run(["mosquitto_pub", "-p", str(self.broker.port), "-t", t, "-m", "from tcp", "-q", "1"])
             self.assertEqual(rc, 0, err)
             self.assertEqual(sub.finish(), (0, b"%s from tcp\n" % t.encode(), b""))
+
+    def test_signals_stay_with_the_tool(self):
+        # The bridge's thread must not take a SIGINT meant for the tool's
+        # own handling: the tool ends as it does over TCP.
+        endings = []
+        for start in (lambda t: ws_subscriber(self.broker, self.url, [t]), lambda t: subscriber(self.broker, SUB, [t])):
+            with start(unique("ws-signal")) as sub:
+                sub.signal(signal.SIGINT)
+                endings.append(sub.finish())
+        self.assertEqual(endings[0], endings[1])
 
     def test_mqtk_record_over_ws(self):
         topic = unique("ws-record")

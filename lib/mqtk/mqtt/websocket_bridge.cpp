@@ -1,5 +1,7 @@
 #include "mqtk/mqtt/websocket_bridge.hpp"
 
+#include <pthread.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <unistd.h>
 
@@ -371,7 +373,15 @@ WebSocketBridge::WebSocketBridge(const WebSocketEndpoint& endpoint, TlsContext* 
   if (ec)
     throw Error("cannot listen on " + impl_->directory.socket_path() + " for the WebSocket bridge: " + ec.message());
   impl_->accept_next();
+  // Signals are the tool's to handle (SignalWatch blocks the ones it reads
+  // from a signalfd): the thread starts with every signal blocked, or a
+  // SIGINT could be delivered to it and end the process on the spot.
+  sigset_t all;
+  sigset_t previous;
+  sigfillset(&all);
+  pthread_sigmask(SIG_BLOCK, &all, &previous);
   impl_->thread = std::thread([this] { impl_->io.run(); });
+  pthread_sigmask(SIG_SETMASK, &previous, nullptr);
 }
 
 WebSocketBridge::~WebSocketBridge() {
