@@ -173,7 +173,9 @@ void add_connect_flags(CLI::App& app, ConnectFlags& flags) {
   app.add_option("--unix", flags.unix_socket, "Connect through this unix socket instead of TCP")
       ->type_name("FILE")
       ->group(kConnection);
-  app.add_option("-L,--url", flags.url, "mqtt://[user[:password]@]host[:port]/topic")->group(kConnection);
+  app.add_option("-L,--url", flags.url, "mqtt(s)://[user[:password]@]host[:port]/topic or ws(s)://...host[:port]/path")
+      ->group(kConnection);
+  app.add_flag("--ws", flags.ws, "Connect over WebSockets (HTTP path /mqtt) instead of plain TCP")->group(kConnection);
   app.add_option("-V,--protocol-version", flags.protocol_version, "mqttv5, mqttv311 (default) or mqttv31")
       ->type_name("{mqttv5,mqttv311,mqttv31,5,311,31}")
       ->group(kConnection);

@@ -16,6 +16,7 @@ std::string describe_host_port(const std::string& host, int port) {
 }
 
 std::string ConnectOptions::describe_server() const {
+  if (websocket_path) return (tls ? "wss://" : "ws://") + describe_host_port(host, port) + *websocket_path;
   return unix_socket.empty() ? describe_host_port(host, port) : unix_socket;
 }
 
@@ -169,6 +170,23 @@ ProxyOptions parse_proxy_url(const std::string& text) {
 
 namespace {
 
+// MQTT over WebSockets: -L ws:// or wss:// with its path, or --ws, which
+// (as in mosquitto 2.1) keeps -h/-p, or -L mqtt://'s host, port and topic,
+// and asks for the path mosquitto's library asks for, /mqtt.
+void choose_websocket(const ConnectFlags& flags, const std::optional<MqttUrl>& url, ConnectOptions& options) {
+  if (url && url->websocket_path) {
+    options.websocket_path = url->websocket_path;
+  } else if (flags.ws) {
+    options.websocket_path = "/mqtt";
+  }
+  if (!options.websocket_path) return;
+  const char* flag = flags.ws ? "--ws" : "-L";
+  if (flags.unix_socket) throw UsageError(std::string(flag) + ": WebSockets and --unix cannot be used together");
+  if (options.proxy) throw UsageError(std::string(flag) + ": WebSockets through --proxy are not supported");
+  if (flags.bind_address)
+    throw UsageError(std::string(flag) + ": -A (a local address to bind to) is not supported over WebSockets");
+}
+
 // Where the broker is: -h and -p, or -L's URL (the more specific of the two
 // ways to name it), over TLS or not, through --proxy, or at --unix.
 void choose_server(const ConnectFlags& flags, ConnectSetup& setup) {
@@ -182,15 +200,17 @@ void choose_server(const ConnectFlags& flags, ConnectSetup& setup) {
     options.host = url->host;
     if (url->username) options.username = url->username;
     if (url->password) options.password = url->password;
-    setup.url_topic = url->topic;
+    if (!url->websocket_path) setup.url_topic = url->topic;  // ws(s):// has a path instead
   }
   bool url_wants_tls = url && url->tls;
   options.tls = build_tls(flags, url_wants_tls);
   // Without a port, 8883 for TLS and 1883 otherwise, as mosquitto chooses;
   // a URL's own choice (mqtt:// or mqtts://) rules over the TLS flags.
   int default_port = (url ? url_wants_tls : options.tls.has_value()) ? 8883 : 1883;
+  if (url && url->websocket_path) default_port = url_wants_tls ? 443 : 80;  // as for any ws:// URL
   options.port = url ? url->port.value_or(default_port) : flags.port.value_or(default_port);
   if (flags.proxy) options.proxy = parse_proxy_url(*flags.proxy);
+  choose_websocket(flags, url, options);
   if (flags.unix_socket) {
     if (flags.host || flags.url) throw UsageError("--unix: give either a socket path or a host (-h/-L), not both");
     if (options.proxy) throw UsageError("--unix: a unix socket cannot be reached through --proxy");

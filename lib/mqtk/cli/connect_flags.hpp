@@ -17,6 +17,7 @@ struct ConnectFlags {
   std::optional<int> port;
   std::optional<std::string> unix_socket;
   std::optional<std::string> url;
+  bool ws = false;  // --ws: MQTT over WebSockets at -h/-p, path /mqtt
   std::optional<std::string> protocol_version;
   std::optional<std::string> id;
   std::optional<std::string> id_prefix;

@@ -2,6 +2,7 @@
 
 #include <strings.h>
 
+#include <algorithm>
 #include <charconv>
 
 #include "mqtk/base/error.hpp"
@@ -65,19 +66,26 @@ HostPort split_host_port(std::string_view authority) {
 MqttUrl parse_mqtt_url(std::string_view text) {
   MqttUrl url;
   std::string_view rest;
-  if (starts_with_nocase(text, "mqtt://")) {
-    rest = text.substr(7);
-  } else if (starts_with_nocase(text, "mqtts://")) {
-    url.tls = true;
-    rest = text.substr(8);
-  } else {
-    fail(text, "the scheme must be mqtt:// or mqtts://");
+  bool websocket = false;
+  for (std::string_view scheme : {"mqtt://", "mqtts://", "ws://", "wss://"}) {
+    if (starts_with_nocase(text, scheme)) {
+      rest = text.substr(scheme.size());
+      url.tls = scheme == "mqtts://" || scheme == "wss://";
+      websocket = scheme.starts_with("ws");
+      break;
+    }
   }
+  if (rest.data() == nullptr) fail(text, "the scheme must be mqtt://, mqtts://, ws:// or wss://");
 
   std::size_t slash = rest.find('/');
-  if (slash == std::string_view::npos) fail(text, "the topic is missing (mqtt://host/topic)");
-  url.topic = std::string(rest.substr(slash + 1));
-  std::string_view authority = rest.substr(0, slash);
+  if (websocket) {
+    // The path is sent as it is, query included; a URL without one asks for "/".
+    url.websocket_path = slash == std::string_view::npos ? "/" : std::string(rest.substr(slash));
+  } else {
+    if (slash == std::string_view::npos) fail(text, "the topic is missing (mqtt://host/topic)");
+    url.topic = std::string(rest.substr(slash + 1));
+  }
+  std::string_view authority = rest.substr(0, std::min(slash, rest.size()));
 
   if (std::size_t at = authority.find('@'); at != std::string_view::npos) {
     std::string_view credentials = authority.substr(0, at);

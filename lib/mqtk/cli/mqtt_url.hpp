@@ -1,4 +1,5 @@
 // The -L/--url form of a connection: mqtt(s)://[user[:password]@]host[:port]/topic
+// or, over WebSockets, ws(s)://[user[:password]@]host[:port]/path
 #pragma once
 
 #include <optional>
@@ -8,12 +9,15 @@
 namespace mqtk {
 
 struct MqttUrl {
-  bool tls = false;  // mqtts://
+  bool tls = false;  // mqtts:// or wss://
+  // ws:// or wss://: the HTTP path of the WebSocket endpoint ("/mqtt"), which
+  // takes the place of the topic, as in mosquitto 2.1's manual.
+  std::optional<std::string> websocket_path;
   std::optional<std::string> username;
   std::optional<std::string> password;
   std::string host;
   std::optional<int> port;
-  std::string topic;  // everything after the first '/' following the host
+  std::string topic;  // everything after the first '/' following the host; empty for ws(s)://
 };
 
 // The host[:port] part of a URL; an IPv6 literal is written in brackets,

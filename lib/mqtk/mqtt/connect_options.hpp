@@ -35,6 +35,9 @@ struct ConnectOptions {
   std::string host = "localhost";
   int port = 1883;
   std::string unix_socket;  // --unix: a socket path used instead of host and port
+  // Over WebSockets (-L ws://, wss://, --ws): the HTTP path of the endpoint;
+  // unset for plain MQTT over TCP. With tls, wss://.
+  std::optional<std::string> websocket_path;
   int protocol_version = kMqtt311;
   std::string client_id;  // empty: libmosquitto or the broker chooses one
   int keepalive = 60;
@@ -55,7 +58,7 @@ struct ConnectOptions {
   // MQTT v5 receive maximum; 0 keeps libmosquitto's default (20).
   int receive_maximum = 0;
 
-  // "host:port" or the socket path, for messages to the user.
+  // "host:port", "ws://host:port/path" or the socket path, for messages to the user.
   std::string describe_server() const;
 };
 

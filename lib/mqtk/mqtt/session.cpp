@@ -294,6 +294,7 @@ void Session::configure() {
   set_callbacks();
   set_tls();
   set_proxy();
+  set_websocket();
   store_connect_properties();
 }
 
@@ -338,6 +339,7 @@ void Session::set_tls() {
   if (!options_.tls) return;
   // The certificate must be for the host typed (not checked for a unix socket).
   tls_ = std::make_unique<TlsContext>(*options_.tls, options_.unix_socket.empty() ? options_.host : "");
+  if (options_.websocket_path) return;  // wss://: the WebSocket bridge speaks TLS, libmosquitto does not
   mosquitto_void_option(mosq_.get(), MOSQ_OPT_SSL_CTX, tls_->get());
   mosquitto_int_option(mosq_.get(), MOSQ_OPT_SSL_CTX_WITH_DEFAULTS, 0);  // used as given, not reconfigured
 }
@@ -350,6 +352,18 @@ void Session::set_proxy() {
   if (rc != MOSQ_ERR_SUCCESS) throw Error(std::string("--proxy: ") + mosquitto_strerror(rc));
 }
 
+// libmosquitto connects to the bridge's unix socket, and each connection
+// made there is a fresh WebSocket connection to the broker.
+void Session::set_websocket() {
+  if (!options_.websocket_path) return;
+  WebSocketEndpoint endpoint;
+  endpoint.host = options_.host;
+  endpoint.port = options_.port;
+  endpoint.path = *options_.websocket_path;
+  endpoint.tcp_nodelay = options_.tcp_nodelay;
+  websocket_ = std::make_unique<WebSocketBridge>(endpoint, tls_.get());
+}
+
 // libmosquitto formats a log line for every packet once a log callback is
 // set, so one is set only while connecting (to catch TLS errors) or for -d.
 void Session::set_logging(bool connecting) {
@@ -359,6 +373,8 @@ void Session::set_logging(bool connecting) {
 // The best account of why an attempt failed: a certificate check, an OpenSSL
 // error libmosquitto logged, or libmosquitto's own words.
 std::string Session::failure_reason(const std::string& fallback) const {
+  // Over WebSockets, TLS is the bridge's, and so is the account of it.
+  if (websocket_) return fallback;
   if (tls_ && !tls_->verify_failure().empty()) return tls_->verify_failure();
   if (last_library_error_.find("OpenSSL Error") != std::string::npos) {
     return explain_tls_error(last_library_error_, tls_ && tls_->uses_psk());
@@ -438,7 +454,9 @@ void Session::begin_attempt() {
   last_failure_.clear();
   next_address_ = 0;
   set_logging(true);
-  if (!options_.unix_socket.empty()) {
+  if (websocket_) {
+    addresses_ = {websocket_->socket_path()};
+  } else if (!options_.unix_socket.empty()) {
     addresses_ = {options_.unix_socket};
   } else if (tls_ || options_.proxy) {
     // TLS sends the name (SNI) and a proxy resolves it: hand libmosquitto the
@@ -453,7 +471,7 @@ void Session::begin_attempt() {
 void Session::try_next_address() {
   while (next_address_ < addresses_.size()) {
     const std::string& address = addresses_[next_address_++];
-    int port = options_.unix_socket.empty() ? options_.port : 0;  // port 0: a unix socket
+    int port = options_.unix_socket.empty() && !websocket_ ? options_.port : 0;  // port 0: a unix socket
     proxy_replies_.clear();
     errno = 0;
     int rc = mosquitto_connect_bind_async(mosq_.get(), address.c_str(), port, options_.keepalive,
@@ -464,7 +482,7 @@ void Session::try_next_address() {
       socket_writable_seen_ = false;
       tls_established_ = false;
       last_library_error_.clear();
-      if (tls_) tls_->clear_failure();
+      if (tls_ && !websocket_) tls_->clear_failure();  // the bridge's thread clears its own
       deadline_ = Clock::now() + std::chrono::seconds(options_.connect_timeout_seconds);
       return;
     }
@@ -665,6 +683,10 @@ int Session::loop_read() {
 // Why an attempt or a connection failed, from libmosquitto's code, blaming
 // the SOCKS5 proxy when its exchange was still under way.
 std::string Session::describe_failure(int rc, int saved_errno) const {
+  if (websocket_) {
+    std::string why = websocket_->failure();
+    if (!why.empty()) return why;
+  }
   if (options_.proxy && state_ == SessionState::kConnecting) {
     std::string proxy_failure = describe_proxy_failure(rc, saved_errno, *options_.proxy, proxy_replies_);
     if (!proxy_failure.empty()) return proxy_failure;

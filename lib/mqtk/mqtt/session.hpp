@@ -24,6 +24,7 @@
 #include "mqtk/mqtt/message.hpp"
 #include "mqtk/mqtt/mosquitto_types.hpp"
 #include "mqtk/mqtt/tls_context.hpp"
+#include "mqtk/mqtt/websocket_bridge.hpp"
 
 namespace mqtk {
 
@@ -81,6 +82,7 @@ class Session final : public BrokerConnection {
   void set_callbacks();
   void set_tls();
   void set_proxy();
+  void set_websocket();
   void store_connect_properties();
   void set_logging(bool connecting);
   bool tls_handshaking() const;
@@ -131,6 +133,8 @@ class Session final : public BrokerConnection {
   std::string last_library_error_;           // libmosquitto's last error line while connecting
   std::string proxy_replies_;                // what the SOCKS5 proxy answered in this attempt
   uint32_t broker_maximum_packet_size_ = 0;  // from CONNACK (MQTT v5); 0: none
+  // Relays libmosquitto's connections over WebSockets; uses tls_ for wss://.
+  std::unique_ptr<WebSocketBridge> websocket_;
   // Declared last, so destroyed first: libmosquitto's TLS connection uses tls_.
   Fd closing_fd_;  // see drain_closed_connection()
   std::unique_ptr<mosquitto, DestroyClient> mosq_;

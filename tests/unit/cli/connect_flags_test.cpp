@@ -121,6 +121,51 @@ TEST_SUITE("connect_flags") {
     CHECK(setup.options.describe_server() == "[::1]:1884");
   }
 
+  TEST_CASE("WebSockets: ws:// and wss:// URLs with their path, or --ws at -h/-p with /mqtt") {
+    ConnectFlags url;
+    url.url = "ws://broker.example/mqtt";
+    auto setup = build_connect_setup(url, 1);
+    CHECK(setup.options.websocket_path == "/mqtt");
+    CHECK(setup.options.port == 80);
+    CHECK_FALSE(setup.options.tls.has_value());
+    CHECK_FALSE(setup.url_topic.has_value());
+    CHECK(setup.options.describe_server() == "ws://broker.example:80/mqtt");
+
+    url.url = "wss://broker.example:8443/ws?x";
+    setup = build_connect_setup(url, 1);
+    CHECK(setup.options.port == 8443);
+    REQUIRE(setup.options.tls.has_value());
+    CHECK(setup.options.tls->use_os_certs);
+    CHECK(setup.options.describe_server() == "wss://broker.example:8443/ws?x");
+    url.url = "wss://broker.example/mqtt";
+    CHECK(build_connect_setup(url, 1).options.port == 443);
+
+    ConnectFlags flag;
+    flag.ws = true;
+    flag.host = "h";
+    setup = build_connect_setup(flag, 1);
+    CHECK(setup.options.websocket_path == "/mqtt");
+    CHECK(setup.options.port == 1883);  // as mosquitto 2.1 chooses for --ws
+    flag.cafile = "/ca.pem";
+    CHECK(build_connect_setup(flag, 1).options.describe_server() == "wss://h:8883/mqtt");
+    flag.cafile.reset();
+    flag.url = "mqtt://u@h2:9001/a/b";
+    setup = build_connect_setup(flag, 1);
+    CHECK(setup.options.describe_server() == "ws://h2:9001/mqtt");
+    CHECK(setup.url_topic == "a/b");
+
+    ConnectFlags with_unix;
+    with_unix.ws = true;
+    with_unix.unix_socket = "/run/mosquitto.sock";
+    CHECK_THROWS_WITH_AS(build_connect_setup(with_unix, 1), "--ws: WebSockets and --unix cannot be used together",
+                         UsageError);
+    ConnectFlags with_bind;
+    with_bind.url = "ws://h/mqtt";
+    with_bind.bind_address = "127.0.0.1";
+    CHECK_THROWS_WITH_AS(build_connect_setup(with_bind, 1),
+                         "-L: -A (a local address to bind to) is not supported over WebSockets", UsageError);
+  }
+
   TEST_CASE("protocol versions") {
     CHECK(mqtk::parse_protocol_version("mqttv31") == mqtk::kMqtt31);
     CHECK(mqtk::parse_protocol_version("311") == mqtk::kMqtt311);

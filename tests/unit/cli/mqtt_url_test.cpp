@@ -40,6 +40,24 @@ TEST_SUITE("mqtt_url") {
     CHECK(parse_mqtt_url("mqtt://[fe80::1]/t").host == "fe80::1");
   }
 
+  TEST_CASE("WebSocket URLs carry the HTTP path, not a topic") {
+    auto url = parse_mqtt_url("ws://broker.example:8080/mqtt");
+    CHECK_FALSE(url.tls);
+    CHECK(url.host == "broker.example");
+    CHECK(url.port == 8080);
+    CHECK(url.websocket_path == "/mqtt");
+    CHECK(url.topic.empty());
+    auto secure = parse_mqtt_url("WSS://alice:pw@[::1]/a/b?x=1");
+    CHECK(secure.tls);
+    CHECK(secure.username == "alice");
+    CHECK(secure.host == "::1");
+    CHECK_FALSE(secure.port.has_value());
+    CHECK(secure.websocket_path == "/a/b?x=1");
+    CHECK(parse_mqtt_url("ws://h").websocket_path == "/");
+    CHECK_FALSE(parse_mqtt_url("mqtt://h/t").websocket_path.has_value());
+    CHECK_THROWS_AS(parse_mqtt_url("ws://:80/mqtt"), mqtk::UsageError);
+  }
+
   TEST_CASE("host and port on their own") {
     auto plain = mqtk::split_host_port("proxy.local:1081");
     CHECK(plain.host == "proxy.local");
@@ -56,7 +74,8 @@ TEST_SUITE("mqtt_url") {
 
   TEST_CASE("malformed") {
     CHECK_THROWS_WITH_AS(parse_mqtt_url("http://h/t"),
-                         "-L: invalid URL 'http://h/t': the scheme must be mqtt:// or mqtts://", mqtk::UsageError);
+                         "-L: invalid URL 'http://h/t': the scheme must be mqtt://, mqtts://, ws:// or wss://",
+                         mqtk::UsageError);
     CHECK_THROWS_WITH(parse_mqtt_url("mqtt://h"),
                       "-L: invalid URL 'mqtt://h': the topic is missing (mqtt://host/topic)");
     CHECK_THROWS_WITH(parse_mqtt_url("mqtt://h:99999/t"),

@@ -1,0 +1,55 @@
+"""CPU time per message of mqtk-sub over WebSockets against mqtk-sub over
+plain TCP (and mosquitto_sub over TCP, for scale), measured in one run: all
+three subscribe to the same broker at once (its plain and its websockets
+listener), 200,000 messages are published once, and each process's
+user+system time (every thread's, the WebSocket bridge's included) is read
+when it exits. Output goes to files, which must be identical.
+
+Run: /usr/bin/python3 tests/bench/bench_ws_cpu.py
+"""
+
+import os
+import subprocess
+import sys
+import tempfile
+
+sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "integration"))
+from bench_sub_cpu import MESSAGES, finish, start, wait_subscribed  # noqa: E402
+from harness import tool, unique  # noqa: E402
+from test_websockets import WebSocketBroker  # noqa: E402
+
+
+def main():
+    lines = b"".join(b"sensor reading %07d value=21.5 unit=C\n" % i for i in range(MESSAGES))
+    print("mqtk-sub over WebSockets vs over TCP: CPU time per message, %d messages, output to a file" % MESSAGES)
+    with WebSocketBroker() as broker, tempfile.TemporaryDirectory() as directory:
+        broker_url = "ws://127.0.0.1:%d/mqtt" % broker.ws_port
+        topic = unique("bench")
+        subscribers = [("mqtk-sub ws", [tool("sub"), "-L", broker_url]),
+                       ("mqtk-sub tcp", [tool("sub"), "-p", str(broker.port)]),
+                       ("mosquitto_sub tcp", ["mosquitto_sub", "-p", str(broker.port)])]
+        processes = []
+        for name, argv in subscribers:
+            client_id = unique("bench")
+            path = os.path.join(directory, name.replace(" ", "-") + ".out")
+            processes.append((name, start([*argv, "-t", topic, "-i", client_id, "-C", str(MESSAGES), "-W", "600"],
+                                          path), path))
+            wait_subscribed(broker, client_id, topic)
+        if subprocess.run([tool("pub"), "-p", str(broker.port), "-t", topic, "-l"], input=lines).returncode != 0:
+            raise SystemExit("mqtk-pub failed")
+        cpu = {}
+        for name, process, path in processes:
+            status, seconds = finish(process)
+            if status != 0:
+                raise SystemExit("%s exited with %d" % (name, status))
+            with open(path, "rb") as f:
+                if f.read() != lines:
+                    raise SystemExit("%s did not print every message" % name)
+            cpu[name] = seconds / MESSAGES * 1e6
+    for name, _ in subscribers:
+        print("%-18s %8.2f µs/msg" % (name, cpu[name]))
+    print("ratio ws/tcp (mqtk-sub): %.2f" % (cpu["mqtk-sub ws"] / cpu["mqtk-sub tcp"]))
+
+
+if __name__ == "__main__":
+    main()
