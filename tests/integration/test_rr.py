@@ -175,7 +175,7 @@ class RequestResponseTest(BrokerTestCase):
     def test_count_counts_lost_replies_and_fails(self):
         topic = self.topic()
         with Responder(self.port, topic + "/req", drop=lambda n: n % 2 == 0) as responder:
-            rc, out, err = self.rr(topic + "/req", topic + "/resp", "--count", "4", "-W", "1")
+            rc, out, err = self.rr(topic + "/req", topic + "/resp", "--count", "4", "-W", "3")
         self.assertEqual(responder.requests, 4)
         self.assertEqual((rc, out), (27, b"pong\n" * 2), err)
         self.assertIn(b"4 requests, 2 replies, 2 lost; round trip min ", err)

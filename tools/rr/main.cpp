@@ -7,16 +7,16 @@
 #include "mqtk/output/formatted_output.hpp"
 
 int main(int argc, char** argv) {
-  const mqtk::ToolInfo tool{
-      "mqtk-rr",
-      "mqtk-rr [-h host] -t topic -e response-topic {-m message|-f file|-s|-l|-n} [-q qos] [-W seconds]",
-      "rr",
-      {"mqtk-rr -h broker -t svc/time -e svc/time/reply -n           # ask, print the reply",
-       "mqtk-rr -t svc/echo -e me/reply -m hi -v -W 5                # topic and reply, or exit 27",
-       "mqtk-rr -t svc/echo -e me/reply -m hi --json | jq .payload   # the reply as JSON",
-       "mqtk-rr -t svc/ping -e me/pong -n --count 10 --interval 1s   # health probe: round trips"}};
+  const mqtk::ToolInfo tool{"mqtk-rr",
+                            "mqtk-rr [-h host] -t topic -e topic {-m msg|-f file|-s|-l|-n} [-W secs]",
+                            "rr",
+                            {"mqtk-rr -h broker -t svc/time -e me/time -n      # ask, print the reply",
+                             "mqtk-rr -t svc/echo -e me/echo -m hi -v -W 5     # topic and reply, or exit 27",
+                             "mqtk-rr -t svc/echo -e me/echo -m hi --json      # the reply as JSON",
+                             "mqtk-rr -t svc/ping -e me/pong -n --count 10     # health probe: round trips"}};
   return mqtk::run_tool(tool, [&](mqtk::ToolContext& context) {
-    mqtk::CommandLine command_line(tool, "Send MQTT v5 requests and print the replies: mosquitto_rr's flags and output.");
+    mqtk::CommandLine command_line(tool,
+                                   "Send MQTT v5 requests and print the replies: mosquitto_rr's flags and output.");
     mqtk::RrFlags flags;
     mqtk::add_rr_flags(command_line.app(), flags);
     if (auto status = command_line.parse(argc, argv, context.reporter)) return *status;

@@ -110,8 +110,10 @@ void Requester::send_next() {
                                   static_cast<std::uint16_t>(correlation_data.size()));
   }
   connection_->publish(request->topic, request->payload, options_.qos, request->retain, properties.get());
+  // The first request's wait began with the run, as mosquitto_rr's alarm
+  // does; each later one (-l, --count) has a wait of its own.
+  if (options_.timeout.count() > 0 && (round_trips_.sent() > 0 || !deadline_)) deadline_ = now + options_.timeout;
   outstanding_ = Outstanding{std::move(correlation_data), now};
-  if (options_.timeout.count() > 0) deadline_ = now + options_.timeout;
 }
 
 // -W: the reply (or, before the first request, the subscription) is late.

@@ -21,7 +21,9 @@ std::string milliseconds_text(RoundTrips::Duration duration) {
 }
 
 std::string RoundTrips::summary() const {
-  auto plural = [](long n, const char* one, const char* many) { return std::to_string(n) + " " + (n == 1 ? one : many); };
+  auto plural = [](long n, const char* one, const char* many) {
+    return std::to_string(n) + " " + (n == 1 ? one : many);
+  };
   std::string text = plural(sent(), "request", "requests") + ", " + plural(replies(), "reply", "replies") + ", " +
                      std::to_string(lost_) + " lost";
   if (times_.empty()) return text;

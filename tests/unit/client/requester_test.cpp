@@ -56,6 +56,10 @@ struct RequesterRun {
   mqtk::RoundTrips round_trips;
 };
 
+// The broker's first turns answer CONNECT and SUBSCRIBE; the request goes
+// out after them, so what is sent after these steps comes after it.
+constexpr StayQuiet kUntilRequested{1ms};
+
 Incoming reply(std::string payload, std::optional<std::string> correlation, bool retain = false) {
   return {"reply", std::move(payload), 0, retain, std::move(correlation)};
 }
@@ -65,7 +69,7 @@ Incoming reply(std::string payload, std::optional<std::string> correlation, bool
 TEST_SUITE("requester") {
   TEST_CASE("subscribes to the response topic, then sends the request with fresh correlation data") {
     RequesterRun run;
-    run.broker.script = {StayQuiet{10ms}, SendMessages{{reply("answer", "c1")}}};
+    run.broker.script = {kUntilRequested, kUntilRequested, SendMessages{{reply("answer", "c1")}}};
     CHECK(run.run() == mqtk::kExitSuccess);
     CHECK(run.broker.position("SUBSCRIBE reply") < run.broker.position("PUBLISH 2 ask"));
     REQUIRE(run.broker.published.size() == 1);
@@ -78,7 +82,7 @@ TEST_SUITE("requester") {
 
   TEST_CASE("a reply with other correlation data, or none, is not the reply") {
     RequesterRun run;
-    run.broker.script = {StayQuiet{10ms},
+    run.broker.script = {kUntilRequested, kUntilRequested,
                          SendMessages{{reply("stale", "c0"), reply("anonymous", std::nullopt), reply("answer", "c1")}}};
     CHECK(run.run() == mqtk::kExitSuccess);
     CHECK(run.sink.written == Strings{"answer"});
@@ -89,7 +93,7 @@ TEST_SUITE("requester") {
     RequesterRun run;
     run.options.skip_retained = true;
     run.options.timeout = 2s;
-    run.broker.script = {StayQuiet{10ms}, SendMessages{{reply("kept", "c1", true)}}};
+    run.broker.script = {kUntilRequested, kUntilRequested, SendMessages{{reply("kept", "c1", true)}}};
     CHECK(run.run() == mqtk::kExitTimedOut);
     CHECK(run.sink.written.empty());
   }
@@ -113,7 +117,7 @@ TEST_SUITE("requester") {
     run.options.report_summary = true;
     // The first reply comes, the second never does, the third does, late
     // replies to the second included.
-    run.broker.script = {StayQuiet{10ms}, SendMessages{{reply("one", "c1")}}, StayQuiet{1500ms},
+    run.broker.script = {kUntilRequested, kUntilRequested, SendMessages{{reply("one", "c1")}}, StayQuiet{1500ms},
                          SendMessages{{reply("late", "c2"), reply("three", "c3")}}};
     CHECK(run.run(3) == mqtk::kExitTimedOut);
     REQUIRE(run.broker.published.size() == 3);
