@@ -5,11 +5,12 @@ the same status."""
 
 import base64
 import json
+import signal
 import subprocess
 import threading
 import unittest
 
-from harness import BrokerTestCase, run, tool, unique
+from harness import BrokerTestCase, Process, run, tool, unique, wait_until
 
 RR = tool("rr")
 SUB = tool("sub")
@@ -179,6 +180,17 @@ class RequestResponseTest(BrokerTestCase):
         self.assertEqual(responder.requests, 4)
         self.assertEqual((rc, out), (27, b"pong\n" * 2), err)
         self.assertIn(b"4 requests, 2 replies, 2 lost; round trip min ", err)
+
+    def test_sigint_during_count_prints_the_summary_and_exits_130(self):
+        topic = self.topic()
+        with Responder(self.port, topic + "/req"), \
+                Process([RR, "-p", str(self.port), "-t", topic + "/req", "-e", topic + "/resp", "-m", "ping",
+                         "--count", "1000", "--interval", "1s"]) as probe:
+            wait_until(lambda: probe.output().startswith(b"pong\n"), timeout=20, what="the first reply")
+            probe.signal(signal.SIGINT)
+            rc, out, err = probe.finish()
+        self.assertEqual(rc, 130, err)
+        self.assertRegex(err, rb"mqtk-rr: \d+ requests?, \d+ repl(y|ies), 0 lost; round trip min ")
 
     def test_a_pipeline_of_mqtk_sub_and_mqtk_pub_responds(self):
         topic = self.topic()
