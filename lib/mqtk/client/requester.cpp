@@ -184,6 +184,13 @@ void Requester::answered(const Message& message) {
   requests_.completed(clock_.now());
 }
 
+// A request the broker refused (MQTT v5 reason 128 and above, QoS 1 and 2)
+// will have no reply; -W or --count's wait says so in the end.
+void Requester::on_published(int, int reason_code) {
+  if (reason_code >= 128)
+    reporter_.warning(std::string("the broker refused the request: ") + mosquitto_reason_string(reason_code));
+}
+
 void Requester::on_connection_lost(const std::string& reason, int) { lost_reason_ = reason; }
 
 void Requester::on_log(std::string_view line) { log_line_(line); }

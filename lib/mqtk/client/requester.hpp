@@ -75,6 +75,7 @@ class Requester : private SessionEvents {
   void on_connected(bool session_present) override;
   void on_subscribed(int mid, std::span<const int> granted_qos) override;
   void on_message(const Message& message) override;
+  void on_published(int mid, int reason_code) override;
   void on_connection_lost(const std::string& reason, int reason_code) override;
   void on_log(std::string_view line) override;
 

@@ -128,6 +128,15 @@ TEST_SUITE("requester") {
     CHECK(run.errors.text().find("3 requests, 2 replies, 1 lost; round trip min ") != std::string::npos);
   }
 
+  TEST_CASE("a request the broker refuses is said, and has no reply") {
+    RequesterRun run;
+    run.options.qos = 1;
+    run.options.timeout = 1s;
+    run.broker.publish_reasons = {{2, MQTT_RC_NOT_AUTHORIZED}};  // 1 is the SUBSCRIBE
+    CHECK(run.run() == mqtk::kExitTimedOut);
+    CHECK(run.errors.text().find("the broker refused the request: Not authorized") != std::string::npos);
+  }
+
   TEST_CASE("a broker that refuses the subscription to the response topic is an error") {
     RequesterRun run;
     run.broker.granted = {MQTT_RC_NOT_AUTHORIZED};
