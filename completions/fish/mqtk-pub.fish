@@ -50,6 +50,7 @@ complete -c mqtk-pub -l tls-version -x -a 'tlsv1.3 tlsv1.2 tlsv1.1' -d 'Lowest T
 complete -c mqtk-pub -l tls-alpn -x -d 'ALPN protocol to offer'
 complete -c mqtk-pub -l tls-engine -x -d 'OpenSSL engine to use'
 complete -c mqtk-pub -l tls-engine-kpass-sha1 -x -d 'SHA1 of the key password, for the engine'
+complete -c mqtk-pub -l tls-keylog -r -F -d 'Append the TLS session keys to FILE, for Wireshark; debugging only'
 complete -c mqtk-pub -l psk -x -d 'TLS pre-shared key in hexadecimal (TLS-PSK instead of certificates)'
 complete -c mqtk-pub -l psk-identity -x -d 'Identity for --psk'
 complete -c mqtk-pub -l insecure -d 'Do not check that the certificate is for the host connected to'
@@ -60,3 +61,4 @@ complete -c mqtk-pub -l pw-file -r -F -d 'Read the password from the first line 
 complete -c mqtk-pub -l help -d 'Print the flags on one screen, with examples, and exit'
 complete -c mqtk-pub -l help-all -d 'Print every flag with what it does, and exit'
 complete -c mqtk-pub -l version -d 'Print the mqtk and libmosquitto versions and exit'
+complete -c mqtk-pub -s o -l options-file -r -F -d 'Read default flags from this file instead of the usual one'

@@ -74,6 +74,7 @@ complete -c mqtk-record -l tls-version -x -a 'tlsv1.3 tlsv1.2 tlsv1.1' -d 'Lowes
 complete -c mqtk-record -l tls-alpn -x -d 'ALPN protocol to offer'
 complete -c mqtk-record -l tls-engine -x -d 'OpenSSL engine to use'
 complete -c mqtk-record -l tls-engine-kpass-sha1 -x -d 'SHA1 of the key password, for the engine'
+complete -c mqtk-record -l tls-keylog -r -F -d 'Append the TLS session keys to FILE, for Wireshark; debugging only'
 complete -c mqtk-record -l psk -x -d 'TLS pre-shared key in hexadecimal (TLS-PSK instead of certificates)'
 complete -c mqtk-record -l psk-identity -x -d 'Identity for --psk'
 complete -c mqtk-record -l insecure -d 'Do not check that the certificate is for the host connected to'
@@ -84,3 +85,4 @@ complete -c mqtk-record -l pw-file -r -F -d 'Read the password from the first li
 complete -c mqtk-record -l help -d 'Print the flags on one screen, with examples, and exit'
 complete -c mqtk-record -l help-all -d 'Print every flag with what it does, and exit'
 complete -c mqtk-record -l version -d 'Print the mqtk and libmosquitto versions and exit'
+complete -c mqtk-record -l options-file -r -F -d 'Read default flags from this file instead of the usual one'

@@ -275,9 +275,22 @@ class VolumeTest(FaultCase):
                 # The delay keeps mqtk-pub alive, and measured, after its peak.
                 pub = Measured([PUB, "-p", str(broker.port), "-t", topic, "-f", payload_path, "-q", "1",
                                 "--repeat", "2", "--repeat-delay", "1"])
-                wait_until(lambda: os.path.getsize(output) >= 2 * size, timeout=180, what="both copies")
-                wait_until(lambda: os.path.exists(recording) and line_count(recording) >= 2, timeout=180,
-                           what="both records")
+
+                def state():
+                    """Where each side stands, for a timeout's message."""
+                    lines = line_count(recording) if os.path.exists(recording) else 0
+                    return "; ".join(
+                        ["mqtk-sub wrote %d bytes, mqtk-record %d records" % (os.path.getsize(output), lines)] +
+                        ["%s %s, stderr %r" % (name, "running" if p.popen.poll() is None else
+                                               "exited %s" % p.popen.returncode, b"".join(p.err)[-300:])
+                         for name, p in (("mqtk-pub", pub), ("mqtk-sub", sub), ("mqtk-record", recorder))])
+
+                try:
+                    wait_until(lambda: os.path.getsize(output) >= 2 * size, timeout=360, what="both copies")
+                    wait_until(lambda: os.path.exists(recording) and line_count(recording) >= 2, timeout=360,
+                               what="both records")
+                except AssertionError as timeout:
+                    raise AssertionError("%s: %s; broker log:\n%s" % (timeout, state(), broker.log()[-2000:])) from None
                 time.sleep(0.1)
                 sub.popen.send_signal(signal.SIGINT)
                 recorder.popen.send_signal(signal.SIGINT)

@@ -180,25 +180,15 @@ class Broker:
         shutil.rmtree(self.directory, ignore_errors=True)
 
 
-class InfluxDB:
-    """Debian's influxd (1.6) with a generated config on free loopback ports."""
+class HttpServer:
+    """A server a test starts on a free 127.0.0.1 port with its data in a
+    temporary directory, ready when `health_path` answers `health_status`.
+    Subclasses give `name`, `health_path`, `health_status` and `command()`."""
 
-    def __init__(self, directory=None, auth=False):
-        self.directory = directory or tempfile.mkdtemp(prefix="mqtk-influx-")
+    def __init__(self, directory=None):
+        self.directory = directory or tempfile.mkdtemp(prefix="mqtk-%s-" % self.name)
         os.makedirs(self.directory, exist_ok=True)
         self.port = free_port()
-        self.config_path = os.path.join(self.directory, "influxd.conf")
-        with open(self.config_path, "w") as f:
-            f.write('reporting-disabled = true\n'
-                    'bind-address = "127.0.0.1:%d"\n'
-                    '[meta]\n  dir = "%s/meta"\n'
-                    '[data]\n  dir = "%s/data"\n  wal-dir = "%s/wal"\n  query-log-enabled = false\n'
-                    '[http]\n  bind-address = "127.0.0.1:%d"\n  log-enabled = false\n  auth-enabled = %s\n'
-                    '[ifql]\n  enabled = false\n'
-                    '[monitor]\n  store-enabled = false\n'
-                    '[continuous_queries]\n  enabled = false\n'
-                    % (free_port(), self.directory, self.directory, self.directory, self.port,
-                       "true" if auth else "false"))
         self.process = None
 
     @property
@@ -206,17 +196,16 @@ class InfluxDB:
         return "http://127.0.0.1:%d" % self.port
 
     def start(self, detach=False):
-        with open(os.path.join(self.directory, "influxd.log"), "ab") as log:
-            self.process = subprocess.Popen(["influxd", "-config", self.config_path], stdout=log, stderr=log,
-                                            start_new_session=detach)
-        wait_until(self.ready, timeout=30, what="influxd on port %d" % self.port)
+        with open(os.path.join(self.directory, self.name + ".log"), "ab") as log:
+            self.process = subprocess.Popen(self.command(), stdout=log, stderr=log, start_new_session=detach)
+        wait_until(self.ready, timeout=30, what="%s on port %d" % (self.name, self.port))
         return self
 
     def ready(self):
         if self.process.poll() is not None:
-            raise AssertionError("influxd exited with %s" % self.process.returncode)
+            raise AssertionError("%s exited with %s" % (self.name, self.process.returncode))
         try:
-            return urllib.request.urlopen(self.url + "/ping", timeout=1).status == 204
+            return urllib.request.urlopen(self.url + self.health_path, timeout=1).status == self.health_status
         except OSError:
             return False
 
@@ -229,6 +218,37 @@ class InfluxDB:
                 self.process.kill()
                 self.process.wait()
         self.process = None
+
+    def __enter__(self):
+        return self.start()
+
+    def __exit__(self, *exc):
+        self.stop()
+        shutil.rmtree(self.directory, ignore_errors=True)
+
+
+class InfluxDB(HttpServer):
+    """Debian's influxd (1.6) with a generated config on free loopback ports."""
+
+    name, health_path, health_status = "influxd", "/ping", 204
+
+    def __init__(self, directory=None, auth=False):
+        super().__init__(directory)
+        self.config_path = os.path.join(self.directory, "influxd.conf")
+        with open(self.config_path, "w") as f:
+            f.write('reporting-disabled = true\n'
+                    'bind-address = "127.0.0.1:%d"\n'
+                    '[meta]\n  dir = "%s/meta"\n'
+                    '[data]\n  dir = "%s/data"\n  wal-dir = "%s/wal"\n  query-log-enabled = false\n'
+                    '[http]\n  bind-address = "127.0.0.1:%d"\n  log-enabled = false\n  auth-enabled = %s\n'
+                    '[ifql]\n  enabled = false\n'
+                    '[monitor]\n  store-enabled = false\n'
+                    '[continuous_queries]\n  enabled = false\n'
+                    % (free_port(), self.directory, self.directory, self.directory, self.port,
+                       "true" if auth else "false"))
+
+    def command(self):
+        return ["influxd", "-config", self.config_path]
 
     def query(self, q, database=None, user=None, password=None):
         """Runs InfluxQL; returns the decoded JSON answer."""
@@ -249,12 +269,6 @@ class InfluxDB:
                 rows.append(dict(zip(series["columns"], values), _measurement=series["name"]))
         return rows
 
-    def __enter__(self):
-        return self.start()
-
-    def __exit__(self, *exc):
-        self.stop()
-        shutil.rmtree(self.directory, ignore_errors=True)
 
 
 def shared_influx_url():

@@ -68,7 +68,13 @@ class Terminal:
             os.execvpe(argv[0], argv, env)
         self.seen = b""
 
-    def type(self, text, expect=None, timeout=5):
+    def run(self, command):
+        """Runs a shell command and waits until the shell prompts again:
+        text typed while the command still runs may be thrown away by the
+        line editor (zsh's does), so the next keys wait for the prompt."""
+        return self.type(command + "; echo READY-$((6*7))\n", r"READY-42\r?\n(.*\n)*.*\$ ")
+
+    def type(self, text, expect=None, timeout=20):
         """Types `text`; waits until `expect` is on the screen (or a moment)."""
         self.seen = b""
         os.write(self.fd, text.encode())
@@ -165,6 +171,17 @@ class DocsTest(unittest.TestCase):
                         self.assertTrue(any(re.search(r"(^| )%s( |$)" % re.escape(n), help_text, re.M) for n in names),
                                         names)
 
+    def test_help_and_version_exit_0_where_mosquitto_exits_1(self):
+        # GNU's convention, kept on purpose (README, "Where mqtk differs").
+        for name in TOOLS:
+            for flag in ("--help", "--help-all", "--version"):
+                rc, out, err = run([tool(name), flag])
+                self.assertEqual((rc, err), (0, b""), (name, flag))
+                self.assertNotEqual(out, b"")
+        for reference in ("mosquitto_pub", "mosquitto_sub"):
+            for flag in ("--help", "--version"):
+                self.assertEqual(run([reference, flag])[0], 1, (reference, flag))
+
     def test_version_names_libmosquitto(self):
         for name in TOOLS:
             rc, out, _ = run([tool(name), "--version"])
@@ -186,7 +203,7 @@ class CompletionSessionTest(unittest.TestCase):
     def test_bash(self):
         terminal = Terminal(["bash", "--norc", "--noprofile", "-i"], self.directory)
         try:
-            terminal.type("source %s\n" % completion_path("bash", "pub"))
+            self.assertTrue(terminal.run("source %s" % completion_path("bash", "pub")), terminal.seen)
             self.assertTrue(terminal.type("mqtk-pub --tls-v\t", "--tls-version "), terminal.seen)
             terminal.type("\x15")  # erase the line
             self.assertTrue(terminal.type("mqtk-pub -q \t\t", r"0\s+1\s+2"), terminal.seen)
@@ -199,8 +216,8 @@ class CompletionSessionTest(unittest.TestCase):
     def test_zsh(self):
         terminal = Terminal(["zsh", "-f", "-i"], self.directory)
         try:
-            terminal.type("fpath=(%s $fpath); autoload -U compinit; compinit -u -D\n" %
-                          os.path.dirname(completion_path("zsh", "sub")))
+            self.assertTrue(terminal.run("fpath=(%s $fpath); autoload -U compinit; compinit -u -D" %
+                                         os.path.dirname(completion_path("zsh", "sub"))), terminal.seen)
             self.assertTrue(terminal.type("mqtk-sub --retained-o\t", "--retained-only "), terminal.seen)
             terminal.type("\x15")
             self.assertTrue(terminal.type("mqtk-sub --color \t", r"always\s+auto\s+never"), terminal.seen)

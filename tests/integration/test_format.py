@@ -4,6 +4,7 @@ messages; outputs must be identical apart from timestamps."""
 
 import os
 import re
+import struct
 import unittest
 
 from harness import BrokerTestCase, Process, publish_all, run, subscriber, tool, unique
@@ -15,7 +16,7 @@ FORMATS = [
     "%10t|", "%-10t|", "%.3t|", "%10.3t|", "%-10.3t|", "%.t|", "%010t|",
     "%05l|", "%-5l|", "%5m|", "%-05m|", "%-0l|",
     "%5p|", "%-5p|", "%05p|", "%-p|", "%300p|",
-    "%6x|", "%-6x|", "%06X|", "%-x|", "%1x|",
+    "%6x|", "%-6x|", "%06X|", "%-x|", "%1x|", "%18x|", "%.2x|", "%-12.2X|",
     "\\\\ \\0 \\a \\e \\n \\r \\t \\v @@ %%",
     "%A|%C|%D|%E|%F|%P|%R|%S",
     "%5A|%05A|%-5A|%5C|%-5C|%05E|%-5F|%5S|%05S|%-5R|%.2C|%5.1R|",
@@ -167,7 +168,9 @@ class FormatTest(BrokerTestCase):
     def test_invalid_formats_are_refused_at_start(self):
         for fmt, words in (("%", "incomplete"), ("%5", "incomplete"), ("%-", "incomplete"), ("%.", "incomplete"),
                            ("%k", "'%k'"), ("%0-5p", "'%-'"), ("abc@", "'@'"), ("\\", "escape"),
-                           ("\\q", "'\\q'"), ("%99999999p", "width")):
+                           ("\\q", "'\\q'"), ("%99999999p", "width"),
+                           # mosquitto_sub 2.1's, refused by 2.0 (and so by default)
+                           ("%f", "'%f'"), ("%.2:x", "'%:'"), ("%--x", "'%-'")):
             with self.subTest(format=fmt):
                 rc, out, err = run([SUB, "-p", str(self.port), "-t", "x", "-F", fmt])
                 self.assertEqual((rc, out), (1, b""))
@@ -176,6 +179,36 @@ class FormatTest(BrokerTestCase):
                 self.assertIn(words, first)
                 if "9999" not in fmt:
                     self.assertEqual(run(["mosquitto_sub", "-p", str(self.port), "-t", "x", "-F", fmt])[0], 1)
+
+
+class FormatVersionTest(BrokerTestCase):
+    def test_mosquitto_21_output(self):
+        """--format-version 2.1: mosquitto_sub 2.1's additions and output."""
+        t = self.topic()
+        value = struct.pack("=f", 21.5)  # this machine's byte order, as mosquitto_sub reads it
+        argv = ["--format-version", "2.1", "-V", "5", "-C", "2", "-W", "20",
+                "-F", "%.2:x|%12x|%-6.1f|%08.2f|%j"]
+        with subscriber(self.broker, SUB, [t], extra=argv) as sub:
+            publish_all(self.port, [(t, b"\x18\x83", 1, False), (t, value, 1, False)])
+            rc, out, err = sub.finish()
+        self.assertEqual(rc, 0)
+        lines = out.decode("latin-1").splitlines()  # %j holds the payload's bytes as they are
+        self.assertTrue(lines[0].startswith("18:83|        1883||"), lines[0])
+        self.assertIn('"retain":false,', lines[0])
+        self.assertNotIn('Z+', lines[0])
+        hexed = value.hex()
+        self.assertTrue(lines[1].startswith("%s|    %s|21.5  |00021.50|" % (":".join(
+            hexed[i:i + 2] for i in range(0, 8, 2)), hexed)), lines[1])
+        # The first message is not a float: said on standard error, as 2.1 does.
+        self.assertIn(b"requested float printing, but non-float data received", err)
+
+    def test_needs_a_format(self):
+        rc, out, err = run([SUB, "-p", str(self.port), "-t", "x", "--format-version", "2.1"])
+        self.assertEqual((rc, out), (1, b""))
+        self.assertIn("--format-version: chooses how -F prints; give -F too", err.decode())
+        rc, _, err = run([SUB, "-p", str(self.port), "-t", "x", "-F", "%p", "--format-version", "3"])
+        self.assertEqual(rc, 1)
+        self.assertIn("--format-version", err.decode())
 
 
 class RandomFormatTest(BrokerTestCase):

@@ -9,9 +9,13 @@ what ps shows for the rest of the run."""
 import contextlib
 import errno
 import os
+import pty
+import select
+import signal
 import socket
 import subprocess
 import tempfile
+import termios
 import time
 import unittest
 
@@ -253,6 +257,66 @@ class CommandLineTest(unittest.TestCase):
                                    start_new_session=True, timeout=20)
                 self.assertEqual((rc, out), (1, b""))
                 self.assertIn(b"no terminal to ask on", err)
+
+    def prompted(self, port):
+        """mqtk-sub asking for -P's password on a pseudo-terminal of its own;
+        returns (pid, terminal) once the prompt shows with echo off."""
+        pid, terminal = pty.fork()
+        if pid == 0:
+            argv = tool_argv("sub", "-h", "127.0.0.1", "-p", str(port), "-u", "alice", "-P")
+            os.execv(argv[0], argv)
+        seen = b""
+        deadline = time.monotonic() + 20
+        while not seen.endswith(b"Password: ") and time.monotonic() < deadline:
+            if select.select([terminal], [], [], 0.1)[0]:
+                seen += os.read(terminal, 1024)
+        self.assertTrue(seen.endswith(b"Password: "), seen)
+        self.assertFalse(termios.tcgetattr(terminal)[3] & termios.ECHO, "echo is off while the password is typed")
+        return pid, terminal
+
+    def test_the_password_prompt_reads_the_terminal_without_echo(self):
+        with listening() as (listener, port):
+            pid, terminal = self.prompted(port)
+            try:
+                os.write(terminal, SECRET.encode() + b"\n")
+                listener.settimeout(20)
+                connection, _ = listener.accept()
+                with connection:
+                    connection.settimeout(20)
+                    packet = b""
+                    while SECRET.encode() not in packet:
+                        chunk = connection.recv(4096)
+                        self.assertTrue(chunk, "the CONNECT packet carries the password typed")
+                        packet += chunk
+                    self.assertIn(b"alice", packet)
+                    self.assertTrue(termios.tcgetattr(terminal)[3] & termios.ECHO, "echo is back on")
+            finally:
+                os.kill(pid, signal.SIGKILL)
+                os.waitpid(pid, 0)
+                os.close(terminal)
+
+    def test_ctrl_c_at_the_password_prompt_ends_the_tool_with_echo_back_on(self):
+        with listening() as (_, port):
+            pid, terminal = self.prompted(port)
+            try:
+                os.write(terminal, b"\x03")  # Ctrl-C: the terminal sends SIGINT
+                ended = []
+                wait_until(lambda: ended.append(os.waitpid(pid, os.WNOHANG)) or ended[-1][0] == pid, timeout=20,
+                           what="mqtk-sub to end after Ctrl-C at the password prompt")
+                self.assertEqual(os.waitstatus_to_exitcode(ended[-1][1]), 130)
+                output = b""
+                with contextlib.suppress(OSError):  # EIO once the terminal's last user is gone
+                    while select.select([terminal], [], [], 1)[0]:
+                        chunk = os.read(terminal, 1024)
+                        if not chunk:
+                            break
+                        output += chunk
+                self.assertIn(b"mqtk-sub: interrupted at the password prompt", output)
+            finally:
+                with contextlib.suppress(ProcessLookupError, ChildProcessError):
+                    os.kill(pid, signal.SIGKILL)
+                    os.waitpid(pid, 0)
+                os.close(terminal)
 
     def test_values_after_a_double_dash_are_refused_at_once(self):
         # After "--" CLI11 takes every word as an argument, and no tool takes

@@ -118,6 +118,46 @@ class SubFlagsTest(BrokerTestCase):
         self.assertEqual(sorted(out.splitlines()), [(t + "/a kept-a").encode(), (t + "/b kept-b").encode()])
         publish_all(self.port, [(t + "/a", b"", 1, True), (t + "/b", b"", 1, True)])
 
+    def test_retain_handling(self):
+        """--retain-handling (mosquitto 2.1): the broker sends a retained
+        message always, never, or only for a subscription the session did not
+        hold yet."""
+        t = self.topic()
+        client_id = unique("rh")
+        publish_all(self.port, [(t, b"kept", 1, True)])
+        try:
+            def receive(handling, extra=(), live=True):
+                # One client id throughout (a session must be found again), so
+                # the broker's log is waited on for one more subscription.
+                before = self.broker.count_subscriptions(client_id, t)
+                argv = [SUB, "-p", str(self.port), "-i", client_id, "-t", t, "-V", "mqttv5", "--retain-handling",
+                        handling, "-v", "-C", "1", "-W", "20", *extra]
+                with Process(argv) as sub:
+                    wait_until(lambda: self.broker.count_subscriptions(client_id, t) > before,
+                               what="the subscription")
+                    if live:  # after the retained message, if the broker sends it
+                        publish_all(self.port, [(t, b"live", 1, False)])
+                    rc, out, err = sub.finish()
+                self.assertEqual((rc, err), (0, b""), handling)
+                return out
+
+            self.assertEqual(receive("always"), (t + " kept").encode() + b"\n")
+            self.assertEqual(receive("never"), (t + " live").encode() + b"\n")
+            session = ["-c", "-x", "60", "-q", "1"]
+            # A new subscription gets it (and nothing is left queued in the session)...
+            self.assertEqual(receive("new", session, live=False), (t + " kept").encode() + b"\n")
+            # ...one the session holds already does not.
+            self.assertEqual(receive("new", session), (t + " live").encode() + b"\n")
+            rc, _, err = run([SUB, "-p", str(self.port), "-t", t, "--retain-handling", "never"])
+            self.assertEqual(rc, 1)
+            self.assertIn("--retain-handling: a subscription option of MQTT v5", err.decode())
+            rc, _, err = run([SUB, "-p", str(self.port), "-V", "5", "-t", t, "--retain-handling", "sometimes"])
+            self.assertEqual(rc, 1)
+            self.assertIn("--retain-handling", err.decode())
+        finally:
+            publish_all(self.port, [(t, b"", 1, True)])
+            run([SUB, "-p", str(self.port), "-t", t, "-V", "5", "-i", client_id, "-E"])  # ends the kept session
+
     def test_remove_retained(self):
         t = self.topic()
         publish_all(self.port, [(t + "/a", b"x", 1, True), (t + "/b", b"y", 1, True)])
@@ -199,7 +239,8 @@ class SubFlagsTest(BrokerTestCase):
                               "-i", client_id]) as sub:
                     self.broker.wait_for_subscription(client_id, t)
                     sub.signal(signal.SIGINT)
-                    self.assertEqual(sub.finish(timeout=10)[:2], (0, b""))
+                    rc, out, err = sub.finish(timeout=30)
+                    self.assertEqual((rc, out), (0, b""), err)
 
     def test_interrupt_before_the_broker_answers_exits_255_like_mosquitto_sub(self):
         with silent_listener() as port:

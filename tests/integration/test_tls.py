@@ -137,6 +137,36 @@ class TlsTest(SecureTestCase):
         # The system's CAs do not include the test CA.
         self.assert_refused(self.ports["tls"], ["--tls-use-os-certs"], ["not signed by a trusted CA"])
 
+    def test_tls_keylog(self):
+        """--tls-keylog (mosquitto 2.1): the session keys in NSS key log
+        format, appended to a file made private."""
+        port = self.ports["tls"]
+        keylog = os.path.join(self.directory, unique("keys") + ".log")
+        for _ in range(2):  # a second connection appends
+            self.assertEqual(self.roundtrip(port, ["--cafile", self.ca, "--tls-keylog", keylog])[0], 0)
+        self.assertEqual(stat.S_IMODE(os.stat(keylog).st_mode), 0o600)
+        with open(keylog) as f:
+            lines = f.read().splitlines()
+        labels = [line.split(" ")[0] for line in lines]
+        self.assertEqual(labels.count("CLIENT_HANDSHAKE_TRAFFIC_SECRET"), 2, lines)
+        self.assertEqual(labels.count("CLIENT_TRAFFIC_SECRET_0"), 2, lines)
+        for line in lines:
+            self.assertRegex(line, r"^[A-Z_0-9]+ [0-9a-f]{64} [0-9a-f]{64,}$")
+        sub_keylog = keylog + ".sub"
+        with Process([SUB, "-p", str(port), "-h", "localhost", "--cafile", self.ca, "-t", "x", "-E",
+                      "--tls-keylog", sub_keylog]) as sub:
+            self.assertEqual(sub.finish()[0], 0)
+        with open(sub_keylog) as f:
+            self.assertIn("CLIENT_HANDSHAKE_TRAFFIC_SECRET ", f.read())
+
+        os.chmod(keylog, 0o644)
+        rc, _, err = self.roundtrip(port, ["--cafile", self.ca, "--tls-keylog", keylog])
+        self.assertEqual(rc, 1)
+        self.assertIn("--tls-keylog: other users can open '%s' (mode 0644)" % keylog, err.decode())
+        rc, _, err = run([PUB, "-p", str(self.broker.port), "-t", "x", "-m", "x", "--tls-keylog", keylog])
+        self.assertEqual(rc, 1)
+        self.assertIn("--tls-keylog: needs TLS", err.decode())
+
     def test_subscriber_over_tls(self):
         t = unique("tlssub")
         client_id = unique("tls-sub")

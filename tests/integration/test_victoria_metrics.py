@@ -5,45 +5,23 @@ real server and read back as series."""
 import json
 import os
 import shutil
-import subprocess
-import tempfile
 import unittest
 import urllib.parse
 import urllib.request
 
-from harness import BrokerTestCase, Process, ScratchDirectory, free_port, publish_all, tool, unique, wait_until
+from harness import BrokerTestCase, HttpServer, Process, ScratchDirectory, publish_all, tool, unique, wait_until
 
 RECORD = tool("record")
 
 
-class VictoriaMetrics:
+class VictoriaMetrics(HttpServer):
     """victoria-metrics on a free 127.0.0.1 port with its data in a temporary directory."""
 
-    def __init__(self):
-        self.directory = tempfile.mkdtemp(prefix="mqtk-vm-")
-        self.port = free_port()
-        self.process = None
+    name, health_path, health_status = "victoria-metrics", "/health", 200
 
-    @property
-    def url(self):
-        return "http://127.0.0.1:%d" % self.port
-
-    def __enter__(self):
-        with open(os.path.join(self.directory, "log"), "ab") as log:
-            self.process = subprocess.Popen(
-                ["victoria-metrics", "-storageDataPath", os.path.join(self.directory, "data"),
-                 "-httpListenAddr", "127.0.0.1:%d" % self.port],
-                stdout=log, stderr=log)
-        wait_until(self.ready, timeout=30, what="victoria-metrics on port %d" % self.port)
-        return self
-
-    def ready(self):
-        if self.process.poll() is not None:
-            raise AssertionError("victoria-metrics exited with %s" % self.process.returncode)
-        try:
-            return urllib.request.urlopen(self.url + "/health", timeout=1).status == 200
-        except OSError:
-            return False
+    def command(self):
+        return ["victoria-metrics", "-storageDataPath", os.path.join(self.directory, "data"),
+                "-httpListenAddr", "127.0.0.1:%d" % self.port]
 
     def series(self, name_pattern):
         """{(metric name, frozen labels): [values]} of the series whose name matches."""
@@ -56,15 +34,6 @@ class VictoriaMetrics:
                 name = labels.pop("__name__")
                 found[(name, tuple(sorted(labels.items())))] = item["values"]
             return found
-
-    def __exit__(self, *exc):
-        self.process.terminate()
-        try:
-            self.process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait()
-        shutil.rmtree(self.directory, ignore_errors=True)
 
 
 @unittest.skipUnless(shutil.which("victoria-metrics"), "Debian's victoria-metrics is not installed")

@@ -24,7 +24,7 @@ namespace {
 constexpr const char* kConnection = "Connection";
 constexpr const char* kSession = "Session and will";
 constexpr const char* kTls = "TLS and proxy";
-constexpr const char* kHelp = "Help";
+constexpr const char* kHelp = "Help and defaults";
 
 // What a flag's value is called. Where a definition gives no name of its
 // own, CLI11's generic one (TEXT, INT) gives way to the flag's last word:
@@ -135,6 +135,35 @@ void parse_reversed(CLI::App& app, std::vector<std::string> args) {
   app.parse(args);
 }
 
+// The options file the command line names (-o, mosquitto 2.1), found before
+// any file is read: a pass over the command line alone. A mistake there is
+// left for the full parse to report.
+std::optional<std::string> options_file_named(CLI::App& app, const std::vector<std::string>& args) {
+  try {
+    parse_reversed(app, args);
+  } catch (const CLI::Error&) {
+    // --help, or a mistake: the full parse below meets it again.
+  }
+  const CLI::Option& flag = *app.get_option("--options-file");
+  std::optional<std::string> path;
+  if (flag.count() > 1)
+    throw UsageError(flag.get_name() + ": name one options file, not " + std::to_string(flag.count()));
+  if (flag.count() == 1) path = flag.results().front();
+  app.clear();
+  return path;
+}
+
+// The file -o names (mosquitto's syntax, as mosquitto_pub -o reads it), or
+// the default one; a named file must exist.
+std::optional<OptionsFile> options_file_to_read(const std::optional<std::string>& named, const ToolInfo& tool) {
+  if (!named) {
+    return read_default_options_file(tool.config_name, std::getenv("XDG_CONFIG_HOME"), std::getenv("HOME"), geteuid());
+  }
+  std::optional<OptionsFile> file = read_options_file(*named, geteuid(), OptionsSyntax::kMosquitto);
+  if (!file) throw UsageError("options file " + *named + ": no such file");
+  return file;
+}
+
 void add_connect_flags(CLI::App& app, ConnectFlags& flags) {
   app.add_option("-h,--host", flags.host, "Broker host name or address (default: localhost)")->group(kConnection);
   app.add_option("-p,--port", flags.port, "Broker port (default: 1883)")
@@ -206,6 +235,7 @@ void add_connect_flags(CLI::App& app, ConnectFlags& flags) {
   tls("--tls-alpn", flags.tls_alpn, "PROTOCOL", "ALPN protocol to offer");
   tls("--tls-engine", flags.tls_engine, "ENGINE", "OpenSSL engine to use");
   tls("--tls-engine-kpass-sha1", flags.tls_engine_kpass_sha1, "SHA1", "SHA1 of the key password, for the engine");
+  tls("--tls-keylog", flags.tls_keylog, "FILE", "Append the TLS session keys to FILE, for Wireshark; debugging only");
   tls("--psk", flags.psk, "HEX", "TLS pre-shared key in hexadecimal (TLS-PSK instead of certificates)");
   tls("--psk-identity", flags.psk_identity, "IDENTITY", "Identity for --psk");
   app.add_flag("--insecure", flags.insecure, "Do not check that the certificate is for the host connected to")
@@ -286,14 +316,17 @@ std::optional<int> CommandLine::parse(int argc, char** argv, Reporter& reporter)
   app.set_help_flag("--help", "Print the flags on one screen, with examples, and exit")->group(kHelp);
   app.set_help_all_flag("--help-all", "Print every flag with what it does, and exit")->group(kHelp);
   app.add_flag("--version")->description("Print the mqtk and libmosquitto versions and exit")->group(kHelp);
+  // mqtk-record's -o is its output: it has the long form alone.
+  app.add_option(app.get_option_no_throw("-o") ? "--options-file" : "-o,--options-file", options_file_name_,
+                 "Read default flags from this file instead of the usual one")
+      ->type_name("FILE")
+      ->group(kHelp);
   app.add_option("--completion", completion_shell_)->group("");  // hidden: how completions/ is made
   // Taken out of the environment before anything else, used or not: a core
   // dump or /proc/PID/environ would show it.
   password_variable_ = take_secret_variable(kPasswordVariable);
-  std::optional<OptionsFile> file;
-  if (auto path = options_file_path(tool_.config_name, std::getenv("XDG_CONFIG_HOME"), std::getenv("HOME"))) {
-    file = read_options_file(*path, geteuid());
-  }
+  std::vector<std::string> command_args(argv + 1, argv + argc);
+  std::optional<OptionsFile> file = options_file_to_read(options_file_named(app, command_args), tool_);
   std::vector<std::string> file_args = file ? file->args : std::vector<std::string>{};
   try {
     if (!file_args.empty()) {
@@ -307,11 +340,14 @@ std::optional<int> CommandLine::parse(int argc, char** argv, Reporter& reporter)
       } catch (const CLI::ParseError& e) {
         throw usage_error(e, flags(), file->path);
       }
+      if (app.count("--options-file") > 0) {
+        throw UsageError(file->path + ": an options file is named on the command line, not in another file");
+      }
       if (!secrets_read(app, connect_flags_).empty()) require_private(*file);
       app.clear();
     }
     std::vector<std::string> args = file_args;
-    for (int i = 1; i < argc; ++i) args.emplace_back(argv[i]);
+    args.insert(args.end(), command_args.begin(), command_args.end());
     parse_reversed(app, args);
     std::vector<SecretValue> secrets = secrets_read(app, connect_flags_);
     hide_secrets(argc, argv, secrets);

@@ -32,7 +32,8 @@ class CommandLine {
 
   CLI::App& app() { return *app_; }
 
-  // Adds the connection flags, parses the tool's options file and then argv,
+  // Adds the connection flags, parses the tool's options file (the one -o
+  // names, else the default one) and then argv,
   // and applies --quiet to `reporter`. Returns an exit status when the run is
   // already over (--help or --version was printed). Throws UsageError.
   std::optional<int> parse(int argc, char** argv, Reporter& reporter);
@@ -57,6 +58,7 @@ class CommandLine {
   std::optional<std::string> password_file_;
   std::optional<std::string> password_variable_;  // MQTK_PASSWORD
   std::optional<std::string> completion_shell_;
+  std::optional<std::string> options_file_name_;  // -o
 };
 
 // A check for a decimal flag such as --random-filter 0.1..100 that names the

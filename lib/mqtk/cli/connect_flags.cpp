@@ -83,6 +83,7 @@ TlsOptions tls_options_from(const ConnectFlags& flags) {
   tls.use_os_certs = flags.tls_use_os_certs;
   tls.psk = flags.psk.value_or("");
   tls.psk_identity = flags.psk_identity.value_or("");
+  tls.keylog = flags.tls_keylog.value_or("");
   return tls;
 }
 
@@ -110,9 +111,9 @@ void check_tls_pairs(const ConnectFlags& flags, const TlsOptions& tls, bool cert
 // Flags that only mean something with TLS: say so rather than ignore them.
 void refuse_flags_needing_tls(const ConnectFlags& flags, const TlsOptions& tls) {
   const std::pair<bool, const char*> needs_tls[] = {
-      {!tls.certfile.empty(), "--cert"},   {flags.insecure, "--insecure"},
-      {!tls.ciphers.empty(), "--ciphers"}, {!tls.version.empty(), "--tls-version"},
-      {!tls.alpn.empty(), "--tls-alpn"},   {!tls.engine.empty(), "--tls-engine"}};
+      {!tls.certfile.empty(), "--cert"},       {flags.insecure, "--insecure"},    {!tls.ciphers.empty(), "--ciphers"},
+      {!tls.version.empty(), "--tls-version"}, {!tls.alpn.empty(), "--tls-alpn"}, {!tls.engine.empty(), "--tls-engine"},
+      {!tls.keylog.empty(), "--tls-keylog"}};
   for (const auto& [given, flag] : needs_tls) {
     if (given) {
       throw UsageError(std::string(flag) + ": needs TLS: give --cafile, --capath, --tls-use-os-certs or --psk");

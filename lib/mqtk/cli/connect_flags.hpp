@@ -47,6 +47,7 @@ struct ConnectFlags {
   std::optional<std::string> tls_alpn;
   std::optional<std::string> tls_engine;
   std::optional<std::string> tls_engine_kpass_sha1;
+  std::optional<std::string> tls_keylog;
   bool insecure = false;
   bool tls_use_os_certs = false;
   std::optional<std::string> psk;

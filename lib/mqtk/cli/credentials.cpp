@@ -1,11 +1,15 @@
 #include "mqtk/cli/credentials.hpp"
 
 #include <fcntl.h>
+#include <poll.h>
+#include <pthread.h>
 #include <sys/prctl.h>
+#include <sys/signalfd.h>
 #include <termios.h>
 #include <unistd.h>
 
 #include <cerrno>
+#include <csignal>
 #include <cstdlib>
 #include <cstring>
 #include <string_view>
@@ -50,6 +54,62 @@ void overwrite(char* text, std::size_t begin, std::size_t end) {
   for (std::size_t i = begin; i < end; ++i) text[i] = 'x';
 }
 
+// Turns the terminal's echo off for as long as it lives (a password being
+// typed), and restores the settings on every way out.
+class EchoOff {
+ public:
+  explicit EchoOff(int tty) : tty_(tty) {
+    tcgetattr(tty_, &saved_);
+    termios quiet = saved_;
+    quiet.c_lflag &= ~static_cast<tcflag_t>(ECHO);
+    quiet.c_lflag |= ECHONL;
+    // Echo goes off before the prompt shows, and nothing typed is flushed: a
+    // password typed (or sent by a script) as soon as the prompt appears is kept.
+    tcsetattr(tty_, TCSANOW, &quiet);
+  }
+  ~EchoOff() { tcsetattr(tty_, TCSANOW, &saved_); }
+  EchoOff(const EchoOff&) = delete;
+  EchoOff& operator=(const EchoOff&) = delete;
+
+ private:
+  int tty_;
+  termios saved_{};
+};
+
+// The stop signals this thread blocks (SIGINT, SIGTERM, SIGHUP), read
+// through a signalfd of its own. The one that ends the prompt is taken, so
+// it is not delivered again, by its default action, once the tool unblocks
+// its signals on the way out.
+class StopSignalsPending {
+ public:
+  StopSignalsPending() {
+    sigset_t blocked;
+    sigemptyset(&blocked);
+    pthread_sigmask(SIG_BLOCK, nullptr, &blocked);
+    sigset_t stop;
+    sigemptyset(&stop);
+    for (int signo : {SIGINT, SIGTERM, SIGHUP}) {
+      if (sigismember(&blocked, signo) == 1) sigaddset(&stop, signo);
+    }
+    fd_ = Fd(signalfd(-1, &stop, SFD_CLOEXEC));
+  }
+
+  // Waits until `fd` can be read or a stop signal comes; returns (and
+  // takes) the signal's number, or 0 for input.
+  int wait_for_input(int fd) const {
+    pollfd waits[2] = {{fd, POLLIN, 0}, {fd_.get(), POLLIN, 0}};
+    while (poll(waits, fd_.valid() ? 2 : 1, -1) < 0 && errno == EINTR) {
+    }
+    if (!(waits[1].revents & POLLIN)) return 0;
+    signalfd_siginfo info{};
+    ssize_t n = read(fd_.get(), &info, sizeof info);
+    return n == static_cast<ssize_t>(sizeof info) ? static_cast<int>(info.ssi_signo) : 0;
+  }
+
+ private:
+  Fd fd_;
+};
+
 }  // namespace
 
 std::optional<std::string> resolve_password(const PasswordSources& sources, const std::function<std::string()>& ask) {
@@ -79,19 +139,22 @@ std::string ask_password_on_terminal(const std::string& prompt) {
   }
   keep_out_of_core_dumps();
   int tty = terminal.get();
-  termios saved{};
-  tcgetattr(tty, &saved);
-  termios quiet = saved;
-  quiet.c_lflag &= ~static_cast<tcflag_t>(ECHO);
-  quiet.c_lflag |= ECHONL;
-  // Echo goes off before the prompt shows, and nothing typed is flushed: a
-  // password typed (or sent by a script) as soon as the prompt appears is kept.
-  tcsetattr(tty, TCSANOW, &quiet);
+  EchoOff echo_off(tty);
   (void)!write(tty, prompt.data(), prompt.size());
+  // The tools block their stop signals from the start (they arrive as
+  // events), so Ctrl-C does not end a blocking read: wait for the terminal
+  // and for those signals together, and leave the prompt when one comes.
+  StopSignalsPending stop_signals;
   std::string password;
   char c;
-  while (read(tty, &c, 1) == 1 && c != '\n') password.push_back(c);
-  tcsetattr(tty, TCSANOW, &saved);
+  while (true) {
+    if (int signo = stop_signals.wait_for_input(tty); signo != 0) {
+      (void)!write(tty, "\n", 1);
+      throw Error("interrupted at the password prompt", 128 + signo);
+    }
+    if (read(tty, &c, 1) != 1 || c == '\n') break;
+    password.push_back(c);
+  }
   if (!password.empty() && password.back() == '\r') password.pop_back();
   return password;
 }

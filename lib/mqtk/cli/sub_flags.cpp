@@ -18,6 +18,23 @@ namespace {
 // libmosquitto's default receive maximum; mosquitto_sub lowers it for small -C.
 constexpr long kDefaultReceiveMaximum = 20;
 
+constexpr int kRetainNever = 2;
+
+// --retain-handling (mosquitto 2.1), which libmosquitto drops without a word
+// from an MQTT 3 subscription, and which -R and --retained-only can contradict.
+void check_retain_handling(int handling, SubscribeOptions& options, const ConnectSetup& setup) {
+  if (setup.options.protocol_version != kMqtt5) {
+    throw UsageError("--retain-handling: a subscription option of MQTT v5; add -V mqttv5");
+  }
+  if (options.skip_retained && handling != kRetainNever) {
+    throw UsageError("-R already asks the broker for no retained messages; drop -R or --retain-handling");
+  }
+  if (options.retained_only && handling == kRetainNever) {
+    throw UsageError("--retained-only with --retain-handling never would print nothing");
+  }
+  options.subscribe_options |= handling << 4;  // bits 4-5 of the subscription options
+}
+
 }  // namespace
 
 void add_sub_flags(CLI::App& app, SubFlags& flags) {
@@ -57,6 +74,13 @@ void add_sub_flags(CLI::App& app, SubFlags& flags) {
   app.add_flag("--remove-retained", o.remove_retained, "Clear each retained message received")->group(what);
   app.add_flag("--retain-as-published", flags.retain_as_published, "MQTT v5: keep the retain flag as published")
       ->group(what);
+  // mosquitto 2.1's names; the numbers are MQTT v5's.
+  const std::map<std::string, int> retain_handlings{{"always", 0}, {"new", 1}, {"never", 2}};
+  app.add_option("--retain-handling", flags.retain_handling,
+                 "MQTT v5: retained messages on subscribing: always, new (not for a kept subscription), never")
+      ->transform(CLI::CheckedTransformer(retain_handlings))
+      ->type_name("{always,new,never}")
+      ->group(what);
   app.add_option("--reconnect-delay", flags.reconnect_delay, "First wait before reconnecting (default 500ms; doubles)")
       ->type_name("DURATION")
       ->group(what);
@@ -76,6 +100,11 @@ void add_sub_flags(CLI::App& app, SubFlags& flags) {
       ->type_name("FORMAT")
       ->group(output);
   app.add_flag("--pretty", flags.pretty, "Indent the JSON of -F %j and %J")->group(output);
+  app.add_option("--format-version", flags.format_version,
+                 "-F as mosquitto_sub 2.0 (default) or 2.1 prints it, where they differ")
+      ->check(CLI::IsMember({"2.0", "2.1"}))
+      ->type_name("{2.0,2.1}")
+      ->group(output);
   app.add_flag("--json", flags.json, "One JSON object per message (see man mqtk-sub)")->group(output);
   app.add_flag("--csv", flags.csv, "CSV, a header line and a row per message (see man mqtk-sub)")->group(output);
   const std::map<std::string, ColorChoice> colors{
@@ -96,6 +125,7 @@ void check_sub_flags(SubFlags& flags, ConnectSetup& setup, bool interactive, con
   if (options.skip_retained && options.retained_only) {
     throw UsageError("-R and --retained-only together would print nothing");
   }
+  if (flags.retain_handling) check_retain_handling(*flags.retain_handling, options, setup);
   if (flags.random_filter) options.print_percentage = *flags.random_filter;
   options.reconnect = reconnect_policy(flags.reconnect_delay, flags.reconnect_max);
   if (options.skip_retained) options.subscribe_options |= MQTT_SUB_OPT_SEND_RETAIN_NEVER;
@@ -124,13 +154,18 @@ std::unique_ptr<MessageFormat> make_sub_format(const SubFlags& flags, OutputBuff
         "--pretty: indents the JSON of -F %j and %J; --json writes one record a line (pipe it into jq "
         "for indented JSON)");
   }
+  if (flags.format_version && !flags.format) {
+    throw UsageError("--format-version: chooses how -F prints; give -F too");
+  }
   if ((flags.json || flags.csv) && (flags.verbose || flags.no_end_of_line)) {
     throw UsageError(std::string(flags.json ? "--json" : "--csv") + " writes whole records; drop -v and -N");
   }
   if (flags.format) {
     // As in mosquitto_sub, -F takes precedence over -v.
-    return std::make_unique<FormatProgram>(*flags.format, !flags.no_end_of_line, flags.pretty,
-                                           [&reporter](std::string_view warning) { reporter.error(warning); });
+    FormatVersion version = flags.format_version == "2.1" ? FormatVersion::kMosquitto21 : FormatVersion::kMosquitto20;
+    return std::make_unique<FormatProgram>(
+        *flags.format, !flags.no_end_of_line, flags.pretty,
+        [&reporter](std::string_view warning) { reporter.error(warning); }, version);
   }
   if (flags.json) return std::make_unique<JsonLinesFormat>();
   if (flags.csv) {

@@ -28,7 +28,9 @@ struct SubFlags {
   bool csv = false;
   ColorChoice color = ColorChoice::kAuto;
   bool pretty = false;
+  std::optional<std::string> format_version;  // "2.0" or "2.1": whose -F output
   bool retain_as_published = false;
+  std::optional<int> retain_handling;  // MQTT v5: 0 always, 1 new, 2 never
   std::optional<double> random_filter;
   std::optional<std::string> reconnect_delay;
   int reconnect_max = 0;

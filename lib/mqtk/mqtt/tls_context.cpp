@@ -1,7 +1,12 @@
 #include "mqtk/mqtt/tls_context.hpp"
 
 #include <arpa/inet.h>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
+#include <cerrno>
+#include <cstdio>
 #include <cstring>
 #include <initializer_list>
 
@@ -149,6 +154,22 @@ void use_engine(SSL_CTX* ctx, const TlsOptions& options) {
 }
 #pragma GCC diagnostic pop
 
+// The key log (--tls-keylog): the keys that decrypt the connection, so made
+// private (0600) and, when it exists already, refused unless it is.
+Fd open_key_log(const std::string& path) {
+  Fd fd(open(path.c_str(), O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOCTTY, 0600));
+  if (!fd.valid()) throw Error("--tls-keylog: cannot open '" + path + "': " + std::strerror(errno));
+  struct stat info {};
+  if (fstat(fd.get(), &info) != 0) throw Error("--tls-keylog: cannot read '" + path + "': " + std::strerror(errno));
+  if (S_ISREG(info.st_mode) && (info.st_mode & (S_IRWXG | S_IRWXO)) != 0) {
+    char mode[8];
+    std::snprintf(mode, sizeof mode, "%04o", static_cast<unsigned>(info.st_mode & 07777));
+    throw Error("--tls-keylog: other users can open '" + path + "' (mode " + mode +
+                "), and its keys decrypt the connection; run chmod 600 " + path);
+  }
+  return fd;
+}
+
 }  // namespace
 
 void TlsContext::FreeSslContext::operator()(SSL_CTX* ctx) const { SSL_CTX_free(ctx); }
@@ -166,6 +187,10 @@ void TlsContext::configure(const TlsOptions& options) {
   SSL_CTX_set_options(ctx, SSL_OP_NO_COMPRESSION);
   choose_protocol(ctx, options);
   if (!options.engine.empty()) use_engine(ctx, options);
+  if (!options.keylog.empty()) {
+    keylog_ = open_key_log(options.keylog);
+    SSL_CTX_set_keylog_callback(ctx, &TlsContext::on_keylog);
+  }
 
   if (!options.psk.empty()) {
     psk_ = hex_to_bytes(options.psk);
@@ -194,6 +219,16 @@ int TlsContext::on_verify(int ok, X509_STORE_CTX* store) {
     }
   }
   return ok;
+}
+
+void TlsContext::on_keylog(const SSL* ssl, const char* line) {
+  auto* self = static_cast<TlsContext*>(SSL_CTX_get_app_data(SSL_get_SSL_CTX(ssl)));
+  if (!self || !self->keylog_.valid()) return;
+  std::string entry = std::string(line) + "\n";
+  // One write of a whole line with O_APPEND: lines of several runs sharing
+  // the file do not interleave. A failure costs a debugging aid, not the
+  // connection, as in mosquitto's clients.
+  [[maybe_unused]] ssize_t written = write(self->keylog_.get(), entry.data(), entry.size());
 }
 
 unsigned int TlsContext::on_psk(SSL* ssl, const char*, char* identity, unsigned int max_identity, unsigned char* psk,

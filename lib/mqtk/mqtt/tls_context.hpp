@@ -7,6 +7,8 @@
 #include <memory>
 #include <string>
 
+#include "mqtk/base/fd.hpp"
+
 typedef struct ssl_ctx_st SSL_CTX;
 typedef struct ssl_st SSL;
 typedef struct x509_store_ctx_st X509_STORE_CTX;
@@ -28,6 +30,7 @@ struct TlsOptions {
   bool use_os_certs = false;  // trust the system's CA certificates
   std::string psk;            // hexadecimal pre-shared key; PSK mode when set
   std::string psk_identity;
+  std::string keylog;  // append the session keys here (NSS key log format)
 };
 
 class TlsContext {
@@ -51,6 +54,7 @@ class TlsContext {
  private:
   void configure(const TlsOptions& options);
   static int on_verify(int ok, X509_STORE_CTX* store);
+  static void on_keylog(const SSL* ssl, const char* line);
   static unsigned int on_psk(SSL* ssl, const char* hint, char* identity, unsigned int max_identity, unsigned char* psk,
                              unsigned int max_psk);
 
@@ -63,6 +67,7 @@ class TlsContext {
   std::string psk_;  // the key's bytes
   std::string verify_failure_;
   bool has_client_certificate_ = false;
+  Fd keylog_;  // --tls-keylog
 };
 
 // The last OpenSSL reason in a libmosquitto error line, in words a user

@@ -2,6 +2,8 @@
 
 #include <charconv>
 #include <cstdint>
+#include <cstdio>
+#include <cstring>
 #include <optional>
 
 #include <mosquitto.h>
@@ -17,7 +19,23 @@ namespace {
 // Larger widths are surely mistakes; mosquitto_sub would overflow an int.
 constexpr int kMaxWidth = 65535;
 
-constexpr std::string_view kConversions = "%ACDEFIlmPpqRSrtjJUxX";
+constexpr std::string_view kConversions20 = "%ACDEFIlmPpqRSrtjJUxX";
+constexpr std::string_view kConversions21 = "%ACDEFIlmPpqRSrtjJUxXfd";
+
+// The characters 2.1 takes after the precision as %x's group separator.
+constexpr std::string_view kHexSeparators = "!\"#$&'()*+,-./:;<=>?@[\\]^_`{|}~ ";
+
+// What the version's -F language has: 2.0 refuses 2.1's additions (and a
+// drop-in for 2.0 must refuse them too: "%--x" is an error there).
+struct Language {
+  std::string_view conversions;
+  std::string_view separators;
+};
+
+Language language(FormatVersion version) {
+  if (version == FormatVersion::kMosquitto21) return {kConversions21, kHexSeparators};
+  return {kConversions20, ""};
+}
 
 [[noreturn]] void fail(const std::string& problem) { throw UsageError("-F: " + problem); }
 
@@ -36,7 +54,7 @@ void skip_digits(std::string_view f, std::size_t& i) {
 
 // A %-specifier starting at f[i]: flag, width, precision, conversion.
 // Returns where its conversion character is.
-std::size_t check_specifier(std::string_view f, std::size_t i) {
+std::size_t check_specifier(std::string_view f, std::size_t i, const Language& language) {
   if (i == f.size() - 1) fail("incomplete format specifier at the end of the format");
   if (f[i + 1] == '0' || f[i + 1] == '-') step_within_specifier(f, i);
   skip_digits(f, i);
@@ -44,7 +62,8 @@ std::size_t check_specifier(std::string_view f, std::size_t i) {
     step_within_specifier(f, i);
     skip_digits(f, i);
   }
-  if (kConversions.find(f[i + 1]) == std::string_view::npos) {
+  if (language.separators.find(f[i + 1]) != std::string_view::npos) step_within_specifier(f, i);
+  if (language.conversions.find(f[i + 1]) == std::string_view::npos) {
     fail(std::string("invalid format specifier '%") + f[i + 1] + "'");
   }
   return i + 1;
@@ -59,10 +78,10 @@ std::size_t check_escape(std::string_view f, std::size_t i) {
   return i + 1;
 }
 
-void check_format(std::string_view f) {
+void check_format(std::string_view f, const Language& language) {
   for (std::size_t i = 0; i < f.size(); ++i) {
     if (f[i] == '%') {
-      i = check_specifier(f, i);
+      i = check_specifier(f, i, language);
     } else if (f[i] == '@') {
       if (i == f.size() - 1) fail("incomplete time specifier '@' at the end of the format");
       ++i;
@@ -168,6 +187,39 @@ void append_payload(std::string& out, std::string_view payload, int hex, char al
   if (align == '-') out.append(static_cast<std::size_t>(padding < 0 ? -padding : padding), ' ');
 }
 
+// mosquitto_sub 2.1's %x/%X: the width counts hex digits (a longer payload
+// is still cut at `width` bytes), and with a precision a separator follows
+// every `group` digits, padding included, but never the last digit.
+void append_hex(std::string& out, std::string_view payload, bool upper, char align, char pad, int width, int group,
+                char separator) {
+  long long length = static_cast<long long>(payload.size());
+  long long padding = width - length;
+  if (width > 0) {
+    if (length > width) length = width;
+    padding = width - length * 2;
+  }
+  long long position = 0;
+  auto after_digit = [&] {
+    if (group > 0 && position % group == group - 1) out.push_back(separator);
+    ++position;
+  };
+  if (align != '-') {
+    for (long long i = 0; i < padding; ++i) {
+      out.push_back(pad);
+      after_digit();
+    }
+  }
+  const char* digits = upper ? "0123456789ABCDEF" : "0123456789abcdef";
+  for (long long i = 0; i < length; ++i) {
+    auto c = static_cast<unsigned char>(payload[static_cast<std::size_t>(i)]);
+    out.push_back(digits[c >> 4]);
+    after_digit();
+    out.push_back(digits[c & 0xF]);
+    if (i < length - 1) after_digit();
+  }
+  if (align == '-') out.append(static_cast<std::size_t>(padding < 0 ? -padding : padding), ' ');
+}
+
 // %A %E %F %S: the number property the conversion names, as mosquitto_sub
 // prints it (an int, so a 32-bit value past INT_MAX comes out negative).
 std::optional<long long> number_property(const mosquitto_property* props, char conversion) {
@@ -219,9 +271,10 @@ void append_nanoseconds(std::string& out, long nanoseconds) {
 
 }  // namespace
 
-FormatProgram::FormatProgram(std::string_view f, bool end_of_line, bool pretty, WarningCallback warn)
-    : end_of_line_(end_of_line), pretty_(pretty), warn_(std::move(warn)) {
-  check_format(f);  // so the steps below may take each specifier as complete
+FormatProgram::FormatProgram(std::string_view f, bool end_of_line, bool pretty, WarningCallback warn,
+                             FormatVersion version)
+    : end_of_line_(end_of_line), pretty_(pretty), version_(version), warn_(std::move(warn)) {
+  check_format(f, language(version));  // so the steps below may take each specifier as complete
   for (std::size_t i = 0; i < f.size(); ++i) {
     char c = f[i];
     if (c == '%') {
@@ -253,6 +306,7 @@ void FormatProgram::compile_field(std::string_view f, std::size_t& i) {
   }
   op.width = read_width(f, i);
   if (f[i] == '.') op.precision = read_width(f, ++i);
+  if (language(version_).separators.find(f[i]) != std::string_view::npos) op.separator = f[i++];
   op.conversion = f[i];
   if (op.conversion == '%') {
     literal().push_back('%');
@@ -313,8 +367,12 @@ void FormatProgram::render_field(Op& op, const Message& message, std::string& ou
       if (auto value = read_string_property(props, MQTT_PROP_CONTENT_TYPE)) {
         append_str(out, value->view(), op.align, op.width, op.precision);
       } else {
-        append_blank(out, ' ', op.width);
+        append_blank(out, version_ == FormatVersion::kMosquitto21 ? op.pad : ' ', op.width);
       }
+      break;
+    case 'f':
+    case 'd':
+      render_float(op, message.payload, out);
       break;
     case 'D':
       if (auto value = read_binary_property(props, MQTT_PROP_CORRELATION_DATA)) out.append(value->view());
@@ -323,11 +381,19 @@ void FormatProgram::render_field(Op& op, const Message& message, std::string& ou
       render_iso_time(op, out);
       break;
     case 'j':
-    case 'J':
-      if (!append_mosquitto_json(message, time_.mosquitto_timestamp(), op.conversion == 'j', pretty_, out)) {
+    case 'J': {
+      std::string_view timestamp = time_.mosquitto_timestamp();
+      if (version_ == FormatVersion::kMosquitto21) {
+        // 2.0's "...00.123456Z+0100" is 2.1's "...00.123456+0100".
+        timestamp_.assign(timestamp);
+        if (std::size_t z = timestamp_.find('Z'); z != std::string::npos) timestamp_.erase(z, 1);
+        timestamp = timestamp_;
+      }
+      if (!append_mosquitto_json(message, timestamp, op.conversion == 'j', pretty_, out, version_)) {
         warn_("Error: Message payload is not valid JSON on topic " + std::string(message.topic) + ".");
       }
       break;
+    }
     case 'l':
       append_int(out, static_cast<long long>(message.payload.size()), op.align, op.pad, op.width);
       break;
@@ -363,19 +429,50 @@ void FormatProgram::render_field(Op& op, const Message& message, std::string& ou
       break;
     }
     case 'x':
-      append_payload(out, message.payload, 1, op.align, op.pad, op.width);
-      break;
     case 'X':
-      append_payload(out, message.payload, 2, op.align, op.pad, op.width);
+      if (version_ == FormatVersion::kMosquitto21) {
+        append_hex(out, message.payload, op.conversion == 'X', op.align, op.pad, op.width, op.precision, op.separator);
+      } else {
+        append_payload(out, message.payload, op.conversion == 'x' ? 1 : 2, op.align, op.pad, op.width);
+      }
       break;
   }
+}
+
+// %f and %d (2.1): the payload as a 4-byte float or 8-byte double in this
+// machine's byte order (IEEE 754), printed as printf's %f with the flags,
+// width and precision given; any other length is complained about.
+void FormatProgram::render_float(const Op& op, std::string_view payload, std::string& out) {
+  double value = 0;
+  if (op.conversion == 'f' && payload.size() == sizeof(float)) {
+    float single = 0;
+    std::memcpy(&single, payload.data(), sizeof single);
+    value = single;
+  } else if (op.conversion == 'd' && payload.size() == sizeof(double)) {
+    std::memcpy(&value, payload.data(), sizeof value);
+  } else {
+    warn_(op.conversion == 'f' ? "requested float printing, but non-float data received"
+                               : "requested double printing, but non-double data received");
+    return;
+  }
+  const char* spec = op.width == 0 ? "%.*f" : op.align == '-' ? "%-*.*f" : op.pad == '0' ? "%0*.*f" : "%*.*f";
+  int length = op.width == 0 ? std::snprintf(nullptr, 0, spec, op.precision, value)
+                             : std::snprintf(nullptr, 0, spec, op.width, op.precision, value);
+  std::size_t start = out.size();
+  out.resize(start + static_cast<std::size_t>(length) + 1);
+  if (op.width == 0) {
+    std::snprintf(&out[start], static_cast<std::size_t>(length) + 1, spec, op.precision, value);
+  } else {
+    std::snprintf(&out[start], static_cast<std::size_t>(length) + 1, spec, op.width, op.precision, value);
+  }
+  out.pop_back();  // snprintf's NUL
 }
 
 // %I: the time in ISO 8601 with its offset; blank when strftime gave nothing.
 void FormatProgram::render_iso_time(Op& op, std::string& out) {
   std::string_view text = op.clock.text(time_);
   if (text.empty()) {
-    append_blank(out, ' ', op.width);
+    append_blank(out, version_ == FormatVersion::kMosquitto21 ? op.pad : ' ', op.width);
   } else {
     append_str(out, text, op.align, op.width, op.precision);
   }

@@ -356,8 +356,8 @@ std::uint32_t number_value(const mosquitto_property* p, int identifier) {
   }
 }
 
-// mosquitto_sub's "user-properties": every user property from `first` on,
-// in one object.
+// mosquitto_sub 2.0's "user-properties": every user property from `first`
+// on, in one object.
 void append_user_properties(cjson::ObjectWriter& object, const mosquitto_property* first, bool pretty,
                             std::string& out) {
   object.key("user-properties");
@@ -372,10 +372,32 @@ void append_user_properties(cjson::ObjectWriter& object, const mosquitto_propert
   users.close();
 }
 
+// mosquitto_sub 2.1's: an array of one-member objects, in cJSON's array
+// layout (", " between elements when pretty, each a level deeper).
+void append_user_property_array(cjson::ObjectWriter& object, const mosquitto_property* first, bool pretty,
+                                std::string& out) {
+  object.key("user-properties");
+  out.push_back('[');
+  bool first_element = true;
+  for (const mosquitto_property* p = first; p; p = mosquitto_property_next(p)) {
+    if (mosquitto_property_identifier(p) != MQTT_PROP_USER_PROPERTY) continue;
+    if (auto pair = read_user_property(p)) {
+      if (!first_element) out.append(pretty ? ", " : ",");
+      first_element = false;
+      cjson::ObjectWriter user(out, pretty, object.member_depth() + 1);
+      user.key(pair->first.view());
+      cjson::append_string(out, pair->second.view());
+      user.close();
+    }
+  }
+  out.push_back(']');
+}
+
 // mosquitto_sub's json_print_properties: the properties it knows, in the
 // order they came, with all user properties gathered in one object where the
 // first of them stood.
-void append_properties(cjson::ObjectWriter& root, const mosquitto_property* properties, bool pretty, std::string& out) {
+void append_properties(cjson::ObjectWriter& root, const mosquitto_property* properties, bool pretty, std::string& out,
+                       FormatVersion version) {
   root.key("properties");
   cjson::ObjectWriter object(out, pretty, root.member_depth());
   // mosquitto_sub reads topic-alias into the variable correlation-data's
@@ -406,12 +428,21 @@ void append_properties(cjson::ObjectWriter& root, const mosquitto_property* prop
         cjson::append_string(out, value ? value->view() : "");
         break;
       }
-      case MQTT_PROP_TOPIC_ALIAS:
+      case MQTT_PROP_TOPIC_ALIAS: {
+        std::uint16_t alias = shared_int16;  // 2.1 reads the alias itself
+        if (version == FormatVersion::kMosquitto21) mosquitto_property_read_int16(p, identifier, &alias, false);
         object.key(name);
-        append_integer(out, shared_int16);
+        append_integer(out, alias);
         break;
+      }
       case MQTT_PROP_USER_PROPERTY:
-        if (!user_properties_done) append_user_properties(object, p, pretty, out);
+        if (!user_properties_done) {
+          if (version == FormatVersion::kMosquitto21) {
+            append_user_property_array(object, p, pretty, out);
+          } else {
+            append_user_properties(object, p, pretty, out);
+          }
+        }
         user_properties_done = true;
         break;
       default:
@@ -424,7 +455,7 @@ void append_properties(cjson::ObjectWriter& root, const mosquitto_property* prop
 }  // namespace
 
 bool append_mosquitto_json(const Message& message, std::string_view timestamp, bool escaped_payload, bool pretty,
-                           std::string& out) {
+                           std::string& out, FormatVersion version) {
   std::size_t mark = out.size();
   cjson::ObjectWriter root(out, pretty, 0);
   root.key("tst");
@@ -434,14 +465,18 @@ bool append_mosquitto_json(const Message& message, std::string_view timestamp, b
   root.key("qos");
   append_integer(out, message.qos);
   root.key("retain");
-  append_integer(out, message.retain ? 1 : 0);
+  if (version == FormatVersion::kMosquitto21) {
+    out.append(message.retain ? "true" : "false");
+  } else {
+    append_integer(out, message.retain ? 1 : 0);
+  }
   root.key("payloadlen");
   append_integer(out, static_cast<long long>(message.payload.size()));
   if (message.qos > 0) {
     root.key("mid");
     append_integer(out, message.mid);
   }
-  if (message.properties) append_properties(root, message.properties, pretty, out);
+  if (message.properties) append_properties(root, message.properties, pretty, out, version);
   root.key("payload");
   // libmosquitto stores an empty payload as no payload at all.
   if (message.payload.empty()) {

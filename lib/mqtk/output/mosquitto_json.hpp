@@ -11,12 +11,18 @@
 
 namespace mqtk {
 
+// Whose output to match where mosquitto_sub 2.0 and 2.1 print the same -F
+// format differently: 2.0 (Debian 12's 2.0.11, the default) or 2.1.
+enum class FormatVersion { kMosquitto20, kMosquitto21 };
+
 // Appends the JSON object for `message`; `timestamp` is the "tst" text.
 // With `escaped_payload` (%j) the payload is a string (cut at its first NUL
 // byte, as a C string is); otherwise (%J) it must itself be JSON, and when it
-// is not, nothing is appended and false is returned.
+// is not, nothing is appended and false is returned. 2.1 writes "retain" as
+// true/false, the user properties as an array of one-member objects (2.0: one
+// object, repeated keys and all) and a topic alias as it is.
 bool append_mosquitto_json(const Message& message, std::string_view timestamp, bool escaped_payload, bool pretty,
-                           std::string& out);
+                           std::string& out, FormatVersion version = FormatVersion::kMosquitto20);
 
 // cJSON's pieces, exposed for testing.
 namespace cjson {

@@ -5,6 +5,7 @@
 
 #include <cstdio>
 #include <cstdlib>
+#include <filesystem>
 #include <string>
 #include <vector>
 
@@ -36,6 +37,58 @@ TEST_SUITE("options_file") {
     CHECK(mqtk::options_file_path("pub", "", "/home/u") == "/home/u/.config/mqtk/pub");
     CHECK(mqtk::options_file_path("pub", nullptr, "/home/u") == "/home/u/.config/mqtk/pub");
     CHECK_FALSE(mqtk::options_file_path("pub", nullptr, nullptr).has_value());
+  }
+
+  TEST_CASE("mosquitto's file: XDG_CONFIG_HOME alone when set, else HOME, for the tools mosquitto has") {
+    CHECK(mqtk::mosquitto_options_file_path("pub", "/x", "/home/u") == "/x/mosquitto_pub");
+    CHECK(mqtk::mosquitto_options_file_path("sub", "/x", nullptr) == "/x/mosquitto_sub");
+    CHECK(mqtk::mosquitto_options_file_path("rr", nullptr, "/home/u") == "/home/u/.config/mosquitto_rr");
+    CHECK(mqtk::mosquitto_options_file_path("pub", "", "/home/u") == "/home/u/.config/mosquitto_pub");
+    CHECK_FALSE(mqtk::mosquitto_options_file_path("pub", nullptr, nullptr).has_value());
+    CHECK_FALSE(mqtk::mosquitto_options_file_path("record", "/x", "/home/u").has_value());
+  }
+
+  TEST_CASE("the default file: mqtk's own, else mosquitto's, never both") {
+    test_support::TempDir dir;
+    const std::string xdg = dir.directory + "/xdg";
+    const std::string home = dir.directory + "/home";
+    std::filesystem::create_directories(xdg + "/mqtk");
+    std::filesystem::create_directories(home + "/.config/mqtk");
+    auto read = [&](const char* xdg_value, const char* name = "pub") {
+      return mqtk::read_default_options_file(name, xdg_value, home.c_str(), geteuid());
+    };
+    CHECK_FALSE(read(xdg.c_str()).has_value());
+    write_file(dir, "home/.config/mosquitto_pub", "-t from/home\n", 0600);
+    // XDG_CONFIG_HOME set: mosquitto looks there alone, and so do we.
+    CHECK_FALSE(read(xdg.c_str()).has_value());
+    auto file = read(nullptr);
+    REQUIRE(file.has_value());
+    CHECK(file->path == home + "/.config/mosquitto_pub");
+    CHECK(file->args == Args{"-t", "from/home"});
+
+    write_file(dir, "xdg/mosquitto_pub", "-t from/xdg\n-m  two  words \n", 0600);
+    file = read(xdg.c_str());
+    REQUIRE(file.has_value());
+    CHECK(file->args == Args{"-t", "from/xdg", "-m", " two  words "});  // mosquitto keeps the blanks
+
+    write_file(dir, "xdg/mqtk/pub", "-t mqtk/own\n", 0600);
+    file = read(xdg.c_str());
+    REQUIRE(file.has_value());
+    CHECK(file->args == Args{"-t", "mqtk/own"});
+    CHECK_FALSE(read(xdg.c_str(), "record").has_value());  // no mosquitto_record
+
+    write_file(dir, "xdg/mosquitto_sub", "-t a\n", 0666);  // the same checks as mqtk's own
+    CHECK_THROWS_AS(read(xdg.c_str(), "sub"), mqtk::UsageError);
+  }
+
+  TEST_CASE("mosquitto's syntax: '#' in the first column, the value verbatim after one space") {
+    auto parse = [](std::string_view text) {
+      return mqtk::parse_options_text(text, "f", mqtk::OptionsSyntax::kMosquitto);
+    };
+    CHECK(parse("# comment\n-m hello # not a comment\r\n\n   \n-v \n  -q 1\n") ==
+          Args{"-m", "hello # not a comment", "-v", "-q", "1"});
+    CHECK(parse("-D publish user-property k v\n") == Args{"-D", "publish", "user-property", "k", "v"});
+    CHECK(parse("-m a\tb\n") == Args{"-m", "a\tb"});
   }
 
   TEST_CASE("one flag a line, the rest of the line is its value") {

@@ -1,5 +1,7 @@
 #include "mqtk/mqtt/tls_context.hpp"
 
+#include <sys/stat.h>
+
 #include <fstream>
 #include <string>
 
@@ -20,6 +22,24 @@ TEST_SUITE("tls context") {
     CHECK(context.get() != nullptr);
     CHECK(context.uses_psk());
     CHECK_FALSE(context.has_client_certificate());
+  }
+
+  TEST_CASE("the key log is made private, and refused when others can open it") {
+    test_support::TempDir dir;
+    mqtk::TlsOptions options;
+    options.psk = "0a1B";
+    options.psk_identity = "me";
+    options.keylog = dir.directory + "/keys.log";
+    { mqtk::TlsContext context(options, "localhost"); }
+    struct stat info {};
+    REQUIRE(stat(options.keylog.c_str(), &info) == 0);
+    CHECK((info.st_mode & 07777) == 0600);
+    REQUIRE(chmod(options.keylog.c_str(), 0640) == 0);
+    std::string refused = "--tls-keylog: other users can open '" + options.keylog + "' (mode 0640)";
+    CHECK_THROWS_WITH_AS(mqtk::TlsContext(options, "localhost"), doctest::Contains(refused.c_str()), mqtk::Error);
+    options.keylog = dir.directory + "/missing/keys.log";
+    CHECK_THROWS_WITH_AS(mqtk::TlsContext(options, "localhost"), doctest::Contains("--tls-keylog: cannot open"),
+                         mqtk::Error);
   }
 
   TEST_CASE("a file OpenSSL refuses is named with its flag") {

@@ -26,9 +26,11 @@ struct Fixture {
     message.mid = 7;
     message.received = kWhen;
   }
-  std::string render(std::string_view format, bool end_of_line = false, bool pretty = false) {
+  std::string render(std::string_view format, bool end_of_line = false, bool pretty = false,
+                     mqtk::FormatVersion version = mqtk::FormatVersion::kMosquitto20) {
     warnings.clear();
-    mqtk::FormatProgram program(format, end_of_line, pretty, [this](std::string_view w) { warnings.emplace_back(w); });
+    mqtk::FormatProgram program(
+        format, end_of_line, pretty, [this](std::string_view w) { warnings.emplace_back(w); }, version);
     std::string out;
     program.render(message, out);
     return out;
@@ -84,6 +86,77 @@ TEST_SUITE("format_program") {
     CHECK(render("%-10x|") == "3336      |");
     CHECK(render("%09X|") == "000003336|");
     CHECK(render("%-x|") == "33362e35    |");
+  }
+
+  TEST_CASE_FIXTURE(Fixture, "2.1's hex: the width counts digits, a precision groups them") {
+    const auto v21 = mqtk::FormatVersion::kMosquitto21;
+    // The man page's examples.
+    message.payload = "\x18\x83";
+    CHECK(render("%.2x", false, false, v21) == "18 83");
+    CHECK(render("%.2:x", false, false, v21) == "18:83");
+    CHECK(render("%.2x") == "1883");  // 2.0 ignores the precision
+    // mosquitto_sub 2.0.11 with -F %18x and the payload "mes" shows "6d", padded.
+    message.payload = "mes";
+    CHECK(render("%18x|") == "                6d|");
+    CHECK(render("%18x|", false, false, v21) == "            6d6573|");
+    message.payload = "36.5";
+    CHECK(render("%.2X", false, false, v21) == "33 36 2E 35");
+    CHECK(render("%.4-x", false, false, v21) == "3336-2e35");
+    CHECK(render("%-12.2x|", false, false, v21) == "33 36 2e 35    |");
+    CHECK(render("%2x|", false, false, v21) == "3336|");  // cut at `width` bytes, so wider than asked
+    message.payload = "A";
+    CHECK(render("%08.2x", false, false, v21) == "00 00 00 41");  // the padding is grouped too
+    CHECK(render("%.2x|%x|%X", false, false, v21) == "41|41|41");
+  }
+
+  TEST_CASE_FIXTURE(Fixture, "2.1's %f and %d: the payload as a binary float or double") {
+    float single = 21.5f;
+    double twice = -3.25;
+    std::string as_float(reinterpret_cast<const char*>(&single), sizeof single);
+    std::string as_double(reinterpret_cast<const char*>(&twice), sizeof twice);
+    const auto v21 = mqtk::FormatVersion::kMosquitto21;
+    message.payload = as_float;
+    CHECK(render("%f", false, false, v21) == "21.500000");
+    CHECK(render("%.1f|%08.2f|%-8.1f|%8f|", false, false, v21) == "21.5|00021.50|21.5    |21.500000|");
+    message.payload = as_double;
+    CHECK(render("%d|%.2d|%010.3d", false, false, v21) == "-3.250000|-3.25|-00003.250");
+    CHECK(warnings.empty());
+    CHECK(render("<%f>", false, false, v21) == "<>");
+    REQUIRE(warnings.size() == 1);
+    CHECK(warnings[0] == "requested float printing, but non-float data received");
+    message.payload = as_float;
+    CHECK(render("<%d>", false, false, v21) == "<>");
+    CHECK(warnings == std::vector<std::string>{"requested double printing, but non-double data received"});
+  }
+
+  TEST_CASE_FIXTURE(Fixture, "2.1's JSON: retain a boolean, the time without Z, user properties in an array") {
+    const auto v21 = mqtk::FormatVersion::kMosquitto21;
+    message.retain = true;
+    CHECK(render("%j", false, false, v21) ==
+          R"({"tst":"2020-05-06T21:48:00.123456+0000","topic":"things/1/temperature","qos":1,"retain":true,)"
+          R"("payloadlen":4,"mid":7,"payload":"36.5"})");
+    mosquitto_property* props = nullptr;
+    mosquitto_property_add_string_pair(&props, MQTT_PROP_USER_PROPERTY, "a", "b");
+    mosquitto_property_add_int16(&props, MQTT_PROP_TOPIC_ALIAS, 3);
+    mosquitto_property_add_string_pair(&props, MQTT_PROP_USER_PROPERTY, "a", "c");
+    message.properties = props;
+    message.retain = false;
+    CHECK(render("%J", false, false, v21) ==
+          R"({"tst":"2020-05-06T21:48:00.123456+0000","topic":"things/1/temperature","qos":1,"retain":false,)"
+          R"("payloadlen":4,"mid":7,"properties":{"user-properties":[{"a":"b"},{"a":"c"}],"topic-alias":3},)"
+          R"("payload":36.5})");
+    CHECK(render("%j", false, true, v21) ==
+          "{\n\t\"tst\":\t\"2020-05-06T21:48:00.123456+0000\",\n\t\"topic\":\t\"things/1/temperature\",\n"
+          "\t\"qos\":\t1,\n\t\"retain\":\tfalse,\n\t\"payloadlen\":\t4,\n\t\"mid\":\t7,\n"
+          "\t\"properties\":\t{\n\t\t\"user-properties\":\t[{\n\t\t\t\t\"a\":\t\"b\"\n\t\t\t}, {\n"
+          "\t\t\t\t\"a\":\t\"c\"\n\t\t\t}],\n\t\t\"topic-alias\":\t3\n\t},\n\t\"payload\":\t\"36.5\"\n}");
+    // 2.0 as before: one object with the key repeated, retain 0/1, the Z.
+    CHECK(render("%j").find(R"("retain":0,)") != std::string::npos);
+    CHECK(render("%j").find(R"({"user-properties":{"a":"b","a":"c"},)") != std::string::npos);
+    message.properties = nullptr;
+    mosquitto_property_free_all(&props);
+    CHECK(render("[%05C]", false, false, v21) == "[00000]");  // 2.1 pads a missing one with the pad
+    CHECK(render("[%05C]") == "[     ]");
   }
 
   TEST_CASE_FIXTURE(Fixture, "absent v5 properties") {
@@ -161,6 +234,15 @@ TEST_SUITE("format_program") {
     CHECK_THROWS_WITH(compile("%99999p"), "-F: field width or precision larger than 65535");
     CHECK_NOTHROW(compile(""));
     CHECK_NOTHROW(compile("%-0p %.p %05.3t @q \\0"));
+    // mosquitto_sub 2.1's additions, refused as 2.0 refuses them unless asked for.
+    CHECK_THROWS_WITH(compile("%f"), "-F: invalid format specifier '%f'");
+    CHECK_THROWS_WITH(compile("%.2:x"), "-F: invalid format specifier '%:'");
+    auto compile21 = [](std::string_view format) {
+      mqtk::FormatProgram(format, true, false, nullptr, mqtk::FormatVersion::kMosquitto21);
+    };
+    CHECK_NOTHROW(compile21("%f %d %.2x %.2:X %.4 x %:t %..x"));
+    CHECK_THROWS_WITH(compile21("%0-5p"), "-F: invalid format specifier '%5'");  // '-': a hex separator in 2.1
+    CHECK_THROWS_WITH(compile21("%.2:"), "-F: incomplete format specifier at the end of the format");
   }
 }
 
