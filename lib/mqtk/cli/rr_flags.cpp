@@ -51,6 +51,11 @@ void add_rr_flags(CLI::App& app, RrFlags& flags) {
       ->type_name("FORMAT")
       ->group(reply);
   app.add_flag("--pretty", output.pretty, "Indent the JSON of -F %j and %J")->group(reply);
+  app.add_option("--format-version", output.format_version,
+                 "-F as mosquitto_rr 2.0 (default) or 2.1 prints it, where they differ")
+      ->check(CLI::IsMember({"2.0", "2.1"}))
+      ->type_name("{2.0,2.1}")
+      ->group(reply);
   app.add_flag("--json", output.json, "The reply as a JSON object, as mqtk-sub --json prints it")->group(reply);
 }
 
