@@ -3,8 +3,8 @@
 set(CPACK_GENERATOR DEB)
 set(CPACK_PACKAGE_NAME mqtk)
 set(CPACK_PACKAGE_VENDOR "mqtk")
-set(CPACK_PACKAGE_DESCRIPTION_SUMMARY "MQTT command-line toolkit: mqtk-pub, mqtk-sub, mqtk-record")
-set(CPACK_PACKAGE_DESCRIPTION "Drop-in, lossless clones of mosquitto_pub and mosquitto_sub, and mqtk-record,
+set(CPACK_PACKAGE_DESCRIPTION_SUMMARY "MQTT command-line toolkit: mqtk-pub, mqtk-sub, mqtk-rr, mqtk-record")
+set(CPACK_PACKAGE_DESCRIPTION "Drop-in, lossless clones of mosquitto_pub, mosquitto_sub and mosquitto_rr, and mqtk-record,
 which records MQTT messages durably into files and InfluxDB; with replay,
 man pages and shell completions.")
 set(CPACK_PACKAGING_INSTALL_PREFIX /usr)

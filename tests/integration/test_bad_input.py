@@ -192,7 +192,7 @@ class BadInputTest(BrokerTestCase):
         jargon = re.compile(r"\bTEXT\b|\bINT\b|\bUINT\b|required|FAILED|->|\[\d+ - \d+\]|Could not convert|"
                             r"Invalid value|\bEXTRA\b")
         cases = []
-        for name in ("pub", "sub", "record"):
+        for name in ("pub", "sub", "record", "rr"):
             _, help_all, _ = run([tool(name), "--help-all"])
             flags = re.findall(r"^\s+((?:-\w, ?)?--?[\w-]+) ([A-Z{][^\s]*)", help_all.decode(), re.M)
             self.assertGreater(len(flags), 20, name)

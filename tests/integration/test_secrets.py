@@ -22,13 +22,13 @@ import unittest
 from harness import ScratchDirectory, free_port, run, tool, wait_until
 
 SECRET = "Wonder1andPw"  # a word no tool writes by itself
-TOOLS = ("pub", "sub", "record")
+TOOLS = ("pub", "sub", "record", "rr")
 NOBODY = 65534
 
 
 def tool_argv(name, *flags, topic=True):
     """The tool with what it needs besides the connection flags."""
-    needs = {"pub": ["-m", "x"], "sub": [], "record": ["-o", "-"]}[name]
+    needs = {"pub": ["-m", "x"], "sub": [], "record": ["-o", "-"], "rr": ["-e", "secret/r", "-m", "x"]}[name]
     return [tool(name), *needs, *(["-t", "secret/t"] if topic else []), *flags]
 
 

@@ -8,6 +8,12 @@
 #include <stdexcept>
 #include <utility>
 
+#include <mosquitto.h>
+#include <mqtt_protocol.h>
+
+#include "mqtk/mqtt/properties.hpp"
+#include "mqtk/mqtt/property_read.hpp"
+
 namespace test_support {
 namespace {
 
@@ -35,8 +41,12 @@ class ScriptedConnection final : public mqtk::BrokerConnection {
   void pause_reading(bool paused) override { reading_paused_ = paused; }
 
   int publish(std::string_view topic, std::string_view payload, int qos, bool retain,
-              const mosquitto_property*) override {
-    return queue_publish(std::string(topic), payload, qos, retain);
+              const mosquitto_property* properties) override {
+    int mid = queue_publish(std::string(topic), payload, qos, retain);
+    if (auto correlation = mqtk::read_binary_property(properties, MQTT_PROP_CORRELATION_DATA)) {
+      queued_.back().correlation_data = std::string(correlation->view());
+    }
+    return mid;
   }
   int publish_to_alias(std::string_view payload, int qos, bool retain, const mosquitto_property*) override {
     return queue_publish("", payload, qos, retain);
@@ -67,6 +77,7 @@ class ScriptedConnection final : public mqtk::BrokerConnection {
     std::string topic{};  // PUBLISH's
     std::string payload{};
     bool retain = false;
+    std::optional<std::string> correlation_data{};  // PUBLISH's MQTT v5 property
   };
 
   int queue(Packet packet) {
@@ -241,6 +252,12 @@ bool ScriptedConnection::read_messages() {
     message.qos = incoming.qos;
     message.retain = incoming.retain;
     message.mid = mid;
+    mqtk::PropertyList properties;
+    if (incoming.correlation_data) {
+      mosquitto_property_add_binary(properties.out(), MQTT_PROP_CORRELATION_DATA, incoming.correlation_data->data(),
+                                    static_cast<std::uint16_t>(incoming.correlation_data->size()));
+      message.properties = properties.get();
+    }
     events_.on_message(message);
   }
   return read;
@@ -270,7 +287,8 @@ void ScriptedConnection::write(const Packet& packet) {
   switch (packet.kind) {
     case Packet::kPublish:
       broker_.log.push_back("PUBLISH " + std::to_string(packet.id) + " " + packet.topic);
-      broker_.published.push_back({packet.id, packet.topic, packet.payload, packet.qos, packet.retain});
+      broker_.published.push_back(
+          {packet.id, packet.topic, packet.payload, packet.qos, packet.retain, packet.correlation_data});
       if (packet.qos > 0) {
         answers_due_.push_back(packet);
       } else {

@@ -20,6 +20,7 @@
 #include <deque>
 #include <limits>
 #include <map>
+#include <optional>
 #include <string>
 #include <variant>
 #include <vector>
@@ -46,6 +47,7 @@ struct Incoming {
   std::string payload;
   int qos = 1;
   bool retain = false;
+  std::optional<std::string> correlation_data{};  // MQTT v5
 };
 
 // A message the client published.
@@ -55,6 +57,7 @@ struct Published {
   std::string payload;
   int qos = 0;
   bool retain = false;
+  std::optional<std::string> correlation_data{};  // MQTT v5
 };
 
 // What the broker (or the world around the client) does when its turn comes.
