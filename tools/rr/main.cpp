@@ -19,6 +19,7 @@ int main(int argc, char** argv) {
                                    "Send MQTT v5 requests and print the replies: mosquitto_rr's flags and output.");
     mqtk::RrFlags flags;
     mqtk::add_rr_flags(command_line.app(), flags);
+    command_line.connect_flags().protocol_version.emplace(1, '5');  // requests need v5 (a response topic)
     if (auto status = command_line.parse(argc, argv, context.reporter)) return *status;
     mqtk::require_mqtt5(command_line.connect_flags());
     mqtk::ConnectSetup setup = command_line.connect_setup();

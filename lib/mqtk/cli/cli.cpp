@@ -176,7 +176,10 @@ void add_connect_flags(CLI::App& app, ConnectFlags& flags) {
   app.add_option("-L,--url", flags.url, "mqtt(s)://[user[:password]@]host[:port]/topic or ws(s)://...host[:port]/path")
       ->group(kConnection);
   app.add_flag("--ws", flags.ws, "Connect over WebSockets (HTTP path /mqtt) instead of plain TCP")->group(kConnection);
-  app.add_option("-V,--protocol-version", flags.protocol_version, "mqttv5, mqttv311 (default) or mqttv31")
+  // A tool that sets the version before parsing speaks that one only (mqtk-rr: v5).
+  std::string versions = flags.protocol_version ? "mqttv" + *flags.protocol_version + " only (the default)"
+                                                : "mqttv5, mqttv311 (default) or mqttv31";
+  app.add_option("-V,--protocol-version", flags.protocol_version, versions)
       ->type_name("{mqttv5,mqttv311,mqttv31,5,311,31}")
       ->group(kConnection);
   app.add_option("-i,--id", flags.id, "Client id (default: chosen by libmosquitto or the broker)")->group(kConnection);
