@@ -21,6 +21,7 @@ from harness import Broker, Process, free_port, run, silent_listener, subscriber
 
 PUB = tool("pub")
 SUB = tool("sub")
+RR = tool("rr")
 RECORD = tool("record")
 
 
@@ -170,6 +171,18 @@ class RoundTripTest(unittest.TestCase):
             shutil.rmtree(directory, ignore_errors=True)
 
 
+    def test_mqtk_rr_over_ws(self):
+        from test_rr import Responder  # a paho MQTT v5 responder, over plain TCP
+        topic = unique("ws-rr")
+        responder = Responder(self.broker.port, topic + "/request", reply=b"answer over tcp")
+        try:
+            rc, out, err = run([RR, "-L", self.url, "-t", topic + "/request", "-e", topic + "/reply", "-m", "q",
+                                "-W", "20"], timeout=60)
+        finally:
+            responder.stop()
+        self.assertEqual((rc, out, err), (0, b"answer over tcp\n", b""))
+
+
 class RefusalTest(unittest.TestCase):
     def refused(self, url, *flags):
         rc, out, err = run([PUB, "-L", url, "-t", "t", "-m", "m", *flags], timeout=30)
@@ -246,6 +259,14 @@ class SecureWebSocketTest(unittest.TestCase):
                               "-t", t, "-m", "secure"])
             self.assertEqual(rc, 0, err)
             self.assertEqual(sub.finish(), (0, b"secure\n", b""))
+
+    def test_tls_keylog_over_wss(self):
+        keylog = os.path.join(self.directory, unique("wss-keys") + ".log")
+        rc, _, err = run([PUB, "-L", self.url, "--cafile", self.ca, "--tls-keylog", keylog, "-t", "t", "-m", "m"])
+        self.assertEqual(rc, 0, err)
+        labels = [line.split(" ")[0] for line in read_text(keylog).splitlines()]
+        self.assertIn("CLIENT_HANDSHAKE_TRAFFIC_SECRET", labels)
+        self.assertIn("CLIENT_TRAFFIC_SECRET_0", labels)
 
     def test_certificate_checks_apply(self):
         rc, _, err = run([PUB, "-L", self.url, "--cafile", self.other_ca, "-t", "t", "-m", "m"])
