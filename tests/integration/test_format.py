@@ -61,7 +61,9 @@ class FormatTest(BrokerTestCase):
         pairs = []
         try:
             for flags in flag_sets:
-                argv = [*extra, "-C", str(count), "-W", "30", *flags]
+                # -W counts from each subscriber's start, and they start one after another (slowly
+                # under a sanitizer on a loaded machine): a bound against hanging, not a speed check.
+                argv = [*extra, "-C", str(count), "-W", "150", *flags]
                 pairs.append((flags, subscriber(self.broker, SUB, [topic], extra=argv, env=env),
                               subscriber(self.broker, "mosquitto_sub", [topic], extra=argv, env=env)))
             (publish or self.publish)(prefix)
