@@ -289,15 +289,20 @@ def shared_broker_port():
 
 class BrokerTestCase(unittest.TestCase):
     """A test case with a broker: the CTest fixture's shared one when it runs,
-    otherwise one of its own for the class."""
+    otherwise one of its own for the class; always one of its own when the
+    class sets `broker_config` (lines added to the broker's configuration)."""
 
     broker = None
     own_broker = None
+    broker_config = None
 
     @classmethod
     def setUpClass(cls):
         port = shared_broker_port()
-        if port:
+        if cls.broker_config is not None:
+            cls.own_broker = Broker(extra_config=cls.broker_config).start()
+            cls.broker = cls.own_broker
+        elif port:
             cls.broker = Broker.attach(port, os.path.join(STATE_DIR, "broker", "broker.log"))
         else:
             cls.own_broker = Broker().start()

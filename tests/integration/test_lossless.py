@@ -20,10 +20,7 @@ class LosslessTest(BrokerTestCase):
     for a subscriber that falls behind and drops the rest (max_queued_messages),
     which would hide what this test is about: that mqtk-pub loses nothing."""
 
-    @classmethod
-    def setUpClass(cls):
-        cls.own_broker = Broker(extra_config="max_queued_messages 0\n").start()
-        cls.broker = cls.own_broker
+    broker_config = "max_queued_messages 0\n"
 
     def stream(self, qos, count=LINES):
         """Publishes `count` numbered lines with mqtk-pub -l at `qos` while

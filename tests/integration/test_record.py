@@ -385,11 +385,7 @@ class UnlimitedQueueCase(RecordCase):
     drops the rest: a recorder slower than the stream, as under a sanitizer,
     would lose messages at the broker)."""
 
-    @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        cls.own_broker = Broker(extra_config="max_queued_messages 0\n").start()
-        cls.broker = cls.own_broker
+    broker_config = "max_queued_messages 0\n"
 
 
 class VolumeTest(UnlimitedQueueCase):
