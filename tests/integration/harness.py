@@ -411,11 +411,12 @@ def run(argv, input=None, timeout=30, env=None, **popen_args):
     return completed.returncode, completed.stdout, completed.stderr
 
 
-def subscriber(broker, argv_tool, topics, extra=(), client_id=None, stdin=None, env=None):
+def subscriber(broker, argv_tool, topics, extra=(), client_id=None, stdin=None, env=None, connect=None):
     """Starts a subscriber (mqtk-sub or mosquitto_sub) and waits until the
-    broker has its subscriptions. Returns the Process."""
+    broker has its subscriptions. Returns the Process. `connect`: the flags
+    that reach the broker (default: -p and its port)."""
     client_id = client_id or unique("sub")
-    argv = [argv_tool, "-p", str(broker.port), "-i", client_id]
+    argv = [argv_tool, *(connect or ["-p", str(broker.port)]), "-i", client_id]
     for t in topics:
         argv += ["-t", t]
     argv += list(extra)

@@ -87,17 +87,7 @@ def http_server(status):
 
 def ws_subscriber(broker, url, topics, extra=(), client_id=None):
     """mqtk-sub over `url`, once the broker has its subscriptions."""
-    client_id = client_id or unique("wssub")
-    argv = [SUB, "-L", url, "-i", client_id]
-    for t in topics:
-        argv += ["-t", t]
-    process = Process(argv + list(extra))
-    try:
-        broker.wait_for_subscription(client_id, topics[-1])
-    except AssertionError:
-        process.stop()
-        raise
-    return process
+    return subscriber(broker, SUB, topics, extra=extra, client_id=client_id or unique("wssub"), connect=["-L", url])
 
 
 class RoundTripTest(unittest.TestCase):
