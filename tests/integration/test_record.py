@@ -695,7 +695,7 @@ class InfluxV2ProtocolTest(RecordCase):
         self.assertRegex(body.decode(), r"^%s t=21\.5 \d{19}\n$" % prefix)
 
 
-class SharedSubscriptionTest(RecordCase):
+class SharedSubscriptionTest(UnlimitedQueueCase):
     def test_two_recorders_share_the_stream_exactly_once(self):
         prefix = self.topic()
         group = "$share/rec/" + prefix + "/#"
