@@ -30,10 +30,14 @@ PUB = tool("pub")
 SUB = tool("sub")
 RECORD = tool("record")
 
-# How far a replayed message may arrive from its scheduled time (its recorded
-# offset from the first message, divided by the speed). The scheduling itself
-# is exact (see replay_source_test.cpp); this allows for a busy shared machine.
-TIMING_TOLERANCE = 0.1  # seconds
+# How late a replayed message may arrive after its scheduled time (its
+# recorded offset from the first message, divided by the speed): time to start
+# the tool and connect, on a busy machine under a sanitizer. It is also what
+# tells --speed 10 from 1x: the 2 s recording would take longer than
+# 0.2 s + LATE_ALLOWANCE at 1x. How close to schedule replay keeps is measured
+# by tests/bench/bench_replay_timing.py; the scheduling itself is exact (see
+# replay_source_test.cpp).
+LATE_ALLOWANCE = 1.5  # seconds
 
 # The stream recorded: (delay before it in seconds, sub-topic, payload, qos, properties).
 STREAM = [
@@ -173,6 +177,7 @@ class ReplayCase(BrokerTestCase):
         tree = self.sandbox()
         collector = Collector(broker, tree + "/#")
         try:
+            self.started = time.monotonic()
             rc, out, err = run([PUB, "-p", str(broker.port), "-V", "5", "--topic-map", self.source + "=" + tree,
                                 *flags], timeout=60)
             received = collector.wait_for(expected_count)
@@ -202,14 +207,18 @@ class ReplayCase(BrokerTestCase):
         self.assertEqual(got, self.expected(tree))
 
     def check_timing(self, received, tree, speed):
-        """Each message arrives at its recorded offset from the first, divided by `speed`."""
+        """Each message arrives no sooner than its recorded offset from the
+        first, divided by `speed`, after the replay began (which no load can
+        break), and at most LATE_ALLOWANCE later."""
         recorded = [parse_time(r["time"]) for r in self.recorded]
         arrivals = [r[0] for r in self.in_recorded_order(received, tree)]
-        for i in range(1, len(received)):
+        for i, arrival in enumerate(arrivals):
             scheduled = (recorded[i] - recorded[0]) / speed
-            actual = arrivals[i] - arrivals[0]
-            self.assertLess(abs(actual - scheduled), TIMING_TOLERANCE,
-                            "message %d came %.3f s after the first, scheduled %.3f s" % (i, actual, scheduled))
+            actual = arrival - self.started
+            self.assertGreater(actual, scheduled - 0.001,  # a millisecond for rounding
+                               "message %d came %.3f s after the replay began, scheduled %.3f s" % (i, actual, scheduled))
+            self.assertLess(actual, scheduled + LATE_ALLOWANCE,
+                            "message %d came %.3f s after the replay began, scheduled %.3f s" % (i, actual, scheduled))
 
 
 class ReplayTest(ReplayCase):

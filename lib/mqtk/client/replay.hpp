@@ -14,7 +14,7 @@ namespace mqtk {
 
 // Publishes the recording; returns the exit status. Throws Error naming
 // the record where a malformed one stopped it.
-int run_replay(const ReplayOptions& options, const ConnectOptions& connect, const Reporter& reporter);
+int run_replay(const ReplayOptions& options, ConnectOptions connect, const Reporter& reporter);
 
 // The progress bar: "[######........] 120/400  00:00:12  ETA 00:00:28".
 std::string progress_line(ReplaySource& source, double speed, std::chrono::steady_clock::duration elapsed);
