@@ -5,6 +5,7 @@ and exits 1 if there is any. Fix with ./scripts/format."""
 
 import glob
 import os
+import re
 import subprocess
 import sys
 
@@ -21,17 +22,19 @@ def sources(root):
 
 def main():
     root = os.path.abspath(sys.argv[1] if len(sys.argv) > 1 else os.path.join(os.path.dirname(__file__), "..", ".."))
-    unformatted = []
-    for path in sources(root):
-        result = subprocess.run(["clang-format", "--style=file", "--dry-run", "-Werror", path],
-                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=root)
-        if result.returncode != 0:
-            unformatted.append(os.path.relpath(path, root))
+    files = [os.path.relpath(path, root) for path in sources(root)]
+    # One clang-format for every file: it takes a fifth of a second to start.
+    result = subprocess.run(["clang-format", "--style=file", "--dry-run", "-Werror", *files],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, cwd=root, text=True)
+    # Each difference is reported as "path:line:column: error: ...".
+    unformatted = sorted({m.group(1) for m in re.finditer(r"^(.+?):\d+:\d+: error:", result.stderr, re.M)})
+    if result.returncode != 0 and not unformatted:
+        sys.exit("clang-format failed: %s" % result.stderr.strip())
     for path in unformatted:
         print("%s: not formatted as .clang-format says (./scripts/format fixes it)" % path)
     if unformatted:
         sys.exit(1)
-    print("%d files formatted as .clang-format says" % len(sources(root)))
+    print("%d files formatted as .clang-format says" % len(files))
 
 
 if __name__ == "__main__":
