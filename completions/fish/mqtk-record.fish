@@ -4,6 +4,7 @@ complete -c mqtk-record -s t -l topic -x -d 'Topic filter to record; repeat for 
 complete -c mqtk-record -s T -l filter-out -x -d 'Do not record topics matching this filter; repeatable'
 complete -c mqtk-record -s q -l qos -x -a '0 1 2' -d 'Subscription QoS (default 1; QoS 2 can lose a message in a crash)'
 complete -c mqtk-record -s R -d 'Do not record retained (stale) messages'
+complete -c mqtk-record -l retain-handling -x -a 'always new never' -d 'MQTT v5: retained messages on subscribing: always, new (not for a kept subscription), never'
 complete -c mqtk-record -l clean-session -d 'Do not keep a session: what is published while away is lost'
 complete -c mqtk-record -s o -l output -r -F -d 'Record into FILE (.jsonl, .csv, .lp), or - for standard output'
 complete -c mqtk-record -l format -x -a 'jsonl csv lp' -d 'Format of -o files without a known extension'

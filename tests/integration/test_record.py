@@ -715,6 +715,33 @@ class SharedSubscriptionTest(UnlimitedQueueCase):
         self.assertEqual(sorted(one + two), sorted(range(count)))
 
 
+class RetainHandlingTest(RecordCase):
+    """A recorder subscribes again at every start: --retain-handling new
+    keeps a retained message from being recorded once per run."""
+
+    def payloads_over_two_runs(self, *flags):
+        prefix = self.topic()
+        client_id = unique("rec")
+        output = self.path("out.jsonl")
+        publish_all(self.port, [(prefix + "/kept", b"retained", 1, True)])
+        try:
+            for live in ("first run", "second run"):
+                recorder = self.start_recorder([prefix + "/#"], "-V", "5", "-o", output, *flags, client_id=client_id)
+                publish_all(self.port, [(prefix + "/live", live.encode(), 1, False)])
+                wait_until(lambda: live in [r["payload"] for r in records(output)], what="the live message")
+                self.stop_recorder(recorder)
+        finally:
+            publish_all(self.port, [(prefix + "/kept", b"", 1, True)])
+        return sorted(r["payload"] for r in records(output))  # a resumed session may send it after the live one
+
+    def test_new_records_a_retained_message_once_across_runs(self):
+        self.assertEqual(self.payloads_over_two_runs("--retain-handling", "new"),
+                         ["first run", "retained", "second run"])
+
+    def test_by_default_it_is_recorded_at_every_start(self):
+        self.assertEqual(self.payloads_over_two_runs(), ["first run", "retained", "retained", "second run"])
+
+
 class StatusTest(RecordCase):
     def test_live_status_on_a_terminal_and_summary(self):
         prefix = self.topic()

@@ -14,8 +14,7 @@ int main(int argc, char** argv) {
                       "mqtk-record [-h host] -t filter... {-o file | --influx url ...} [options]",
                       "record",
                       {"mqtk-record -h broker -t 'sensors/#' -o sensors.jsonl --rotate 1d",
-                       "MQTK_INFLUX_PASSWORD=... mqtk-record -t 'sensors/#' --influx http://db:8086 \\",
-                       "    --influx-db plant --influx-user writer --topic-tags '+site/+device/#'",
+                       "mqtk-record -t 'sensors/#' --influx http://db:8086 --influx-db plant",
                        "mqtk-record -t 'site/#' -o - | jq .payload          # to standard output"}};
   tool.stops_on_hangup = true;
   tool.quiet_keeps_errors = true;

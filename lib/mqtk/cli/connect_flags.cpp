@@ -4,7 +4,6 @@
 #include <cstdint>
 
 #include "mqtk/base/error.hpp"
-#include "mqtk/base/units.hpp"
 #include "mqtk/cli/mqtt_url.hpp"
 #include "mqtk/mqtt/topic.hpp"
 
@@ -18,15 +17,6 @@ std::string describe_host_port(const std::string& host, int port) {
 std::string ConnectOptions::describe_server() const {
   if (websocket_path) return (tls ? "wss://" : "ws://") + describe_host_port(host, port) + *websocket_path;
   return unix_socket.empty() ? describe_host_port(host, port) : unix_socket;
-}
-
-ReconnectPolicy reconnect_policy(const std::optional<std::string>& first_delay, int max_attempts) {
-  ReconnectPolicy policy;
-  policy.enabled = true;
-  if (first_delay) policy.first_delay = parse_duration(*first_delay, "--reconnect-delay");
-  if (max_attempts < 0) throw UsageError("--reconnect-max: give a number of attempts, 0 for no limit");
-  policy.max_attempts = max_attempts;
-  return policy;
 }
 
 int parse_protocol_version(const std::string& text) {

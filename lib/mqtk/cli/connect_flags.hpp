@@ -67,11 +67,6 @@ struct ConnectSetup {
 // Throws UsageError naming the flag at fault.
 ConnectSetup build_connect_setup(const ConnectFlags& flags, long process_id);
 
-// --reconnect-delay and --reconnect-max of the long-running tools: the
-// first wait (a duration, default 500ms) and the attempts per outage (0:
-// for ever). Throws UsageError naming the flag.
-ReconnectPolicy reconnect_policy(const std::optional<std::string>& first_delay, int max_attempts);
-
 // Parses a -V value: mqttv31/31, mqttv311/311, mqttv5/5.
 int parse_protocol_version(const std::string& text);
 

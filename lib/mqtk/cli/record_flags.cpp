@@ -30,6 +30,7 @@ void add_record_flags(CLI::App& app, RecordFlags& f) {
       ->type_name("{0,1,2}")
       ->group(what);
   app.add_flag("-R", f.skip_retained, "Do not record retained (stale) messages")->group(what);
+  add_retain_handling_flag(app, f.subscription, what);
   app.add_flag("--clean-session", f.clean_session, "Do not keep a session: what is published while away is lost")
       ->group(what);
 
@@ -62,13 +63,7 @@ void add_record_flags(CLI::App& app, RecordFlags& f) {
   const char* run = "Running";
   app.add_flag("--no-status", f.no_status, "No live status line on the terminal (--quiet: no messages but errors)")
       ->group(run);
-  app.add_option("--reconnect-delay", f.reconnect_delay, "First wait before reconnecting (default 500ms; doubles)")
-      ->type_name("DURATION")
-      ->group(run);
-  app.add_option("--reconnect-max", f.reconnect_max, "Give up (exit 1) after N failed reconnects (default: never)")
-      ->type_name("N")
-      ->check(CLI::Range(0, 1000000))
-      ->group(run);
+  add_reconnect_flags(app, f.subscription, run);
   app.add_flag("--list", f.list, "List the recordings kept on this machine: id, broker, filters, outputs, spool")
       ->group(run);
   app.add_flag("--forget", f.forget, "Remove this recording's broker session and state (same -t, -o, -i)")->group(run);
@@ -323,7 +318,8 @@ SubscribeOptions subscription(const RecordFlags& f, const ConnectFlags& connect)
   subscribe.read_batching = kBatchedReading;
   subscribe.interrupted_connecting_status = kExitSuccess;
   subscribe.stop_on_takeover = true;
-  subscribe.reconnect = reconnect_policy(f.reconnect_delay, f.reconnect_max);
+  bool mqtt5 = connect.protocol_version && parse_protocol_version(*connect.protocol_version) == kMqtt5;
+  apply_subscription_flags(f.subscription, mqtt5, subscribe);
   return subscribe;
 }
 

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "mqtk/cli/connect_flags.hpp"
+#include "mqtk/cli/subscription_flags.hpp"
 #include "mqtk/record/recorder.hpp"
 
 namespace CLI {
@@ -54,8 +55,7 @@ struct RecordFlags {
   std::optional<std::string> compress;
   std::optional<std::string> keep;
   bool no_status = false;
-  std::optional<std::string> reconnect_delay;
-  int reconnect_max = 0;
+  SubscriptionFlags subscription;  // --retain-handling, --reconnect-*
   bool list = false;
   bool forget = false;
   bool resend_rejected = false;

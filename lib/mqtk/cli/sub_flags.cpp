@@ -18,23 +18,6 @@ namespace {
 // libmosquitto's default receive maximum; mosquitto_sub lowers it for small -C.
 constexpr long kDefaultReceiveMaximum = 20;
 
-constexpr int kRetainNever = 2;
-
-// --retain-handling (mosquitto 2.1), which libmosquitto drops without a word
-// from an MQTT 3 subscription, and which -R and --retained-only can contradict.
-void check_retain_handling(int handling, SubscribeOptions& options, const ConnectSetup& setup) {
-  if (setup.options.protocol_version != kMqtt5) {
-    throw UsageError("--retain-handling: a subscription option of MQTT v5; add -V mqttv5");
-  }
-  if (options.skip_retained && handling != kRetainNever) {
-    throw UsageError("-R already asks the broker for no retained messages; drop -R or --retain-handling");
-  }
-  if (options.retained_only && handling == kRetainNever) {
-    throw UsageError("--retained-only with --retain-handling never would print nothing");
-  }
-  options.subscribe_options |= handling << 4;  // bits 4-5 of the subscription options
-}
-
 }  // namespace
 
 void add_sub_flags(CLI::App& app, SubFlags& flags) {
@@ -74,20 +57,8 @@ void add_sub_flags(CLI::App& app, SubFlags& flags) {
   app.add_flag("--remove-retained", o.remove_retained, "Clear each retained message received")->group(what);
   app.add_flag("--retain-as-published", flags.retain_as_published, "MQTT v5: keep the retain flag as published")
       ->group(what);
-  // mosquitto 2.1's names; the numbers are MQTT v5's.
-  const std::map<std::string, int> retain_handlings{{"always", 0}, {"new", 1}, {"never", 2}};
-  app.add_option("--retain-handling", flags.retain_handling,
-                 "MQTT v5: retained messages on subscribing: always, new (not for a kept subscription), never")
-      ->transform(CLI::CheckedTransformer(retain_handlings))
-      ->type_name("{always,new,never}")
-      ->group(what);
-  app.add_option("--reconnect-delay", flags.reconnect_delay, "First wait before reconnecting (default 500ms; doubles)")
-      ->type_name("DURATION")
-      ->group(what);
-  app.add_option("--reconnect-max", flags.reconnect_max, "Give up (exit 1) after N failed reconnects (default: never)")
-      ->type_name("N")
-      ->check(CLI::Range(0, 1000000))
-      ->group(what);
+  add_retain_handling_flag(app, flags.subscription, what);
+  add_reconnect_flags(app, flags.subscription, what);
   app.add_option("--random-filter", flags.random_filter, "Print only this percentage of messages (0.1 to 100)")
       ->type_name("PERCENT")
       ->check(decimal_between(0.1, 100.0))
@@ -125,9 +96,8 @@ void check_sub_flags(SubFlags& flags, ConnectSetup& setup, bool interactive, con
   if (options.skip_retained && options.retained_only) {
     throw UsageError("-R and --retained-only together would print nothing");
   }
-  if (flags.retain_handling) check_retain_handling(*flags.retain_handling, options, setup);
+  apply_subscription_flags(flags.subscription, setup.options.protocol_version == kMqtt5, options);
   if (flags.random_filter) options.print_percentage = *flags.random_filter;
-  options.reconnect = reconnect_policy(flags.reconnect_delay, flags.reconnect_max);
   if (options.skip_retained) options.subscribe_options |= MQTT_SUB_OPT_SEND_RETAIN_NEVER;
   if (flags.retain_as_published) options.subscribe_options |= MQTT_SUB_OPT_RETAIN_AS_PUBLISHED;
   // Publish properties go with --remove-retained's publishes; mosquitto_sub

@@ -10,6 +10,7 @@
 #include "mqtk/base/output_buffer.hpp"
 #include "mqtk/base/reporter.hpp"
 #include "mqtk/cli/connect_flags.hpp"
+#include "mqtk/cli/subscription_flags.hpp"
 #include "mqtk/client/subscriber.hpp"
 #include "mqtk/output/message_format.hpp"
 
@@ -30,10 +31,8 @@ struct SubFlags {
   bool pretty = false;
   std::optional<std::string> format_version;  // "2.0" or "2.1": whose -F output
   bool retain_as_published = false;
-  std::optional<int> retain_handling;  // MQTT v5: 0 always, 1 new, 2 never
+  SubscriptionFlags subscription;  // --retain-handling, --reconnect-*
   std::optional<double> random_filter;
-  std::optional<std::string> reconnect_delay;
-  int reconnect_max = 0;
 };
 
 void add_sub_flags(CLI::App& app, SubFlags& flags);

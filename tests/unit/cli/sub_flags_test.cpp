@@ -51,29 +51,14 @@ TEST_SUITE("sub_flags") {
     CHECK_THROWS_WITH_AS(check(), "-R and --retained-only together would print nothing", mqtk::UsageError);
   }
 
-  TEST_CASE_FIXTURE(Typed, "--retain-handling: MQTT v5 only, and not against -R or --retained-only") {
+  TEST_CASE_FIXTURE(Typed, "--retain-handling and --reconnect-* reach the subscription") {
     flags.options.topics = {"a"};
-    flags.retain_handling = 1;
-    CHECK_THROWS_WITH_AS(check(), "--retain-handling: a subscription option of MQTT v5; add -V mqttv5",
-                         mqtk::UsageError);
     connect.options.protocol_version = mqtk::kMqtt5;
+    flags.subscription.retain_handling = 1;
+    flags.subscription.reconnect_max = 3;
     check();
     CHECK(flags.options.subscribe_options == MQTT_SUB_OPT_SEND_RETAIN_NEW);
-    flags.options.subscribe_options = 0;
-    flags.retain_handling = 2;
-    check();
-    CHECK(flags.options.subscribe_options == MQTT_SUB_OPT_SEND_RETAIN_NEVER);
-    flags.options.subscribe_options = 0;
-    flags.options.skip_retained = true;
-    check();  // -R asks for the same
-    CHECK(flags.options.subscribe_options == MQTT_SUB_OPT_SEND_RETAIN_NEVER);
-    flags.retain_handling = 0;
-    CHECK_THROWS_WITH_AS(check(), "-R already asks the broker for no retained messages; drop -R or --retain-handling",
-                         mqtk::UsageError);
-    flags.options.skip_retained = false;
-    flags.options.retained_only = true;
-    flags.retain_handling = 2;
-    CHECK_THROWS_WITH_AS(check(), "--retained-only with --retain-handling never would print nothing", mqtk::UsageError);
+    CHECK(flags.options.reconnect.max_attempts == 3);
   }
 
   TEST_CASE_FIXTURE(Typed, "one output format at a time") {
