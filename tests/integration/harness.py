@@ -190,12 +190,16 @@ class HttpServer:
         os.makedirs(self.directory, exist_ok=True)
         self.port = free_port()
         self.process = None
+        self.held_port = None
 
     @property
     def url(self):
         return "http://127.0.0.1:%d" % self.port
 
     def start(self, detach=False):
+        if self.held_port:
+            self.held_port.close()
+            self.held_port = None
         with open(os.path.join(self.directory, self.name + ".log"), "ab") as log:
             self.process = subprocess.Popen(self.command(), stdout=log, stderr=log, start_new_session=detach)
         wait_until(self.ready, timeout=30, what="%s on port %d" % (self.name, self.port))
@@ -209,7 +213,11 @@ class HttpServer:
         except OSError:
             return False
 
-    def stop(self):
+    def stop(self, keep_port=False):
+        """Stops the server. With keep_port its port stays bound, but not
+        listening, until start(): connections are refused, as they are to a
+        server that is down, and no other test's server can take the port
+        meanwhile (tests run in parallel)."""
         if self.process and self.process.poll() is None:
             self.process.terminate()
             try:
@@ -218,12 +226,18 @@ class HttpServer:
                 self.process.kill()
                 self.process.wait()
         self.process = None
+        if keep_port:
+            self.held_port = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+            self.held_port.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # past TIME_WAIT
+            self.held_port.bind(("127.0.0.1", self.port))
 
     def __enter__(self):
         return self.start()
 
     def __exit__(self, *exc):
         self.stop()
+        if self.held_port:
+            self.held_port.close()
         shutil.rmtree(self.directory, ignore_errors=True)
 
 
