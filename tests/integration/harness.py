@@ -180,6 +180,38 @@ class Broker:
         shutil.rmtree(self.directory, ignore_errors=True)
 
 
+@contextlib.contextmanager
+def answering_http_server(status, requests=None):
+    """An HTTP server on a free loopback port answering every GET and POST
+    with `status` and no body; each request is appended to `requests` as
+    (method, path, Authorization header, body). Yields the port."""
+    import http.server
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def answer(self):
+            body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+            if requests is not None:
+                requests.append((self.command, self.path, self.headers.get("Authorization"), body))
+            self.send_response(status)
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+
+        do_GET = do_POST = answer
+
+        def log_message(self, *args):
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield server.server_address[1]
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join()
+
+
 class HttpServer:
     """A server a test starts on a free 127.0.0.1 port with its data in a
     temporary directory, ready when `health_path` answers `health_status`.

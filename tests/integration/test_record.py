@@ -18,8 +18,8 @@ import urllib.request
 
 import paho.mqtt.client as mqtt
 
-from harness import (Broker, BrokerTestCase, InfluxDB, Process, ScratchDirectory, publish_all, run, shared_influx_url,
-                     silent_listener, tool, unique, wait_until, wait_until_handling)
+from harness import (Broker, BrokerTestCase, InfluxDB, Process, ScratchDirectory, answering_http_server, publish_all, run,
+                     shared_influx_url, silent_listener, tool, unique, wait_until, wait_until_handling)
 
 RECORD = tool("record")
 
@@ -671,40 +671,21 @@ class InfluxV2ProtocolTest(RecordCase):
     mqtk-record sends against a stand-in that records it."""
 
     def test_v2_write_request(self):
-        import http.server
-        import threading
         requests = []
-
-        class Handler(http.server.BaseHTTPRequestHandler):
-            def do_POST(self):  # noqa: N802
-                length = int(self.headers["Content-Length"])
-                requests.append((self.path, self.headers.get("Authorization"), self.rfile.read(length)))
-                self.send_response(204)
-                self.end_headers()
-
-            def log_message(self, *args):
-                pass
-
-        server = http.server.HTTPServer(("127.0.0.1", 0), Handler)
-        thread = threading.Thread(target=server.serve_forever, daemon=True)
-        thread.start()
-        try:
+        with answering_http_server(204, requests) as port:
             prefix = self.topic()
             token_file = self.path("token")
             with open(token_file, "w") as f:
                 f.write("t0ken\n")
-            recorder = self.start_recorder([prefix], "--influx", "http://127.0.0.1:%d/" % server.server_port,
+            recorder = self.start_recorder([prefix], "--influx", "http://127.0.0.1:%d/" % port,
                                            "--influx-org", "my org", "--influx-bucket", "sensors",
                                            "--influx-token-file", token_file, "--batch-interval", "100ms")
             publish_all(self.port, [(prefix, b'{"t": 21.5}', 1, False)])
-            wait_until(lambda: any(body for _, _, body in requests), what="a write request")
+            wait_until(lambda: any(body for *_, body in requests), what="a write request")
             self.stop_recorder(recorder)
-        finally:
-            server.shutdown()
-            server.server_close()
         probe, write = requests[0], requests[-1]
-        self.assertEqual(probe[2], b"")  # the check at start: an empty write
-        path, authorization, body = write
+        self.assertEqual(probe[3], b"")  # the check at start: an empty write
+        _, path, authorization, body = write
         self.assertEqual(path, "/api/v2/write?org=my%20org&bucket=sensors&precision=ns")
         self.assertEqual(authorization, "Token t0ken")
         self.assertRegex(body.decode(), r"^%s t=21\.5 \d{19}\n$" % prefix)

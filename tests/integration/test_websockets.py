@@ -6,18 +6,17 @@ to start any listening sockets"), so every broker here has both.
 """
 
 import contextlib
-import http.server
 import json
 import os
 import shutil
 import signal
 import socket
 import tempfile
-import threading
 import unittest
 
 from certificates import CertificateAuthority
-from harness import Broker, Process, free_port, run, silent_listener, subscriber, tool, unique, wait_until
+from harness import (Broker, Process, answering_http_server, free_port, run, silent_listener, subscriber, tool, unique,
+                     wait_until)
 
 PUB = tool("pub")
 SUB = tool("sub")
@@ -61,31 +60,6 @@ class WebSocketBroker(Broker):
         super().start(detach)
         wait_until(lambda: accepting(self.ws_port), what="the websockets listener on port %d" % self.ws_port)
         return self
-
-
-@contextlib.contextmanager
-def http_server(status):
-    """An HTTP server on a free loopback port answering every request with
-    `status` (no WebSocket upgrade). Yields the port."""
-
-    class Handler(http.server.BaseHTTPRequestHandler):
-        def do_GET(self):
-            self.send_response(status)
-            self.send_header("Content-Length", "0")
-            self.end_headers()
-
-        def log_message(self, *args):
-            pass
-
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield server.server_address[1]
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join()
 
 
 def ws_subscriber(broker, url, topics, extra=(), client_id=None):
@@ -186,7 +160,7 @@ class RefusalTest(unittest.TestCase):
 
     def test_http_errors_name_the_status(self):
         for status, words in ((404, "HTTP 404 Not Found"), (401, "HTTP 401 Unauthorized")):
-            with self.subTest(status=status), http_server(status) as port:
+            with self.subTest(status=status), answering_http_server(status) as port:
                 line = self.refused("ws://127.0.0.1:%d/nowhere" % port)
                 self.assertEqual(line, "mqtk-pub: cannot connect to ws://127.0.0.1:%d/nowhere: the server refused the "
                                  "WebSocket upgrade: %s (is the path right?)" % (port, words))
@@ -208,7 +182,7 @@ class RefusalTest(unittest.TestCase):
         self.assertEqual(line, "mqtk-pub: cannot connect to ws://127.0.0.1:%d/mqtt: no answer within 1 s" % port)
 
     def test_wss_to_a_port_without_tls(self):
-        with http_server(404) as port:
+        with answering_http_server(404) as port:
             line = self.refused("wss://127.0.0.1:%d/mqtt" % port, "--insecure", "--tls-use-os-certs")
         self.assertRegex(line, r"^mqtk-pub: cannot connect to wss://127\.0\.0\.1:\d+/mqtt: TLS handshake failed "
                                r"\(.+\); does this port speak TLS\?$")
