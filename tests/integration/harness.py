@@ -156,10 +156,11 @@ class Broker:
         except FileNotFoundError:
             return ""
 
-    def wait_for_subscription(self, client_id, topic_filter, timeout=10):
-        """Waits until the broker has added `client_id`'s subscription."""
-        pattern = re.compile(r"^\d+: %s \d %s$" % (re.escape(client_id), re.escape(topic_filter)), re.M)
-        wait_until(lambda: pattern.search(self.log()), timeout=timeout,
+    def wait_for_subscription(self, client_id, topic_filter, timeout=10, since=0):
+        """Waits until the broker has added `client_id`'s subscription, in its
+        log past offset `since` (a restarted client's id subscribed before:
+        take len(broker.log()) before starting it)."""
+        wait_until(lambda: self.count_subscriptions(client_id, topic_filter, since) > 0, timeout=timeout,
                    what="%s to subscribe to %s" % (client_id, topic_filter))
 
     def wait_for_subscribers(self, topic_filter, count=1, timeout=10):
@@ -168,9 +169,9 @@ class Broker:
         wait_until(lambda: len(pattern.findall(self.log())) >= count, timeout=timeout,
                    what="%d subscriptions to %s" % (count, topic_filter))
 
-    def count_subscriptions(self, client_id, topic_filter):
+    def count_subscriptions(self, client_id, topic_filter, since=0):
         pattern = re.compile(r"^\d+: %s \d %s$" % (re.escape(client_id), re.escape(topic_filter)), re.M)
-        return len(pattern.findall(self.log()))
+        return len(pattern.findall(self.log()[since:]))
 
     def __enter__(self):
         return self.start()

@@ -84,8 +84,9 @@ class RecordCase(ScratchDirectory, BrokerTestCase):
         argv = [*wrapper, RECORD, "-p", str(broker.port), "-i", client_id, "--spool", self.path("spool-" + client_id)]
         for t in topics:
             argv += ["-t", t]
+        since = len(broker.log())  # the id may have subscribed before, in an earlier run
         process = Process(argv + list(flags), env=env)
-        broker.wait_for_subscription(client_id, topics[-1])
+        broker.wait_for_subscription(client_id, topics[-1], since=since)
         return process
 
     def stop_recorder(self, process, expect_status=0):

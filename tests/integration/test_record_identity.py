@@ -29,6 +29,7 @@ class RecorderCase(ScratchDirectory, BrokerTestCase):
     def record(self, *args, wait_for=None):
         """Starts mqtk-record in the scratch directory and waits until it has
         subscribed; returns the Process and its client id."""
+        since = len(self.broker.log())  # a restarted recorder's id subscribed before
         process = Process([RECORD, "-p", str(self.port), *args], cwd=self.directory)
         try:
             wait_until(lambda: b"recording " in process.errors() or process.popen.poll() is not None,
@@ -37,7 +38,7 @@ class RecorderCase(ScratchDirectory, BrokerTestCase):
             client_id = started.group(1).decode() if started else None
             topics = [args[i + 1] for i, a in enumerate(args) if a == "-t"]
             if client_id:
-                self.broker.wait_for_subscription(client_id, wait_for or topics[-1])
+                self.broker.wait_for_subscription(client_id, wait_for or topics[-1], since=since)
             else:
                 self.broker.wait_for_subscribers(wait_for or topics[-1])
         except AssertionError:
