@@ -7,12 +7,12 @@ import tempfile
 import time
 import unittest
 
-from harness import Broker, BrokerTestCase, Process, run, subscriber, tool, unique, wait_until
+from harness import Broker, BrokerTestCase, Process, run, subscriber, tool, unique, volume, wait_until
 
 PUB = tool("pub")
 SUB = tool("sub")
 
-LINES = 200000
+LINES = volume(200000)
 
 
 class LosslessTest(BrokerTestCase):
@@ -34,12 +34,12 @@ class LosslessTest(BrokerTestCase):
         self.assertEqual(sub_rc, 0, sub_err)
         return lines, received
 
-    def test_200000_lines_at_qos_1(self):
+    def test_lines_at_qos_1(self):  # LINES: 200,000 (a fifth under the sanitizers)
         sent, received = self.stream(1)
         self.assertEqual(received.count(b"\n"), LINES)
         self.assertTrue(received == sent, "messages lost, duplicated or reordered")
 
-    def test_200000_lines_at_qos_2(self):
+    def test_lines_at_qos_2(self):
         sent, received = self.stream(2)
         self.assertEqual(received.count(b"\n"), LINES)
         self.assertTrue(received == sent, "messages lost, duplicated or reordered")
@@ -47,7 +47,7 @@ class LosslessTest(BrokerTestCase):
     def test_lines_at_qos_0(self):
         # QoS 0 promises nothing across the network, but on an idle loopback
         # broker mqtk-pub must not drop any itself.
-        sent, received = self.stream(0, count=50000)
+        sent, received = self.stream(0, count=volume(50000))
         self.assertTrue(received == sent)
 
     def test_repeat_file_and_stdin_at_qos_2(self):
