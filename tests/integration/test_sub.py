@@ -230,17 +230,18 @@ class SubFlagsTest(BrokerTestCase):
 
     def test_interrupt_reaches_a_background_job_like_mosquitto_sub(self):
         # A shell starts a script's background jobs with SIGINT ignored;
-        # `kill -INT` still stops mosquitto_sub there.
-        for tool_path in (SUB, "mosquitto_sub"):
-            with self.subTest(tool=tool_path):
-                t = self.topic()
-                client_id = unique("bg")
-                with Process(["sh", "-c", 'trap "" INT; exec "$0" "$@"', tool_path, "-p", str(self.port), "-t", t,
-                              "-i", client_id]) as sub:
-                    self.broker.wait_for_subscription(client_id, t)
-                    sub.signal(signal.SIGINT)
-                    rc, out, err = sub.finish(timeout=30)
-                    self.assertEqual((rc, out), (0, b""), err)
+        # `kill -INT` still stops mosquitto_sub there (it sets its handler
+        # regardless). mosquitto_sub itself is not run here: its handler calls
+        # mosquitto_disconnect_v5, which is not async-signal-safe, and a signal
+        # landing inside libmosquitto hung it once in ten loaded runs.
+        t = self.topic()
+        client_id = unique("bg")
+        with Process(["sh", "-c", 'trap "" INT; exec "$0" "$@"', SUB, "-p", str(self.port), "-t", t,
+                      "-i", client_id]) as sub:
+            self.broker.wait_for_subscription(client_id, t)
+            sub.signal(signal.SIGINT)
+            rc, out, err = sub.finish(timeout=30)
+            self.assertEqual((rc, out), (0, b""), err)
 
     def test_interrupt_before_the_broker_answers_exits_255_like_mosquitto_sub(self):
         with silent_listener() as port:
