@@ -17,7 +17,7 @@ import unittest
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "integration"))
 
-from harness import Broker, Process, ScratchDirectory, publish_all, run, tool, unique, wait_until  # noqa: E402
+from harness import Broker, Process, ScratchDirectory, json_records, publish_all, run, tool, unique, wait_until  # noqa: E402
 from measure import Measured, report  # noqa: E402
 
 # Under AddressSanitizer memory and CPU figures mean nothing: they are printed
@@ -39,8 +39,7 @@ def line_count(path):
 
 
 def payloads_in_jsonl(path):
-    with open(path) as f:
-        return [json.loads(line)["payload"] for line in f]
+    return [record["payload"] for record in json_records(path)]
 
 
 class BrokerRestartTest(FaultCase):

@@ -78,6 +78,16 @@ def wait_until_handling(pid, sig, timeout=10):
     wait_until(lambda: handles_signal(pid, sig), timeout=timeout, what="process %d to handle signal %d" % (pid, sig))
 
 
+def json_records(path):
+    """The whole JSON lines in a file a tool may still be writing: a last line
+    without its newline yet is left out (it is being written)."""
+    if not os.path.exists(path):
+        return []
+    with open(path, "rb") as f:
+        data = f.read()
+    return [json.loads(line) for line in data[:data.rfind(b"\n") + 1].splitlines()]
+
+
 def unique(prefix="t"):
     """A topic prefix or client id no other test uses."""
     return "%s-%s" % (prefix, uuid.uuid4().hex[:12])

@@ -5,7 +5,6 @@ read back, and durability when the recorder, the database or the disk fails."""
 import base64
 import csv
 import gzip
-import io
 import json
 import os
 import pty
@@ -18,8 +17,9 @@ import urllib.request
 
 import paho.mqtt.client as mqtt
 
-from harness import (Broker, BrokerTestCase, InfluxDB, Process, ScratchDirectory, answering_http_server, publish_all, run,
+from harness import (BrokerTestCase, InfluxDB, Process, ScratchDirectory, answering_http_server, publish_all, run,
                      shared_influx_url, silent_listener, tool, unique, volume, wait_until, wait_until_handling)
+from harness import json_records as records
 
 RECORD = tool("record")
 
@@ -37,11 +37,6 @@ def spooled_bytes(spool):
         if int(name[:-3]) >= segment:
             held += os.path.getsize(os.path.join(spool, name)) - (offset if int(name[:-3]) == segment else 0)
     return held
-
-
-def records(path):
-    with open(path, "rb") as f:
-        return [json.loads(line) for line in f.read().splitlines()]
 
 
 def payload_of(record):

@@ -9,18 +9,15 @@ import re
 import signal
 import unittest
 
-from harness import (BrokerTestCase, InfluxDB, Process, ScratchDirectory, publish_all, run, silent_listener, tool,
-                     unique, wait_until)
+from harness import (BrokerTestCase, InfluxDB, Process, ScratchDirectory, json_records, publish_all, run, silent_listener,
+                     tool, unique, wait_until)
 
 RECORD = tool("record")
 SUB = tool("sub")
 
 
 def lines_of(path):
-    if not os.path.exists(path):
-        return []
-    with open(path) as f:
-        return [json.loads(line) for line in f]
+    return json_records(path)
 
 
 class RecorderCase(ScratchDirectory, BrokerTestCase):
