@@ -293,6 +293,11 @@ bool only_standard_output(const RecordingOptions& recording) {
 
 namespace {
 
+// Whether -V asks for MQTT v5 (a recorder's default is 3.1.1).
+bool asks_for_mqtt5(const ConnectFlags& connect) {
+  return connect.protocol_version && parse_protocol_version(*connect.protocol_version) == kMqtt5;
+}
+
 RecordMode mode_of(const RecordFlags& f) {
   if (f.list + f.forget + f.resend_rejected > 1)
     throw UsageError("choose one of --list, --forget and --resend-rejected");
@@ -318,8 +323,7 @@ SubscribeOptions subscription(const RecordFlags& f, const ConnectFlags& connect)
   subscribe.read_batching = kBatchedReading;
   subscribe.interrupted_connecting_status = kExitSuccess;
   subscribe.stop_on_takeover = true;
-  bool mqtt5 = connect.protocol_version && parse_protocol_version(*connect.protocol_version) == kMqtt5;
-  apply_subscription_flags(f.subscription, mqtt5, subscribe);
+  apply_subscription_flags(f.subscription, asks_for_mqtt5(connect), subscribe);
   return subscribe;
 }
 
@@ -347,8 +351,7 @@ void choose_identity(const RecordFlags& f, ConnectFlags& connect, RecordSetup& s
   connect.disable_clean_session = setup.persistent;
   if (setup.persistent) {
     connect.id = setup.recording_id;
-    bool mqtt5 = connect.protocol_version && parse_protocol_version(*connect.protocol_version) == kMqtt5;
-    if (mqtt5 && !connect.session_expiry) connect.session_expiry = kRecorderSessionExpiry;
+    if (asks_for_mqtt5(connect) && !connect.session_expiry) connect.session_expiry = kRecorderSessionExpiry;
   }
   if (setup.persistent || !only_stdout || fixed_id) setup.state_directory = setup.state_root + "/" + setup.recording_id;
 }
