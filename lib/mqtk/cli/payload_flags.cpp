@@ -1,6 +1,10 @@
 #include "mqtk/cli/payload_flags.hpp"
 
+#include <sys/stat.h>
+
 #include <CLI/CLI.hpp>
+#include <cerrno>
+#include <cstring>
 
 #include "mqtk/base/error.hpp"
 
@@ -35,6 +39,11 @@ void add_payload_flags(CLI::App& app, PayloadFlags& flags, const std::string& gr
 PayloadSetup check_payload_flags(const PayloadFlags& flags) {
   if (!flags.proto_paths.empty() && flags.decode.empty()) {
     throw UsageError("--proto-path: where protobuf schemas are found; give --decode protobuf:FILE.proto:MESSAGE too");
+  }
+  for (const std::string& path : flags.proto_paths) {
+    struct stat status {};
+    if (::stat(path.c_str(), &status) != 0) throw UsageError("--proto-path " + path + ": " + std::strerror(errno));
+    if (!S_ISDIR(status.st_mode)) throw UsageError("--proto-path " + path + ": not a directory");
   }
   return PayloadSetup{DecoderChoice::parse(flags.decode, flags.proto_paths)};
 }

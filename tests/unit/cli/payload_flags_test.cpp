@@ -11,9 +11,9 @@ TEST_SUITE("payload_flags") {
     CLI::App app;
     mqtk::PayloadFlags flags;
     mqtk::add_payload_flags(app, flags, "Payloads");
-    app.parse(std::vector<std::string>{"hex", "--decode", "schemas", "--proto-path", "a/+=cbor", "--decode"});
+    app.parse(std::vector<std::string>{"hex", "--decode", ".", "--proto-path", "a/+=cbor", "--decode"});
     CHECK(flags.decode == std::vector<std::string>{"a/+=cbor", "hex"});
-    CHECK(flags.proto_paths == std::vector<std::string>{"schemas"});
+    CHECK(flags.proto_paths == std::vector<std::string>{"."});
     mqtk::PayloadSetup setup = mqtk::check_payload_flags(flags);
     REQUIRE(setup.decoders.for_topic("a/b") != nullptr);
     CHECK(setup.decoders.for_topic("a/b")->name() == "cbor");
@@ -36,5 +36,11 @@ TEST_SUITE("payload_flags") {
         mqtk::check_payload_flags(flags),
         "--proto-path: where protobuf schemas are found; give --decode protobuf:FILE.proto:MESSAGE too",
         mqtk::UsageError);
+    flags.decode = {"hex"};
+    flags.proto_paths = {"/nowhere/at/all"};
+    CHECK_THROWS_WITH_AS(mqtk::check_payload_flags(flags), "--proto-path /nowhere/at/all: No such file or directory",
+                         mqtk::UsageError);
+    flags.proto_paths = {"/dev/null"};
+    CHECK_THROWS_WITH_AS(mqtk::check_payload_flags(flags), "--proto-path /dev/null: not a directory", mqtk::UsageError);
   }
 }
