@@ -206,12 +206,15 @@ void Subscriber::on_message(const Message& message) {
     connection_->publish(message.topic, {}, 1, true, connect_.properties.publish.get());
     ++publishes_in_flight_;
   }
+  // -C counts what --random-filter leaves out, as mosquitto_sub does, but
+  // not what the sink's own filter (--jq) does: -C 1 means one output.
+  bool counted = true;
   if (options_.print_percentage >= 100.0 ||
       std::uniform_real_distribution<double>(0.0, 100.0)(random_) < options_.print_percentage) {
-    sink_.write(message);
+    counted = sink_.write(message);
     ++received_;
   }
-  if (options_.max_messages > 0 && ++handled_ >= options_.max_messages) finish(kExitSuccess);
+  if (counted && options_.max_messages > 0 && ++handled_ >= options_.max_messages) finish(kExitSuccess);
 }
 
 void Subscriber::on_published(int mid, int reason_code) {

@@ -12,17 +12,18 @@ class FormattedOutput : public MessageSink {
  public:
   FormattedOutput(MessageFormat& format, OutputBuffer& out) : format_(format), out_(out) {}
 
-  void write(const Message& message) override {
+  bool write(const Message& message) override {
     if (message.payload.size() >= kFramedPayloadBytes && format_.frame(message, frame_)) {
       out_.write_through([&](const auto& write) {
         write(frame_.before);
         write_encoded_payload(message.payload, frame_.encoding, write);
         write(frame_.after);
       });
-      return;
+      return true;
     }
     format_.render(message, out_.text());
     out_.end_message();
+    return true;
   }
   void commit(bool) override { out_.flush(); }
   std::size_t uncommitted() const override { return out_.pending(); }

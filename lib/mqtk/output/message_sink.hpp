@@ -11,7 +11,10 @@ namespace mqtk {
 class MessageSink {
  public:
   virtual ~MessageSink() = default;
-  virtual void write(const Message& message) = 0;
+  // Returns whether the message was shown: false when a filter of the
+  // sink's own (--jq) left nothing of it, so that -C does not count it. It
+  // was handled either way (and is acknowledged).
+  virtual bool write(const Message& message) = 0;
   // Writes out everything written so far. With `before_acknowledgements`
   // (acknowledgements are about to leave) it is also made as durable as the
   // sink's policy asks; otherwise syncing may wait a little. Throws when

@@ -169,14 +169,15 @@ bool FileSink::due_by_time(std::chrono::system_clock::time_point now) const {
   return now - opened_ >= *options_.rotate_every;
 }
 
-void FileSink::write(const Message& message) {
+bool FileSink::write(const Message& message) {
   if (message.payload.size() >= kFramedPayloadBytes && format_->frame(message, frame_)) {
     write_framed(message);
-    return;
+    return true;
   }
   std::size_t before = pending_.size();
   format_->render(message, pending_);
   if (pending_.size() != before) ++pending_records_;
+  return true;
 }
 
 // Writes what is pending into the file (opening it, or the next one, first).

@@ -69,7 +69,7 @@ class FileSink final : public MessageSink {
   FileSink(const FileSink&) = delete;
   FileSink& operator=(const FileSink&) = delete;
 
-  void write(const Message& message) override;
+  bool write(const Message& message) override;
   // Writes what is pending, syncs as the policy says, rotates when due.
   // Throws Error naming the path (disk full, unwritable), leaving the file
   // as it was before the commit.

@@ -18,7 +18,10 @@ class InfluxSink final : public MessageSink {
   InfluxSink(InfluxOptions influx, PointOptions points, std::string spool_directory, std::uint64_t spool_max_bytes,
              Durability durability, const Reporter& reporter, bool follow_symlinks);
 
-  void write(const Message& message) override { format_.render(message, pending_); }
+  bool write(const Message& message) override {
+    format_.render(message, pending_);
+    return true;
+  }
   void commit(bool before_acknowledgements) override;
   std::size_t uncommitted() const override { return pending_.size(); }
   // The spool is over its bound: stop taking messages until it drains.

@@ -82,8 +82,9 @@ Recording::Recording(const RecordingOptions& options, const Reporter& reporter, 
 
 Recording::~Recording() = default;
 
-void Recording::write(const Message& message) {
+bool Recording::write(const Message& message) {
   for (MessageSink* sink : sinks_) sink->write(message);
+  return true;
 }
 
 void Recording::commit(bool before_acknowledgements) {

@@ -58,7 +58,7 @@ class Recording final : public MessageSink {
   Recording(const RecordingOptions& options, const Reporter& reporter, FileMarks* marks);
   ~Recording() override;
 
-  void write(const Message& message) override;
+  bool write(const Message& message) override;
   void commit(bool before_acknowledgements) override;
   std::size_t uncommitted() const override;
   bool can_accept() const override;

@@ -23,7 +23,10 @@ using test_support::StayQuiet;
 // The payloads of the replies handed over, in order.
 class ReplySink final : public mqtk::MessageSink {
  public:
-  void write(const mqtk::Message& message) override { written.emplace_back(message.payload); }
+  bool write(const mqtk::Message& message) override {
+    written.emplace_back(message.payload);
+    return true;
+  }
   void commit(bool) override {}
   std::size_t uncommitted() const override { return 0; }
 

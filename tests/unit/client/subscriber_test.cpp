@@ -26,6 +26,8 @@ using test_support::SendMessages;
 using test_support::StayQuiet;
 
 constexpr const char* kCommitBeforeAcknowledgements = "commit before acknowledgements";
+// A payload the LoggingSink does not show (as --jq leaves out a message).
+constexpr std::string_view kHidden = "hidden";
 
 // A sink that logs into the broker's log, so that one log shows the order of
 // writes, commits and acknowledgements.
@@ -33,10 +35,11 @@ class LoggingSink final : public mqtk::MessageSink {
  public:
   explicit LoggingSink(std::vector<std::string>& log) : log_(log) {}
 
-  void write(const mqtk::Message& message) override {
+  bool write(const mqtk::Message& message) override {
     log_.push_back("write " + std::string(message.topic));
     written.emplace_back(message.topic);
     uncommitted_ += message.payload.size() + 1;
+    return message.payload != kHidden;
   }
   void commit(bool before_acknowledgements) override {
     if (failure_ && written.size() > writes_before_failure_) std::rethrow_exception(failure_);
@@ -159,6 +162,17 @@ TEST_SUITE("subscriber") {
     CHECK(run.broker.unread.size() == 2);
     CHECK_FALSE(run.broker.logged("PUBACK 3"));
     CHECK(run.broker.position("DISCONNECT 0") > run.broker.position("PUBACK 2"));
+  }
+
+  TEST_CASE("-C counts the messages the sink showed, not those its filter left out") {
+    SubscriberRun run;
+    run.options.max_messages = 2;
+    Incoming hidden{"h/1", std::string(kHidden), 1, false};
+    run.broker.script = {SendMessages{{hidden, live("a/1"), hidden, live("a/2"), live("a/3")}}};
+    CHECK(run.run() == mqtk::kExitSuccess);
+    CHECK(run.sink.written == Strings{"h/1", "a/1", "h/1", "a/2"});
+    CHECK(run.broker.logged("PUBACK 3"));  // a message left out was handled: acknowledged
+    CHECK(run.broker.unread.size() == 1);
   }
 
   TEST_CASE("-E exits once the broker has answered SUBSCRIBE, reading nothing more") {
