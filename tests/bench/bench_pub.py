@@ -43,6 +43,7 @@ from report import Bench, scaled, size_label  # noqa: E402
 SIZES = [(32, scaled(200000, 2000)), (1024, scaled(50000, 500)), (65536, scaled(5000, 50))]
 STARTUP_RUNS = scaled(30, 3)
 BIG = 4096  # payloads above this are checked by length: their text would fill the disk
+IDLE = scaled(5.0, 1.0)  # seconds without a message after which a subscriber has all it will get
 
 
 def lines(size, count):
@@ -69,7 +70,7 @@ class Counter:
         """Waits for the subscriber (killed when nothing more comes for 5 s);
         returns None when all `data`'s lines arrived, else what is wrong.
         `suffix`: what the publisher adds to each payload."""
-        wait_exit(self.process, idle_path=self.path)
+        wait_exit(self.process, idle_path=self.path, idle=IDLE)
         with open(self.path, "rb") as f:
             got = f.read()
         os.unlink(self.path)
@@ -105,7 +106,7 @@ def paho_lines(broker, topic, qos, size, data, counter):
         writer = threading.Thread(target=lambda: _feed(process, data), daemon=True)
         started = time.time()
         writer.start()
-        wait_exit(counter.process, idle_path=counter.path, idle=2)
+        wait_exit(counter.process, idle_path=counter.path, idle=IDLE / 2)
         elapsed = os.path.getmtime(counter.path) - started  # until the last arrival: lost lines never come
     finally:
         kill(process)
@@ -245,7 +246,7 @@ def startup(bench, broker, cli):
 
 def _arrived(counter, count):
     """None when `count` single publishes arrived, else what is wrong."""
-    wait_exit(counter.process, idle_path=counter.path)
+    wait_exit(counter.process, idle_path=counter.path, idle=IDLE)
     with open(counter.path, "rb") as f:
         got = f.read().count(b"\n")
     return None if got == count else "%d of %d single publishes arrived" % (got, count)
