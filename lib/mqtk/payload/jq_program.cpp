@@ -1,5 +1,7 @@
 #include "mqtk/payload/jq_program.hpp"
 
+#include <cstdio>
+#include <cstdlib>
 #include <utility>
 
 extern "C" {  // libjq's headers declare C functions without saying so
@@ -88,9 +90,33 @@ void forget_halt(jq_state* jq) {
 
 }  // namespace
 
-struct JqProgram::Callbacks {
+// What libjq's callbacks and the text stream point into, at an address a
+// JqProgram's moves don't change.
+struct JqPinnedState {
+  JqPinnedState() = default;
+  JqPinnedState(const JqPinnedState&) = delete;
+  JqPinnedState& operator=(const JqPinnedState&) = delete;
+  ~JqPinnedState() {
+    if (text_stream != nullptr) std::fclose(text_stream);
+    std::free(text);
+  }
+
+  // `value` as `jq -c` prints it. Consumes `value`. jq's dumper writes to a
+  // stream at half the cost of jv_dump_string (which appends each token to
+  // a jv string, checking its UTF-8 again): one memory stream, rewound for
+  // each output, its buffer kept at the largest output's size.
+  std::string compact_text(jv value) {
+    std::rewind(text_stream);
+    jv_dumpf(value, text_stream, kCompactDumpFlags);
+    std::fflush(text_stream);
+    return std::string(text, static_cast<std::size_t>(std::ftell(text_stream)));
+  }
+
   std::vector<std::string> reported;  // what libjq reported while compiling
   WarningCallback debug;
+  char* text = nullptr;
+  std::size_t text_size = 0;
+  FILE* text_stream = nullptr;
 };
 
 namespace {
@@ -112,13 +138,15 @@ JqProgram JqProgram::compile(std::string_view expression, JqOptions options) {
   if (expression.find('\0') != std::string_view::npos) throw UsageError("--jq: the expression contains a NUL byte");
   jq_state* jq = jq_init();
   if (jq == nullptr) throw Error("--jq: out of memory");
-  auto callbacks = std::make_unique<Callbacks>();
-  callbacks->debug = std::move(options.debug);
-  JqProgram program(jq, std::move(callbacks), options.max_outputs);
+  auto pinned = std::make_unique<JqPinnedState>();
+  pinned->debug = std::move(options.debug);
+  JqProgram program(jq, std::move(pinned), options.max_outputs);
 
   // jq_init (1.6) leaves the input, debug and out-of-memory callbacks
   // uninitialised: each is set here, to nothing where jq has a default.
-  Callbacks& reached = *program.callbacks_;
+  JqPinnedState& reached = *program.pinned_;
+  reached.text_stream = open_memstream(&reached.text, &reached.text_size);
+  if (reached.text_stream == nullptr) throw Error("--jq: out of memory");
   jq_set_error_cb(jq, collect_report, &reached.reported);
   jq_set_input_cb(jq, nullptr, nullptr);
   jq_set_debug_cb(jq, reached.debug ? forward_debug : nullptr, &reached.debug);
@@ -138,19 +166,17 @@ JqProgram JqProgram::compile(std::string_view expression, JqOptions options) {
   return program;
 }
 
-JqProgram::JqProgram(jq_state* jq, std::unique_ptr<Callbacks> callbacks, std::size_t max_outputs)
-    : jq_(jq), callbacks_(std::move(callbacks)), max_outputs_(max_outputs) {}
+JqProgram::JqProgram(jq_state* jq, std::unique_ptr<JqPinnedState> pinned, std::size_t max_outputs)
+    : jq_(jq), pinned_(std::move(pinned)), max_outputs_(max_outputs) {}
 
 JqProgram::JqProgram(JqProgram&& other) noexcept
-    : jq_(std::exchange(other.jq_, nullptr)),
-      callbacks_(std::move(other.callbacks_)),
-      max_outputs_(other.max_outputs_) {}
+    : jq_(std::exchange(other.jq_, nullptr)), pinned_(std::move(other.pinned_)), max_outputs_(other.max_outputs_) {}
 
 JqProgram& JqProgram::operator=(JqProgram&& other) noexcept {
   if (this != &other) {
     if (jq_ != nullptr) jq_teardown(&jq_);
     jq_ = std::exchange(other.jq_, nullptr);
-    callbacks_ = std::move(other.callbacks_);
+    pinned_ = std::move(other.pinned_);
     max_outputs_ = other.max_outputs_;
   }
   return *this;
@@ -204,14 +230,13 @@ bool add_json(JqResult& result, jv output) {
   return true;
 }
 
-bool add_compact_text(JqTextResult& result, jv output) {
-  result.outputs.push_back(compact_text(output));
-  return true;
-}
-
-bool add_raw_text(JqTextResult& result, jv output) {
-  result.outputs.push_back(jv_get_kind(output) == JV_KIND_STRING ? bytes_of(output) : compact_text(output));
-  return true;
+// Adds outputs as text in `form`, dumped through `pinned`.
+auto text_adder(JqPinnedState& pinned, JqTextForm form) {
+  return [&pinned, form](JqTextResult& result, jv output) {
+    bool raw = form == JqTextForm::kRawStrings && jv_get_kind(output) == JV_KIND_STRING;
+    result.outputs.push_back(raw ? bytes_of(output) : pinned.compact_text(output));
+    return true;
+  };
 }
 
 }  // namespace
@@ -221,11 +246,11 @@ JqResult JqProgram::run(const nlohmann::json& input) { return run_with<JqResult>
 JqResult JqProgram::run(const nlohmann::ordered_json& input) { return run_with<JqResult>(input, add_json); }
 
 JqTextResult JqProgram::run_text(const nlohmann::json& input, JqTextForm form) {
-  return run_with<JqTextResult>(input, form == JqTextForm::kCompact ? add_compact_text : add_raw_text);
+  return run_with<JqTextResult>(input, text_adder(*pinned_, form));
 }
 
 JqTextResult JqProgram::run_text(const nlohmann::ordered_json& input, JqTextForm form) {
-  return run_with<JqTextResult>(input, form == JqTextForm::kCompact ? add_compact_text : add_raw_text);
+  return run_with<JqTextResult>(input, text_adder(*pinned_, form));
 }
 
 }  // namespace mqtk

@@ -52,6 +52,8 @@ struct jq_state;
 
 namespace mqtk {
 
+struct JqPinnedState;  // in jq_program.cpp
+
 struct JqOptions {
   // Outputs one run may produce before it is stopped as runaway (the
   // failure says so; the outputs before it are kept). Large enough for
@@ -105,14 +107,12 @@ class JqProgram {
   JqTextResult run_text(const nlohmann::ordered_json& input, JqTextForm form);
 
  private:
-  struct Callbacks;  // what libjq's callbacks reach, at an address that moves don't change
-
-  JqProgram(jq_state* jq, std::unique_ptr<Callbacks> callbacks, std::size_t max_outputs);
+  JqProgram(jq_state* jq, std::unique_ptr<JqPinnedState> pinned, std::size_t max_outputs);
   template <class Result, class Input, class AddOutput>
   Result run_with(const Input& input, AddOutput add_output);
 
   jq_state* jq_;
-  std::unique_ptr<Callbacks> callbacks_;
+  std::unique_ptr<JqPinnedState> pinned_;
   std::size_t max_outputs_;
 };
 

@@ -107,6 +107,7 @@ std::optional<nlohmann::ordered_json> convert_back(jv value, int depth) {
       if (depth >= kJqOutputDepthLimit) break;
       nlohmann::ordered_json array = nlohmann::ordered_json::array();
       int length = jv_array_length(jv_copy(value));
+      array.get_ref<nlohmann::ordered_json::array_t&>().reserve(static_cast<std::size_t>(length));
       for (int i = 0; i < length; ++i) {
         auto element = convert_back(jv_array_get(jv_copy(value), i), depth + 1);
         if (!element) break;
@@ -119,6 +120,9 @@ std::optional<nlohmann::ordered_json> convert_back(jv value, int depth) {
     case JV_KIND_OBJECT: {
       if (depth >= kJqOutputDepthLimit) break;
       nlohmann::ordered_json object = nlohmann::ordered_json::object();
+      // A jq object's keys are unique: appended without ordered_json's
+      // search for each.
+      auto& members = object.get_ref<nlohmann::ordered_json::object_t&>();
       for (int i = jv_object_iter(value); jv_object_iter_valid(value, i); i = jv_object_iter_next(value, i)) {
         auto member = convert_back(jv_object_iter_value(value, i), depth + 1);
         if (!member) {
@@ -126,8 +130,9 @@ std::optional<nlohmann::ordered_json> convert_back(jv value, int depth) {
           return std::nullopt;
         }
         jv key = jv_object_iter_key(value, i);
-        object[std::string(jv_string_value(key), static_cast<std::size_t>(jv_string_length_bytes(jv_copy(key))))] =
-            std::move(*member);
+        members.emplace_back(
+            std::string(jv_string_value(key), static_cast<std::size_t>(jv_string_length_bytes(jv_copy(key)))),
+            std::move(*member));
         jv_free(key);
       }
       jv_free(value);
