@@ -16,11 +16,12 @@ import tempfile
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "integration"))
 from bench_sub_cpu import MESSAGES, finish, start, wait_subscribed  # noqa: E402
 from harness import tool, unique  # noqa: E402
+from report import Bench  # noqa: E402
 from test_websockets import WebSocketBroker  # noqa: E402
 
 
 def main():
-    lines = b"".join(b"sensor reading %07d value=21.5 unit=C\n" % i for i in range(MESSAGES))
+    lines = b"".join(b"%07d %s\n" % (i, b"x" * 24) for i in range(MESSAGES))
     print("mqtk-sub over WebSockets vs over TCP: CPU time per message, %d messages, output to a file" % MESSAGES)
     with WebSocketBroker() as broker, tempfile.TemporaryDirectory() as directory:
         broker_url = "ws://127.0.0.1:%d/mqtt" % broker.ws_port
@@ -46,9 +47,12 @@ def main():
                 if f.read() != lines:
                     raise SystemExit("%s did not print every message" % name)
             cpu[name] = seconds / MESSAGES * 1e6
-    for name, _ in subscribers:
-        print("%-18s %8.2f µs/msg" % (name, cpu[name]))
-    print("ratio ws/tcp (mqtk-sub): %.2f" % (cpu["mqtk-sub ws"] / cpu["mqtk-sub tcp"]))
+    bench = Bench("ws")
+    case = "32 B x %d" % MESSAGES
+    bench.row(case, "mqtk-sub ws", "CPU", "µs/msg", cpu["mqtk-sub ws"], "mqtk-sub tcp", cpu["mqtk-sub tcp"])
+    bench.row(case, "mqtk-sub ws", "CPU", "µs/msg", cpu["mqtk-sub ws"], "mosquitto_sub tcp", cpu["mosquitto_sub tcp"],
+              role="peer")
+    bench.done()
 
 
 if __name__ == "__main__":

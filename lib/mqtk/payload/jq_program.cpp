@@ -1,0 +1,256 @@
+#include "mqtk/payload/jq_program.hpp"
+
+#include <cstdio>
+#include <cstdlib>
+#include <utility>
+
+extern "C" {  // libjq's headers declare C functions without saying so
+#include <jq.h>
+}
+
+#include "mqtk/base/error.hpp"
+#include "mqtk/payload/jq_value.hpp"
+
+namespace mqtk {
+namespace {
+
+// The flags of `jq -c` writing to a file or a pipe (no colour, no indent).
+constexpr int kCompactDumpFlags = 0;
+
+// `text` (a jv string) as bytes. Consumes `text`.
+std::string bytes_of(jv text) {
+  std::string bytes(jv_string_value(text), static_cast<std::size_t>(jv_string_length_bytes(jv_copy(text))));
+  jv_free(text);
+  return bytes;
+}
+
+// `value` as `jq -c` prints it. Consumes `value`.
+std::string compact_text(jv value) { return bytes_of(jv_dump_string(value, kCompactDumpFlags)); }
+
+// A message jq gave as a value: a string as it is, anything else as jq -c
+// prints it. Consumes `message`.
+std::string text_of_message(jv message) {
+  if (jv_get_kind(message) == JV_KIND_STRING) return bytes_of(message);
+  return compact_text(message);
+}
+
+// jq reports a compile error as "jq: error: <problem> at <top-level>, line
+// N:\n<the line>", then "jq: N compile errors". One line: each problem with
+// its position, without the quoted line and the count.
+std::string one_line_of_compile_errors(const std::vector<std::string>& reported) {
+  constexpr std::string_view kPrefix = "jq: error: ";
+  std::string line;
+  for (const std::string& message : reported) {
+    std::string_view problem = message;
+    if (problem.substr(0, kPrefix.size()) == kPrefix) {
+      problem.remove_prefix(kPrefix.size());
+    } else if (problem.find(" compile error") != std::string_view::npos) {
+      continue;
+    }
+    problem = problem.substr(0, problem.find('\n'));
+    if (problem.empty()) continue;
+    if (!line.empty()) line += "; ";
+    line += problem;
+  }
+  return line.empty() ? "the expression does not compile" : line;
+}
+
+std::string run_failure(jv message) {
+  if (jv_get_kind(message) == JV_KIND_STRING) return "jq: error: " + bytes_of(message);
+  return "jq: error (not a string): " + compact_text(message);
+}
+
+// What halt_error said, as the jq binary would exit and print it.
+std::string halt_failure(jq_state* jq) {
+  jv exit_code = jq_get_exit_code(jq);
+  jv message = jq_get_error_message(jq);
+  std::string failure;
+  if (jv_is_valid(exit_code)) {
+    failure = "jq: halt_error, exit status " + compact_text(exit_code);
+    if (jv_get_kind(message) != JV_KIND_NULL && jv_is_valid(message)) {
+      std::string text = text_of_message(jv_copy(message));
+      if (!text.empty() && text.back() == '\n') text.pop_back();
+      failure += ": " + text;
+    }
+  } else {
+    jv_free(exit_code);
+  }
+  jv_free(message);
+  return failure;
+}
+
+// libjq 1.6's jq_start frees a halt's exit code and message without
+// forgetting them, so every later start would free them again (fixed in jq
+// 1.8). This frees them once, then halts with nothing, so the stale
+// references are overwritten by values that need no freeing.
+void forget_halt(jq_state* jq) {
+  jq_start(jq, jv_null(), 0);
+  jq_halt(jq, jv_invalid(), jv_invalid());
+}
+
+}  // namespace
+
+// What libjq's callbacks and the text stream point into, at an address a
+// JqProgram's moves don't change.
+struct JqPinnedState {
+  JqPinnedState() = default;
+  JqPinnedState(const JqPinnedState&) = delete;
+  JqPinnedState& operator=(const JqPinnedState&) = delete;
+  ~JqPinnedState() {
+    if (text_stream != nullptr) std::fclose(text_stream);
+    std::free(text);
+  }
+
+  // `value` as `jq -c` prints it. Consumes `value`. jq's dumper writes to a
+  // stream at half the cost of jv_dump_string (which appends each token to
+  // a jv string, checking its UTF-8 again): one memory stream, rewound for
+  // each output, its buffer kept at the largest output's size.
+  std::string compact_text(jv value) {
+    std::rewind(text_stream);
+    jv_dumpf(value, text_stream, kCompactDumpFlags);
+    std::fflush(text_stream);
+    return std::string(text, static_cast<std::size_t>(std::ftell(text_stream)));
+  }
+
+  std::vector<std::string> reported;  // what libjq reported while compiling
+  WarningCallback debug;
+  char* text = nullptr;
+  std::size_t text_size = 0;
+  FILE* text_stream = nullptr;
+};
+
+namespace {
+
+void collect_report(void* data, jv message) {
+  static_cast<std::vector<std::string>*>(data)->push_back(text_of_message(message));
+}
+
+void forward_debug(void* data, jv value) {
+  // As jq -c prints it on standard error.
+  jv line = jv_array_append(jv_array_append(jv_array(), jv_string("DEBUG:")), value);
+  (*static_cast<WarningCallback*>(data))(compact_text(line));
+}
+
+}  // namespace
+
+JqProgram JqProgram::compile(std::string_view expression, JqOptions options) {
+  // jq reads the expression as a C string and would stop at the NUL.
+  if (expression.find('\0') != std::string_view::npos) throw UsageError("--jq: the expression contains a NUL byte");
+  jq_state* jq = jq_init();
+  if (jq == nullptr) throw Error("--jq: out of memory");
+  auto pinned = std::make_unique<JqPinnedState>();
+  pinned->debug = std::move(options.debug);
+  JqProgram program(jq, std::move(pinned), options.max_outputs);
+
+  // jq_init (1.6) leaves the input, debug and out-of-memory callbacks
+  // uninitialised: each is set here, to nothing where jq has a default.
+  JqPinnedState& reached = *program.pinned_;
+  reached.text_stream = open_memstream(&reached.text, &reached.text_size);
+  if (reached.text_stream == nullptr) throw Error("--jq: out of memory");
+  jq_set_error_cb(jq, collect_report, &reached.reported);
+  jq_set_input_cb(jq, nullptr, nullptr);
+  jq_set_debug_cb(jq, reached.debug ? forward_debug : nullptr, &reached.debug);
+  jq_set_nomem_handler(jq, nullptr, nullptr);
+  // Where `import` and `include` look. libjq 1.6 asserts (aborts) when these
+  // are missing and a program imports; the jq binary sets them. Here: jq's
+  // ~/.jq, and the working directory for both of jq's origins (there is no
+  // jq binary whose directory $ORIGIN would be).
+  jq_set_attr(jq, jv_string("JQ_LIBRARY_PATH"), jv_array_append(jv_array(), jv_string("~/.jq")));
+  jq_set_attr(jq, jv_string("JQ_ORIGIN"), jv_string("."));
+  jq_set_attr(jq, jv_string("PROGRAM_ORIGIN"), jv_string("."));
+
+  if (!jq_compile(jq, std::string(expression).c_str())) {
+    throw UsageError("--jq: " + one_line_of_compile_errors(reached.reported));
+  }
+  reached.reported.clear();
+  return program;
+}
+
+JqProgram::JqProgram(jq_state* jq, std::unique_ptr<JqPinnedState> pinned, std::size_t max_outputs)
+    : jq_(jq), pinned_(std::move(pinned)), max_outputs_(max_outputs) {}
+
+JqProgram::JqProgram(JqProgram&& other) noexcept
+    : jq_(std::exchange(other.jq_, nullptr)), pinned_(std::move(other.pinned_)), max_outputs_(other.max_outputs_) {}
+
+JqProgram& JqProgram::operator=(JqProgram&& other) noexcept {
+  if (this != &other) {
+    if (jq_ != nullptr) jq_teardown(&jq_);
+    jq_ = std::exchange(other.jq_, nullptr);
+    pinned_ = std::move(other.pinned_);
+    max_outputs_ = other.max_outputs_;
+  }
+  return *this;
+}
+
+JqProgram::~JqProgram() {
+  if (jq_ != nullptr) jq_teardown(&jq_);
+}
+
+template <class Result, class Input, class AddOutput>
+Result JqProgram::run_with(const Input& input, AddOutput add_output) {
+  Result result;
+  jv value = jv_of_json(input);
+  if (!jv_is_valid(value)) {
+    result.failure = run_failure(jv_invalid_get_msg(value));
+    return result;
+  }
+  jq_start(jq_, value, 0);
+  jv output;
+  while (jv_is_valid(output = jq_next(jq_))) {
+    if (result.outputs.size() == max_outputs_) {
+      jv_free(output);
+      // The run stays unfinished; the next start (or the teardown) ends it.
+      result.failure = "jq: stopped after " + std::to_string(max_outputs_) + " outputs (a runaway program?)";
+      return result;
+    }
+    if (!add_output(result, output)) return result;
+  }
+  if (jq_halted(jq_)) {
+    jv_free(output);
+    result.halted = true;
+    result.failure = halt_failure(jq_);
+    forget_halt(jq_);
+  } else if (jv_invalid_has_msg(jv_copy(output))) {
+    result.failure = run_failure(jv_invalid_get_msg(output));
+  } else {
+    jv_free(output);
+  }
+  return result;
+}
+
+namespace {
+
+bool add_json(JqResult& result, jv output) {
+  auto json = json_of_jv(output);
+  if (!json) {
+    result.failure = "jq: an output nests deeper than " + std::to_string(kJqOutputDepthLimit) + " levels";
+    return false;
+  }
+  result.outputs.push_back(std::move(*json));
+  return true;
+}
+
+// Adds outputs as text in `form`, dumped through `pinned`.
+auto text_adder(JqPinnedState& pinned, JqTextForm form) {
+  return [&pinned, form](JqTextResult& result, jv output) {
+    bool raw = form == JqTextForm::kRawStrings && jv_get_kind(output) == JV_KIND_STRING;
+    result.outputs.push_back(raw ? bytes_of(output) : pinned.compact_text(output));
+    return true;
+  };
+}
+
+}  // namespace
+
+JqResult JqProgram::run(const nlohmann::json& input) { return run_with<JqResult>(input, add_json); }
+
+JqResult JqProgram::run(const nlohmann::ordered_json& input) { return run_with<JqResult>(input, add_json); }
+
+JqTextResult JqProgram::run_text(const nlohmann::json& input, JqTextForm form) {
+  return run_with<JqTextResult>(input, text_adder(*pinned_, form));
+}
+
+JqTextResult JqProgram::run_text(const nlohmann::ordered_json& input, JqTextForm form) {
+  return run_with<JqTextResult>(input, text_adder(*pinned_, form));
+}
+
+}  // namespace mqtk

@@ -1,0 +1,119 @@
+// A jq program (`--jq EXPR`), compiled once by libjq 1.6 (the real jq
+// language) and run on every message's record:
+//   {"time":..., "topic":..., "qos":..., "retain":..., "payload":..., "properties":{...}}
+// Each run gives the program's outputs, as JSON values or as the text the
+// jq 1.6 binary prints for them, and never throws for what a program does on
+// one message: a jq error ends that message's run and is returned as its
+// failure, beside the outputs produced before it.
+//
+// What jq's builtins do here, where there is no jq command line around them:
+// - `input` fails with jq's "break" and `inputs` is empty: each message is a
+//   run of its own and there is no next input to read (nothing reads stdin);
+// - `debug` goes to JqOptions::debug, as jq prints it (["DEBUG:",<value>]);
+// - `halt` ends the message's outputs; `halt_error` ends them with a failure
+//   carrying its message (JqResult::halted tells both apart from the end);
+// - `stderr` writes its input to standard error, as jq does: libjq 1.6 has no
+//   hook for it;
+// - `env` and `$ENV` read the environment, `input_filename` is null, and
+//   `$__loc__` is {"file":"<top-level>","line":N}, as in jq;
+// - `import` and `include` look in ~/.jq/ (jq's first library directory)
+//   and where the import's `search` says, relative to the working directory
+//   (also $ORIGIN's meaning here); a ~/.jq file is read when the program is
+//   compiled, as jq 1.6 does.
+//
+// Runaway programs: jq has no step limit and libjq 1.6 no way to interrupt a
+// run. A run stops with a failure after JqOptions::max_outputs outputs
+// (`repeat(1)`, `range(1e18)`); a program that loops without output
+// (`def f: f; f`, `last(range(1e18))`) runs forever, as the jq binary does,
+// and one that builds an ever larger value ends when memory does (libjq 1.6
+// aborts the process).
+//
+// Threads: one JqProgram per thread. A program and the values it makes
+// share reference counts that are not atomic, so a JqProgram is used by one
+// thread at a time. Separate programs may run in separate threads, with
+// what libjq 1.6 keeps per process: its out-of-memory handler is per thread
+// (set by each run); the table strtod uses for hexadecimal floats is filled
+// on first use without a lock (every filler writes the same bytes); `env`,
+// the time builtins (`localtime`, `mktime`, `strftime`) and compiling (which
+// reads $HOME) read the process's environment and time zone, which nothing
+// may change meanwhile.
+#pragma once
+
+#include <cstddef>
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "mqtk/base/warning_callback.hpp"
+
+struct jq_state;
+
+namespace mqtk {
+
+struct JqPinnedState;  // in jq_program.cpp
+
+struct JqOptions {
+  // Outputs one run may produce before it is stopped as runaway (the
+  // failure says so; the outputs before it are kept). Large enough for
+  // `.payload[]` over any array an MQTT payload holds in practice.
+  std::size_t max_outputs = 1'000'000;
+  // Receives each `debug` message as jq prints it, without the newline;
+  // none: they are dropped.
+  WarningCallback debug;
+};
+
+// How outputs are written as text: what the jq 1.6 binary prints for each
+// output, without the line end it adds.
+enum class JqTextForm {
+  kCompact,     // jq -c
+  kRawStrings,  // jq -c -r (and -j, which drops the line ends): strings as their bytes
+};
+
+// One run's outputs, in the order the program produced them. `failure` is
+// empty when the run ended normally, else one line saying why it stopped:
+// "jq: error: <message>" for an error the program raised (as jq prints it,
+// without the input position), "jq: halt_error: <message>", or a limit of
+// this library (input too deep, too many outputs, an output too deep).
+template <class Output>
+struct JqRunResult {
+  std::vector<Output> outputs;
+  std::string failure;
+  bool halted = false;  // the program called halt or halt_error
+};
+
+// Outputs as JSON values (keys in jq's order; see json_of_jv in jq_value.hpp
+// for numbers).
+using JqResult = JqRunResult<nlohmann::ordered_json>;
+// Outputs as text (see JqTextForm).
+using JqTextResult = JqRunResult<std::string>;
+
+class JqProgram {
+ public:
+  // Throws UsageError "--jq: <jq's message, position included>" on one line
+  // when libjq refuses the expression; prints nothing.
+  static JqProgram compile(std::string_view expression, JqOptions options = {});
+
+  JqProgram(JqProgram&& other) noexcept;
+  JqProgram& operator=(JqProgram&& other) noexcept;
+  JqProgram(const JqProgram&) = delete;
+  JqProgram& operator=(const JqProgram&) = delete;
+  ~JqProgram();
+
+  JqResult run(const nlohmann::json& input);
+  JqResult run(const nlohmann::ordered_json& input);
+  JqTextResult run_text(const nlohmann::json& input, JqTextForm form);
+  JqTextResult run_text(const nlohmann::ordered_json& input, JqTextForm form);
+
+ private:
+  JqProgram(jq_state* jq, std::unique_ptr<JqPinnedState> pinned, std::size_t max_outputs);
+  template <class Result, class Input, class AddOutput>
+  Result run_with(const Input& input, AddOutput add_output);
+
+  jq_state* jq_;
+  std::unique_ptr<JqPinnedState> pinned_;
+  std::size_t max_outputs_;
+};
+
+}  // namespace mqtk
