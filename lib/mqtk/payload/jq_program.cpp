@@ -1,5 +1,6 @@
 #include "mqtk/payload/jq_program.hpp"
 
+#include <climits>
 #include <cstdio>
 #include <cstdlib>
 #include <utility>
@@ -186,10 +187,10 @@ JqProgram::~JqProgram() {
   if (jq_ != nullptr) jq_teardown(&jq_);
 }
 
-template <class Result, class Input, class AddOutput>
-Result JqProgram::run_with(const Input& input, AddOutput add_output) {
+template <class Result, class MakeInput, class AddOutput>
+Result JqProgram::run_with(MakeInput make_input, AddOutput add_output) {
   Result result;
-  jv value = jv_of_json(input);
+  jv value = make_input();
   if (!jv_is_valid(value)) {
     result.failure = run_failure(jv_invalid_get_msg(value));
     return result;
@@ -241,16 +242,30 @@ auto text_adder(JqPinnedState& pinned, JqTextForm form) {
 
 }  // namespace
 
-JqResult JqProgram::run(const nlohmann::json& input) { return run_with<JqResult>(input, add_json); }
+JqResult JqProgram::run(const nlohmann::json& input) {
+  return run_with<JqResult>([&input] { return jv_of_json(input); }, add_json);
+}
 
-JqResult JqProgram::run(const nlohmann::ordered_json& input) { return run_with<JqResult>(input, add_json); }
+JqResult JqProgram::run(const nlohmann::ordered_json& input) {
+  return run_with<JqResult>([&input] { return jv_of_json(input); }, add_json);
+}
 
 JqTextResult JqProgram::run_text(const nlohmann::json& input, JqTextForm form) {
-  return run_with<JqTextResult>(input, text_adder(*pinned_, form));
+  return run_with<JqTextResult>([&input] { return jv_of_json(input); }, text_adder(*pinned_, form));
 }
 
 JqTextResult JqProgram::run_text(const nlohmann::ordered_json& input, JqTextForm form) {
-  return run_with<JqTextResult>(input, text_adder(*pinned_, form));
+  return run_with<JqTextResult>([&input] { return jv_of_json(input); }, text_adder(*pinned_, form));
+}
+
+JqTextResult JqProgram::run_text_parsing(std::string_view json_text, JqTextForm form) {
+  // jv_parse_sized takes an int length; a record that long is not MQTT's.
+  auto parse = [json_text] {
+    return json_text.size() > static_cast<std::size_t>(INT_MAX)
+               ? jv_invalid_with_msg(jv_string("input too large for jq"))
+               : jv_parse_sized(json_text.data(), static_cast<int>(json_text.size()));
+  };
+  return run_with<JqTextResult>(parse, text_adder(*pinned_, form));
 }
 
 }  // namespace mqtk

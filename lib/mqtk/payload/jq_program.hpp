@@ -105,11 +105,18 @@ class JqProgram {
   JqResult run(const nlohmann::ordered_json& input);
   JqTextResult run_text(const nlohmann::json& input, JqTextForm form);
   JqTextResult run_text(const nlohmann::ordered_json& input, JqTextForm form);
+  // The same for an input that is JSON text already (an mqtk-sub --json
+  // record), read by jq's own parser as the jq binary reads its input: no
+  // value is built first, and every number reads as jq reads it (-0 stays
+  // -0). A text jq cannot parse is the run's failure.
+  JqTextResult run_text_parsing(std::string_view json_text, JqTextForm form);
 
  private:
   JqProgram(jq_state* jq, std::unique_ptr<JqPinnedState> pinned, std::size_t max_outputs);
-  template <class Result, class Input, class AddOutput>
-  Result run_with(const Input& input, AddOutput add_output);
+  // Runs the program on the jq value make_input() returns, adding each
+  // output to the result.
+  template <class Result, class MakeInput, class AddOutput>
+  Result run_with(MakeInput make_input, AddOutput add_output);
 
   jq_state* jq_;
   std::unique_ptr<JqPinnedState> pinned_;

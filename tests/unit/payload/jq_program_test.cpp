@@ -374,6 +374,28 @@ TEST_SUITE("jq_program") {
     }
   }
 
+  TEST_CASE("input as JSON text: read as the jq binary reads it") {
+    if (!have_jq_binary()) {
+      MESSAGE("no jq binary at /usr/bin/jq: skipped");
+      return;
+    }
+    for (const char* input_text : kInputs) {
+      for (const char* program : kPrograms) {
+        JqProgram compiled = JqProgram::compile(program);
+        for (JqTextForm form : {JqTextForm::kCompact, JqTextForm::kRawStrings}) {
+          CAPTURE(program);
+          CAPTURE(input_text);
+          CHECK(as_printed(compiled.run_text_parsing(input_text, form)) == jq_binary_output(program, input_text, form));
+        }
+      }
+    }
+    // -0 stays -0 (a parsed nlohmann value has lost its sign).
+    CHECK(as_printed(JqProgram::compile(".").run_text_parsing("[-0,1.10]", JqTextForm::kCompact)) == "[-0,1.1]\n");
+    auto broken = JqProgram::compile(".").run_text_parsing("{\"a\":", JqTextForm::kCompact);
+    CHECK(broken.outputs.empty());
+    CHECK(broken.failure.starts_with("jq: error: "));
+  }
+
   TEST_CASE("JSON outputs: numbers as jq prints them, integers as integers") {
     auto result =
         JqProgram::compile("1.0, 0.1, -0, 1e1000, -infinite, nan, 9007199254740994, 1e17, 2.5").run(record(1));
