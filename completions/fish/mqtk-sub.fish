@@ -25,6 +25,8 @@ complete -c mqtk-sub -l csv -d 'CSV, a header line and a row per message (see ma
 complete -c mqtk-sub -l color -x -a 'auto always never' -d 'Colour topics with -v: auto (default), always or never'
 complete -c mqtk-sub -l decode -x -d 'Show payloads as JSON, decoded from cbor, msgpack, bson, ubjson, bjdata, protobuf:FILE.proto:package.Message, sparkplug, base64 or hex; with FILTER= only on the topics it matches; repeatable, the first match wins'
 complete -c mqtk-sub -l proto-path -x -a '(__fish_complete_directories)' -d 'Look for protobuf schemas and their imports here too, after the current directory; repeatable'
+complete -c mqtk-sub -l jq -x -d 'Print what this jq program makes of each message\'s --json record, one output a line (as jq -c); no output: the message is left out'
+complete -c mqtk-sub -s r -l raw -d 'With --jq, print string outputs as their text (as jq -r)'
 complete -c mqtk-sub -s h -l host -x -d 'Broker host name or address (default: localhost)'
 complete -c mqtk-sub -s p -l port -x -d 'Broker port (default: 1883)'
 complete -c mqtk-sub -l unix -r -F -d 'Connect through this unix socket instead of TCP'

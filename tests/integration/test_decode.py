@@ -8,6 +8,7 @@ import base64
 import importlib
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -18,6 +19,7 @@ from harness import BrokerTestCase, ScratchDirectory, publish_all, run, subscrib
 from test_rr import Responder
 
 SUB = tool("sub")
+PUB = tool("pub")
 RR = tool("rr")
 FIXTURES = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", "unit", "payload", "fixtures"))
 
@@ -56,7 +58,7 @@ class DecodeTest(ScratchDirectory, BrokerTestCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.fixtures = encoded_fixtures()
+        cls.fixtures = self_fixtures()
 
     def receive(self, flags, messages, cwd=None, topics=None):
         """Subscribes mqtk-sub with `flags` to this test's topics, publishes
@@ -192,6 +194,137 @@ class DecodeTest(ScratchDirectory, BrokerTestCase):
                 self.assertNotIn("onnect", err.decode())
 
 
+JQ = "/usr/bin/jq"
+TIME = re.compile(rb'"time":"[0-9T:.Z-]+"')
+
+# Payloads of every kind a record holds, and JSON that jq and nlohmann could
+# read differently: key order, number forms, large and small numbers,
+# escapes, Unicode.
+JQ_PAYLOADS = [
+    b'{"temp": 31.50, "site": "north", "name": "boiler \u00e9 \ud83d\ude00", "z": 1, "a": [1.0, 1e2, -0, 0.1]}',
+    b'{"temp": 12, "site": "south", "name": "cold"}',
+    b'{"temp": 1e400, "big": 12345678901234567890, "tiny": 5e-324, "neg": -9007199254740993}',
+    b'{"temp": 40, "name": null, "nested": {"b": [true, false], "a": {}}}',
+    "text \u2103 \"quoted\"\n".encode(),
+    b"\x00\xff binary",
+    b"",
+    b"[1, 2, 3]",
+    b"42",
+]
+
+
+class JqTest(ScratchDirectory, BrokerTestCase):
+    def receive(self, flags, count, messages, prefix):
+        with subscriber(self.broker, SUB, [prefix + "/#"], extra=["-C", str(count), "-W", "20", "-q", "1", *flags]) as sub:
+            publish_all(self.port, [(prefix + "/" + name, payload, 1, False) for name, payload in messages])
+            return sub.finish()
+
+    def assert_same_as_jq(self, expression, messages=None, raw=False, decode=(), prefix=None):
+        """`mqtk-sub --jq EXPR` prints the bytes `mqtk-sub --json | jq -c EXPR`
+        does for the same messages, the receive times aside: the messages
+        are published twice to the same topics, first to --json, then to
+        --jq with -C the number of them jq makes an output of."""
+        messages = messages or [("m%d" % i, p) for i, p in enumerate(JQ_PAYLOADS)]
+        prefix = prefix or self.topic()
+        decode_flags = [flag for spec in decode for flag in ("--decode", spec)]
+        jq_flags = ["-c", *(["-r"] if raw else [])]
+        rc, json_out, err = self.receive(["--json", *decode_flags], len(messages), messages, prefix)
+        self.assertEqual(rc, 0, err)
+        rc, expected, jq_err = run([JQ, *jq_flags, expression], input=json_out)
+        with_output = sum(1 for line in json_out.splitlines(keepends=True) if run([JQ, *jq_flags, expression],
+                                                                                    input=line)[1])
+        rc, out, err = self.receive(["--jq", expression, *(["-r"] if raw else []), *decode_flags], with_output,
+                                    messages, prefix)
+        self.assertEqual(rc, 0, err)
+        self.assertEqual(TIME.sub(b'"time":"T"', out), TIME.sub(b'"time":"T"', expected))
+        return out, err, jq_err
+
+    def test_the_same_bytes_as_jq_on_the_json_output(self):
+        for expression in (".", "select(.payload.temp > 30)", '{temp: .payload.temp, site: (.topic | split("/")[1])}',
+                           ".payload", ".payload | .. | numbers", "[.encoding, .qos, .retain, (.payload | length)]",
+                           ".payload | tostring", "del(.time) | to_entries"):
+            with self.subTest(expression=expression):
+                self.assert_same_as_jq(expression)
+
+    def test_raw_strings_as_jq_r(self):
+        for expression in (".payload", ".payload.name // .topic", ".payload | .. | strings"):
+            with self.subTest(expression=expression):
+                self.assert_same_as_jq(expression, raw=True)
+
+    def test_the_decoded_value_is_the_programs_payload(self):
+        import cbor2
+        import msgpack
+        messages = [("c", cbor2.dumps({"temp": 35.5, "raw": b"\x01", "list": [1, 2.5, None]})),
+                    ("m", msgpack.packb({"temp": 20, "name": "grüße"})),
+                    ("bad", b"\xff not cbor"),
+                    ("spb", self_fixtures()["ddata.bin"][0])]
+        prefix = self.topic()
+        decode = ["%s/m=msgpack" % prefix, "%s/spb=sparkplug" % prefix, "cbor"]
+        out, err, _ = self.assert_same_as_jq("{topic, encoding, payload}", messages=messages, decode=decode,
+                                             prefix=prefix)
+        records = [json.loads(line) for line in out.splitlines()]
+        self.assertEqual(records[0]["payload"], {"temp": 35.5, "raw": "AQ==", "list": [1, 2.5, None]})
+        self.assertEqual(records[1]["payload"], {"temp": 20, "name": "grüße"})
+        self.assertEqual(records[2]["encoding"], "base64")  # as it came
+        self.assertEqual(records[3]["payload"]["metrics"][0]["value"], -32768)
+        self.assertEqual(len(err.splitlines()), 1, err)  # the payload that did not decode
+
+    def test_mqtt5_properties_are_in_the_programs_input(self):
+        prefix = self.topic()
+        expression = "[.properties, .payload]"
+        outputs = []
+        for flags in (["--json"], ["--jq", expression]):
+            with subscriber(self.broker, SUB, [prefix], extra=["-V", "5", "-C", "1", "-W", "20", *flags]) as sub:
+                rc, _, err = run([PUB, "-p", str(self.port), "-V", "5", "-t", prefix, "-m", '{"t": 1}',
+                                  "-D", "publish", "user-property", "site", "north",
+                                  "-D", "publish", "content-type", "application/json"])
+                self.assertEqual(rc, 0, err)
+                outputs.append(sub.finish()[1])
+        self.assertEqual(outputs[1], run([JQ, "-c", expression], input=outputs[0])[1])
+        self.assertEqual(json.loads(outputs[1])[0]["user-properties"], [["site", "north"]])
+
+    def test_count_is_of_messages_with_output(self):
+        messages = [("m%d" % i, json.dumps({"temp": t}).encode()) for i, t in enumerate([10, 31, 20, 32, 33])]
+        rc, out, err = self.receive(["--jq", "select(.payload.temp > 30) | .payload.temp"], 2, messages, self.topic())
+        self.assertEqual((rc, out, err), (0, b"31\n32\n", b""))
+
+    def test_a_jq_error_skips_the_message_with_a_warning(self):
+        messages = [("a", b'{"temp": "hot"}'), ("b", b'{"temp": 21}')]
+        out, err, jq_err = self.assert_same_as_jq(".payload.temp + 1", messages=messages)
+        self.assertEqual(out, b"22\n")
+        self.assertRegex(err.decode(), r"^mqtk-sub: warning: \S+/a: jq: error: string \(\"hot\"\) and number \(1\) "
+                                       r"cannot be added\n$")
+        self.assertIn(b"cannot be added", jq_err)
+
+    def test_an_invalid_expression_exits_1_naming_the_position_before_connecting(self):
+        client_id = unique("badjq")
+        rc, out, err = run([SUB, "-p", str(self.port), "-i", client_id, "-t", "a", "--jq", ".payload | {"])
+        self.assertEqual((rc, out), (1, b""))
+        first = err.decode().splitlines()[0]
+        self.assertTrue(first.startswith("mqtk-sub: --jq: syntax error"), first)
+        self.assertIn("line 1", first)
+        self.assertNotIn(client_id, self.broker.log())
+
+    def test_flags_that_jq_replaces_are_refused(self):
+        for flags in (["-F", "%p"], ["--json"], ["--csv"], ["-v"], ["-N"]):
+            with self.subTest(flags=flags):
+                rc, out, err = run([SUB, "-p", "1", "-t", "a", "--jq", ".", *flags])
+                self.assertEqual((rc, out), (1, b""))
+                self.assertIn("--jq prints its program's outputs, one a line; drop " + flags[0], err.decode())
+        rc, out, err = run([SUB, "-p", "1", "-t", "a", "-r"])
+        self.assertEqual(rc, 1)
+        self.assertIn("-r: prints the strings --jq outputs as their text; give --jq too", err.decode())
+
+
+_fixtures = {}
+
+
+def self_fixtures():
+    if not _fixtures:
+        _fixtures.update(encoded_fixtures())
+    return _fixtures
+
+
 class RrDecodeTest(BrokerTestCase):
     def test_the_reply_is_decoded(self):
         import cbor2
@@ -209,6 +342,9 @@ class RrDecodeTest(BrokerTestCase):
             self.assertEqual(rc, 0)
             self.assertTrue(out.startswith(reply.encode() + b" \xa2"), out)  # as it came
             self.assertIn(b"payload shown as it came, not as msgpack", err)
+            rc, out, err = run([RR, "-p", str(self.port), "-t", topic, "-e", reply, "-n", "-W", "10",
+                                "--decode", "cbor", "--jq", "select(.payload.temp > 30) | .payload.site", "-r"])
+            self.assertEqual((rc, out, err), (0, b"north\n", b""))
 
 
 if __name__ == "__main__":

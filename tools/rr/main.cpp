@@ -4,7 +4,6 @@
 
 #include "mqtk/cli/cli.hpp"
 #include "mqtk/cli/rr_flags.hpp"
-#include "mqtk/output/formatted_output.hpp"
 
 int main(int argc, char** argv) {
   const mqtk::ToolInfo tool{"mqtk-rr",
@@ -26,10 +25,9 @@ int main(int argc, char** argv) {
     context.streams.require(STDOUT_FILENO, "mqtk-rr prints the replies there (use > /dev/null to drop them)");
     mqtk::OutputBuffer out(STDOUT_FILENO);
     mqtk::RrSetup rr = mqtk::make_rr_setup(flags, setup, context.streams, context.reporter);
-    auto format = mqtk::make_sub_format(flags.output, out, context.reporter);
-    mqtk::FormattedOutput sink(*format, out);
+    auto sink = mqtk::make_sub_output(flags.output, out, context.reporter);
     // -d lines go to standard output, in order with the replies, as mosquitto_rr prints them.
-    mqtk::Requester requester(setup.options, rr.options, *rr.requests, sink, context.reporter, context.signals,
+    mqtk::Requester requester(setup.options, rr.options, *rr.requests, *sink, context.reporter, context.signals,
                               [&out](std::string_view line) {
                                 out.append(line);
                                 out.put('\n');

@@ -4,7 +4,6 @@
 
 #include "mqtk/cli/cli.hpp"
 #include "mqtk/cli/sub_flags.hpp"
-#include "mqtk/output/formatted_output.hpp"
 
 int main(int argc, char** argv) {
   const mqtk::ToolInfo tool{"mqtk-sub",
@@ -23,10 +22,9 @@ int main(int argc, char** argv) {
     context.streams.require(STDOUT_FILENO, "mqtk-sub prints the messages there (use > /dev/null to drop them)");
     mqtk::OutputBuffer out(STDOUT_FILENO);
     mqtk::check_sub_flags(flags, setup, out.interactive(), context.reporter);
-    auto format = mqtk::make_sub_format(flags, out, context.reporter);
-    mqtk::FormattedOutput sink(*format, out);
+    auto sink = mqtk::make_sub_output(flags, out, context.reporter);
     // -d lines go to standard output, in order with the messages, as mosquitto_sub prints them.
-    mqtk::Subscriber subscriber(setup.options, flags.options, sink, context.reporter, context.signals,
+    mqtk::Subscriber subscriber(setup.options, flags.options, *sink, context.reporter, context.signals,
                                 [&out](std::string_view line) {
                                   out.append(line);
                                   out.put('\n');

@@ -27,8 +27,13 @@ void add_decode_flags(CLI::App& app, PayloadFlags& flags, const std::string& gro
       ->group(group);
 }
 
-void add_jq_flags(CLI::App& /*app*/, PayloadFlags& /*flags*/, const std::string& /*group*/) {
-  // --jq and -r/--raw arrive with the jq program (payload/jq_program).
+void add_jq_flags(CLI::App& app, PayloadFlags& flags, const std::string& group) {
+  app.add_option("--jq", flags.jq,
+                 "Print what this jq program makes of each message's --json record, one output a line "
+                 "(as jq -c); no output: the message is left out")
+      ->type_name("EXPR")
+      ->group(group);
+  app.add_flag("-r,--raw", flags.raw, "With --jq, print string outputs as their text (as jq -r)")->group(group);
 }
 
 void add_payload_flags(CLI::App& app, PayloadFlags& flags, const std::string& group) {
@@ -36,7 +41,7 @@ void add_payload_flags(CLI::App& app, PayloadFlags& flags, const std::string& gr
   add_jq_flags(app, flags, group);
 }
 
-PayloadSetup check_payload_flags(const PayloadFlags& flags) {
+PayloadSetup check_payload_flags(const PayloadFlags& flags, WarningCallback debug) {
   if (!flags.proto_paths.empty() && flags.decode.empty()) {
     throw UsageError("--proto-path: where protobuf schemas are found; give --decode protobuf:FILE.proto:MESSAGE too");
   }
@@ -45,7 +50,15 @@ PayloadSetup check_payload_flags(const PayloadFlags& flags) {
     if (::stat(path.c_str(), &status) != 0) throw UsageError("--proto-path " + path + ": " + std::strerror(errno));
     if (!S_ISDIR(status.st_mode)) throw UsageError("--proto-path " + path + ": not a directory");
   }
-  return PayloadSetup{DecoderChoice::parse(flags.decode, flags.proto_paths)};
+  if (flags.raw && !flags.jq) throw UsageError("-r: prints the strings --jq outputs as their text; give --jq too");
+  PayloadSetup setup{DecoderChoice::parse(flags.decode, flags.proto_paths), std::nullopt,
+                     flags.raw ? JqTextForm::kRawStrings : JqTextForm::kCompact};
+  if (flags.jq) {
+    JqOptions options;
+    options.debug = std::move(debug);
+    setup.jq = JqProgram::compile(*flags.jq, std::move(options));
+  }
+  return setup;
 }
 
 }  // namespace mqtk

@@ -10,7 +10,9 @@
 #include <string>
 #include <vector>
 
+#include "mqtk/base/warning_callback.hpp"
 #include "mqtk/payload/decoder_choice.hpp"
+#include "mqtk/payload/jq_program.hpp"
 
 namespace CLI {
 class App;
@@ -34,14 +36,17 @@ void add_jq_flags(CLI::App& app, PayloadFlags& flags, const std::string& group);
 void add_payload_flags(CLI::App& app, PayloadFlags& flags, const std::string& group);
 
 // What the flags make: the decoders by topic filter (empty without
-// --decode).
+// --decode), and the --jq program with how its outputs are printed.
 struct PayloadSetup {
   DecoderChoice decoders;
+  std::optional<JqProgram> jq;
+  JqTextForm jq_form = JqTextForm::kCompact;  // kRawStrings with -r
 };
 
-// Reads the schemas --decode names and compiles --jq. Throws UsageError
-// naming the flag at fault (an unknown decoder, a schema that cannot be read,
-// --proto-path without --decode).
-PayloadSetup check_payload_flags(const PayloadFlags& flags);
+// Reads the schemas --decode names and compiles --jq; the program's `debug`
+// messages go to `debug`. Throws UsageError naming the flag at fault (an
+// unknown decoder, a schema that cannot be read, --proto-path without
+// --decode, an expression jq refuses, -r without --jq).
+PayloadSetup check_payload_flags(const PayloadFlags& flags, WarningCallback debug = {});
 
 }  // namespace mqtk

@@ -11,6 +11,8 @@
 #include "mqtk/mqtt/topic.hpp"
 #include "mqtk/output/decoded_format.hpp"
 #include "mqtk/output/format_program.hpp"
+#include "mqtk/output/formatted_output.hpp"
+#include "mqtk/records/jq_output.hpp"
 #include "mqtk/records/record_formats.hpp"
 
 namespace mqtk {
@@ -152,15 +154,37 @@ std::unique_ptr<MessageFormat> make_format(const SubFlags& flags, OutputBuffer& 
   return make_plain_format(flags.verbose, !flags.no_end_of_line, color);
 }
 
+// --jq prints the program's outputs and nothing else: a format flag beside
+// it would be ignored.
+void check_jq_alone(const SubFlags& flags) {
+  const char* conflict = flags.format           ? "-F"
+                         : flags.json           ? "--json"
+                         : flags.csv            ? "--csv"
+                         : flags.verbose        ? "-v"
+                         : flags.no_end_of_line ? "-N"
+                                                : nullptr;
+  if (conflict != nullptr) {
+    throw UsageError(std::string("--jq prints its program's outputs, one a line; drop ") + conflict +
+                     " (the program's input is the --json record: select or reshape it there)");
+  }
+}
+
 }  // namespace
 
-std::unique_ptr<MessageFormat> make_sub_format(const SubFlags& flags, OutputBuffer& out, const Reporter& reporter) {
-  PayloadSetup payload = check_payload_flags(flags.payload);
-  auto format = make_format(flags, out, reporter);
-  if (payload.decoders.empty()) return format;
-  PayloadDecoding decoding(std::move(payload.decoders),
-                           [&reporter](const std::string& warning) { reporter.warning(warning); });
-  return std::make_unique<DecodedFormat>(std::move(format), std::move(decoding));
+std::unique_ptr<MessageSink> make_sub_output(const SubFlags& flags, OutputBuffer& out, const Reporter& reporter) {
+  if (flags.payload.jq) check_jq_alone(flags);
+  PayloadSetup payload =
+      check_payload_flags(flags.payload, [&reporter](const std::string& debug) { reporter.info(debug); });
+  WarningCallback warn = [&reporter](const std::string& warning) { reporter.warning(warning); };
+  if (payload.jq) {
+    return std::make_unique<JqOutput>(std::move(*payload.jq), payload.jq_form,
+                                      PayloadDecoding(std::move(payload.decoders), warn), out, warn);
+  }
+  std::unique_ptr<MessageFormat> format = make_format(flags, out, reporter);
+  if (!payload.decoders.empty()) {
+    format = std::make_unique<DecodedFormat>(std::move(format), PayloadDecoding(std::move(payload.decoders), warn));
+  }
+  return std::make_unique<FormattedOutput>(std::move(format), out);
 }
 
 }  // namespace mqtk

@@ -14,6 +14,7 @@
 #include "mqtk/cli/subscription_flags.hpp"
 #include "mqtk/client/subscriber.hpp"
 #include "mqtk/output/message_format.hpp"
+#include "mqtk/output/message_sink.hpp"
 
 namespace CLI {
 class App;
@@ -45,10 +46,12 @@ void add_sub_flags(CLI::App& app, SubFlags& flags);
 // then). Throws UsageError. Warnings go to `reporter`.
 void check_sub_flags(SubFlags& flags, ConnectSetup& connect, bool interactive, const Reporter& reporter);
 
-// The output format the flags ask for, decoding payloads as --decode says
-// (warnings about payloads that do not decode go to `reporter`); --csv
-// writes its header into `out`. Throws UsageError when formats are mixed or
-// a decoder cannot be made.
-std::unique_ptr<MessageFormat> make_sub_format(const SubFlags& flags, OutputBuffer& out, const Reporter& reporter);
+// The output the flags ask for, into `out`: the format (-F, --json, --csv,
+// plain) decoding payloads as --decode says, or the --jq program's outputs.
+// --csv writes its header into `out` at once. Warnings about messages (a
+// payload that does not decode, a jq error) go to `reporter`. Throws
+// UsageError when output flags are mixed, a decoder cannot be made or jq
+// refuses the program: before anything connects.
+std::unique_ptr<MessageSink> make_sub_output(const SubFlags& flags, OutputBuffer& out, const Reporter& reporter);
 
 }  // namespace mqtk

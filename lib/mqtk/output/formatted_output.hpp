@@ -2,6 +2,8 @@
 // OutputBuffer (standard output).
 #pragma once
 
+#include <memory>
+
 #include "mqtk/base/output_buffer.hpp"
 #include "mqtk/output/message_format.hpp"
 #include "mqtk/output/message_sink.hpp"
@@ -11,6 +13,9 @@ namespace mqtk {
 class FormattedOutput : public MessageSink {
  public:
   FormattedOutput(MessageFormat& format, OutputBuffer& out) : format_(format), out_(out) {}
+  // The same, owning its format.
+  FormattedOutput(std::unique_ptr<MessageFormat> format, OutputBuffer& out)
+      : owned_(std::move(format)), format_(*owned_), out_(out) {}
 
   bool write(const Message& message) override {
     if (message.payload.size() >= kFramedPayloadBytes && format_.frame(message, frame_)) {
@@ -30,6 +35,7 @@ class FormattedOutput : public MessageSink {
   int watched_fd() const override { return out_.fd(); }
 
  private:
+  std::unique_ptr<MessageFormat> owned_;  // before format_, which may refer to it
   MessageFormat& format_;
   OutputBuffer& out_;
   PayloadFrame frame_;

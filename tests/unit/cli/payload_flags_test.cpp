@@ -20,6 +20,24 @@ TEST_SUITE("payload_flags") {
     CHECK(setup.decoders.for_topic("other")->name() == "hex");
   }
 
+  TEST_CASE("--jq and -r") {
+    CLI::App app;
+    mqtk::PayloadFlags flags;
+    mqtk::add_payload_flags(app, flags, "Payloads");
+    app.parse(std::vector<std::string>{"-r", ".payload", "--jq"});
+    CHECK(flags.jq == ".payload");
+    CHECK(flags.raw);
+    mqtk::PayloadSetup setup = mqtk::check_payload_flags(flags);
+    REQUIRE(setup.jq.has_value());
+    CHECK(setup.jq_form == mqtk::JqTextForm::kRawStrings);
+    CHECK(setup.jq->run_text(nlohmann::json{{"payload", "x"}}, setup.jq_form).outputs == std::vector<std::string>{"x"});
+    flags.jq = ".payload | [";
+    CHECK_THROWS_AS(mqtk::check_payload_flags(flags), mqtk::UsageError);
+    flags.jq.reset();
+    CHECK_THROWS_WITH_AS(mqtk::check_payload_flags(flags),
+                         "-r: prints the strings --jq outputs as their text; give --jq too", mqtk::UsageError);
+  }
+
   TEST_CASE("no flags: nothing decoded") {
     mqtk::PayloadSetup setup = mqtk::check_payload_flags({});
     CHECK(setup.decoders.empty());

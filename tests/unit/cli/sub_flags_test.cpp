@@ -65,16 +65,16 @@ TEST_SUITE("sub_flags") {
     mqtk::OutputBuffer out(-1, false);
     flags.json = true;
     flags.csv = true;
-    CHECK_THROWS_WITH_AS(mqtk::make_sub_format(flags, out, reporter), "choose one of -F, --json and --csv",
+    CHECK_THROWS_WITH_AS(mqtk::make_sub_output(flags, out, reporter), "choose one of -F, --json and --csv",
                          mqtk::UsageError);
     flags.csv = false;
     flags.verbose = true;
-    CHECK_THROWS_WITH_AS(mqtk::make_sub_format(flags, out, reporter), "--json writes whole records; drop -v and -N",
+    CHECK_THROWS_WITH_AS(mqtk::make_sub_output(flags, out, reporter), "--json writes whole records; drop -v and -N",
                          mqtk::UsageError);
     flags.json = false;
     flags.csv = true;
     flags.verbose = false;
-    CHECK(mqtk::make_sub_format(flags, out, reporter) != nullptr);
+    CHECK(mqtk::make_sub_output(flags, out, reporter) != nullptr);
     CHECK(out.text() == "time,topic,qos,retain,encoding,payload,properties\n");  // the header, at once
   }
 
@@ -82,14 +82,45 @@ TEST_SUITE("sub_flags") {
     mqtk::OutputBuffer out(-1, false);
     flags.format = "%t %p";
     flags.payload.decode = {"a/+=hex"};
-    auto format = mqtk::make_sub_format(flags, out, reporter);
+    auto sink = mqtk::make_sub_output(flags, out, reporter);
     mqtk::Message message;
     message.topic = "a/1";
     message.payload = "6869";
-    std::string text;
-    format->render(message, text);
-    CHECK(text == "a/1 \"hi\"\n");
+    CHECK(sink->write(message));
+    CHECK(out.text() == "a/1 \"hi\"\n");
     flags.payload.decode = {"a/+=yaml"};
-    CHECK_THROWS_AS(mqtk::make_sub_format(flags, out, reporter), mqtk::UsageError);
+    CHECK_THROWS_AS(mqtk::make_sub_output(flags, out, reporter), mqtk::UsageError);
+  }
+
+  TEST_CASE_FIXTURE(Typed, "--jq alone, over the decoded record") {
+    mqtk::OutputBuffer out(-1, false);
+    flags.payload.jq = "select(.payload.t > 30) | .payload.id";
+    flags.payload.decode = {"hex"};
+    flags.payload.raw = true;
+    auto sink = mqtk::make_sub_output(flags, out, reporter);
+    mqtk::Message message;
+    message.topic = "a/1";
+    message.payload = "7b2274223a33312c226964223a2278227d";  // {"t":31,"id":"x"}
+    CHECK_FALSE(sink->write(message));  // hex makes a string: .payload.t is an error, and no output
+    flags.payload.decode.clear();
+    sink = mqtk::make_sub_output(flags, out, reporter);
+    message.payload = R"({"t":31,"id":"x"})";
+    CHECK(sink->write(message));
+    message.payload = R"({"t":30,"id":"y"})";
+    CHECK_FALSE(sink->write(message));
+    CHECK(out.text() == "x\n");
+    for (auto* conflict : {&flags.verbose, &flags.json, &flags.csv, &flags.no_end_of_line}) {
+      *conflict = true;
+      CHECK_THROWS_AS(mqtk::make_sub_output(flags, out, reporter), mqtk::UsageError);
+      *conflict = false;
+    }
+    flags.format = "%p";
+    CHECK_THROWS_WITH_AS(mqtk::make_sub_output(flags, out, reporter),
+                         "--jq prints its program's outputs, one a line; drop -F (the program's input is the --json "
+                         "record: select or reshape it there)",
+                         mqtk::UsageError);
+    flags.format.reset();
+    flags.payload.jq = ".payload |";
+    CHECK_THROWS_AS(mqtk::make_sub_output(flags, out, reporter), mqtk::UsageError);
   }
 }

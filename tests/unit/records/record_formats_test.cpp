@@ -7,16 +7,11 @@
 #include <mosquitto.h>
 #include <mqtt_protocol.h>
 
+#include "test_message.hpp"
+
 namespace {
 
-mqtk::Message message(std::string_view topic, std::string_view payload) {
-  mqtk::Message m;
-  m.topic = topic;
-  m.payload = payload;
-  m.qos = 1;
-  m.received = timespec{1588801680, 123456789};
-  return m;
-}
+using test_support::message;
 
 std::string json_line(const mqtk::Message& m) {
   std::string out;
