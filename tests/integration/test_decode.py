@@ -159,7 +159,10 @@ class DecodeTest(ScratchDirectory, BrokerTestCase):
         rc, out, err = self.receive(["--decode", "hex"], messages)
         self.assertEqual(rc, 0)
         self.assertEqual(out, b"zz\n" * 50)  # none lost
-        self.assertEqual(len(err.splitlines()), 5, err)
+        # Five, then one per 10 s: more only on a machine that took that long.
+        warnings = err.splitlines()
+        self.assertGreaterEqual(len(warnings), 5, err)
+        self.assertLess(len(warnings), 10, err)
 
     def test_large_payloads_are_decoded_too(self):
         text = "x" * (3 << 20)
