@@ -7,18 +7,13 @@ The records keep the exact bytes (replay gives them back) with the decoded
 value beside them; points come from the decoded values."""
 
 import csv
-import importlib
-import io
 import json
 import os
-import re
-import subprocess
-import sys
 import unittest
 
 from harness import publish_all, run, subscriber, tool, wait_until
 from harness import json_records as records
-from test_decode import SENSORS_PROTO, encoded_fixtures
+from test_decode import compiled_sensors_schema, encoded_fixtures
 from test_record import RecordCase, payload_of
 
 PUB = tool("pub")
@@ -57,23 +52,12 @@ class RecordDecodeCase(RecordCase):
         finally:
             os.chdir(here)
 
-    def compiled_sensors_schema(self):
-        """sensors.proto in the scratch directory, and its Python module."""
-        with open(self.path("sensors.proto"), "w") as f:
-            f.write(SENSORS_PROTO)
-        subprocess.run(["protoc", "-I", self.directory, "--python_out", self.directory, "sensors.proto"], check=True)
-        sys.path.insert(0, self.directory)
-        try:
-            return importlib.import_module("sensors_pb2")
-        finally:
-            sys.path.remove(self.directory)
-
 
 class RecordsTest(RecordDecodeCase):
     def test_records_keep_the_exact_bytes_beside_the_decoded_value_and_replay_them(self):
         import cbor2
         import msgpack
-        sensors = self.compiled_sensors_schema()
+        sensors = compiled_sensors_schema(self.directory)
         document = {"temp": 31.5, "site": "grüße", "ok": True, "none": None, "list": [1, -2, 3.25]}
         prefix = self.topic()
         nbirth, nbirth_json = self.fixtures["nbirth.bin"]
