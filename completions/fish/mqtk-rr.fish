@@ -19,6 +19,8 @@ complete -c mqtk-rr -s F -x -d 'Output format, as mosquitto_sub\'s (see man mqtk
 complete -c mqtk-rr -l pretty -d 'Indent the JSON of -F %j and %J'
 complete -c mqtk-rr -l format-version -x -a '2.0 2.1' -d '-F as mosquitto_rr 2.0 (default) or 2.1 prints it, where they differ'
 complete -c mqtk-rr -l json -d 'The reply as a JSON object, as mqtk-sub --json prints it'
+complete -c mqtk-rr -l decode -x -d 'Show payloads as JSON, decoded from cbor, msgpack, bson, ubjson, bjdata, protobuf:FILE.proto:package.Message, sparkplug, base64 or hex; with FILTER= only on the topics it matches; repeatable, the first match wins'
+complete -c mqtk-rr -l proto-path -x -a '(__fish_complete_directories)' -d 'Look for protobuf schemas and their imports here too, after the current directory; repeatable'
 complete -c mqtk-rr -s h -l host -x -d 'Broker host name or address (default: localhost)'
 complete -c mqtk-rr -s p -l port -x -d 'Broker port (default: 1883)'
 complete -c mqtk-rr -l unix -r -F -d 'Connect through this unix socket instead of TCP'

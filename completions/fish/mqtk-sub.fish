@@ -23,6 +23,8 @@ complete -c mqtk-sub -l format-version -x -a '2.0 2.1' -d '-F as mosquitto_sub 2
 complete -c mqtk-sub -l json -d 'One JSON object per message (see man mqtk-sub)'
 complete -c mqtk-sub -l csv -d 'CSV, a header line and a row per message (see man mqtk-sub)'
 complete -c mqtk-sub -l color -x -a 'auto always never' -d 'Colour topics with -v: auto (default), always or never'
+complete -c mqtk-sub -l decode -x -d 'Show payloads as JSON, decoded from cbor, msgpack, bson, ubjson, bjdata, protobuf:FILE.proto:package.Message, sparkplug, base64 or hex; with FILTER= only on the topics it matches; repeatable, the first match wins'
+complete -c mqtk-sub -l proto-path -x -a '(__fish_complete_directories)' -d 'Look for protobuf schemas and their imports here too, after the current directory; repeatable'
 complete -c mqtk-sub -s h -l host -x -d 'Broker host name or address (default: localhost)'
 complete -c mqtk-sub -s p -l port -x -d 'Broker port (default: 1883)'
 complete -c mqtk-sub -l unix -r -F -d 'Connect through this unix socket instead of TCP'

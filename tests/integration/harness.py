@@ -477,16 +477,16 @@ def run(argv, input=None, timeout=30, env=None, **popen_args):
     return completed.returncode, completed.stdout, completed.stderr
 
 
-def subscriber(broker, argv_tool, topics, extra=(), client_id=None, stdin=None, env=None, connect=None):
+def subscriber(broker, argv_tool, topics, extra=(), client_id=None, stdin=None, env=None, connect=None, cwd=None):
     """Starts a subscriber (mqtk-sub or mosquitto_sub) and waits until the
     broker has its subscriptions. Returns the Process. `connect`: the flags
-    that reach the broker (default: -p and its port)."""
+    that reach the broker (default: -p and its port); `cwd`: where it runs."""
     client_id = client_id or unique("sub")
     argv = [argv_tool, *(connect or ["-p", str(broker.port)]), "-i", client_id]
     for t in topics:
         argv += ["-t", t]
     argv += list(extra)
-    process = Process(argv, stdin=stdin, env=env)
+    process = Process(argv, stdin=stdin, env=env, cwd=cwd)
     try:
         broker.wait_for_subscription(client_id, topics[-1])
     except AssertionError:

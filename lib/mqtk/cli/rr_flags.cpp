@@ -57,6 +57,7 @@ void add_rr_flags(CLI::App& app, RrFlags& flags) {
       ->type_name("{2.0,2.1}")
       ->group(reply);
   app.add_flag("--json", output.json, "The reply as a JSON object, as mqtk-sub --json prints it")->group(reply);
+  add_payload_flags(app, output.payload, "Payloads");
 }
 
 void require_mqtt5(ConnectFlags& flags) {

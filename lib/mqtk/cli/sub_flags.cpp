@@ -9,6 +9,7 @@
 #include "mqtk/base/error.hpp"
 #include "mqtk/cli/cli.hpp"
 #include "mqtk/mqtt/topic.hpp"
+#include "mqtk/output/decoded_format.hpp"
 #include "mqtk/output/format_program.hpp"
 #include "mqtk/records/record_formats.hpp"
 
@@ -84,6 +85,7 @@ void add_sub_flags(CLI::App& app, SubFlags& flags) {
       ->transform(CLI::CheckedTransformer(colors))
       ->type_name("{auto,always,never}")
       ->group(output);
+  add_payload_flags(app, flags.payload, "Payloads");
 }
 
 void check_sub_flags(SubFlags& flags, ConnectSetup& setup, bool interactive, const Reporter& reporter) {
@@ -114,8 +116,11 @@ void check_sub_flags(SubFlags& flags, ConnectSetup& setup, bool interactive, con
   if (!interactive) options.read_batching = kBatchedReading;
 }
 
-// The output format the flags ask for; --csv writes its header at once.
-std::unique_ptr<MessageFormat> make_sub_format(const SubFlags& flags, OutputBuffer& out, const Reporter& reporter) {
+namespace {
+
+// The output format the flags ask for, as mosquitto_sub's; --csv writes its
+// header at once.
+std::unique_ptr<MessageFormat> make_format(const SubFlags& flags, OutputBuffer& out, const Reporter& reporter) {
   if (flags.json + flags.csv + flags.format.has_value() > 1) {
     throw UsageError("choose one of -F, --json and --csv");
   }
@@ -145,6 +150,17 @@ std::unique_ptr<MessageFormat> make_sub_format(const SubFlags& flags, OutputBuff
   }
   bool color = use_color(flags.color, out.fd(), std::getenv("NO_COLOR"));
   return make_plain_format(flags.verbose, !flags.no_end_of_line, color);
+}
+
+}  // namespace
+
+std::unique_ptr<MessageFormat> make_sub_format(const SubFlags& flags, OutputBuffer& out, const Reporter& reporter) {
+  PayloadSetup payload = check_payload_flags(flags.payload);
+  auto format = make_format(flags, out, reporter);
+  if (payload.decoders.empty()) return format;
+  PayloadDecoding decoding(std::move(payload.decoders),
+                           [&reporter](const std::string& warning) { reporter.warning(warning); });
+  return std::make_unique<DecodedFormat>(std::move(format), std::move(decoding));
 }
 
 }  // namespace mqtk

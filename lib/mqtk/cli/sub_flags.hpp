@@ -10,6 +10,7 @@
 #include "mqtk/base/output_buffer.hpp"
 #include "mqtk/base/reporter.hpp"
 #include "mqtk/cli/connect_flags.hpp"
+#include "mqtk/cli/payload_flags.hpp"
 #include "mqtk/cli/subscription_flags.hpp"
 #include "mqtk/client/subscriber.hpp"
 #include "mqtk/output/message_format.hpp"
@@ -33,6 +34,7 @@ struct SubFlags {
   bool retain_as_published = false;
   SubscriptionFlags subscription;  // --retain-handling, --reconnect-*
   std::optional<double> random_filter;
+  PayloadFlags payload;  // --decode, --proto-path, --jq, -r
 };
 
 void add_sub_flags(CLI::App& app, SubFlags& flags);
@@ -43,8 +45,10 @@ void add_sub_flags(CLI::App& app, SubFlags& flags);
 // then). Throws UsageError. Warnings go to `reporter`.
 void check_sub_flags(SubFlags& flags, ConnectSetup& connect, bool interactive, const Reporter& reporter);
 
-// The output format the flags ask for; --csv writes its header into `out`.
-// Throws UsageError when formats are mixed.
+// The output format the flags ask for, decoding payloads as --decode says
+// (warnings about payloads that do not decode go to `reporter`); --csv
+// writes its header into `out`. Throws UsageError when formats are mixed or
+// a decoder cannot be made.
 std::unique_ptr<MessageFormat> make_sub_format(const SubFlags& flags, OutputBuffer& out, const Reporter& reporter);
 
 }  // namespace mqtk

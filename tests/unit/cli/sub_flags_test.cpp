@@ -77,4 +77,19 @@ TEST_SUITE("sub_flags") {
     CHECK(mqtk::make_sub_format(flags, out, reporter) != nullptr);
     CHECK(out.text() == "time,topic,qos,retain,encoding,payload,properties\n");  // the header, at once
   }
+
+  TEST_CASE_FIXTURE(Typed, "--decode under any format: the format sees the decoded JSON") {
+    mqtk::OutputBuffer out(-1, false);
+    flags.format = "%t %p";
+    flags.payload.decode = {"a/+=hex"};
+    auto format = mqtk::make_sub_format(flags, out, reporter);
+    mqtk::Message message;
+    message.topic = "a/1";
+    message.payload = "6869";
+    std::string text;
+    format->render(message, text);
+    CHECK(text == "a/1 \"hi\"\n");
+    flags.payload.decode = {"a/+=yaml"};
+    CHECK_THROWS_AS(mqtk::make_sub_format(flags, out, reporter), mqtk::UsageError);
+  }
 }

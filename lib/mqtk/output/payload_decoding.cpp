@@ -1,0 +1,23 @@
+#include "mqtk/output/payload_decoding.hpp"
+
+#include <string>
+
+namespace mqtk {
+
+const nlohmann::json* PayloadDecoding::decode(const Message& message) {
+  const PayloadDecoder* decoder = decoders_.for_topic(message.topic);
+  if (decoder == nullptr) return nullptr;
+  decoded_ = decoder->decode(message.payload);
+  if (decoded_.ok()) return &decoded_.value;
+  warnings_.warn(std::string(message.topic) + ": payload shown as it came, not as " + decoder->name() + ": " +
+                 decoded_.failure);
+  return nullptr;
+}
+
+void append_json_text(const nlohmann::json& value, std::string& out) {
+  // The decoders make UTF-8 strings only; replacing keeps a slip from
+  // throwing on the per-message path.
+  out.append(value.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+}
+
+}  // namespace mqtk
