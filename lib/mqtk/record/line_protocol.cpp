@@ -6,7 +6,7 @@
 
 #include "mqtk/base/payload_encoding.hpp"
 #include "mqtk/base/rfc3339.hpp"
-#include "mqtk/output/payload_decoding.hpp"
+#include "mqtk/payload/json_text.hpp"
 #include "mqtk/record/sparkplug_metrics.hpp"
 
 namespace mqtk {

@@ -10,7 +10,7 @@
 
 #include "mqtk/base/error.hpp"
 #include "mqtk/base/payload_encoding.hpp"
-#include "mqtk/output/payload_decoding.hpp"
+#include "mqtk/payload/json_text.hpp"
 #include "mqtk/records/property_json.hpp"
 
 namespace mqtk {
