@@ -50,8 +50,8 @@ def main():
     bench = Bench("ws")
     case = "32 B x %d" % MESSAGES
     bench.row(case, "mqtk-sub ws", "CPU", "µs/msg", cpu["mqtk-sub ws"], "mqtk-sub tcp", cpu["mqtk-sub tcp"])
-    bench.row(case, "mqtk-sub ws", "CPU", "µs/msg", cpu["mqtk-sub ws"], "mosquitto_sub tcp", cpu["mosquitto_sub tcp"],
-              role="peer")
+    bench.row(case, "mqtk-sub ws", "CPU", "µs/msg", cpu["mqtk-sub ws"], "mosquitto_sub (tcp)",
+              cpu["mosquitto_sub tcp"], role="peer")
     bench.done()
 
 

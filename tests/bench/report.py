@@ -130,8 +130,8 @@ def read(path, run=None):
 
 def peer_column(against):
     """Peers of the pub and sub benches share a column: paho_c_pub and
-    paho_c_sub are both 'paho_c'."""
-    return re.sub(r"[_ ](pub|sub)$", "", against)
+    paho_c_sub are both 'paho_c', 'MQTT.js (mqtt version)' is 'MQTT.js'."""
+    return re.sub(r"[_ ](pub|sub)$", "", re.sub(r" \(.*\)$", "", against))
 
 
 def table(rows):

@@ -33,6 +33,19 @@ message Reading {
 """
 
 
+def compiled_sensors_schema(directory):
+    """SENSORS_PROTO written to `directory` as sensors.proto, compiled by
+    protoc; its Python module."""
+    with open(os.path.join(directory, "sensors.proto"), "w") as f:
+        f.write(SENSORS_PROTO)
+    subprocess.run(["protoc", "-I", directory, "--python_out", directory, "sensors.proto"], check=True)
+    sys.path.insert(0, directory)
+    try:
+        return importlib.import_module("sensors_pb2")
+    finally:
+        sys.path.remove(directory)
+
+
 def encoded_fixtures():
     """{name: (payload bytes, the JSON expected of it)} for the fixture
     generator's payloads, encoded now by its own code and encoders, nothing
@@ -97,14 +110,7 @@ class DecodeTest(ScratchDirectory, BrokerTestCase):
                 self.assertEqual(records[0]["payload"], expected)
 
     def test_protobuf_with_a_schema_in_the_current_directory_and_on_the_proto_path(self):
-        with open(self.path("sensors.proto"), "w") as f:
-            f.write(SENSORS_PROTO)
-        subprocess.run(["protoc", "-I", self.directory, "--python_out", self.directory, "sensors.proto"], check=True)
-        sys.path.insert(0, self.directory)
-        try:
-            sensors = importlib.import_module("sensors_pb2")
-        finally:
-            sys.path.remove(self.directory)
+        sensors = compiled_sensors_schema(self.directory)
         payload = sensors.Reading(temp=35.25, site="north", history=[1, -2]).SerializeToString()
         records = self.receive_json(["--decode", "protobuf:sensors.proto:plant.Reading"], [("r", payload)],
                                     cwd=self.directory)

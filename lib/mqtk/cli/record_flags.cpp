@@ -108,7 +108,10 @@ void add_record_flags(CLI::App& app, RecordFlags& f) {
       ->type_name("SIZE")
       ->group(influx);
 
-  const char* points = "Points (line protocol)";
+  // --decode changes JSON lines and CSV records too, but belongs by the
+  // flags that make points of what it decodes.
+  const char* points = "Payloads and points (line protocol)";
+  add_decode_flags(app, f.payload, points);
   app.add_option("--measurement", f.measurement, "Measurement name (default: the topic)")
       ->type_name("NAME")
       ->group(points);
@@ -274,6 +277,8 @@ RecordingOptions recording_options(const RecordFlags& f) {
   options.points = point_options(f);
   options.influx = influx_options(f);
   options.spool_max_bytes = parse_size(f.spool_max, "--spool-max");
+  PayloadSetup payload = check_payload_flags(f.payload);
+  if (!payload.decoders.empty()) options.decoders = std::make_shared<const DecoderChoice>(std::move(payload.decoders));
   return options;
 }
 

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "mqtk/cli/connect_flags.hpp"
+#include "mqtk/cli/payload_flags.hpp"
 #include "mqtk/cli/subscription_flags.hpp"
 #include "mqtk/record/recorder.hpp"
 
@@ -56,6 +57,7 @@ struct RecordFlags {
   std::optional<std::string> keep;
   bool no_status = false;
   SubscriptionFlags subscription;  // --retain-handling, --reconnect-*
+  PayloadFlags payload;            // --decode, --proto-path
   bool list = false;
   bool forget = false;
   bool resend_rejected = false;

@@ -99,6 +99,7 @@ class Subscriber : private SessionEvents {
   void on_subscribed(int mid, std::span<const int> granted_qos) override;
   void on_connection_lost(const std::string& reason, int reason_code) override;
   void on_unsubscribed(int mid) override;
+  bool read_more() const override;
   void before_write() override;
   void on_log(std::string_view line) override;
 

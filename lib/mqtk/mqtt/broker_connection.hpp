@@ -39,6 +39,11 @@ class SessionEvents {
   // `reason_code` the MQTT v5 reason of a DISCONNECT from the broker (0
   // when there was none, as always before MQTT v5).
   virtual void on_connection_lost(const std::string& /*reason*/, int /*reason_code*/) {}
+  // Asked between the messages of one turn's reading: false ends the
+  // reading there, so that what was read is committed and acknowledged
+  // before more is taken (a turn's worth of large payloads would otherwise
+  // all wait in memory).
+  virtual bool read_more() const { return true; }
   // After reading, before anything (acknowledgements included) is written.
   virtual void before_write() {}
   // A libmosquitto debug line (only with ConnectOptions::debug).

@@ -635,7 +635,7 @@ void Session::continue_tls_handshake(short revents) {
 }
 
 void Session::read_burst() {
-  for (int i = 0; i < kMaxPacketsPerTurn && !reading_stopped_; ++i) {
+  for (int i = 0; i < kMaxPacketsPerTurn && !reading_stopped_ && events_.read_more(); ++i) {
     int rc = loop_read();
     rethrow_pending();
     // libmosquitto reports "no more data for now" only through errno, as its

@@ -14,10 +14,4 @@ const nlohmann::json* PayloadDecoding::decode(const Message& message) {
   return nullptr;
 }
 
-void append_json_text(const nlohmann::json& value, std::string& out) {
-  // The decoders make UTF-8 strings only; replacing keeps a slip from
-  // throwing on the per-message path.
-  out.append(value.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
-}
-
 }  // namespace mqtk

@@ -12,6 +12,7 @@
 #include "mqtk/base/warning_limiter.hpp"
 #include "mqtk/mqtt/message.hpp"
 #include "mqtk/payload/decoder_choice.hpp"
+#include "mqtk/payload/json_text.hpp"
 
 namespace mqtk {
 
@@ -34,8 +35,5 @@ class PayloadDecoding {
   WarningLimiter warnings_;
   Decoded decoded_;
 };
-
-// `value` as compact JSON text, as --json would embed it; never throws.
-void append_json_text(const nlohmann::json& value, std::string& out);
 
 }  // namespace mqtk

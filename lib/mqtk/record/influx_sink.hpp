@@ -15,8 +15,9 @@ namespace mqtk {
 
 class InfluxSink final : public MessageSink {
  public:
-  InfluxSink(InfluxOptions influx, PointOptions points, std::string spool_directory, std::uint64_t spool_max_bytes,
-             Durability durability, const Reporter& reporter, bool follow_symlinks);
+  // `decoding`: the fields come from decoded payloads (line_protocol.hpp).
+  InfluxSink(InfluxOptions influx, PointOptions points, const RecordDecoding* decoding, std::string spool_directory,
+             std::uint64_t spool_max_bytes, Durability durability, const Reporter& reporter, bool follow_symlinks);
 
   bool write(const Message& message) override {
     format_.render(message, pending_);

@@ -13,14 +13,6 @@ namespace {
 
 using Json = nlohmann::json;
 
-std::optional<std::int64_t> time_from_integer(std::int64_t count, TimeUnit unit) {
-  static constexpr std::int64_t kNanoseconds[] = {1000000000, 1000000, 1000, 1};
-  std::int64_t ns = 0;
-  // Integers exactly: 1588801680123 ms is 1588801680123000000 ns, not a double's neighbour.
-  if (__builtin_mul_overflow(count, kNanoseconds[static_cast<int>(unit)], &ns)) return std::nullopt;
-  return ns;
-}
-
 std::optional<std::int64_t> time_from_float(double value, TimeUnit unit) {
   static constexpr double kNanoseconds[] = {1e9, 1e6, 1e3, 1};
   double factor = kNanoseconds[static_cast<int>(unit)];
@@ -44,15 +36,15 @@ class FieldEvents final : public nlohmann::json_sax<Json> {
     return scalar([] {}, false);
   }
   bool boolean(bool value) override {
-    return scalar([&] { out_.append(value ? "true" : "false"); }, true);
+    return scalar([&] { out_.append(value ? "true" : "false"); }, true, "_boolean");
   }
   bool number_integer(number_integer_t value) override {
-    if (taking_time()) return take_time(time_from_integer(value, options_.time_unit));
-    return scalar([&] { append_integer(value, static_cast<double>(value)); }, true);
+    if (taking_time()) return take_time(nanoseconds_from(value, options_.time_unit));
+    return scalar([&] { append_integer(value, static_cast<double>(value)); }, true, integer_suffix());
   }
   bool number_unsigned(number_unsigned_t value) override {
     if (taking_time()) {
-      return take_time(value <= INT64_MAX ? time_from_integer(static_cast<std::int64_t>(value), options_.time_unit)
+      return take_time(value <= INT64_MAX ? nanoseconds_from(static_cast<std::int64_t>(value), options_.time_unit)
                                           : std::nullopt);
     }
     // An integer beyond int64 can only be written as a float.
@@ -64,7 +56,7 @@ class FieldEvents final : public nlohmann::json_sax<Json> {
             line_protocol::append_float(out_, static_cast<double>(value));
           }
         },
-        true);
+        true, value <= INT64_MAX ? integer_suffix() : "");
   }
   bool number_float(number_float_t value, const string_t&) override {
     if (taking_time()) return take_time(time_from_float(value, options_.time_unit));
@@ -76,7 +68,7 @@ class FieldEvents final : public nlohmann::json_sax<Json> {
       return take_time(time ? std::optional(static_cast<std::int64_t>(time->tv_sec) * 1000000000 + time->tv_nsec)
                             : std::nullopt);
     }
-    return scalar([&] { line_protocol::append_string_value(out_, value); }, true);
+    return scalar([&] { line_protocol::append_string_value(out_, value); }, true, "_string");
   }
   bool binary(binary_t&) override {
     return scalar([] {}, false);
@@ -165,8 +157,11 @@ class FieldEvents final : public nlohmann::json_sax<Json> {
     return true;
   }
 
+  // What type_in_name adds to the name of a field of this type.
+  std::string_view integer_suffix() const { return options_.integers ? "_integer" : ""; }
+
   template <class AppendValue>
-  bool scalar(AppendValue append_value, bool is_field) {
+  bool scalar(AppendValue append_value, bool is_field, std::string_view type_suffix = {}) {
     if (skipping_ > 0) return true;
     if (next_is_time_) return take_time(std::nullopt);  // null, true: not a time
     name_value();
@@ -176,8 +171,12 @@ class FieldEvents final : public nlohmann::json_sax<Json> {
       return false;
     }
     out_.push_back(count_ == 1 ? ' ' : ',');
-    // InfluxDB 1.x silently drops a field called "time".
-    line_protocol::append_key(out_, name_ == "time" ? "time_" : name_);
+    if (options_.type_in_name && !type_suffix.empty()) {
+      line_protocol::append_key(out_, name_ + std::string(type_suffix));
+    } else {
+      // InfluxDB 1.x silently drops a field called "time".
+      line_protocol::append_key(out_, name_ == "time" ? "time_" : name_);
+    }
     out_.push_back('=');
     append_value();
     return true;
@@ -188,9 +187,7 @@ class FieldEvents final : public nlohmann::json_sax<Json> {
       line_protocol::append_float(out_, as_float);
       return;
     }
-    char text[24];
-    auto end = std::to_chars(text, text + sizeof text, value).ptr;
-    out_.append(text, end);
+    line_protocol::append_integer(out_, value);
     out_.push_back('i');
   }
 
@@ -205,6 +202,14 @@ class FieldEvents final : public nlohmann::json_sax<Json> {
 };
 
 }  // namespace
+
+std::optional<std::int64_t> nanoseconds_from(std::int64_t count, TimeUnit unit) {
+  static constexpr std::int64_t kNanoseconds[] = {1000000000, 1000000, 1000, 1};
+  std::int64_t ns = 0;
+  // Integers exactly: 1588801680123 ms is 1588801680123000000 ns, not a double's neighbour.
+  if (__builtin_mul_overflow(count, kNanoseconds[static_cast<int>(unit)], &ns)) return std::nullopt;
+  return ns;
+}
 
 JsonFields append_json_fields(std::string& out, std::string_view payload, const JsonFieldOptions& options) {
   std::size_t mark = out.size();

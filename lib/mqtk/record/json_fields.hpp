@@ -25,7 +25,14 @@ struct JsonFieldOptions {
   TimeUnit time_unit = TimeUnit::kSeconds;  // of a numeric time field
   int max_depth = 32;
   int max_fields = 1000;
+  // A field that is not a float has its type at the end of its name
+  // (value_integer, value_boolean, value_string): fields that hold values of
+  // many sources under one name (Sparkplug metrics) then never conflict.
+  bool type_in_name = false;
 };
+
+// `count` of `unit` in nanoseconds; nothing when that overflows 64 bits.
+std::optional<std::int64_t> nanoseconds_from(std::int64_t count, TimeUnit unit);
 
 struct JsonFields {
   enum class Outcome {

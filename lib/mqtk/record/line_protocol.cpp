@@ -6,6 +6,8 @@
 
 #include "mqtk/base/payload_encoding.hpp"
 #include "mqtk/base/rfc3339.hpp"
+#include "mqtk/payload/json_text.hpp"
+#include "mqtk/record/sparkplug_metrics.hpp"
 
 namespace mqtk {
 namespace line_protocol {
@@ -56,6 +58,12 @@ void append_string_value(std::string& out, std::string_view value) {
   out.push_back('"');
 }
 
+void append_integer(std::string& out, std::int64_t value) {
+  char digits[24];
+  auto end = std::to_chars(digits, digits + sizeof digits, value).ptr;
+  out.append(digits, end);
+}
+
 void append_float(std::string& out, double value) {
   char text[32];
   auto end = std::to_chars(text, text + sizeof text, value).ptr;
@@ -72,48 +80,100 @@ std::int64_t LineProtocolFormat::receive_time(const Message& message) {
   return last_ns_;
 }
 
+LineProtocolFormat::LineProtocolFormat(PointOptions options, const RecordDecoding* decoding)
+    : options_(std::move(options)), metric_fields_(options_.fields), decoding_(decoding) {
+  metric_fields_.time_field.clear();
+  metric_fields_.type_in_name = true;  // every metric's value is "value": a string one is "value_string"
+}
+
 void LineProtocolFormat::render(const Message& message, std::string& out) {
+  const Decoded* decoded = decoding_ ? decoding_->decoded() : nullptr;
+  if (decoded == nullptr || !decoded->ok()) {
+    render_json(message, message.payload, out);
+  } else if (decoding_->sparkplug()) {
+    render_sparkplug(message, decoded->value, out);
+  } else {
+    std::string text;
+    append_json_text(decoded->value, text);
+    render_json(message, text, out);
+  }
+}
+
+void LineProtocolFormat::render_json(const Message& message, std::string_view json, std::string& out) {
   std::size_t mark = out.size();
   append_series(message.topic, out);
-  JsonFields fields = append_json_fields(out, message.payload, options_.fields);
+  JsonFields fields = append_json_fields(out, json, options_.fields);
   if (fields.outcome == JsonFields::Outcome::kFields && fields.top_level_object &&
       !options_.fields.time_field.empty() && !fields.time) {
     ++skips_.time_fallback;
   }
   if (fields.outcome != JsonFields::Outcome::kFields) {
     // Not JSON, or JSON beyond the limits: the payload as text, if it is text.
-    if (!is_utf8(message.payload)) {
+    if (!is_utf8(json)) {
       ++skips_.binary;
       out.resize(mark);
       return;
     }
     bool over_limit = fields.outcome == JsonFields::Outcome::kOverLimit;
-    if ((options_.skip_text && !over_limit) || message.payload.empty()) {
-      ++(message.payload.empty() ? skips_.no_fields : skips_.text);
+    if ((options_.skip_text && !over_limit) || json.empty()) {
+      ++(json.empty() ? skips_.no_fields : skips_.text);
       out.resize(mark);
       return;
     }
     if (over_limit) ++skips_.over_limit;
     out.append(" value=");
-    line_protocol::append_string_value(out, message.payload);
+    line_protocol::append_string_value(out, json);
   } else if (fields.count == 0) {
     ++skips_.no_fields;
     out.resize(mark);
     return;
   }
   out.push_back(' ');
-  char digits[24];
-  auto end = std::to_chars(digits, digits + sizeof digits, fields.time ? *fields.time : receive_time(message)).ptr;
-  out.append(digits, end);
+  line_protocol::append_integer(out, fields.time ? *fields.time : receive_time(message));
   out.push_back('\n');
 }
 
-void LineProtocolFormat::append_series(std::string_view topic, std::string& out) const {
+void LineProtocolFormat::render_sparkplug(const Message& message, const nlohmann::json& payload, std::string& out) {
+  std::int64_t received = receive_time(message);  // one for all its metrics: they are different series
+  int points = 0;
+  for (const SparkplugMetric& metric : sparkplug_metrics(payload)) {
+    if (metric.value == nullptr || metric.name.empty()) {
+      ++skips_.metrics_without_point;
+      continue;
+    }
+    std::size_t mark = out.size();
+    append_series(message.topic, out, Tag("metric", metric.name));
+    // Under the name "value" however deep it is: {"value":...}.
+    std::string value;
+    append_json_text(*metric.value, value);
+    JsonFields fields = append_json_fields(out, std::string("{\"value\":").append(value).append("}"), metric_fields_);
+    if (fields.outcome != JsonFields::Outcome::kFields) {
+      ++skips_.over_limit;
+      out.append(" value_string=");
+      line_protocol::append_string_value(out, value);
+    } else if (fields.count == 0) {  // an empty array or DataSet
+      ++skips_.metrics_without_point;
+      out.resize(mark);
+      continue;
+    }
+    out.push_back(' ');
+    line_protocol::append_integer(out, metric.time.value_or(received));
+    out.push_back('\n');
+    ++points;
+  }
+  if (points == 0) ++skips_.no_fields;
+}
+
+void LineProtocolFormat::append_series(std::string_view topic, std::string& out, std::optional<Tag> extra) const {
   line_protocol::append_measurement(out, options_.measurement ? std::string_view(*options_.measurement) : topic);
-  std::vector<std::pair<std::string_view, std::string_view>> tags;
+  std::vector<Tag> tags;
   if (!options_.topic_tag.empty()) tags.emplace_back(options_.topic_tag, topic);
   if (options_.topic_tags) {
     if (auto named = options_.topic_tags->match(topic)) tags.insert(tags.end(), named->begin(), named->end());
+  }
+  if (extra) {
+    std::erase_if(tags, [&](const Tag& tag) { return tag.first == extra->first; });
+    tags.push_back(*extra);
   }
   std::sort(tags.begin(), tags.end());
   for (const auto& [key, tag_value] : tags) {

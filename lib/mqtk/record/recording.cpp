@@ -9,26 +9,6 @@
 #include "mqtk/records/record_formats.hpp"
 
 namespace mqtk {
-namespace {
-
-std::unique_ptr<MessageFormat> make_record_format(RecordFormat format, const PointOptions& points,
-                                                  std::vector<const LineProtocolFormat*>& point_formats) {
-  switch (format) {
-    case RecordFormat::kJsonLines:
-      return std::make_unique<JsonLinesFormat>();
-    case RecordFormat::kCsv:
-      return std::make_unique<CsvFormat>();
-    case RecordFormat::kLineProtocol: {
-      auto lp = std::make_unique<LineProtocolFormat>(points);
-      point_formats.push_back(lp.get());
-      return lp;
-    }
-  }
-  return std::make_unique<JsonLinesFormat>();
-}
-
-}  // namespace
-
 RecordFormat parse_record_format(std::string_view name) {
   if (name == "jsonl" || name == "json") return RecordFormat::kJsonLines;
   if (name == "csv") return RecordFormat::kCsv;
@@ -40,10 +20,31 @@ RecordFormat format_for(const std::string& path, std::optional<RecordFormat> cho
   return record_format_of(path).value_or(chosen.value_or(RecordFormat::kJsonLines));
 }
 
+std::unique_ptr<MessageFormat> Recording::make_format(RecordFormat format, const PointOptions& points) {
+  switch (format) {
+    case RecordFormat::kJsonLines:
+      return std::make_unique<JsonLinesFormat>(decoding_.get());
+    case RecordFormat::kCsv:
+      return std::make_unique<CsvFormat>(decoding_.get());
+    case RecordFormat::kLineProtocol: {
+      auto lp = std::make_unique<LineProtocolFormat>(points, decoding_.get());
+      point_formats_.push_back(lp.get());
+      return lp;
+    }
+  }
+  return std::make_unique<JsonLinesFormat>(decoding_.get());
+}
+
 Recording::Recording(const RecordingOptions& options, const Reporter& reporter, FileMarks* marks) {
+  if (options.decoders && !options.decoders->empty()) {
+    decoding_ = std::make_unique<RecordDecoding>(
+        options.decoders, [&reporter](const std::string& warning) { reporter.warning(warning); });
+  }
   for (const auto& output : options.outputs) {
-    auto format = make_record_format(output.format, options.points, point_formats_);
-    std::string header = output.format == RecordFormat::kCsv ? std::string(CsvFormat::kHeader) : "";
+    auto format = make_format(output.format, options.points);
+    std::string header = output.format == RecordFormat::kCsv
+                             ? std::string(decoding_ ? CsvFormat::kDecodedHeader : CsvFormat::kHeader)
+                             : "";
     if (output.path == "-") {
       if (stdout_) throw UsageError("-o: standard output can be given only once");
       stdout_buffer_ = std::make_unique<OutputBuffer>(STDOUT_FILENO);
@@ -72,8 +73,8 @@ Recording::Recording(const RecordingOptions& options, const Reporter& reporter, 
   }
   if (options.influx) {
     influx_ =
-        std::make_unique<InfluxSink>(*options.influx, options.points, options.spool_directory, options.spool_max_bytes,
-                                     options.durability, reporter, options.follow_symlinks);
+        std::make_unique<InfluxSink>(*options.influx, options.points, decoding_.get(), options.spool_directory,
+                                     options.spool_max_bytes, options.durability, reporter, options.follow_symlinks);
     sinks_.push_back(influx_.get());
   }
   if (sinks_.empty())
@@ -83,6 +84,7 @@ Recording::Recording(const RecordingOptions& options, const Reporter& reporter, 
 Recording::~Recording() = default;
 
 bool Recording::write(const Message& message) {
+  if (decoding_) decoding_->take(message);  // before the formats ask for the value
   for (MessageSink* sink : sinks_) sink->write(message);
   return true;
 }
@@ -148,6 +150,7 @@ std::string Recording::status(long received, double rate) const {
   if (const PointSkips* skips = point_skips(); skips && skips->total() > 0) {
     line += " · not points " + with_commas(skips->total());
   }
+  if (decoding_ && decoding_->failures() > 0) line += " · not decoded " + with_commas(decoding_->failures());
   return line;
 }
 
@@ -182,6 +185,9 @@ std::vector<std::string> Recording::summary(long received) const {
                       influx_->spool().directory() + " and will be sent on the next run");
     }
   }
+  if (decoding_ && decoding_->failures() > 0) {
+    lines.push_back(count_of(decoding_->failures(), "payload") + " did not decode: recorded as received");
+  }
   if (const PointSkips* skips = point_skips()) {
     if (skips->total() > 0) {
       lines.push_back(count_of(skips->total(), "message") + " made no point (" + with_commas(skips->binary) +
@@ -192,6 +198,10 @@ std::vector<std::string> Recording::summary(long received) const {
       lines.push_back(
           count_of(skips->over_limit, "JSON payload") +
           " deeper than --max-depth or with more fields than --max-fields: recorded as text in field value");
+    }
+    if (skips->metrics_without_point > 0) {
+      lines.push_back(count_of(skips->metrics_without_point, "Sparkplug metric") +
+                      " made no point: no value (is_null), or neither name nor alias");
     }
     if (skips->time_fallback > 0) {
       lines.push_back(count_of(skips->time_fallback, "point") +

@@ -14,6 +14,7 @@
 #include "mqtk/base/reporter.hpp"
 #include "mqtk/output/formatted_output.hpp"
 #include "mqtk/output/message_sink.hpp"
+#include "mqtk/payload/decoder_choice.hpp"
 #include "mqtk/record/durability.hpp"
 #include "mqtk/record/file_sink.hpp"
 #include "mqtk/record/influx_sink.hpp"
@@ -41,6 +42,10 @@ struct RecordingOptions {
   std::optional<std::chrono::milliseconds> rotate_every;
   std::optional<InfluxOptions> influx;
   PointOptions points;
+  // --decode: what payloads mean, beside their bytes in JSON lines and CSV,
+  // as the fields of points (see record_formats.hpp, line_protocol.hpp);
+  // none without.
+  std::shared_ptr<const DecoderChoice> decoders;
   Durability durability;
   std::string spool_directory;
   std::uint64_t spool_max_bytes = 1024ULL * 1024 * 1024;
@@ -79,7 +84,9 @@ class Recording final : public MessageSink {
 
  private:
   const PointSkips* point_skips() const;
+  std::unique_ptr<MessageFormat> make_format(RecordFormat format, const PointOptions& points);
 
+  std::unique_ptr<RecordDecoding> decoding_;                    // with --decode
   std::vector<std::unique_ptr<FinishedFiles>> finished_files_;  // one per rotating output
   std::vector<std::unique_ptr<FileSink>> files_;
   std::unique_ptr<OutputBuffer> stdout_buffer_;

@@ -10,6 +10,7 @@
 
 #include "mqtk/base/error.hpp"
 #include "mqtk/base/payload_encoding.hpp"
+#include "mqtk/payload/json_text.hpp"
 #include "mqtk/records/property_json.hpp"
 
 namespace mqtk {
@@ -64,6 +65,19 @@ void JsonLinesFormat::render(const Message& message, std::string& out) {
       out.push_back('"');
       break;
   }
+  append_tail(out);
+}
+
+void JsonLinesFormat::append_tail(std::string& out) const {
+  if (const Decoded* decoded = decoding_ ? decoding_->decoded() : nullptr) {
+    if (decoded->ok()) {
+      out.append(",\"decoded\":");
+      append_json_text(decoded->value, out);
+    } else {
+      out.append(",\"decode_error\":");
+      append_json_string(out, decoded->failure);
+    }
+  }
   out.append("}\n");
 }
 
@@ -75,7 +89,9 @@ bool JsonLinesFormat::frame(const Message& message, PayloadFrame& frame) {
   frame.encoding = encoding == PayloadEncoding::kJson   ? PayloadFrame::Encoding::kRaw
                    : encoding == PayloadEncoding::kText ? PayloadFrame::Encoding::kJsonString
                                                         : PayloadFrame::Encoding::kBase64;
-  frame.after = quoted ? "\"}\n" : "}\n";
+  frame.after.clear();
+  if (quoted) frame.after.push_back('"');
+  append_tail(frame.after);
   return true;
 }
 
@@ -110,6 +126,15 @@ void CsvFormat::render(const Message& message, std::string& out) {
   }
   out.push_back(',');
   if (message.properties) append_csv_field(out, properties_to_json(message.properties).dump());
+  if (decoding_) {
+    out.push_back(',');
+    const Decoded* decoded = decoding_->decoded();
+    if (decoded && decoded->ok()) {
+      std::string text;
+      append_json_text(decoded->value, text);
+      append_csv_field(out, text);
+    }
+  }
   out.push_back('\n');
 }
 

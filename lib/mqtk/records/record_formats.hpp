@@ -13,6 +13,13 @@
 //   time,topic,qos,retain,encoding,payload,properties
 //   retain is 0 or 1; payload is the text (json, utf-8) or base64; properties
 //   is the JSON object above, or empty.
+//
+// With --decode (record_decoding.hpp) the exact bytes stay as they are and
+// the decoded value comes after them: in JSON lines as a last member
+// "decoded":VALUE (or "decode_error":"REASON" when the payload does not
+// decode; neither when no decoder is chosen for the topic); in CSV as a
+// last column, "decoded", holding the value as JSON (empty when there is
+// none). Replay reads the bytes and ignores both.
 #pragma once
 
 #include <optional>
@@ -22,6 +29,7 @@
 #include "mqtk/base/payload_encoding.hpp"
 #include "mqtk/base/rfc3339.hpp"
 #include "mqtk/output/message_format.hpp"
+#include "mqtk/records/record_decoding.hpp"
 
 namespace mqtk {
 
@@ -37,20 +45,29 @@ std::optional<RecordFormat> record_format_of(std::string_view path);
 
 class JsonLinesFormat final : public MessageFormat {
  public:
+  // With `decoding`, records carry the decoded value (see above).
+  explicit JsonLinesFormat(const RecordDecoding* decoding = nullptr) : decoding_(decoding) {}
   void render(const Message& message, std::string& out) override;
   bool frame(const Message& message, PayloadFrame& frame) override;
 
  private:
   PayloadEncoding append_head(const Message& message, std::string& out);
+  // Everything after the payload's value.
+  void append_tail(std::string& out) const;
+  const RecordDecoding* decoding_;
   Rfc3339Clock clock_;
 };
 
 class CsvFormat final : public MessageFormat {
  public:
   static constexpr std::string_view kHeader = "time,topic,qos,retain,encoding,payload,properties\n";
+  static constexpr std::string_view kDecodedHeader = "time,topic,qos,retain,encoding,payload,properties,decoded\n";
+  // With `decoding`, every record has the column "decoded" (see above).
+  explicit CsvFormat(const RecordDecoding* decoding = nullptr) : decoding_(decoding) {}
   void render(const Message& message, std::string& out) override;
 
  private:
+  const RecordDecoding* decoding_;
   Rfc3339Clock clock_;
 };
 

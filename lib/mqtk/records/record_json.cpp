@@ -3,7 +3,7 @@
 #include <string>
 
 #include "mqtk/base/payload_encoding.hpp"
-#include "mqtk/output/payload_decoding.hpp"
+#include "mqtk/payload/json_text.hpp"
 #include "mqtk/records/property_json.hpp"
 
 namespace mqtk {

@@ -49,6 +49,22 @@ TEST_SUITE("record_flags") {
     CHECK(mqtk::build_record_setup(absolute, again, {state_home.c_str(), nullptr}).recording_id == first.recording_id);
   }
 
+  TEST_CASE_FIXTURE(Typed, "--decode chooses decoders but not the recording: the same id, session and state") {
+    flags.topics = {"spBv1.0/#"};
+    flags.outputs = {"plant.jsonl"};
+    mqtk::RecordSetup plain = setup();
+    CHECK_FALSE(plain.recording.decoders);
+    flags.payload.decode = {"spBv1.0/#=sparkplug", "cbor"};
+    mqtk::ConnectFlags again;
+    mqtk::RecordSetup decoding = mqtk::build_record_setup(flags, again, {state_home.c_str(), "/home/u"});
+    REQUIRE(decoding.recording.decoders);
+    CHECK(decoding.recording.decoders->for_topic("spBv1.0/g/NBIRTH/n")->name() == "sparkplug");
+    CHECK(decoding.recording_id == plain.recording_id);
+    CHECK(decoding.state_directory == plain.state_directory);
+    flags.payload.decode = {"cbr"};
+    CHECK_THROWS_AS(setup(), mqtk::UsageError);
+  }
+
   TEST_CASE_FIXTURE(Typed, "standard output alone keeps nothing, unless -i") {
     flags.topics = {"a/#"};
     flags.outputs = {"-"};

@@ -239,7 +239,7 @@ bool ScriptedConnection::take_next_step() {
 // message, as libmosquitto does.
 bool ScriptedConnection::read_messages() {
   bool read = false;
-  while (!broker_.unread.empty() && !reading_stopped_ && state_ == SessionState::kConnected) {
+  while (!broker_.unread.empty() && !reading_stopped_ && state_ == SessionState::kConnected && events_.read_more()) {
     Incoming incoming = std::move(broker_.unread.front());
     broker_.unread.pop_front();
     read = true;

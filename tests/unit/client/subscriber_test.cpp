@@ -151,6 +151,25 @@ TEST_SUITE("subscriber") {
     CHECK(error->exit_code() == expected_status);
   }
 
+  TEST_CASE("a turn stops reading once a commit's worth of output has collected, and commits it") {
+    SubscriberRun run;
+    std::vector<Incoming> large;
+    for (int i = 0; i < 20; ++i) large.push_back({"big/" + std::to_string(i), std::string(32 * 1024, 'x'), 1, false});
+    run.options.max_messages = 20;
+    run.broker.script = {SendMessages{large}};
+    CHECK(run.run() == mqtk::kExitSuccess);
+    CHECK(run.sink.written.size() == 20);
+    // Two of these messages (and their newlines) are past 64 KiB.
+    long writes_between_commits = 0;
+    long most_between_commits = 0;
+    for (const std::string& line : run.broker.log) {
+      if (line.rfind("write ", 0) == 0) most_between_commits = std::max(most_between_commits, ++writes_between_commits);
+      if (line == kCommitBeforeAcknowledgements || line == "commit") writes_between_commits = 0;
+    }
+    CHECK(most_between_commits == 2);
+    for (int i = 0; i < 20; ++i) CHECK(run.acknowledged_after_commit(i + 1, "big/" + std::to_string(i)));
+  }
+
   TEST_CASE("-C N stops reading after N messages; the rest stay unacknowledged at the broker") {
     SubscriberRun run;
     run.options.max_messages = 2;

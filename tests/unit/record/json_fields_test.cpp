@@ -36,6 +36,21 @@ TEST_SUITE("json_fields") {
     CHECK(of(R"({"time": 1, "": 2, "e": {"": 3}})") == " time_=1,=2,e_=3");
   }
 
+  TEST_CASE_FIXTURE(Fields, "type_in_name: a field that is not a float has its type at the end of its name") {
+    options.type_in_name = true;
+    CHECK(of(R"({"f": 1.5, "n": 2, "b": true, "s": "x", "a": ["y", 3]})") ==
+          " f=1.5,n=2,b_boolean=true,s_string=\"x\",a_0_string=\"y\",a_1=3");
+    options.integers = true;
+    CHECK(of(R"({"f": 1.5, "n": 2, "big": 18446744073709551615})") ==
+          " f=1.5,n_integer=2i,big=18446744073709551616");  // too big for an integer: a float
+  }
+
+  TEST_CASE_FIXTURE(Fields, "nanoseconds from whole units, nothing past 64 bits") {
+    CHECK(mqtk::nanoseconds_from(1700000000123, mqtk::TimeUnit::kMilliseconds) == 1700000000123000000);
+    CHECK(mqtk::nanoseconds_from(-2, mqtk::TimeUnit::kSeconds) == -2000000000);
+    CHECK_FALSE(mqtk::nanoseconds_from(INT64_MAX / 1000, mqtk::TimeUnit::kMilliseconds));
+  }
+
   TEST_CASE_FIXTURE(Fields, "what is not JSON appends nothing") {
     CHECK(of("{\"a\": 1, ").empty());
     CHECK(last.outcome == Outcome::kNotJson);

@@ -4,6 +4,8 @@
 
 #include <doctest/doctest.h>
 
+#include "payload/fixtures.hpp"
+
 namespace lp = mqtk::line_protocol;
 
 namespace {
@@ -28,12 +30,19 @@ std::string string_value(std::string_view value) {
 
 struct Points {
   mqtk::PointOptions options;
+  std::vector<std::string> decode;  // --decode values
   std::string render(std::string_view topic, std::string_view payload, timespec when = {1600000000, 5}) {
-    mqtk::LineProtocolFormat format(options);
+    std::optional<mqtk::RecordDecoding> decoding;
+    if (!decode.empty()) {
+      decoding.emplace(std::make_shared<const mqtk::DecoderChoice>(mqtk::DecoderChoice::parse(decode, {})),
+                       [](const std::string&) {});
+    }
+    mqtk::LineProtocolFormat format(options, decoding ? &*decoding : nullptr);
     mqtk::Message message;
     message.topic = topic;
     message.payload = payload;
     message.received = when;
+    if (decoding) decoding->take(message);
     std::string out;
     format.render(message, out);
     last_skips = format.skips();
@@ -41,6 +50,17 @@ struct Points {
   }
   mqtk::PointSkips last_skips;
 };
+
+// The lines of `text` that start with `prefix`.
+std::vector<std::string> lines_starting(const std::string& text, std::string_view prefix) {
+  std::vector<std::string> lines;
+  for (std::size_t at = 0, end; at < text.size(); at = end + 1) {
+    end = text.find('\n', at);
+    std::string line = text.substr(at, end - at);
+    if (line.starts_with(prefix)) lines.push_back(line);
+  }
+  return lines;
+}
 
 }  // namespace
 
@@ -159,5 +179,81 @@ TEST_SUITE("line_protocol") {
     CHECK(render("t", "[1,2]") == "t value=\"[1,2]\" 1600000000000000005\n");
     CHECK(render("t", "[[[\xff]]]").empty());  // not UTF-8: binary, skipped
     CHECK(last_skips.binary == 1);
+  }
+
+  TEST_CASE_FIXTURE(Points, "with --decode the fields come from the decoded value, by the JSON rules") {
+    decode = {"cbor/#=cbor", "hex/#=hex"};
+    // CBOR {"t": 21.5, "n": 2}
+    CHECK(render("cbor/1", std::string("\xa2\x61t\xfb\x40\x35\x80\x00\x00\x00\x00\x00\x61n\x02", 15)) ==
+          "cbor/1 n=2,t=21.5 1600000000000000005\n");  // nlohmann sorts keys
+    options.fields.time_field = "at";                  // the options apply as to a JSON payload
+    CHECK(render("cbor/1", "\xa2\x61t\xf5\x62\x61t\x18\x2a") == "cbor/1 t=true 42000000000\n");  // {"t":true,"at":42}
+    // A payload that does not decode is taken as it is: text as text, binary skipped.
+    CHECK(render("hex/1", "zz") == "hex/1 value=\"zz\" 1600000000000000005\n");
+    CHECK(render("cbor/1", "\xff\xfe").empty());
+    CHECK(last_skips.binary == 1);
+    CHECK(render("plain", "{\"a\":1}") == "plain a=1 1600000000000000005\n");
+  }
+
+  TEST_CASE_FIXTURE(Points, "Sparkplug B: a point per metric, tagged with its name or alias, at its time") {
+    decode = {"sparkplug"};
+    CHECK(render("spBv1.0/g/DBIRTH/n/d", test_support::fixture("dbirth.bin")) ==
+          "spBv1.0/g/DBIRTH/n/d,metric=Inputs/A value_boolean=true 1700000000001000000\n"
+          "spBv1.0/g/DBIRTH/n/d,metric=Outputs/B value=-1 1700000000001000000\n");
+    CHECK(render("spBv1.0/g/DDATA/n/d", test_support::fixture("ddata.bin")) ==
+          "spBv1.0/g/DDATA/n/d,metric=11 value=-32768 1700000000500000000\n");  // DDATA by alias
+    options.fields.integers = true;
+    CHECK(render("spBv1.0/g/DDATA/n/d", test_support::fixture("ddata.bin")) ==
+          "spBv1.0/g/DDATA/n/d,metric=11 value_integer=-32768i 1700000000500000000\n");
+  }
+
+  TEST_CASE_FIXTURE(Points, "Sparkplug B: every datatype makes fields InfluxDB takes side by side") {
+    decode = {"sparkplug"};
+    std::string nbirth = render("spBv1.0/g/NBIRTH/n", test_support::fixture("nbirth.bin"));
+    auto line = [&](std::string_view metric) {
+      auto found = lines_starting(nbirth, "spBv1.0/g/NBIRTH/n,metric=" + std::string(metric) + " ");
+      return found.size() == 1 ? found[0] : "";
+    };
+    const std::string at = " 1700000000000000000";  // the payload's timestamp
+    CHECK(line("bdSeq") == "spBv1.0/g/NBIRTH/n,metric=bdSeq value=0" + at);
+    CHECK(line("Node\\ Control/Rebirth") ==
+          "spBv1.0/g/NBIRTH/n,metric=Node\\ Control/Rebirth value_boolean=false" + at);
+    CHECK(line("int8") == "spBv1.0/g/NBIRTH/n,metric=int8 value=-5" + at);
+    CHECK(line("double") == "spBv1.0/g/NBIRTH/n,metric=double value=3.141592653589793" + at);
+    CHECK(line("text") == "spBv1.0/g/NBIRTH/n,metric=text value_string=\"a longer text\\nover two lines\"" + at);
+    CHECK(line("bytes") == "spBv1.0/g/NBIRTH/n,metric=bytes value_string=\"AAEC/w==\"" + at);
+    CHECK(line("int8s") == "spBv1.0/g/NBIRTH/n,metric=int8s value_0=-23,value_1=123" + at);
+    CHECK(line("dataset").starts_with("spBv1.0/g/NBIRTH/n,metric=dataset value_columns_0_string=\"a\","));
+    CHECK(line("dataset").find(",value_rows_0_0=-1,value_rows_0_1_string=\"x\",value_rows_0_2_boolean=true,") !=
+          std::string::npos);
+    CHECK(line("old") == "spBv1.0/g/NBIRTH/n,metric=old value=0.5 1600000000000000000");  // its own timestamp
+    // "nothing" (is_null) and "empty ints" (an empty array) make no point.
+    CHECK(line("nothing").empty());
+    CHECK(line("empty\\ ints").empty());
+    CHECK(last_skips.metrics_without_point == 2);
+    CHECK(lines_starting(nbirth, "spBv1.0").size() == test_support::expected_json("nbirth.json")["metrics"].size() - 2);
+  }
+
+  TEST_CASE_FIXTURE(Points, "Sparkplug B: the metric tag sorts with the topic's tags and replaces one of its name") {
+    decode = {"sparkplug"};
+    options.measurement = "plant";
+    options.topic_tags.emplace("spBv1.0/+group/+type/+node/+device");
+    CHECK(render("spBv1.0/g/DDATA/n/d", test_support::fixture("ddata.bin")) ==
+          "plant,device=d,group=g,metric=11,node=n,type=DDATA value=-32768 1700000000500000000\n");
+    options.topic_tags.reset();
+    options.topic_tag = "metric";
+    CHECK(render("spBv1.0/g/DDATA/n/d", test_support::fixture("ddata.bin")) ==
+          "plant,metric=11 value=-32768 1700000000500000000\n");
+  }
+
+  TEST_CASE_FIXTURE(Points, "Sparkplug B: a metric beyond the limits is its JSON text in value_string") {
+    decode = {"sparkplug"};
+    options.fields.max_fields = 2;
+    std::string nbirth = render("spBv1.0/g/NBIRTH/n", test_support::fixture("nbirth.bin"));
+    CHECK(lines_starting(nbirth, "spBv1.0/g/NBIRTH/n,metric=int8s ")[0] ==
+          "spBv1.0/g/NBIRTH/n,metric=int8s value_0=-23,value_1=123 1700000000000000000");
+    CHECK(lines_starting(nbirth, "spBv1.0/g/NBIRTH/n,metric=strings ")[0] ==
+          R"(spBv1.0/g/NBIRTH/n,metric=strings value_string="[\"ABC\",\"hello\",\"\"]" 1700000000000000000)");
+    CHECK(last_skips.over_limit > 0);
   }
 }

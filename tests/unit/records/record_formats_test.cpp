@@ -25,6 +25,24 @@ std::string csv_line(const mqtk::Message& m) {
   return out;
 }
 
+// A record format with --decode values, rendering each message as a
+// recording does: decoded first.
+template <class Format>
+struct Decoding {
+  explicit Decoding(const std::vector<std::string>& flags)
+      : decoding(std::make_shared<const mqtk::DecoderChoice>(mqtk::DecoderChoice::parse(flags, {})),
+                 [](const std::string&) {}),
+        format(&decoding) {}
+  std::string render(const mqtk::Message& m) {
+    decoding.take(m);
+    std::string out;
+    format.render(m, out);
+    return out;
+  }
+  mqtk::RecordDecoding decoding;
+  Format format;
+};
+
 }  // namespace
 
 TEST_SUITE("record_formats") {
@@ -102,5 +120,39 @@ TEST_SUITE("record_formats") {
     CHECK_FALSE(mqtk::record_format_of("a.data"));
     CHECK_FALSE(mqtk::record_format_of("-"));
     CHECK_FALSE(mqtk::record_format_of("csv"));
+  }
+
+  TEST_CASE("with --decode, JSON lines keep the exact bytes and add the decoded value or why there is none") {
+    Decoding<mqtk::JsonLinesFormat> records({"hex/#=hex"});
+    auto line = [&](const mqtk::Message& m) { return records.render(m); };
+    CHECK(line(message("hex/1", "7b2261223a317d")) ==
+          R"({"time":"2020-05-06T21:48:00.123456789Z","topic":"hex/1","qos":1,"retain":false,"encoding":"utf-8",)"
+          R"("payload":"7b2261223a317d","decoded":"{\"a\":1}"})"
+          "\n");
+    CHECK(line(message("hex/2", "zz")) ==
+          R"({"time":"2020-05-06T21:48:00.123456789Z","topic":"hex/2","qos":1,"retain":false,"encoding":"utf-8",)"
+          R"("payload":"zz","decode_error":"not hex"})"
+          "\n");
+    CHECK(line(message("plain", "21.5")) == json_line(message("plain", "21.5")));  // no decoder: as without
+
+    // A large payload written a piece at a time makes the same line.
+    std::string large(mqtk::kFramedPayloadBytes, '6');  // "ffff..."
+    mqtk::Message m = message("hex/3", large);
+    records.decoding.take(m);
+    mqtk::PayloadFrame frame;
+    REQUIRE(records.format.frame(m, frame));
+    std::string framed = frame.before;
+    mqtk::write_encoded_payload(large, frame.encoding, [&](std::string_view piece) { framed.append(piece); });
+    framed.append(frame.after);
+    CHECK(framed == line(m));
+    CHECK(nlohmann::json::parse(framed)["decoded"].get<std::string>().size() == large.size() / 2);
+  }
+
+  TEST_CASE("with --decode, CSV has a last column decoded: the value as JSON, or empty") {
+    Decoding<mqtk::CsvFormat> records({"hex"});
+    auto row = [&](const mqtk::Message& m) { return records.render(m); };
+    CHECK(mqtk::CsvFormat::kDecodedHeader == "time,topic,qos,retain,encoding,payload,properties,decoded\n");
+    CHECK(row(message("t", "6869")) == "2020-05-06T21:48:00.123456789Z,t,1,0,json,6869,,\"\"\"hi\"\"\"\n");
+    CHECK(row(message("t", "zz")) == "2020-05-06T21:48:00.123456789Z,t,1,0,utf-8,zz,,\n");
   }
 }

@@ -45,7 +45,7 @@ const std::vector<Sample> kSamples = {
 };
 
 std::string write_recording(const std::string& path, mqtk::MessageFormat& format, std::string_view header,
-                            const mosquitto_property* properties = nullptr) {
+                            const mosquitto_property* properties = nullptr, mqtk::RecordDecoding* decoding = nullptr) {
   std::string text(header);
   long second = 1764000000;
   for (const Sample& s : kSamples) {
@@ -56,6 +56,7 @@ std::string write_recording(const std::string& path, mqtk::MessageFormat& format
     m.retain = s.retain;
     m.properties = properties;
     m.received = timespec{second++, 250000000};
+    if (decoding) decoding->take(m);
     format.render(m, text);
   }
   std::ofstream(path, std::ios::binary) << text;
@@ -181,6 +182,32 @@ TEST_SUITE("replay_reader") {
     mqtk::CsvFormat format;
     write_recording(dir.directory + "/r.csv", format, mqtk::CsvFormat::kHeader);
     check_round_trip(read_all(dir.directory + "/r.csv"));
+  }
+
+  TEST_CASE("records with decoded values (--decode) come back as the same bytes, in both formats") {
+    test_support::TempDir dir;
+    // hex decodes "42" and "", and fails the others: "decoded" and "decode_error" both appear.
+    auto choice = std::make_shared<const mqtk::DecoderChoice>(mqtk::DecoderChoice::parse({"hex"}, {}));
+    mqtk::RecordDecoding decoding(choice, [](const std::string&) {});
+    mqtk::JsonLinesFormat json(&decoding);
+    std::string lines = write_recording(dir.directory + "/r.jsonl", json, "", nullptr, &decoding);
+    CHECK(lines.find(R"("payload":42,"decoded":"B"})") != std::string::npos);
+    CHECK(lines.find(R"("decode_error":"not hex"})") != std::string::npos);
+    check_round_trip(read_all(dir.directory + "/r.jsonl"));
+
+    mqtk::CsvFormat csv(&decoding);
+    std::string rows =
+        write_recording(dir.directory + "/r.csv", csv, mqtk::CsvFormat::kDecodedHeader, nullptr, &decoding);
+    CHECK(rows.find(",json,42,,\"\"\"B\"\"\"\n") != std::string::npos);
+    check_round_trip(read_all(dir.directory + "/r.csv"));
+  }
+
+  TEST_CASE("a decoded value holding a member named payload does not hide the record's payload") {
+    test_support::TempDir dir;
+    CHECK(
+        outcomes(dir, "r.jsonl",
+                 json_record(R"("qos":0,"retain":false,"encoding":"utf-8","payload":"x","decoded":{"payload":"y"})")) ==
+        std::vector<std::string>{"x"});
   }
 
   TEST_CASE("the format is found from the first line when the name does not say") {
