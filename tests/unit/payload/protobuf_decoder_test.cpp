@@ -25,9 +25,10 @@ TEST_SUITE("protobuf_decoder") {
     mqtk::Decoded decoded = decoder.decode(test_support::fixture("reading.bin"));
     REQUIRE_MESSAGE(decoded.ok(), decoded.failure);
     json expected = test_support::expected_json("reading.json");
-    for (const auto& [name, value] : expected.items()) {
+    for (const auto& item : expected.items()) {
+      const std::string& name = item.key();
       INFO(name);
-      CHECK(decoded.value[name] == value);
+      CHECK(decoded.value[name] == item.value());
     }
     CHECK(decoded.value.size() == expected.size());
     // What the expectations mean:

@@ -17,19 +17,21 @@ void check_payload(const std::string& fixture) {
   REQUIRE_MESSAGE(decoded.ok(), decoded.failure);
   json expected = test_support::expected_json(fixture + ".json");
   CHECK(decoded.value.size() == expected.size());
-  for (const auto& [name, value] : expected.items()) {
+  for (const auto& item : expected.items()) {
+    const std::string& name = item.key();
     if (name == "metrics") continue;
     INFO(name);
-    CHECK(decoded.value[name] == value);
+    CHECK(decoded.value[name] == item.value());
   }
   REQUIRE(decoded.value["metrics"].size() == expected["metrics"].size());
   for (std::size_t i = 0; i < expected["metrics"].size(); ++i) {
     const json& want = expected["metrics"][i];
     const json& got = decoded.value["metrics"][i];
     INFO(fixture << " metric " << i << ": " << want.value("name", "(alias)"));
-    for (const auto& [name, value] : want.items()) {
+    for (const auto& item : want.items()) {
+      const std::string& name = item.key();
       INFO(name);
-      CHECK(got[name] == value);
+      CHECK(got[name] == item.value());
     }
     CHECK(got.size() == want.size());
   }
