@@ -10,11 +10,13 @@ int row_levels(const TopicRow& row) {
   return row.prefix.empty() ? topic_levels(row.name) : topic_levels(row.prefix) + 1;
 }
 
-// Folds `row` into its parent; false when it is at the top already.
+// Folds `row` into its parent: a topic into the prefix one level up, a
+// folded row into the prefix one level above its own. False when it is at
+// the top already.
 bool fold_row(ViewSettings& view, const TopicRow& row) {
-  int parent_levels = row_levels(row) - 1;
-  if (parent_levels < 1) return false;
   std::string_view of = row.prefix.empty() ? std::string_view(row.name) : std::string_view(row.prefix);
+  int parent_levels = topic_levels(of) - 1;
+  if (parent_levels < 1) return false;
   view.folded.insert(std::string(topic_prefix(of, parent_levels)));
   return true;
 }
@@ -49,14 +51,14 @@ void fold_deepest(ViewSettings& view, const std::vector<TopicRow>& rows) {
   }
 }
 
-void unfold_deepest(ViewSettings& view) {
+void unfold_outermost(ViewSettings& view) {
   if (view.folded.empty() && view.depth > 0) {
     ++view.depth;  // --depth's folds, one level deeper
     return;
   }
-  int deepest = 0;
-  for (const std::string& prefix : view.folded) deepest = std::max(deepest, topic_levels(prefix));
-  std::erase_if(view.folded, [&](const std::string& prefix) { return topic_levels(prefix) == deepest; });
+  int outermost = 1 << 30;
+  for (const std::string& prefix : view.folded) outermost = std::min(outermost, topic_levels(prefix));
+  std::erase_if(view.folded, [&](const std::string& prefix) { return topic_levels(prefix) == outermost; });
 }
 
 bool press_key(ScreenState& state, int key, const std::vector<TopicRow>& rows) {
@@ -121,7 +123,7 @@ bool press_key(ScreenState& state, int key, const std::vector<TopicRow>& rows) {
       fold_deepest(state.view, rows);
       return true;
     case '>':
-      unfold_deepest(state.view);
+      unfold_outermost(state.view);
       return true;
     case 'e':
       state.view.folded.clear();

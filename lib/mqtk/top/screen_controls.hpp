@@ -46,8 +46,9 @@ bool press_key(ScreenState& state, int key, const std::vector<TopicRow>& rows);
 std::string footer_line(const ScreenState& state);
 
 // Folds the deepest level shown (every row as deep as the deepest goes into
-// its parent), and unfolds the deepest folds: the '<' and '>' keys.
+// its parent), and unfolds the outermost folds (undoing the last '<'): the
+// '<' and '>' keys.
 void fold_deepest(ViewSettings& view, const std::vector<TopicRow>& rows);
-void unfold_deepest(ViewSettings& view);
+void unfold_outermost(ViewSettings& view);
 
 }  // namespace mqtk

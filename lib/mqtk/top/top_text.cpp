@@ -118,8 +118,8 @@ std::string sparkline(std::span<const double> values, bool from_zero, TextStyle 
       line += ' ';
       continue;
     }
-    // A flat line sits at the bottom, or in the middle when it is not zero.
-    int level = high > low ? static_cast<int>(std::lround((v - low) / (high - low) * 7)) : (v > 0 && from_zero) * 3;
+    // A flat line sits at the bottom.
+    int level = high > low ? static_cast<int>(std::lround((v - low) / (high - low) * 7)) : 0;
     if (from_zero && v > 0 && level == 0) level = 1;  // any message shows
     level = std::clamp(level, 0, 7);
     if (style.unicode) {
