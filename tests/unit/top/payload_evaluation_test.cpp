@@ -49,8 +49,7 @@ TEST_SUITE("payload_evaluation") {
   }
 
   TEST_CASE_FIXTURE(Evaluated, "--jq: the program's outputs over the message's record") {
-    mqtk::PayloadEvaluation evaluation({}, mqtk::JqProgram::compile(".payload.temp"),
-                                       mqtk::JqTextForm::kCompact, warn);
+    mqtk::PayloadEvaluation evaluation({}, mqtk::JqProgram::compile(".payload.temp"), mqtk::JqTextForm::kCompact, warn);
     mqtk::Evaluation shown = of(evaluation, "s", "{\"temp\":21.5,\"hum\":40}");
     CHECK(shown.text == "21.5");
     CHECK(shown.value == 21.5);
