@@ -8,12 +8,12 @@
 
 int main(int argc, char** argv) {
   const mqtk::ToolInfo tool{"mqtk-top",
-                            "mqtk-top [-h host] [-t filter ...] [--once [--after 5s]] [--json] [--interval 2s]",
+                            "mqtk-top [-h host] [-t filter] [--once] [--json] [--interval T]",
                             "top",
-                            {"mqtk-top -h broker                                  # every topic, on the full screen",
-                             "mqtk-top -t 'sensors/#' --sort name                  # one subtree, by name",
-                             "mqtk-top --once --after 10s                          # the table once, as text",
-                             "mqtk-top --json --interval 5s | jq -c 'select(.rate > 10)'  # snapshots for scripts"}};
+                            {"mqtk-top -h broker                        # every topic, on the full screen",
+                             "mqtk-top -t 'sensors/#' --sort name        # one subtree, by name",
+                             "mqtk-top --once --after 10s                # the table once, as text",
+                             "mqtk-top --json --interval 5s | jq .topic  # a snapshot every 5 s, for scripts"}};
   return mqtk::run_tool(tool, [&](mqtk::ToolContext& context) {
     mqtk::CommandLine command_line(tool, "Watch every topic of a broker: counts, rates, last payloads.");
     mqtk::TopFlags flags;

@@ -104,6 +104,7 @@ TopSetup check_top_flags(const TopFlags& flags, ConnectSetup& connect, bool inte
   if (connect.options.protocol_version == kMqtt5) connect.options.receive_maximum = kReceiveMaximum;
   // It only observes: no session of its own left behind on the broker.
   if (!connect.options.clean_session) throw UsageError("-c: mqtk-top only observes; it keeps no session");
+  if (connect.options.will) throw UsageError("--will-topic: mqtk-top only observes; it leaves no will to publish");
 
   TopOptions& options = setup.options;
   bool snapshots = flags.once || flags.json || flags.interval.has_value();

@@ -85,5 +85,8 @@ TEST_SUITE("top_flags") {
     flags.json = true;
     connect.options.clean_session = false;
     CHECK(fails("-c"));
+    connect.options.clean_session = true;
+    connect.options.will = mqtk::Will{};
+    CHECK(fails("--will-topic"));
   }
 }
