@@ -156,7 +156,7 @@ class TestTopUsage(BrokerTestCase):
             (["--json", "--after", "0s"], "--after"),
             (["--once", "--interval", "1s"], "--once and --interval"),
             (["--json", "-t", "a/#/b"], "-t"),
-            ([], "not a terminal"),
+            ([], "needs a terminal"),
         ]:
             status, out, err = run([TOP, "-p", str(self.port), *argv], stdin=subprocess.DEVNULL)
             self.assertEqual(status, 1, (argv, err))

@@ -115,7 +115,9 @@ TopSetup check_top_flags(const TopFlags& flags, ConnectSetup& connect, bool inte
   if (flags.refresh && snapshots)
     throw UsageError("--refresh: how often the screen is redrawn; not with --once, --json, --interval");
   if (!snapshots && !interactive) {
-    throw UsageError("standard output is not a terminal: use --once or --json for text, --interval for a stream");
+    throw UsageError(
+        "the full screen needs a terminal on standard input and output: use --once or --json for text, --interval "
+        "for a stream");
   }
   options.output = flags.json ? TopOutput::kJson : snapshots ? TopOutput::kText : TopOutput::kScreen;
   if (flags.after) options.after = positive_duration(*flags.after, "--after");

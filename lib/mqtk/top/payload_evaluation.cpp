@@ -19,7 +19,7 @@ PayloadEvaluation::PayloadEvaluation(DecoderChoice decoders, std::optional<JqPro
 Evaluation PayloadEvaluation::evaluate(std::string_view topic, const TopicStats& stats) {
   Evaluation shown;
   if (!evaluating_) {
-    shown.text = stats.payload;
+    shown.as_payload = true;  // not copied: the table keeps the payload
     shown.value = number_in(stats.payload);
     return shown;
   }
@@ -37,7 +37,7 @@ Evaluation PayloadEvaluation::evaluate(std::string_view topic, const TopicStats&
   }
   const nlohmann::json* decoded = decoding_->decode(message);
   if (decoded == nullptr) {
-    shown.text = stats.payload;
+    shown.as_payload = true;
     shown.value = number_in(stats.payload);
   } else {
     shown.text = decoded->dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);

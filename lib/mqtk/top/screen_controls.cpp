@@ -6,15 +6,13 @@ namespace mqtk {
 namespace {
 
 // The levels a row stands for: a topic's, or a folded prefix's and one more.
-int row_levels(const TopicRow& row) {
-  return row.prefix.empty() ? topic_levels(row.name) : topic_levels(row.prefix) + 1;
-}
+int row_levels(const TopicRow& row) { return row.is_folded() ? topic_levels(row.prefix) + 1 : topic_levels(row.topic); }
 
 // Folds `row` into its parent: a topic into the prefix one level up, a
 // folded row into the prefix one level above its own. False when it is at
 // the top already.
 bool fold_row(ViewSettings& view, const TopicRow& row) {
-  std::string_view of = row.prefix.empty() ? std::string_view(row.name) : std::string_view(row.prefix);
+  std::string_view of = row.is_folded() ? std::string_view(row.prefix) : row.topic;
   int parent_levels = topic_levels(of) - 1;
   if (parent_levels < 1) return false;
   view.folded.insert(std::string(topic_prefix(of, parent_levels)));
@@ -118,7 +116,7 @@ bool press_key(ScreenState& state, int key, const std::vector<TopicRow>& rows) {
     case '+':
     case 'l':
     case kKeyEnter:
-      return selected != nullptr && !selected->prefix.empty() && state.view.folded.erase(selected->prefix) > 0;
+      return selected != nullptr && selected->is_folded() && state.view.folded.erase(selected->prefix) > 0;
     case '<':
       fold_deepest(state.view, rows);
       return true;

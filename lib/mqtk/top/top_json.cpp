@@ -14,8 +14,8 @@ double rounded(double value) { return std::round(value * 1000) / 1000; }
 void append_row_json(const TopicRow& row, std::string_view time, bool evaluating, std::string& out) {
   nlohmann::ordered_json object;
   object["time"] = time;
-  object["topic"] = row.name;
-  if (!row.prefix.empty() || row.topics != 1) object["topics"] = row.topics;
+  object["topic"] = row.name();
+  if (row.is_folded()) object["topics"] = row.topics;
   object["count"] = row.count;
   object["rate"] = rounded(row.rate);
   object["rates"] = row.rates;
@@ -24,10 +24,10 @@ void append_row_json(const TopicRow& row, std::string_view time, bool evaluating
   object["age"] = rounded(row.age);
   object["qos"] = row.qos;
   object["retained"] = row.retained;
-  if (row.prefix.empty() && row.stats != nullptr) {
+  if (!row.is_folded() && row.stats != nullptr) {
     const TopicStats& stats = *row.stats;
     object["payload"] = stats.payload;
-    if (evaluating && stats.evaluated) object["shown"] = stats.shown.text;
+    if (evaluating && stats.evaluated) object["shown"] = stats.shown_text();
     if (stats.evaluated && !std::isnan(stats.shown.value)) {
       object["value"] = stats.shown.value;
     } else {

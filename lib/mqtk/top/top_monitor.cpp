@@ -18,6 +18,8 @@ using std::chrono::milliseconds;
 
 // How often the screen looks for keys: quick enough to feel immediate.
 constexpr milliseconds kKeyPoll{50};
+// What a snapshot collects before writing it out.
+constexpr std::size_t kSnapshotBuffer = 64 * 1024;
 // How long a line written to standard error stays in the header.
 constexpr auto kMessageShown = std::chrono::seconds(15);
 
@@ -125,7 +127,7 @@ class TopRun {
         text.clear();
         append_row_json(row, time, evaluation_.evaluating(), text);
         out_.append(text);
-        out_.end_message();
+        end_line();
       }
     } else {
       if (snapshots_ > 1) out_.put('\n');
@@ -134,12 +136,20 @@ class TopRun {
       for (const TopicRow& row : rows_) put_line(row_line(row, style, options_.width));
     }
     out_.flush();
+    if (options_.output != TopOutput::kScreen) rows_ = {};  // not needed until the next snapshot
   }
 
   void put_line(std::string_view line) {
     out_.append(line);
     out_.put('\n');
+    end_line();
+  }
+
+  // A snapshot of 100,000 topics is megabytes: written as it is made, not
+  // held whole.
+  void end_line() {
     out_.end_message();
+    if (out_.pending() >= kSnapshotBuffer) out_.flush();
   }
 
   // --- the full screen
@@ -201,15 +211,15 @@ class TopRun {
     std::size_t used = head.size() + 2;
     std::size_t visible = screen_->height() > used ? screen_->height() - used : 0;
     state_.page = std::max<std::size_t>(visible, 1);
-    if (!rows_.empty()) state_.selected = std::min(state_.selected, rows_.size() - 1);
+    state_.selected = rows_.empty() ? 0 : std::min(state_.selected, rows_.size() - 1);
     if (state_.selected < first_) first_ = state_.selected;
     if (visible > 0 && state_.selected >= first_ + visible) first_ = state_.selected - visible + 1;
     first_ = std::min(first_, rows_.size() > visible ? rows_.size() - visible : 0);
-    std::vector<std::string> lines(first_, std::string());  // rows above the screen are not drawn
+    std::vector<std::string> lines;  // only the rows on the screen are made into text
     for (std::size_t i = first_; i < rows_.size() && i < first_ + visible; ++i) {
       lines.push_back(row_line(rows_[i], style, width));
     }
-    screen_->draw(head, column_titles(width), lines, first_, state_.selected, footer_line(state_));
+    screen_->draw(head, column_titles(width), lines, state_.selected - first_, footer_line(state_));
   }
 
   const ConnectOptions& connect_;

@@ -163,8 +163,7 @@ std::size_t TopScreen::width() const { return static_cast<std::size_t>(std::max(
 std::size_t TopScreen::height() const { return static_cast<std::size_t>(std::max(LINES, 1)); }
 
 void TopScreen::draw(const std::vector<std::string>& header, const std::string& titles,
-                     const std::vector<std::string>& rows, std::size_t first, std::size_t selected,
-                     const std::string& footer) {
+                     const std::vector<std::string>& rows, std::size_t selected, const std::string& footer) {
   erase();
   int y = 0;
   int bottom = LINES - 1;  // the footer's line
@@ -184,7 +183,7 @@ void TopScreen::draw(const std::vector<std::string>& header, const std::string& 
     attroff(A_REVERSE);
     ++y;
   }
-  for (std::size_t i = first; i < rows.size() && y < bottom; ++i, ++y) {
+  for (std::size_t i = 0; i < rows.size() && y < bottom; ++i, ++y) {
     if (i == selected) attron(A_REVERSE);
     mvaddnstr(y, 0, rows[i].c_str(), clipped(rows[i], COLS));
     if (i == selected) {

@@ -34,10 +34,10 @@ class TopScreen {
   std::size_t width() const;
   std::size_t height() const;
 
-  // Draws the header lines, the column titles, the rows from `first` on
-  // (as many as fit) with `selected` highlighted, and the footer.
+  // Draws the header lines, the column titles, the rows (as many as fit)
+  // with rows[selected] highlighted, and the footer.
   void draw(const std::vector<std::string>& header, const std::string& titles, const std::vector<std::string>& rows,
-            std::size_t first, std::size_t selected, const std::string& footer);
+            std::size_t selected, const std::string& footer);
 
  private:
   bool color_;

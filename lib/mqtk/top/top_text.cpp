@@ -203,11 +203,11 @@ std::string row_line(const TopicRow& row, TextStyle style, std::size_t width) {
                      right(short_count(row.count), kCountWidth) + " " + right(short_age(row.age), kAgeWidth) + " " +
                      static_cast<char>('0' + row.qos) + (row.retained ? 'r' : ' ') + " " +
                      right(short_bytes(static_cast<long long>(row.size)), kSizeWidth) + " " +
-                     padded(one_line(row.name, topic_width, style), topic_width) + " ";
+                     padded(one_line(row.name(), topic_width, style), topic_width) + " ";
   std::string payload;
-  if (row.prefix.empty() && row.stats != nullptr) {
+  if (!row.is_folded() && row.stats != nullptr) {
     const TopicStats& stats = *row.stats;
-    std::string_view text = stats.evaluated ? std::string_view(stats.shown.text) : std::string_view(stats.payload);
+    std::string_view text = stats.shown_text();
     const ValueHistory& values = stats.values;
     constexpr std::size_t kValueSpark = ValueHistory::kValues + 1;
     if (values.size() >= 2 && payload_width >= kValueSpark + 4) {

@@ -45,7 +45,8 @@ class ValueHistory {
 
 // What a payload shows once evaluated (decoded, through --jq).
 struct Evaluation {
-  std::string text;             // one value's text (the payload itself when nothing evaluates it)
+  std::string text;             // what --decode or --jq made of it
+  bool as_payload = false;      // nothing made anything of it: the payload shows as it is (text is empty)
   double value = std::nan("");  // the number it is, NaN when it is none
 };
 
@@ -62,6 +63,9 @@ struct TopicStats {
   bool evaluated = false;  // `shown` is of the last payload
   Evaluation shown;
   ValueHistory values;  // one value an evaluation that gave a number
+
+  // The text the payload column shows.
+  std::string_view shown_text() const { return !evaluated || shown.as_payload ? payload : shown.text; }
 };
 
 class TopicTable {

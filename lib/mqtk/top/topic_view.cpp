@@ -27,7 +27,7 @@ std::optional<std::string_view> folded_prefix(std::string_view topic, const View
 
 TopicRow topic_row(std::string_view topic, const TopicStats& stats, const TopicTable& table, TopTime now) {
   TopicRow row;
-  row.name = topic;
+  row.topic = topic;
   row.count = stats.count;
   row.rate = table.rate(stats, now);
   std::int64_t second = table.second(now);
@@ -71,7 +71,7 @@ bool before(const TopicRow& a, const TopicRow& b, SortKey key) {
     case SortKey::kName:
       break;
   }
-  return a.name < b.name;
+  return a.name() < b.name();
 }
 
 }  // namespace
@@ -120,7 +120,7 @@ std::vector<TopicRow> view_rows(const TopicTable& table, const ViewSettings& set
     fold_into(rows[found->second], row);
   });
   for (auto [prefix, index] : folded_rows) {
-    rows[index].name = std::string(prefix) + (deepest[prefix] > 1 ? "/#" : "/+");
+    rows[index].folded = std::string(prefix) + (deepest[prefix] > 1 ? "/#" : "/+");
   }
   std::sort(rows.begin(), rows.end(),
             [&](const TopicRow& a, const TopicRow& b) { return before(a, b, settings.sort); });

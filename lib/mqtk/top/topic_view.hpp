@@ -33,9 +33,12 @@ struct ViewSettings {
 inline constexpr int kSparkSeconds = 8;
 
 struct TopicRow {
-  std::string name;    // the topic, or "sensors/+" ("sensors/#" when deeper) for a folded prefix
-  std::string prefix;  // a folded row's prefix; empty for a topic
-  int topics = 1;      // how many topics the row sums
+  // A topic's row names it by the table's own copy of the topic (no string
+  // a row a refresh); a folded row has a name of its own.
+  std::string_view topic;  // a topic row's topic
+  std::string folded;      // a folded row's name: "sensors/+" ("sensors/#" when deeper)
+  std::string prefix;      // a folded row's prefix ("sensors"; "" for the first level of "/a")
+  int topics = 1;          // how many topics the row sums
   long long count = 0;
   double rate = 0;
   std::array<std::uint32_t, kSparkSeconds> rates{};  // the last whole seconds' messages, oldest first
@@ -45,6 +48,9 @@ struct TopicRow {
   int qos = 0;
   bool retained = false;
   const TopicStats* stats = nullptr;  // a topic's (or a folded row's newest); for its payload and values
+
+  bool is_folded() const { return !folded.empty(); }
+  std::string_view name() const { return is_folded() ? std::string_view(folded) : topic; }
 };
 
 // Whether `filter` (as ViewSettings::filter) shows `topic`.

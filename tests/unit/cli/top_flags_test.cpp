@@ -62,7 +62,7 @@ TEST_SUITE("top_flags") {
       }
       return false;
     };
-    CHECK(fails("not a terminal"));
+    CHECK(fails("needs a terminal"));
     flags.once = true;
     flags.interval = "1s";
     CHECK(fails("--once and --interval"));

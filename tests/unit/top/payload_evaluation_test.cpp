@@ -28,10 +28,11 @@ TEST_SUITE("payload_evaluation") {
     mqtk::PayloadEvaluation evaluation({}, std::nullopt, mqtk::JqTextForm::kCompact, warn);
     CHECK(!evaluation.evaluating());
     mqtk::Evaluation shown = of(evaluation, "t", "21.5");
-    CHECK(shown.text == "21.5");
+    CHECK(shown.as_payload);  // shown as it is, not copied
+    CHECK(shown.text.empty());
     CHECK(shown.value == 21.5);
     shown = of(evaluation, "t", "on");
-    CHECK(shown.text == "on");
+    CHECK(shown.as_payload);
     CHECK(std::isnan(shown.value));
   }
 
@@ -42,9 +43,9 @@ TEST_SUITE("payload_evaluation") {
     CHECK(of(evaluation, "hex/a", "6869").text == "\"hi\"");
     // Not decoded (another topic, or a payload the decoder refuses): as it came.
     mqtk::Evaluation shown = of(evaluation, "plain", "7");
-    CHECK(shown.text == "7");
+    CHECK(shown.as_payload);
     CHECK(shown.value == 7.0);
-    CHECK(of(evaluation, "hex/b", "zz").text == "zz");
+    CHECK(of(evaluation, "hex/b", "zz").as_payload);
     CHECK(warnings.size() == 1);
   }
 

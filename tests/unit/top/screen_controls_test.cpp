@@ -25,7 +25,7 @@ struct Screen {
     if (changed) build();
     return changed;
   }
-  std::string selected() const { return rows.at(state.selected).name; }
+  std::string selected() const { return std::string(rows.at(state.selected).name()); }
 };
 
 }  // namespace
@@ -77,20 +77,34 @@ TEST_SUITE("screen_controls") {
     CHECK(!press('-'));  // a top level has no parent
   }
 
+  TEST_CASE("a fold at an empty first level unfolds too") {
+    mqtk::TopicTable table(kStart, 10);
+    table.add("/a", "1", 0, false, kStart);
+    table.add("/b", "1", 0, false, kStart);
+    mqtk::ScreenState state;
+    std::vector<mqtk::TopicRow> rows = mqtk::view_rows(table, state.view, kStart);
+    CHECK(mqtk::press_key(state, '-', rows));
+    rows = mqtk::view_rows(table, state.view, kStart);
+    REQUIRE(rows.size() == 1);
+    CHECK(rows[0].name() == "/+");
+    CHECK(mqtk::press_key(state, '+', rows));
+    CHECK(mqtk::view_rows(table, state.view, kStart).size() == 2);
+  }
+
   TEST_CASE_FIXTURE(Screen, "folding and unfolding a level at a time") {
     CHECK(press('<'));
     CHECK(rows.size() == 3);
-    CHECK(rows[0].name == "plant/line1/+");
+    CHECK(rows[0].name() == "plant/line1/+");
     CHECK(press('<'));
     CHECK(rows.size() == 2);
-    CHECK(rows[0].name == "plant/#");
-    CHECK(rows[1].name == "sensors/a");  // not as deep as the others were
+    CHECK(rows[0].name() == "plant/#");
+    CHECK(rows[1].name() == "sensors/a");  // not as deep as the others were
     CHECK(press('>'));
     CHECK(rows.size() == 3);
     CHECK(press('e'));
     CHECK(state.view.folded.empty());
     CHECK(rows.size() == 3);
-    CHECK(rows[0].name == "plant/line1/speed");
+    CHECK(rows[0].name() == "plant/line1/speed");
   }
 
   TEST_CASE_FIXTURE(Screen, "typing a filter") {

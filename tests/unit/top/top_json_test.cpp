@@ -18,7 +18,7 @@ TEST_SUITE("top_json") {
     table.add("sensors/a", "20", 0, false, kStart + milliseconds(250));
     table.add("sensors/a", "21.5", 1, true, kStart + milliseconds(1250));
     table.evaluate_changed([](std::string_view, const mqtk::TopicStats& stats) {
-      return mqtk::Evaluation{stats.payload, 21.5};
+      return mqtk::Evaluation{.as_payload = true, .value = 21.5};
     });
     std::vector<mqtk::TopicRow> rows = mqtk::view_rows(table, {}, kStart + milliseconds(2250));
     std::string out;
@@ -33,7 +33,7 @@ TEST_SUITE("top_json") {
     mqtk::TopicTable table(kStart, 10);
     table.add("t", "\xff\x01", 0, false, kStart);
     table.evaluate_changed([](std::string_view, const mqtk::TopicStats&) {
-      return mqtk::Evaluation{"\"decoded\"", std::nan("")};
+      return mqtk::Evaluation{.text = "\"decoded\"", .value = std::nan("")};
     });
     std::string out;
     mqtk::append_row_json(mqtk::view_rows(table, {}, kStart).at(0), kTime, true, out);

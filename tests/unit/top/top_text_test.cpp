@@ -74,7 +74,7 @@ TEST_SUITE("top_text") {
       table.add("sensors/kitchen/temp", std::to_string(20 + i % 3), 1, true, kStart + milliseconds(i * 500));
     auto now = kStart + milliseconds(10'000);
     table.evaluate_changed([](std::string_view, const mqtk::TopicStats& stats) {
-      return mqtk::Evaluation{stats.payload, mqtk::number_in(stats.payload)};
+      return mqtk::Evaluation{.text = stats.payload, .value = mqtk::number_in(stats.payload)};
     });
     std::vector<mqtk::TopicRow> rows = mqtk::view_rows(table, {}, now);
     REQUIRE(rows.size() == 1);

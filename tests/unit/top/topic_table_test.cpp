@@ -10,7 +10,8 @@ using std::chrono::milliseconds;
 const mqtk::TopTime kStart{std::chrono::seconds(1000)};
 
 mqtk::Evaluation as_is(std::string_view, const mqtk::TopicStats& stats) {
-  return mqtk::Evaluation{stats.payload, stats.payload == "x" ? std::nan("") : std::stod(stats.payload)};
+  return mqtk::Evaluation{.text = stats.payload,
+                          .value = stats.payload == "x" ? std::nan("") : std::stod(stats.payload)};
 }
 
 }  // namespace

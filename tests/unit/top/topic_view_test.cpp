@@ -23,7 +23,7 @@ mqtk::TopicTable sample() {
 
 std::vector<std::string> names(const std::vector<mqtk::TopicRow>& rows) {
   std::vector<std::string> out;
-  for (const mqtk::TopicRow& row : rows) out.push_back(row.name);
+  for (const mqtk::TopicRow& row : rows) out.push_back(std::string(row.name()));
   return out;
 }
 
@@ -51,7 +51,7 @@ TEST_SUITE("topic_view") {
     mqtk::TopicTable table = sample();
     std::vector<mqtk::TopicRow> rows = mqtk::view_rows(table, {}, kNow);
     const mqtk::TopicRow& hum = rows.back();
-    CHECK(hum.name == "sensors/a/hum");
+    CHECK(hum.name() == "sensors/a/hum");
     CHECK(hum.count == 1);
     CHECK(hum.qos == 1);
     CHECK(hum.retained);
