@@ -15,12 +15,14 @@ a target. The subscribers ask for QoS 1, as the per-message subscriber does.
 Run: ./scripts/bench   (or /usr/bin/python3 tests/bench/bench_record.py)
 """
 
+import json
 import os
 import re
 import subprocess
 import sys
 import tempfile
 import time
+import urllib.request
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "integration"))
 from harness import Broker, InfluxDB, tool, unique, wait_until  # noqa: E402
@@ -129,6 +131,39 @@ def into_influx(broker, influx, directory, data, qos):
     return result
 
 
+def points(size, count, measurement):
+    """The line protocol mqtk-record writes for lines(size, count)."""
+    out = []
+    for n in range(count):
+        fields = json.loads(payload(size, n))
+        text = ",".join('%s=%s' % (k, '"%s"' % v if isinstance(v, str) else float(v)) for k, v in fields.items())
+        out.append(b"%s %s %d\n" % (measurement.encode(), text.encode(), 1700000000000000000 + n))
+    return out
+
+
+def influx_limit(influx, size, count):
+    """Points per second InfluxDB itself takes from one writer posting the
+    same points in mqtk-record's batches (5,000 lines, 8 MB at most): the
+    most any recorder writing one request at a time can reach."""
+    db, measurement = database(influx, "limit"), unique("limit")
+    lines, batches, batch, batch_bytes = points(size, count, measurement), [], [], 0
+    for line in lines:
+        if batch and (len(batch) == 5000 or batch_bytes + len(line) > 8 * 1024 * 1024):
+            batches.append(b"".join(batch))
+            batch, batch_bytes = [], 0
+        batch.append(line)
+        batch_bytes += len(line)
+    batches.append(b"".join(batch))
+    url = "%s/write?db=%s&precision=ns" % (influx.url, db)
+    start = time.monotonic()
+    for body in batches:
+        urllib.request.urlopen(urllib.request.Request(url, data=body, method="POST"), timeout=300).read()
+    elapsed = time.monotonic() - start
+    wait_until(lambda: count_points(influx, db, measurement) >= count, timeout=120, what="the points")
+    influx.query('DROP DATABASE "%s"' % db)
+    return count / elapsed
+
+
 def per_message(broker, influx, data, qos):
     topic, db = unique("per_message"), database(influx, "per_message")
     argv = ["/usr/bin/python3", os.path.join(os.path.dirname(__file__), "per_message_subscriber.py"),
@@ -159,6 +194,11 @@ def main():
                 bench.row(case, "mqtk-record --influx", "rate", "msg/s", record_influx, "mqtk-sub > file", sub,
                           better="higher", target=">= 0.9" if qos == "0" else None,
                           note=None if qos == "0" else "the broker is the limit at QoS 1")
+                if qos == "0":
+                    limit = influx_limit(influx, size, count)
+                    bench.row(case, "mqtk-record --influx", "rate against InfluxDB", "msg/s", record_influx,
+                              "InfluxDB's own ingest, one writer", limit, better="higher",
+                              target=">= 0.9", note="the same points posted in the same batches, no MQTT")
                 if size == SIZES[0][0]:
                     baseline = per_message(broker, influx, lines(size, PER_MESSAGE_MESSAGES), qos)
                     bench.row(case, "mqtk-record --influx", "rate (baseline %d msgs)" % PER_MESSAGE_MESSAGES,

@@ -2,6 +2,7 @@
 
 #include <array>
 #include <cstdint>
+#include <cstring>
 #include <nlohmann/json.hpp>
 
 namespace mqtk {
@@ -28,9 +29,39 @@ std::optional<Utf8Char> decode_utf8(std::string_view bytes) {
   return Utf8Char{codepoint, length};
 }
 
+namespace {
+
+constexpr std::uint64_t kOnes = 0x0101010101010101;  // a 1 in each byte
+constexpr std::uint64_t kHighBits = 0x8080808080808080;
+
+std::uint64_t eight_bytes(const char* p) {
+  std::uint64_t eight = 0;
+  std::memcpy(&eight, p, sizeof eight);
+  return eight;
+}
+
+// Whether the eight bytes at `p` are all ASCII.
+bool ascii_eight(const char* p) { return (eight_bytes(p) & kHighBits) == 0; }
+
+// Whether the eight bytes at `p` are printable ASCII (0x20 to 0x7E): a byte
+// below 0x20 borrows into its high bit when 0x20 is taken from it, and 0x7F
+// is the byte that XOR 0x7F turns into zero.
+bool printable_eight(const char* p) {
+  std::uint64_t eight = eight_bytes(p);
+  auto any_below = [](std::uint64_t x, std::uint64_t n) { return ((x - kOnes * n) & ~x & kHighBits) != 0; };
+  return (eight & kHighBits) == 0 && !any_below(eight, 0x20) && !any_below(eight ^ (kOnes * 0x7F), 1);
+}
+
+}  // namespace
+
 bool is_utf8(std::string_view bytes) {
   std::size_t i = 0;
   while (i < bytes.size()) {
+    // ASCII eight bytes at a time: most payloads are nothing else.
+    if (i + 8 <= bytes.size() && ascii_eight(bytes.data() + i)) {
+      i += 8;
+      continue;
+    }
     auto c = decode_utf8(bytes.substr(i));
     if (!c) return false;
     i += c->length;
@@ -81,7 +112,12 @@ bool embeddable_json(std::string_view payload) {
 PayloadEncoding classify_payload(std::string_view payload) {
   bool text = true;
   bool one_line = true;
-  for (unsigned char c : payload) {
+  for (std::size_t i = 0; i < payload.size(); ++i) {
+    if (i + 8 <= payload.size() && printable_eight(payload.data() + i)) {
+      i += 7;
+      continue;
+    }
+    auto c = static_cast<unsigned char>(payload[i]);
     if (c == '\n' || c == '\r') {
       one_line = false;
     } else if ((c < 0x20 && c != '\t') || c == 0x7F) {

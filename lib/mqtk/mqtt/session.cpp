@@ -16,6 +16,7 @@
 #include <openssl/ssl.h>
 
 #include "mqtk/base/error.hpp"
+#include "mqtk/mqtt/close_at_once.hpp"
 #include "mqtk/mqtt/property_read.hpp"
 
 namespace mqtk {
@@ -252,7 +253,10 @@ struct Session::Callbacks {
   }
 
   static void on_publish(mosquitto*, void* obj, int mid, int reason_code, const mosquitto_property*) {
-    guarded(obj, [&](Session& s) { s.events_.on_published(mid, reason_code); });
+    guarded(obj, [&](Session& s) {
+      ++s.publishes_completed_;
+      s.events_.on_published(mid, reason_code);
+    });
   }
 
   static void on_subscribe(mosquitto*, void* obj, int mid, int count, const int* granted, const mosquitto_property*) {
@@ -429,6 +433,7 @@ Session::~Session() = default;
 // the socket keeps the connection open after libmosquitto closes its
 // descriptor, until the broker, having read the DISCONNECT, closes its end.
 // What arrives meanwhile is discarded unacknowledged; the broker keeps it.
+// When nothing can arrive, disconnect() skips this (close_at_once.hpp).
 void Session::drain_closed_connection() {
   if (!closing_fd_.valid()) return;
   shutdown(closing_fd_.get(), SHUT_WR);
@@ -478,6 +483,7 @@ void Session::try_next_address() {
                                           options_.bind_address.empty() ? nullptr : options_.bind_address.c_str());
     if (rc == MOSQ_ERR_SUCCESS) {
       state_ = SessionState::kConnecting;
+      connect_began_ = Clock::now();
       disconnect_pending_ = false;
       socket_writable_seen_ = false;
       tls_established_ = false;
@@ -823,6 +829,7 @@ int Session::publish(std::string_view topic, std::string_view payload, int qos, 
   int mid = 0;
   check_publish_rc(mosquitto_publish_v5(mosq_.get(), &mid, topic_text.c_str(), static_cast<int>(payload.size()),
                                         payload.data(), qos, retain, properties));
+  ++publishes_;
   return mid;
 }
 
@@ -831,6 +838,7 @@ int Session::publish_to_alias(std::string_view payload, int qos, bool retain, co
   int mid = 0;
   check_publish_rc(mosquitto_publish_v5(mosq_.get(), &mid, nullptr, static_cast<int>(payload.size()), payload.data(),
                                         qos, retain, properties));
+  ++publishes_;
   return mid;
 }
 
@@ -838,6 +846,7 @@ int Session::subscribe(const std::vector<std::string>& filters, int qos, int opt
                        const mosquitto_property* properties) {
   std::vector<char*> pointers;
   for (const std::string& filter : filters) pointers.push_back(const_cast<char*>(filter.c_str()));
+  subscribed_ = true;
   int mid = 0;
   int rc = mosquitto_subscribe_multiple(mosq_.get(), &mid, static_cast<int>(pointers.size()), pointers.data(), qos,
                                         options, properties);
@@ -848,6 +857,7 @@ int Session::subscribe(const std::vector<std::string>& filters, int qos, int opt
 }
 
 int Session::unsubscribe(const std::string& filter, const mosquitto_property* properties) {
+  subscribed_ = true;  // an UNSUBACK is due, and messages may come until it
   int mid = 0;
   int rc = mosquitto_unsubscribe_v5(mosq_.get(), &mid, filter.c_str(), properties);
   if (rc != MOSQ_ERR_SUCCESS && rc != MOSQ_ERR_NO_CONN) {
@@ -862,7 +872,13 @@ void Session::disconnect(int reason_code) {
     return;
   }
   state_ = SessionState::kDisconnecting;
-  closing_fd_.reset(dup(mosquitto_socket(mosq_.get())));
+  ConnectionActivity activity;
+  activity.subscribed = subscribed_;
+  activity.replies_awaited = publishes_completed_ < publishes_;
+  activity.layered = tls_ != nullptr || websocket_ != nullptr;
+  activity.since_connect_began = Clock::now() - connect_began_;
+  activity.keepalive_seconds = options_.keepalive;
+  if (!can_close_at_once(activity)) closing_fd_.reset(dup(mosquitto_socket(mosq_.get())));
   int rc = mosquitto_disconnect_v5(mosq_.get(), options_.protocol_version == kMqtt5 ? reason_code : 0,
                                    options_.properties.disconnect.get());
   if (rc != MOSQ_ERR_SUCCESS) state_ = SessionState::kClosed;

@@ -12,6 +12,7 @@
 #include <poll.h>
 
 #include <chrono>
+#include <cstdint>
 #include <memory>
 #include <span>
 #include <string>
@@ -135,6 +136,11 @@ class Session final : public BrokerConnection {
   uint32_t broker_maximum_packet_size_ = 0;  // from CONNACK (MQTT v5); 0: none
   // Relays libmosquitto's connections over WebSockets; uses tls_ for wss://.
   std::unique_ptr<WebSocketBridge> websocket_;
+  // What the broker may still send when we disconnect (see close_at_once.hpp).
+  bool subscribed_ = false;                // a SUBSCRIBE or UNSUBSCRIBE was sent
+  std::uint64_t publishes_ = 0;            // queued
+  std::uint64_t publishes_completed_ = 0;  // written (QoS 0) or acknowledged (QoS 1, 2)
+  Clock::time_point connect_began_{};
   // Declared last, so destroyed first: libmosquitto's TLS connection uses tls_.
   Fd closing_fd_;  // see drain_closed_connection()
   std::unique_ptr<mosquitto, DestroyClient> mosq_;

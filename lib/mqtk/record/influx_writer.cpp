@@ -6,6 +6,8 @@
 #include <algorithm>
 #include <random>
 
+#include "mqtk/base/newlines.hpp"
+
 namespace mqtk {
 namespace {
 
@@ -16,17 +18,8 @@ constexpr std::size_t kMaxBodyBytes = 8 * 1024 * 1024;
 constexpr std::chrono::milliseconds kFirstRetry{500};
 constexpr std::chrono::milliseconds kMaxRetry{30000};
 
-std::size_t count_lines(std::string_view lines) {
-  return static_cast<std::size_t>(std::count(lines.begin(), lines.end(), '\n'));
-}
-
 // Where the first half of `lines` (by line count) ends.
-std::size_t middle_of(std::string_view lines, std::size_t count) {
-  for (std::size_t i = 0, seen = 0; i < lines.size(); ++i) {
-    if (lines[i] == '\n' && ++seen == count / 2) return i + 1;
-  }
-  return lines.size();
-}
+std::size_t middle_of(std::string_view lines, std::size_t count) { return first_whole_lines(lines, count / 2).bytes; }
 
 bool refusal(int status) { return status == 400 || status == 422 || status == 413; }
 
@@ -53,7 +46,7 @@ bool LineDelivery::deliver(std::string_view lines, std::size_t& settled, const R
   while (!pending.empty()) {
     std::string_view part = pending.back();
     pending.pop_back();
-    std::size_t count = count_lines(part);
+    std::size_t count = count_newlines(part);
     InfluxClient::Answer answer = client_.write(part);
     if (answer.ok()) {
       sent_ += static_cast<long>(count);

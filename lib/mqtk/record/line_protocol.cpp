@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <cstring>
 #include <vector>
 
 #include "mqtk/base/payload_encoding.hpp"
@@ -45,16 +46,33 @@ void append_key(std::string& out, std::string_view name) { append_name(out, name
 
 void append_string_value(std::string& out, std::string_view value) {
   out.push_back('"');
-  for (char c : value) {
-    if (c == '"' || c == '\\') {
-      out.push_back('\\');
-      out.push_back(c);
-    } else if (c == '\n') {
-      out.append("\\n");  // a raw newline would end the line
+  // The runs between the characters to escape go in whole, each found by
+  // memchr: a character at a time was a third of mqtk-record's time with
+  // kilobyte payloads.
+  auto next = [&](char c, std::size_t from) {
+    if (from >= value.size()) return std::string_view::npos;
+    const void* found = std::memchr(value.data() + from, c, value.size() - from);
+    return found ? static_cast<std::size_t>(static_cast<const char*>(found) - value.data()) : std::string_view::npos;
+  };
+  std::size_t quote = next('"', 0);
+  std::size_t backslash = next('\\', 0);
+  std::size_t newline = next('\n', 0);
+  std::size_t run = 0;
+  for (std::size_t at; (at = std::min({quote, backslash, newline})) != std::string_view::npos;) {
+    out.append(value.substr(run, at - run));
+    run = at + 1;
+    if (at == quote) {
+      out.append("\\\"");
+      quote = next('"', run);
+    } else if (at == backslash) {
+      out.append("\\\\");
+      backslash = next('\\', run);
     } else {
-      out.push_back(c);
+      out.append("\\n");  // a raw newline would end the line
+      newline = next('\n', run);
     }
   }
+  out.append(value.substr(run));
   out.push_back('"');
 }
 

@@ -15,6 +15,7 @@
 
 #include "mqtk/base/directory_stream.hpp"
 #include "mqtk/base/error.hpp"
+#include "mqtk/base/newlines.hpp"
 #include "mqtk/base/whole_file.hpp"
 
 namespace mqtk {
@@ -33,7 +34,7 @@ std::uint64_t count_lines(int fd, std::uint64_t from, std::uint64_t to) {
   while (from < to) {
     ssize_t n = pread(fd, buffer, std::min<std::uint64_t>(sizeof buffer, to - from), static_cast<off_t>(from));
     if (n <= 0) break;
-    lines += static_cast<std::uint64_t>(std::count(buffer, buffer + n, '\n'));
+    lines += count_newlines(std::string_view(buffer, static_cast<std::size_t>(n)));
     from += static_cast<std::uint64_t>(n);
   }
   return lines;
@@ -103,14 +104,10 @@ void append_segment(const std::string& path, std::uint64_t offset, std::uint64_t
 // Cuts the batch after its last whole line, and after `max_lines` lines in
 // all, counting the lines from `start` on.
 void keep_whole_lines(Spool::Batch& batch, std::size_t start, std::size_t max_lines) {
-  std::size_t end = start;
-  for (std::size_t i = start; i < batch.lines.size() && batch.count < max_lines; ++i) {
-    if (batch.lines[i] == '\n') {
-      end = i + 1;
-      ++batch.count;
-    }
-  }
-  batch.lines.resize(end);
+  std::string_view added = std::string_view(batch.lines).substr(start);
+  WholeLines whole = first_whole_lines(added, max_lines > batch.count ? max_lines - batch.count : 0);
+  batch.count += whole.count;
+  batch.lines.resize(start + whole.bytes);
 }
 
 std::optional<Spool::Position> read_checkpoint(const std::string& directory) {
@@ -220,7 +217,7 @@ void Spool::append(std::string_view lines) {
     std::lock_guard lock(mutex_);
     segments_.back().size = segment_->size();
     pending_bytes_ += lines.size();
-    pending_lines_ += static_cast<std::uint64_t>(std::count(lines.begin(), lines.end(), '\n'));
+    pending_lines_ += count_newlines(lines);
   }
   changed_.notify_all();
 }

@@ -22,6 +22,20 @@ TEST_SUITE("payload_encoding") {
     CHECK(mqtk::classify_payload("\"\xff\"") == PayloadEncoding::kBase64);
   }
 
+  TEST_CASE("classification: every ASCII byte at every place, eight bytes at a time or one") {
+    const std::string text = "abcdefghijklmnopqrst";  // not JSON
+    for (int byte = 0; byte < 0x80; ++byte) {
+      bool control = (byte < 0x20 && byte != '\t' && byte != '\n' && byte != '\r') || byte == 0x7F;
+      for (std::size_t at = 0; at <= text.size(); ++at) {
+        CAPTURE(byte);
+        CAPTURE(at);
+        std::string payload = text;
+        payload.insert(at, 1, static_cast<char>(byte));
+        CHECK(mqtk::classify_payload(payload) == (control ? PayloadEncoding::kBase64 : PayloadEncoding::kText));
+      }
+    }
+  }
+
   TEST_CASE("JSON the parser reads but a record cannot hold verbatim is text") {
     // The parser skips a byte order mark and space around a document; inside
     // a record the mark is invalid JSON and the space would be lost.
@@ -44,6 +58,19 @@ TEST_SUITE("payload_encoding") {
     CHECK_FALSE(mqtk::is_utf8("\xf4\x90\x80\x80"));  // past U+10FFFF
     CHECK_FALSE(mqtk::is_utf8("\xe2\x82"));          // truncated
     CHECK_FALSE(mqtk::is_utf8("\x80"));
+  }
+
+  TEST_CASE("UTF-8 validation reads ASCII eight bytes at a time, and every byte after") {
+    std::string ascii = "0123456789abcdefghij";
+    for (std::size_t at = 0; at <= ascii.size(); ++at) {
+      CAPTURE(at);
+      std::string text = ascii;
+      CHECK(mqtk::is_utf8(text.insert(at, "\xe2\x82\xac")));  // the euro sign anywhere
+      text = ascii;
+      CHECK_FALSE(mqtk::is_utf8(text.insert(at, "\x80")));
+      text = ascii.substr(0, at) + "\xe2\x82";  // cut short at the very end
+      CHECK_FALSE(mqtk::is_utf8(text));
+    }
   }
 
   TEST_CASE("UTF-8 characters one at a time") {

@@ -80,6 +80,9 @@ TEST_SUITE("line_protocol") {
     CHECK(string_value("say \"hi\" \\o/") == "\"say \\\"hi\\\" \\\\o/\"");
     CHECK(string_value("two\nlines") == "\"two\\nlines\"");
     CHECK(string_value("tab\tand , = space") == "\"tab\tand , = space\"");
+    CHECK(string_value("") == "\"\"");
+    CHECK(string_value("\"\n\\") == "\"\\\"\\n\\\\\"");  // nothing but escapes, first to last
+    CHECK(string_value(std::string(5000, 'x') + "\n") == "\"" + std::string(5000, 'x') + "\\n\"");
   }
 
   TEST_CASE("floats use the shortest exact text") {
