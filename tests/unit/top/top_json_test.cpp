@@ -17,8 +17,8 @@ TEST_SUITE("top_json") {
     mqtk::TopicTable table(kStart, 10);
     table.add("sensors/a", "20", 0, false, kStart + milliseconds(250));
     table.add("sensors/a", "21.5", 1, true, kStart + milliseconds(1250));
-    table.evaluate_changed([](std::string_view, const mqtk::TopicStats& stats) {
-      return mqtk::Evaluation{.as_payload = true, .value = 21.5};
+    table.evaluate_changed([](std::string_view, const mqtk::TopicStats&) {
+      return mqtk::Evaluation{.text = {}, .as_payload = true, .value = 21.5};
     });
     std::vector<mqtk::TopicRow> rows = mqtk::view_rows(table, {}, kStart + milliseconds(2250));
     std::string out;

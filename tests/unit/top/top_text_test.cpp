@@ -90,7 +90,10 @@ TEST_SUITE("top_text") {
     mqtk::TopicTable table(kStart, 1);
     table.add("a", "12", 0, false, kStart);
     table.add("b", "345", 0, false, kStart);
-    mqtk::TopHeader header{.broker = "127.0.0.1:1883", .state = "connected", .paused = true};
+    mqtk::TopHeader header;
+    header.broker = "127.0.0.1:1883";
+    header.state = "connected";
+    header.paused = true;
     header.view.filter = "a/#";
     header.rows = 1;
     std::vector<std::string> lines = mqtk::header_lines(header, table, kStart + milliseconds(500), kAscii, 200);
