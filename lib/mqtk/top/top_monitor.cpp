@@ -196,6 +196,7 @@ class TopRun {
   void rebuild() {
     auto now = clock_.now();
     evaluate();
+    rows_ = {};  // the old rows go before the new are made: 100,000 rows are megabytes
     rows_ = view_rows(table_, state_.view, now);
     next_refresh_ = now + options_.refresh;
   }
