@@ -3,10 +3,11 @@
 set(CPACK_GENERATOR DEB)
 set(CPACK_PACKAGE_NAME mqtk)
 set(CPACK_PACKAGE_VENDOR "mqtk")
-set(CPACK_PACKAGE_DESCRIPTION_SUMMARY "MQTT command-line toolkit: mqtk-pub, mqtk-sub, mqtk-rr, mqtk-record")
+set(CPACK_PACKAGE_DESCRIPTION_SUMMARY "MQTT command-line toolkit: mqtk-pub, mqtk-sub, mqtk-rr, mqtk-record, mqtk-top")
 set(CPACK_PACKAGE_DESCRIPTION "Drop-in, lossless clones of mosquitto_pub, mosquitto_sub and mosquitto_rr, and mqtk-record,
-which records MQTT messages durably into files and InfluxDB; with replay,
-man pages and shell completions.")
+which records MQTT messages durably into files and InfluxDB; mqtk-top, a
+live terminal view of every topic of a broker; with replay, man pages and
+shell completions.")
 set(CPACK_PACKAGING_INSTALL_PREFIX /usr)
 set(CPACK_STRIP_FILES ON)
 set(CPACK_DEBIAN_FILE_NAME DEB-DEFAULT)

@@ -18,7 +18,7 @@ from harness import run, tool
 
 SOURCE_DIR = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 BUILD_DIR = os.environ.get("MQTK_BUILD_DIR", os.path.join(SOURCE_DIR, "build"))
-TOOLS = ("pub", "sub", "record", "rr")
+TOOLS = ("pub", "sub", "record", "rr", "top")
 SHELLS = {
     "bash": "completions/bash/mqtk-%s",
     "zsh": "completions/zsh/_mqtk-%s",
@@ -105,7 +105,7 @@ class DocsTest(unittest.TestCase):
                 self.assertEqual(documented - accepted, set(), "documented but not accepted")
 
     def test_man_pages_render_without_warnings(self):
-        for page in ("mqtk", "mqtk-pub", "mqtk-sub", "mqtk-record", "mqtk-rr"):
+        for page in ("mqtk", "mqtk-pub", "mqtk-sub", "mqtk-record", "mqtk-rr", "mqtk-top"):
             with self.subTest(page=page):
                 result = subprocess.run(["man", "--warnings", "-l", man_page(page)], stdout=subprocess.PIPE,
                                         stderr=subprocess.PIPE, env=dict(os.environ, MANWIDTH="80", MANPAGER="cat"))
@@ -119,7 +119,7 @@ class DocsTest(unittest.TestCase):
         """scdoc leaves _emphasis_ and *bold* markers as text where they do not
         start or end a word (`*128+*_N_` rendered as "128+_N_")."""
         leak = re.compile(r"(?<![\w$])_[A-Za-z0-9.]+_(?!\w)|(?<![\w'\"/])\*[A-Za-z]")
-        for page in ("mqtk", "mqtk-pub", "mqtk-sub", "mqtk-record", "mqtk-rr"):
+        for page in ("mqtk", "mqtk-pub", "mqtk-sub", "mqtk-record", "mqtk-rr", "mqtk-top"):
             with self.subTest(page=page):
                 text = subprocess.run(["man", "-l", man_page(page)], stdout=subprocess.PIPE, check=True,
                                       env=dict(os.environ, MANWIDTH="80", MANPAGER="cat")).stdout.decode()

@@ -11,7 +11,7 @@ from harness import run
 
 SOURCE_DIR = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 BUILD_DIR = os.environ.get("MQTK_BUILD_DIR", os.path.join(SOURCE_DIR, "build"))
-TOOLS = ("mqtk-pub", "mqtk-sub", "mqtk-record", "mqtk-rr")
+TOOLS = ("mqtk-pub", "mqtk-sub", "mqtk-record", "mqtk-rr", "mqtk-top")
 
 # Where each kind of file goes under the prefix.
 EXPECTED = ["bin/%s" % t for t in TOOLS] + \

@@ -39,7 +39,7 @@ class CheckLayersTest(unittest.TestCase):
             "lib/mqtk/output/o.hpp:1: CLI11 outside cli/",
             "lib/mqtk/mqtt/m.hpp:1: mqtk/session.hpp is not mqtk/<area>/<file>.hpp",
             "lib/mqtk/extra: a folder the dependency order does not name "
-            "(base, mqtt, payload, output, records, client, record, cli)",
+            "(base, mqtt, payload, output, records, client, record, top, cli)",
             "tools/pub/main.cpp:1: a tool's main includes libmosquitto's mqtt_protocol.h",
         ]))
 

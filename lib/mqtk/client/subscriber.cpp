@@ -145,6 +145,8 @@ void Subscriber::commit(bool before_acknowledgements) {
   oldest_uncommitted_ = {};
 }
 
+void Subscriber::stop() { finish(kExitSuccess); }
+
 void Subscriber::finish(int exit_status, int reason_code) {
   if (stopping_) return;
   stopping_ = true;

@@ -92,6 +92,13 @@ class Subscriber : private SessionEvents {
   // Messages handed to the sink.
   long received() const { return received_; }
 
+  // Where the connection is (mqtk-top's header shows it).
+  SessionState state() const { return connection_->state(); }
+
+  // Ends the run as -C does, from a ticker or the sink (mqtk-top's q key,
+  // its --once snapshot): run() returns 0 once the connection is closed.
+  void stop();
+
  private:
   void on_connected(bool session_present) override;
   void on_message(const Message& message) override;

@@ -1,19 +1,9 @@
 #include "mqtk/records/jq_output.hpp"
 
-#include "mqtk/records/record_json.hpp"
-
 namespace mqtk {
 
 bool JqOutput::write(const Message& message) {
-  const nlohmann::json* decoded = decoding_.decode(message);
-  JqTextResult result;
-  if (decoded != nullptr) {
-    result = program_.run_text(record_json(message, clock_.format(message.received), *decoded), form_);
-  } else {
-    record_text_.clear();
-    record_.render(message, record_text_);
-    result = program_.run_text_parsing(record_text_, form_);
-  }
+  JqTextResult result = jq_.run(message);
   for (const std::string& output : result.outputs) {
     out_.append(output);
     out_.put('\n');

@@ -1,12 +1,8 @@
 // --jq: mqtk-sub's and mqtk-rr's output when a jq program is given. Each
-// message's --json record (record_json.hpp, with the --decode value as its
-// payload) goes through the program, and each output is printed on a line
-// of its own, as `jq -c` prints it (strings as their text with -r, as
-// `jq -r`): `mqtk-sub --jq EXPR` prints what `mqtk-sub --json | jq -c EXPR`
-// does. The input is made the cheapest exact way: a record of a payload as
-// it came is the --json line, read by jq's own parser (as jq reads it; the
-// payload is text anyway); a decoded payload's record is built as a value
-// around the decoded value (record_json.hpp), not printed and parsed again.
+// message goes through the program (MessageJq: its --json record, with the
+// --decode value as its payload), and each output is printed on a line of
+// its own, as `jq -c` prints it (strings as their text with -r, as `jq -r`):
+// `mqtk-sub --jq EXPR` prints what `mqtk-sub --json | jq -c EXPR` does.
 //
 // A message the program makes no output of is left out (write() returns
 // false: -C does not count it); it was handled, and is acknowledged. A run
@@ -18,12 +14,11 @@
 #include <string>
 
 #include "mqtk/base/output_buffer.hpp"
-#include "mqtk/base/rfc3339.hpp"
 #include "mqtk/base/warning_limiter.hpp"
 #include "mqtk/output/message_sink.hpp"
 #include "mqtk/output/payload_decoding.hpp"
 #include "mqtk/payload/jq_program.hpp"
-#include "mqtk/records/record_formats.hpp"
+#include "mqtk/records/message_jq.hpp"
 
 namespace mqtk {
 
@@ -31,11 +26,7 @@ class JqOutput final : public MessageSink {
  public:
   // `warn` receives the warnings about runs that failed.
   JqOutput(JqProgram program, JqTextForm form, PayloadDecoding decoding, OutputBuffer& out, WarningCallback warn)
-      : program_(std::move(program)),
-        form_(form),
-        decoding_(std::move(decoding)),
-        out_(out),
-        warnings_(std::move(warn)) {}
+      : jq_(std::move(program), form, std::move(decoding)), out_(out), warnings_(std::move(warn)) {}
 
   bool write(const Message& message) override;
   void commit(bool) override { out_.flush(); }
@@ -43,14 +34,9 @@ class JqOutput final : public MessageSink {
   int watched_fd() const override { return out_.fd(); }
 
  private:
-  JqProgram program_;
-  JqTextForm form_;
-  PayloadDecoding decoding_;
+  MessageJq jq_;
   OutputBuffer& out_;
   WarningLimiter warnings_;
-  Rfc3339Clock clock_;       // the decoded records' time
-  JsonLinesFormat record_;   // the other records
-  std::string record_text_;  // reused
 };
 
 }  // namespace mqtk

@@ -1,0 +1,49 @@
+#include "mqtk/top/payload_evaluation.hpp"
+
+#include <ctime>
+
+#include "mqtk/top/top_text.hpp"
+
+namespace mqtk {
+
+PayloadEvaluation::PayloadEvaluation(DecoderChoice decoders, std::optional<JqProgram> jq, JqTextForm form,
+                                     WarningCallback warn)
+    : evaluating_(!decoders.empty() || jq.has_value()), warnings_(warn) {
+  if (jq) {
+    jq_.emplace(std::move(*jq), form, PayloadDecoding(std::move(decoders), warn));
+  } else if (!decoders.empty()) {
+    decoding_.emplace(std::move(decoders), warn);
+  }
+}
+
+Evaluation PayloadEvaluation::evaluate(std::string_view topic, const TopicStats& stats) {
+  Evaluation shown;
+  if (!evaluating_) {
+    shown.as_payload = true;  // not copied: the table keeps the payload
+    shown.value = number_in(stats.payload);
+    return shown;
+  }
+  Message message{.topic = topic, .payload = stats.payload, .qos = stats.qos, .retain = stats.retained};
+  clock_gettime(CLOCK_REALTIME, &message.received);
+  if (jq_) {
+    JqTextResult result = jq_->run(message);
+    for (const std::string& output : result.outputs) {
+      if (!shown.text.empty()) shown.text += ' ';
+      shown.text += output;
+    }
+    if (result.outputs.size() == 1) shown.value = number_in(result.outputs.front());
+    if (!result.failure.empty()) warnings_.warn(std::string(topic) + ": " + result.failure);
+    return shown;
+  }
+  const nlohmann::json* decoded = decoding_->decode(message);
+  if (decoded == nullptr) {
+    shown.as_payload = true;
+    shown.value = number_in(stats.payload);
+  } else {
+    shown.text = decoded->dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+    if (decoded->is_number()) shown.value = decoded->get<double>();
+  }
+  return shown;
+}
+
+}  // namespace mqtk
