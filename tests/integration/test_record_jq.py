@@ -127,26 +127,39 @@ class InfluxTest(RecordJqCase):
 
 class HaltTest(RecordJqCase):
     def run_until_halt(self, expression, messages):
+        """Records with `expression` until it halts; returns (status,
+        stderr, the records, the recorder's client id, the file, the topic
+        filter)."""
         prefix = self.topic()
-        jsonl = self.path(unique("halt") + ".jsonl")
-        recorder = self.start_recorder([prefix + "/#"], "-o", jsonl, "--jq", expression)
+        client_id = unique("halt")
+        jsonl = self.path(client_id + ".jsonl")
+        recorder = self.start_recorder([prefix + "/#"], "-o", jsonl, "--jq", expression, client_id=client_id)
         try:
             publish_all(self.port, [(prefix + "/" + name, payload, 1, False) for name, payload in messages])
             rc, _, err = recorder.finish(timeout=30)
         finally:
             recorder.stop()
-        return rc, err.decode(), records(jsonl)
+        return rc, err.decode(), records(jsonl), client_id, jsonl, prefix + "/#"
 
-    def test_halt_ends_the_recording_with_status_0_after_what_it_read(self):
-        rc, err, lines = self.run_until_halt("if .payload.stop then halt else . end",
-                                             [("a", b'{"n":1}'), ("b", b'{"stop":true}')])
+    def test_halt_ends_the_recording_with_status_0_and_what_came_after_waits_at_the_broker(self):
+        expression = "if .payload.stop then halt else . end"
+        rc, err, lines, client_id, jsonl, topic_filter = self.run_until_halt(
+            expression, [("a", b'{"n":1}'), ("b", b'{"stop":true}'), ("c", b'{"n":3}')])
         self.assertEqual(rc, 0, err)
         self.assertEqual([payload_of(line) for line in lines], [b'{"n":1}'])
         self.assertIn("received 2 messages", err)
+        # The message after the halt was not read, so not acknowledged: the next run records it.
+        recorder = self.start_recorder([topic_filter], "-o", jsonl, "--jq", expression, client_id=client_id)
+        try:
+            wait_until(lambda: len(records(jsonl)) == 2, what="the message after the halt")
+        finally:
+            self.stop_recorder(recorder)
+        self.assertEqual(payload_of(records(jsonl)[1]), b'{"n":3}')
 
     def test_halt_error_ends_it_with_its_status_and_message(self):
-        rc, err, lines = self.run_until_halt('if .payload.stop then ("stopped by \\(.topic)\\n" | halt_error(3)) else . end',
-                                             [("a", b'{"n":1}'), ("b", b'{"stop":true}')])
+        rc, err, lines, *_ = self.run_until_halt(
+            'if .payload.stop then ("stopped by \\(.topic)\\n" | halt_error(3)) else . end',
+            [("a", b'{"n":1}'), ("b", b'{"stop":true}')])
         self.assertEqual(rc, 3, err)
         self.assertRegex(err, r"(?m)^mqtk-record: stopped by \S+/b$")
         self.assertEqual([payload_of(line) for line in lines], [b'{"n":1}'])

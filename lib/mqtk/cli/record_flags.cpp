@@ -337,7 +337,6 @@ SubscribeOptions subscription(const RecordFlags& f, const ConnectFlags& connect)
   subscribe.read_batching = kBatchedReading;
   subscribe.interrupted_connecting_status = kExitSuccess;
   subscribe.stop_on_takeover = true;
-  subscribe.sink_end_after_turn = true;  // --jq's halt: nothing read (and acknowledged) is left unrecorded
   apply_subscription_flags(f.subscription, asks_for_mqtt5(connect), subscribe);
   return subscribe;
 }

@@ -56,7 +56,6 @@ int Subscriber::run() {
   next_tick_ = clock_.now() + tick_period_;
   while (connection_->state() != SessionState::kClosed && !abandoned_) {
     if (std::optional<int> status = turn()) return *status;
-    if (sink_ended_) finish(*sink_ended_);
     commit_when_quiet();
     finish_when_timed_out();
     disconnect_when_done();
@@ -219,18 +218,14 @@ void Subscriber::on_message(const Message& message) {
   if (counted && options_.max_messages > 0 && ++handled_ >= options_.max_messages) finish(kExitSuccess);
 }
 
-// The sink ended the run (--jq's halt): said once, then finished now or
-// after this turn's messages.
+// The sink ended the run (--jq's halt): as after -C's last message, reading
+// stops here, so the messages after it stay unacknowledged at the broker.
 void Subscriber::check_sink_end() {
-  if (sink_ended_ || stopping_) return;
+  if (stopping_) return;
   std::optional<SinkEnd> end = sink_.ended();
   if (!end) return;
   if (!end->message.empty()) reporter_.error(end->message);
-  if (options_.sink_end_after_turn) {
-    sink_ended_ = end->exit_status;
-  } else {
-    finish(end->exit_status);
-  }
+  finish(end->exit_status);
 }
 
 void Subscriber::on_published(int mid, int reason_code) {

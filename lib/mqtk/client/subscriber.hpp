@@ -54,12 +54,6 @@ struct SubscribeOptions {
   // The exit status when a signal stops the run before the broker answered:
   // mosquitto_sub's -1 (255). mqtk-record has nothing to save then: 0.
   int interrupted_connecting_status = 255;
-  // When the sink ends the run (--jq's halt; MessageSink::ended): false at
-  // once, as -C's last message does (mqtk-sub: what arrived with it is not
-  // shown); true after the messages already read with it, whose
-  // acknowledgements are queued, are written too (mqtk-record: nothing
-  // acknowledged is lost).
-  bool sink_end_after_turn = false;
   // Reconnecting after the connection is lost: for ever by default, as
   // mosquitto_sub does.
   ReconnectPolicy reconnect{.enabled = true};
@@ -144,7 +138,6 @@ class Subscriber : private SessionEvents {
   bool received_this_turn_ = false;
   bool stopping_ = false;  // done receiving; disconnect once publishes finish
   int exit_status_ = 0;
-  std::optional<int> sink_ended_;  // the sink's end, with sink_end_after_turn
   int disconnect_reason_ = 0;
   MonotonicClock::time_point oldest_uncommitted_{};
   MonotonicClock::time_point connected_at_{};
