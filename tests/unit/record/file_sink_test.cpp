@@ -13,6 +13,7 @@
 
 #include "mqtk/base/error.hpp"
 #include "mqtk/records/record_formats.hpp"
+#include "record/memory_marks.hpp"
 #include "temp_dir.hpp"
 
 namespace fs = std::filesystem;
@@ -35,15 +36,7 @@ mqtk::Message message(std::string_view payload) {
   return m;
 }
 
-// The marks a RecorderState would keep, in memory.
-struct Marks final : mqtk::FileMarks {
-  std::map<std::string, mqtk::FileMark> marks;
-  std::optional<mqtk::FileMark> mark(const std::string& output) const override {
-    auto found = marks.find(output);
-    return found == marks.end() ? std::nullopt : std::optional(found->second);
-  }
-  void set_mark(const std::string& output, const mqtk::FileMark& mark) override { marks[output] = mark; }
-};
+using Marks = test_support::MemoryMarks;
 
 mqtk::FileSinkOptions options(const std::string& path) {
   mqtk::FileSinkOptions options;

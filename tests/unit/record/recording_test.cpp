@@ -8,6 +8,7 @@
 
 #include "client/captured_stderr.hpp"
 #include "mqtk/base/error.hpp"
+#include "record/memory_marks.hpp"
 #include "temp_dir.hpp"
 #include "test_message.hpp"
 
@@ -20,15 +21,7 @@ std::string contents(const std::string& path) {
   return std::string((std::istreambuf_iterator<char>(file)), std::istreambuf_iterator<char>());
 }
 
-// The marks a RecorderState would keep, in memory.
-struct Marks final : mqtk::FileMarks {
-  std::map<std::string, mqtk::FileMark> marks;
-  std::optional<mqtk::FileMark> mark(const std::string& output) const override {
-    auto found = marks.find(output);
-    return found == marks.end() ? std::nullopt : std::optional(found->second);
-  }
-  void set_mark(const std::string& output, const mqtk::FileMark& mark) override { marks[output] = mark; }
-};
+using Marks = test_support::MemoryMarks;
 
 // A recording into files of `dir` named `names`, with --jq `expression` (none when empty).
 struct Files {
