@@ -60,8 +60,11 @@ std::optional<std::string> json_lines_columns_mismatch(std::string_view last_lin
   bool file_decoded = record.contains("decoded") || record.contains("decode_error");
   bool decoded = columns.decoders != nullptr;
   bool decodes_topic = decoded && columns.decoders->for_topic(topic->get_ref<const std::string&>()) != nullptr;
-  if (file_jq == columns.jq && file_decoded == decodes_topic) return std::nullopt;
-  // A topic no decoder reads tells nothing of --decode: it is the flags' either way.
+  // A decoded value says the file was recorded with --decode (whatever its
+  // filters were); its absence says so only where this run would decode.
+  bool decode_differs = file_decoded ? !decoded : decodes_topic;
+  if (file_jq == columns.jq && !decode_differs) return std::nullopt;
+  // A record that tells nothing of --decode is taken to agree with this run.
   bool told_decoded = file_decoded || (decoded && !decodes_topic);
   return refusal(told_decoded, file_jq, decoded, columns.jq);
 }

@@ -28,9 +28,9 @@ struct RecordColumns {
 std::optional<std::string> csv_columns_mismatch(std::string_view first_line, const RecordColumns& columns);
 
 // The same for a JSON lines file whose last record is `last_line`: its
-// "jq" member must be there exactly with --jq, and "decoded" or
-// "decode_error" exactly when a decoder of this run reads its topic (a
-// topic no decoder reads has neither either way). A line that is not an
+// "jq" member must be there exactly with --jq; "decoded" or "decode_error"
+// only with --decode, and there when a decoder of this run reads its topic
+// (a topic no decoder reads has neither either way). A line that is not an
 // mqtk record tells nothing.
 std::optional<std::string> json_lines_columns_mismatch(std::string_view last_line, const RecordColumns& columns);
 

@@ -54,6 +54,8 @@ TEST_SUITE("record_columns") {
     CHECK_FALSE(mqtk::json_lines_columns_mismatch(with_jq, {nullptr, true}));
     CHECK_FALSE(mqtk::json_lines_columns_mismatch(with_jq, {&hex, true}));  // no decoder for its topic either way
     CHECK_FALSE(mqtk::json_lines_columns_mismatch(other_topic, {&hex, false}));
+    mqtk::DecoderChoice elsewhere = hex_on("x/#");  // other filters: still --decode's columns
+    CHECK_FALSE(mqtk::json_lines_columns_mismatch(decoded, {&elsewhere, false}));
 
     CHECK(mqtk::json_lines_columns_mismatch(plain, {&hex, false})
               ->starts_with("recorded with neither --decode nor --jq, and this run has --decode:"));
