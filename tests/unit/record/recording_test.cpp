@@ -108,15 +108,20 @@ TEST_SUITE("recording") {
       recording.commit(true);
     }
     std::string before = contents(dir.directory + "/r.jsonl");
-    for (auto [name, expression, decode] : {std::tuple{"r.jsonl", ".", std::vector<std::string>{}},
-                                            std::tuple{"r.csv", "", std::vector<std::string>{"hex"}}}) {
-      CAPTURE(name);
-      Files again(dir.directory, {name}, expression, decode);
+    // (No structured bindings: clang 14, the sanitizer build, cannot capture them in CAPTURE's lambda.)
+    struct Again {
+      std::string name;
+      std::string expression;
+      std::vector<std::string> decode;
+    };
+    for (const Again& again : {Again{"r.jsonl", ".", {}}, Again{"r.csv", "", {"hex"}}}) {
+      CAPTURE(again.name);
+      Files files(dir.directory, {again.name}, again.expression, again.decode);
       try {
-        mqtk::Recording recording(again.options, again.reporter, &again.marks);
+        mqtk::Recording recording(files.options, files.reporter, &files.marks);
         FAIL("not refused");
       } catch (const mqtk::Error& e) {
-        CHECK(std::string(e.what()).starts_with(dir.directory + "/" + name +
+        CHECK(std::string(e.what()).starts_with(dir.directory + "/" + again.name +
                                                 ": recorded with neither --decode nor --jq"));
       }
     }
