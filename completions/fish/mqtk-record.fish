@@ -36,6 +36,7 @@ complete -c mqtk-record -l spool -x -a '(__fish_complete_directories)' -d 'Spool
 complete -c mqtk-record -l spool-max -x -d 'Stop taking messages while more than this waits (default 1GiB)'
 complete -c mqtk-record -l decode -x -d 'Show payloads as JSON, decoded from cbor, msgpack, bson, ubjson, bjdata, protobuf:FILE.proto:package.Message, sparkplug, base64 or hex; with FILTER= only on the topics it matches; repeatable, the first match wins'
 complete -c mqtk-record -l proto-path -x -a '(__fish_complete_directories)' -d 'Look for protobuf schemas and their imports here too, after the current directory; repeatable'
+complete -c mqtk-record -l jq -x -d 'Record what this jq program makes of each message\'s JSON record: its outputs beside the exact payload in files, a point each; no output: the message is not recorded'
 complete -c mqtk-record -l measurement -x -d 'Measurement name (default: the topic)'
 complete -c mqtk-record -l topic-tag -x -d 'Tag holding the whole topic, e.g. topic'
 complete -c mqtk-record -l topic-tags -x -d 'Tags from topic levels: site/+site/+device/#'

@@ -178,6 +178,21 @@ class DecodeTest(ScratchDirectory, BrokerTestCase):
         records = self.receive_json(["--decode", "base64"], [("big", base64.b64encode(text.encode()))])
         self.assertEqual(records[0]["payload"], text)
 
+    def test_sparkplug_data_by_alias_shows_the_names_of_the_last_birth(self):
+        nbirth, _ = self.fixtures["alias_nbirth.bin"]
+        ndata, ndata_json = self.fixtures["alias_ndata.bin"]
+        _, named_json = self.fixtures["alias_ndata_named.bin"]
+        group = self.topic().replace("/", "_")
+        topic = "spBv1.0/%s/{}/edge1" % group
+        with subscriber(self.broker, SUB, ["spBv1.0/%s/#" % group],
+                        extra=["-C", "4", "-W", "20", "-q", "1", "--decode", "sparkplug", "--json"]) as sub:
+            publish_all(self.port, [(topic.format("NDATA"), ndata, 1, False), (topic.format("NBIRTH"), nbirth, 1, False),
+                                    (topic.format("NDATA"), ndata, 1, False), (topic.format("NDEATH"), b"", 1, False)])
+            rc, out, err = sub.finish()
+        self.assertEqual((rc, err), (0, b""))
+        shown = [json.loads(line)["payload"] for line in out.decode().splitlines()]
+        self.assertEqual((shown[0], shown[2]), (ndata_json, named_json))
+
     def test_mistakes_are_one_line_and_exit_1_before_connecting(self):
         with open(self.path("broken.proto"), "w") as f:
             f.write("syntax = \"proto3\";\nmessage M { int32 x = 1 }\n")
@@ -314,6 +329,28 @@ class JqTest(ScratchDirectory, BrokerTestCase):
         self.assertIn("line 1", first)
         self.assertNotIn(client_id, self.broker.log())
 
+    def test_halt_ends_the_run_with_status_0_after_the_outputs_before_it(self):
+        """jq's manual: halt "stops the jq program with no further outputs"
+        (jq 1.6 goes on with its next input; jq 1.7 and mqtk stop)."""
+        prefix = self.topic()
+        with subscriber(self.broker, SUB, [prefix + "/#"],
+                        extra=["-W", "20", "-q", "1", "--jq", ".payload.n, (select(.payload.stop) | halt), 9"]) as sub:
+            publish_all(self.port, [(prefix + "/a", b'{"n":1}', 1, False), (prefix + "/b", b'{"n":2,"stop":true}', 1, False),
+                                    (prefix + "/c", b'{"n":3}', 1, False)])
+            rc, out, err = sub.finish()
+        self.assertEqual((rc, out, err), (0, b"1\n9\n2\n", b""))
+
+    def test_halt_error_prints_its_message_and_exits_with_its_status(self):
+        prefix = self.topic()
+        for expression, status, message in [('select(.payload.stop) | "stopped at \\(.topic)\\n" | halt_error(3)', 3,
+                                             "stopped at %s/b" % prefix),
+                                            ("select(.payload.stop) | .payload | halt_error", 5, '{"stop":true}')]:
+            with self.subTest(expression=expression):
+                with subscriber(self.broker, SUB, [prefix + "/#"], extra=["-W", "20", "-q", "1", "--jq", expression]) as sub:
+                    publish_all(self.port, [(prefix + "/a", b'{"n":1}', 1, False), (prefix + "/b", b'{"stop":true}', 1, False)])
+                    rc, out, err = sub.finish()
+                self.assertEqual((rc, out, err.decode()), (status, b"", "mqtk-sub: %s\n" % message))
+
     def test_flags_that_jq_replaces_are_refused(self):
         for flags in (["-F", "%p"], ["--json"], ["--csv"], ["-v"], ["-N"]):
             with self.subTest(flags=flags):
@@ -354,6 +391,9 @@ class RrDecodeTest(BrokerTestCase):
             rc, out, err = run([RR, "-p", str(self.port), "-t", topic, "-e", reply, "-n", "-W", "10",
                                 "--decode", "cbor", "--jq", "select(.payload.temp > 30) | .payload.site", "-r"])
             self.assertEqual((rc, out, err), (0, b"north\n", b""))
+            rc, out, err = run([RR, "-p", str(self.port), "-t", topic, "-e", reply, "-n", "-W", "10",
+                                "--decode", "cbor", "--jq", '.payload.site, ("too hot" | halt_error(4))'])
+            self.assertEqual((rc, out, err), (4, b'"north"\n', b"mqtk-rr: too hot\n"))
 
 
 if __name__ == "__main__":

@@ -190,13 +190,49 @@ class PointsTest(RecordDecodeCase):
                          {"Inputs/A": (None, True, 1700000000001 * 10**6),
                           "Outputs/B": (-1, None, 1700000000001 * 10**6)})
         data = rows("DDATA", device)
+        # Carried by its alias alone; named by the device's birth; at the metric's time.
         self.assertEqual({name: (row["value"], row["time"]) for name, row in data.items()},
-                         {"11": (-32768, 1700000000500 * 10**6)})  # by its alias, at the metric's time
+                         {"Outputs/B": (-32768, 1700000000500 * 10**6)})
 
         # The records hold every payload's exact bytes and its decoded value.
         lines = records(jsonl)
         self.assertEqual([payload_of(line) for line in lines], [p for _, p in messages])
-        self.assertEqual([line["decoded"] for line in lines], [nbirth_json, dbirth_json, ddata_json])
+        named_ddata = json.loads(json.dumps(ddata_json))
+        named_ddata["metrics"][0]["name"] = "Outputs/B"
+        self.assertEqual([line["decoded"] for line in lines], [nbirth_json, dbirth_json, named_ddata])
+
+    def test_sparkplug_data_by_alias_is_named_by_the_last_birth(self):
+        """NDATA usually carries only aliases (and no datatypes): the points
+        are named by the node's NBIRTH, in InfluxDB and in the records; a
+        node whose birth the recorder did not see keeps its aliases; after
+        NDEATH they are forgotten."""
+        group = self.topic().replace("/", "_")
+        nbirth, _ = self.fixtures["alias_nbirth.bin"]
+        ndata, ndata_json = self.fixtures["alias_ndata.bin"]
+        _, named_json = self.fixtures["alias_ndata_named.bin"]
+        topic = "spBv1.0/%s/{}/{}" % group
+        messages = [(topic.format("NDATA", "other"), ndata),  # a node whose birth was not seen
+                    (topic.format("NBIRTH", "edge1"), nbirth),
+                    (topic.format("NDATA", "edge1"), ndata),
+                    (topic.format("NDEATH", "edge1"), b""),
+                    (topic.format("NDATA", "edge1"), ndata)]
+        database = self.database()
+        jsonl = self.path("plant.jsonl")
+        self.record("spBv1.0/%s/#" % group, messages, [jsonl], "--decode", "sparkplug", "--measurement", "plant",
+                    "--topic-tags", "spBv1.0/+group/+type/+node", *self.influx_flags(database))
+        lines = records(jsonl)
+        self.assertEqual([line.get("decoded") for line in lines[2:3] + lines[4:]], [named_json, ndata_json])
+        self.assertEqual(lines[0]["decoded"], ndata_json)
+
+
+        # Field "value": the birth's 2 (the third is value_boolean) and the NDATAs' 9 but one: alias 9,
+        # unknown before and after the death, is the same series at the same time both times.
+        self.wait_points(database, "plant", 2 + 9 - 1)
+        rows = self.influx.rows("SELECT * FROM plant WHERE \"type\" = 'NDATA'", database)
+        self.assertEqual(sorted((row["node"], row["metric"], row["value"]) for row in rows),
+                         sorted([("other", "1", 21.5), ("other", "2", 4294967289), ("other", "9", 5),
+                                 ("edge1", "temperature", 21.5), ("edge1", "level", -7), ("edge1", "9", 5),
+                                 ("edge1", "1", 21.5), ("edge1", "2", 4294967289)]))
 
 
 if __name__ == "__main__":

@@ -1,6 +1,7 @@
 #include "mqtk/cli/record_flags.hpp"
 
 #include <CLI/CLI.hpp>
+#include <cstdio>
 #include <map>
 
 #include "mqtk/base/error.hpp"
@@ -112,6 +113,11 @@ void add_record_flags(CLI::App& app, RecordFlags& f) {
   // flags that make points of what it decodes.
   const char* points = "Payloads and points (line protocol)";
   add_decode_flags(app, f.payload, points);
+  app.add_option("--jq", f.payload.jq,
+                 "Record what this jq program makes of each message's JSON record: its outputs beside the exact "
+                 "payload in files, a point each; no output: the message is not recorded")
+      ->type_name("EXPR")
+      ->group(points);
   app.add_option("--measurement", f.measurement, "Measurement name (default: the topic)")
       ->type_name("NAME")
       ->group(points);
@@ -277,8 +283,11 @@ RecordingOptions recording_options(const RecordFlags& f) {
   options.points = point_options(f);
   options.influx = influx_options(f);
   options.spool_max_bytes = parse_size(f.spool_max, "--spool-max");
-  PayloadSetup payload = check_payload_flags(f.payload);
+  // jq's `debug` writes to standard error as the jq binary does.
+  PayloadSetup payload =
+      check_payload_flags(f.payload, [](const std::string& debug) { std::fprintf(stderr, "%s\n", debug.c_str()); });
   if (!payload.decoders.empty()) options.decoders = std::make_shared<const DecoderChoice>(std::move(payload.decoders));
+  if (payload.jq) options.jq = std::make_shared<JqProgram>(std::move(*payload.jq));
   return options;
 }
 

@@ -176,14 +176,14 @@ std::unique_ptr<MessageSink> make_sub_output(const SubFlags& flags, OutputBuffer
   PayloadSetup payload =
       check_payload_flags(flags.payload, [&reporter](const std::string& debug) { reporter.info(debug); });
   WarningCallback warn = [&reporter](const std::string& warning) { reporter.warning(warning); };
+  bool decoding = !payload.decoders.empty();
+  auto decoders = std::make_shared<const DecoderChoice>(std::move(payload.decoders));
   if (payload.jq) {
-    return std::make_unique<JqOutput>(std::move(*payload.jq), payload.jq_form,
-                                      PayloadDecoding(std::move(payload.decoders), warn), out, warn);
+    return std::make_unique<JqOutput>(std::move(*payload.jq), payload.jq_form, PayloadDecoding(decoders, warn), out,
+                                      warn);
   }
   std::unique_ptr<MessageFormat> format = make_format(flags, out, reporter);
-  if (!payload.decoders.empty()) {
-    format = std::make_unique<DecodedFormat>(std::move(format), PayloadDecoding(std::move(payload.decoders), warn));
-  }
+  if (decoding) format = std::make_unique<DecodedFormat>(std::move(format), PayloadDecoding(decoders, warn));
   return std::make_unique<FormattedOutput>(std::move(format), out);
 }
 

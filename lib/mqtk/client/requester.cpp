@@ -182,6 +182,11 @@ void Requester::answered(const Message& message) {
   outstanding_.reset();
   deadline_.reset();
   requests_.completed(clock_.now());
+  if (std::optional<SinkEnd> end = sink_.ended()) {
+    // --jq's halt or halt_error: no more requests, with the program's exit status.
+    if (!end->message.empty()) reporter_.error(end->message);
+    finish(end->exit_status);
+  }
 }
 
 // A request the broker refused (MQTT v5 reason 128 and above, QoS 1 and 2)

@@ -216,7 +216,18 @@ void Subscriber::on_message(const Message& message) {
     counted = sink_.write(message);
     ++received_;
   }
+  check_sink_end();
   if (counted && options_.max_messages > 0 && ++handled_ >= options_.max_messages) finish(kExitSuccess);
+}
+
+// The sink ended the run (--jq's halt): as after -C's last message, reading
+// stops here, so the messages after it stay unacknowledged at the broker.
+void Subscriber::check_sink_end() {
+  if (stopping_) return;
+  std::optional<SinkEnd> end = sink_.ended();
+  if (!end) return;
+  if (!end->message.empty()) reporter_.error(end->message);
+  finish(end->exit_status);
 }
 
 void Subscriber::on_published(int mid, int reason_code) {

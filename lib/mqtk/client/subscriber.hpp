@@ -119,6 +119,7 @@ class Subscriber : private SessionEvents {
   void finish_when_timed_out();
   void disconnect_when_done();
   bool filtered_out(const Message& message) const;
+  void check_sink_end();
   void commit(bool before_acknowledgements);
   void finish(int exit_status, int reason_code = 0);
   void answered(int mid);

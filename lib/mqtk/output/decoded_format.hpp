@@ -10,7 +10,7 @@
 #include <string>
 
 #include "mqtk/output/message_format.hpp"
-#include "mqtk/output/payload_decoding.hpp"
+#include "mqtk/payload/payload_decoding.hpp"
 
 namespace mqtk {
 

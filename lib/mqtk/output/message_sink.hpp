@@ -3,10 +3,18 @@
 #pragma once
 
 #include <cstddef>
+#include <optional>
+#include <string>
 
 #include "mqtk/mqtt/message.hpp"
 
 namespace mqtk {
+
+// A sink's own end of the run: a --jq program called halt or halt_error.
+struct SinkEnd {
+  int exit_status = 0;
+  std::string message;  // for standard error (halt_error's); empty: none
+};
 
 class MessageSink {
  public:
@@ -26,6 +34,9 @@ class MessageSink {
   // False while the sink cannot take more messages (a full spool); the
   // broker keeps them meanwhile.
   virtual bool can_accept() const { return true; }
+  // Set once the sink has ended the run (see SinkEnd): the tool stops
+  // taking messages, as after -C's last.
+  virtual std::optional<SinkEnd> ended() const { return std::nullopt; }
   // A descriptor whose error condition means the destination has gone away
   // (standard output's pipe); -1 when there is none.
   virtual int watched_fd() const { return -1; }

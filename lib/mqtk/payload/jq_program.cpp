@@ -1,6 +1,7 @@
 #include "mqtk/payload/jq_program.hpp"
 
 #include <climits>
+#include <cmath>
 #include <cstdio>
 #include <cstdlib>
 #include <utility>
@@ -61,23 +62,26 @@ std::string run_failure(jv message) {
   return "jq: error (not a string): " + compact_text(message);
 }
 
-// What halt_error said, as the jq binary would exit and print it.
-std::string halt_failure(jq_state* jq) {
+// How the program halted, as the jq binary exits and what it prints: halt
+// leaves no exit code (status 0); halt_error's is a number (a value of
+// another kind is jq's error, status 5) and its message the value to print.
+JqHalt halt_of(jq_state* jq) {
+  JqHalt halt;
   jv exit_code = jq_get_exit_code(jq);
   jv message = jq_get_error_message(jq);
-  std::string failure;
   if (jv_is_valid(exit_code)) {
-    failure = "jq: halt_error, exit status " + compact_text(exit_code);
-    if (jv_get_kind(message) != JV_KIND_NULL && jv_is_valid(message)) {
-      std::string text = text_of_message(jv_copy(message));
-      if (!text.empty() && text.back() == '\n') text.pop_back();
-      failure += ": " + text;
+    // A process's exit status is its low 8 bits (halt_error(256) exits 0, as jq does).
+    double code = jv_get_kind(exit_code) == JV_KIND_NUMBER ? jv_number_value(exit_code) : 5;
+    halt.exit_status = std::isfinite(code) && std::fabs(code) < 1e9 ? static_cast<int>(code) & 0xFF : 5;
+    if (jv_get_kind(message) == JV_KIND_STRING) {
+      halt.message = bytes_of(jv_copy(message));
+    } else if (jv_is_valid(message) && jv_get_kind(message) != JV_KIND_NULL) {
+      halt.message = compact_text(jv_copy(message)) + "\n";
     }
-  } else {
-    jv_free(exit_code);
   }
+  jv_free(exit_code);
   jv_free(message);
-  return failure;
+  return halt;
 }
 
 // libjq 1.6's jq_start frees a halt's exit code and message without
@@ -208,8 +212,7 @@ Result JqProgram::run_with(MakeInput make_input, AddOutput add_output) {
   }
   if (jq_halted(jq_)) {
     jv_free(output);
-    result.halted = true;
-    result.failure = halt_failure(jq_);
+    result.halt = halt_of(jq_);
     forget_halt(jq_);
   } else if (jv_invalid_has_msg(jv_copy(output))) {
     result.failure = run_failure(jv_invalid_get_msg(output));
@@ -258,14 +261,24 @@ JqTextResult JqProgram::run_text(const nlohmann::ordered_json& input, JqTextForm
   return run_with<JqTextResult>([&input] { return jv_of_json(input); }, text_adder(*pinned_, form));
 }
 
+namespace {
+
+// `json_text` read by jq's parser. jv_parse_sized takes an int length; a
+// record that long is not MQTT's.
+jv parsed(std::string_view json_text) {
+  return json_text.size() > static_cast<std::size_t>(INT_MAX)
+             ? jv_invalid_with_msg(jv_string("input too large for jq"))
+             : jv_parse_sized(json_text.data(), static_cast<int>(json_text.size()));
+}
+
+}  // namespace
+
 JqTextResult JqProgram::run_text_parsing(std::string_view json_text, JqTextForm form) {
-  // jv_parse_sized takes an int length; a record that long is not MQTT's.
-  auto parse = [json_text] {
-    return json_text.size() > static_cast<std::size_t>(INT_MAX)
-               ? jv_invalid_with_msg(jv_string("input too large for jq"))
-               : jv_parse_sized(json_text.data(), static_cast<int>(json_text.size()));
-  };
-  return run_with<JqTextResult>(parse, text_adder(*pinned_, form));
+  return run_with<JqTextResult>([json_text] { return parsed(json_text); }, text_adder(*pinned_, form));
+}
+
+JqResult JqProgram::run_parsing(std::string_view json_text) {
+  return run_with<JqResult>([json_text] { return parsed(json_text); }, add_json);
 }
 
 }  // namespace mqtk

@@ -10,8 +10,9 @@
 // - `input` fails with jq's "break" and `inputs` is empty: each message is a
 //   run of its own and there is no next input to read (nothing reads stdin);
 // - `debug` goes to JqOptions::debug, as jq prints it (["DEBUG:",<value>]);
-// - `halt` ends the message's outputs; `halt_error` ends them with a failure
-//   carrying its message (JqResult::halted tells both apart from the end);
+// - `halt` and `halt_error` end the message's outputs and say so in the
+//   result (`halt`): the tool that runs the program decides what ends with
+//   it (jq's manual: "stops the jq program"; the tools end their run);
 // - `stderr` writes its input to standard error, as jq does: libjq 1.6 has no
 //   hook for it;
 // - `env` and `$ENV` read the environment, `input_filename` is null, and
@@ -42,6 +43,7 @@
 #include <cstddef>
 #include <memory>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -71,17 +73,26 @@ enum class JqTextForm {
   kRawStrings,  // jq -c -r (and -j, which drops the line ends): strings as their bytes
 };
 
+// How a program halted: `halt` (exit status 0, no message) or
+// `halt_error` (its exit status, 5 unless given, and its input as jq 1.6
+// prints it on standard error: a string as its bytes without a line end
+// added, any other value as jq -c prints it, with one).
+struct JqHalt {
+  int exit_status = 0;
+  std::string message;
+};
+
 // One run's outputs, in the order the program produced them. `failure` is
-// empty when the run ended normally, else why it stopped: "jq: error:
-// <message>" for an error the program raised (as jq prints it, without the
-// input position; the message is the program's, newlines and all),
-// "jq: halt_error, exit status N: <message>", or a limit of this library
-// (input too deep, too many outputs, an output too deep).
+// empty when the run ended normally or halted, else why it stopped: "jq:
+// error: <message>" for an error the program raised (as jq prints it,
+// without the input position; the message is the program's, newlines and
+// all), or a limit of this library (input too deep, too many outputs, an
+// output too deep).
 template <class Output>
 struct JqRunResult {
   std::vector<Output> outputs;
   std::string failure;
-  bool halted = false;  // the program called halt or halt_error
+  std::optional<JqHalt> halt;  // the program called halt or halt_error
 };
 
 // Outputs as JSON values (keys in jq's order; see json_of_jv in jq_value.hpp
@@ -112,6 +123,8 @@ class JqProgram {
   // value is built first, and every number reads as jq reads it (-0 stays
   // -0). A text jq cannot parse is the run's failure.
   JqTextResult run_text_parsing(std::string_view json_text, JqTextForm form);
+  // The same with the outputs as JSON values.
+  JqResult run_parsing(std::string_view json_text);
 
  private:
   JqProgram(jq_state* jq, std::unique_ptr<JqPinnedState> pinned, std::size_t max_outputs);

@@ -8,4 +8,8 @@ void append_json_text(const nlohmann::json& value, std::string& out) {
   out.append(value.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
 }
 
+void append_json_text(const nlohmann::ordered_json& value, std::string& out) {
+  out.append(value.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace));
+}
+
 }  // namespace mqtk

@@ -10,5 +10,7 @@ namespace mqtk {
 
 // `value` as compact JSON text, as --json would embed it; never throws.
 void append_json_text(const nlohmann::json& value, std::string& out);
+// The same for a value with its keys in their order (a --jq output).
+void append_json_text(const nlohmann::ordered_json& value, std::string& out);
 
 }  // namespace mqtk

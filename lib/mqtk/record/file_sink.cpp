@@ -130,6 +130,13 @@ void FileSink::open_file(std::chrono::system_clock::time_point now) {
                 " ends inside a line that mqtk-record did not write (another program wrote or changed the "
                 "file since); move it away, or end it with a newline");
   }
+  if (options_.refuse_existing && !rotating() && file_->size() > 0) {
+    if (std::optional<std::string> why = options_.refuse_existing(file_->fd(), file_->size())) {
+      std::string path = file_->path();
+      file_.reset();
+      throw Error(path + ": " + *why);
+    }
+  }
   started_at_ = marked_at_ = file_->size();
   if (options_.finished_files) options_.finished_files->set_current(file_->path());
   marks_.set_mark(options_.path, mark_of(true));

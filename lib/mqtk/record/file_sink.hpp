@@ -8,6 +8,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -45,6 +46,11 @@ enum class RotationClock { kNone, kUtc, kLocal };
 struct FileSinkOptions {
   std::string path;    // absolute
   std::string header;  // written first into an empty file (CSV)
+  // Why an output that already holds records (the file of a run before,
+  // not rotated) cannot take this run's, e.g. other columns
+  // (record_columns.hpp); nothing when it can. Given the file and its size,
+  // which ends a line.
+  std::function<std::optional<std::string>(int fd, std::uint64_t size)> refuse_existing;
   std::optional<std::uint64_t> rotate_bytes;
   std::optional<std::chrono::milliseconds> rotate_every;
   RotationClock rotate_clock = RotationClock::kNone;  // align rotate_every to the clock

@@ -2,11 +2,11 @@
 
 namespace mqtk {
 
-InfluxSink::InfluxSink(InfluxOptions influx, PointOptions points, const RecordDecoding* decoding,
+InfluxSink::InfluxSink(InfluxOptions influx, PointOptions points, const PayloadDecoding* decoding, const RecordJq* jq,
                        std::string spool_directory, std::uint64_t spool_max_bytes, Durability durability,
                        const Reporter& reporter, bool follow_symlinks)
     : options_(std::move(influx)),
-      format_(std::move(points), decoding),
+      format_(std::move(points), decoding, jq),
       spool_(std::move(spool_directory), spool_max_bytes, durability, follow_symlinks),
       writer_(std::make_unique<InfluxWriter>(options_, spool_, reporter, format_.options().fields.integers)) {}
 

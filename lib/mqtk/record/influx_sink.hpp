@@ -15,9 +15,11 @@ namespace mqtk {
 
 class InfluxSink final : public MessageSink {
  public:
-  // `decoding`: the fields come from decoded payloads (line_protocol.hpp).
-  InfluxSink(InfluxOptions influx, PointOptions points, const RecordDecoding* decoding, std::string spool_directory,
-             std::uint64_t spool_max_bytes, Durability durability, const Reporter& reporter, bool follow_symlinks);
+  // `decoding`, `jq`: the fields come from decoded payloads, or from a
+  // program's outputs (line_protocol.hpp).
+  InfluxSink(InfluxOptions influx, PointOptions points, const PayloadDecoding* decoding, const RecordJq* jq,
+             std::string spool_directory, std::uint64_t spool_max_bytes, Durability durability,
+             const Reporter& reporter, bool follow_symlinks);
 
   bool write(const Message& message) override {
     format_.render(message, pending_);

@@ -98,13 +98,22 @@ std::int64_t LineProtocolFormat::receive_time(const Message& message) {
   return last_ns_;
 }
 
-LineProtocolFormat::LineProtocolFormat(PointOptions options, const RecordDecoding* decoding)
-    : options_(std::move(options)), metric_fields_(options_.fields), decoding_(decoding) {
+LineProtocolFormat::LineProtocolFormat(PointOptions options, const PayloadDecoding* decoding, const RecordJq* jq)
+    : options_(std::move(options)), metric_fields_(options_.fields), decoding_(decoding), jq_(jq) {
   metric_fields_.time_field.clear();
   metric_fields_.type_in_name = true;  // every metric's value is "value": a string one is "value_string"
 }
 
 void LineProtocolFormat::render(const Message& message, std::string& out) {
+  if (jq_) {
+    std::string text;
+    for (const nlohmann::ordered_json& output : jq_->result().outputs) {
+      text.clear();
+      append_json_text(output, text);
+      render_json(message, text, out);
+    }
+    return;
+  }
   const Decoded* decoded = decoding_ ? decoding_->decoded() : nullptr;
   if (decoded == nullptr || !decoded->ok()) {
     render_json(message, message.payload, out);

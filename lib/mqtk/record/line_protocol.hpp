@@ -18,7 +18,13 @@
 // UInt64 "bdSeq" would be refused), so a field that is not a float has its
 // type in its name: value_boolean=true, value_string="on", value_integer=3i
 // (--integers), value_0_string=... A metric without a value (is_null) or
-// without name and alias makes no point.
+// without name and alias makes no point. A metric that carries only its
+// alias is named by its node's or device's birth (sparkplug_aliases.hpp).
+//
+// With --jq (record_jq.hpp) each output of the program is a point, its
+// fields taken from the output by the same JSON rules (a --time-field
+// member its time); a message the program makes no output of makes no
+// point. The measurement and the tags are the message's, as without.
 #pragma once
 
 #include <cstdint>
@@ -28,8 +34,9 @@
 
 #include "mqtk/mqtt/topic_pattern.hpp"
 #include "mqtk/output/message_format.hpp"
+#include "mqtk/payload/payload_decoding.hpp"
 #include "mqtk/record/json_fields.hpp"
-#include "mqtk/records/record_decoding.hpp"
+#include "mqtk/records/record_jq.hpp"
 
 namespace mqtk {
 
@@ -45,7 +52,7 @@ struct PointOptions {
 struct PointSkips {
   long binary = 0;                 // the payload is not UTF-8 text
   long text = 0;                   // non-JSON text, with skip_text
-  long no_fields = 0;              // empty payload, null, or an object with nothing to record
+  long no_fields = 0;              // empty payload, null, or an object with nothing to record (a --jq output too)
   long time_fallback = 0;          // the time field was missing or unreadable: receive time used
   long over_limit = 0;             // JSON deeper or wider than the limits: recorded as text in "value"
   long metrics_without_point = 0;  // Sparkplug metrics without a value, or without name and alias
@@ -54,8 +61,10 @@ struct PointSkips {
 
 class LineProtocolFormat final : public MessageFormat {
  public:
-  // With `decoding`, the fields come from decoded payloads (see above).
-  explicit LineProtocolFormat(PointOptions options, const RecordDecoding* decoding = nullptr);
+  // With `decoding`, the fields come from decoded payloads; with `jq`, from
+  // the program's outputs (see above).
+  explicit LineProtocolFormat(PointOptions options, const PayloadDecoding* decoding = nullptr,
+                              const RecordJq* jq = nullptr);
   // Appends one line (one per metric for Sparkplug), or nothing when the
   // message makes no point.
   void render(const Message& message, std::string& out) override;
@@ -75,7 +84,8 @@ class LineProtocolFormat final : public MessageFormat {
 
   PointOptions options_;
   JsonFieldOptions metric_fields_;  // a Sparkplug metric's: no time field
-  const RecordDecoding* decoding_;
+  const PayloadDecoding* decoding_;
+  const RecordJq* jq_;
   PointSkips skips_;
   std::int64_t last_ns_ = 0;
 };

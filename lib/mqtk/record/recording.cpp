@@ -6,6 +6,7 @@
 
 #include "mqtk/base/counts.hpp"
 #include "mqtk/base/error.hpp"
+#include "mqtk/records/record_columns.hpp"
 #include "mqtk/records/record_formats.hpp"
 
 namespace mqtk {
@@ -23,28 +24,34 @@ RecordFormat format_for(const std::string& path, std::optional<RecordFormat> cho
 std::unique_ptr<MessageFormat> Recording::make_format(RecordFormat format, const PointOptions& points) {
   switch (format) {
     case RecordFormat::kJsonLines:
-      return std::make_unique<JsonLinesFormat>(decoding_.get());
+      return std::make_unique<JsonLinesFormat>(decoding_.get(), jq_.get());
     case RecordFormat::kCsv:
-      return std::make_unique<CsvFormat>(decoding_.get());
+      return std::make_unique<CsvFormat>(decoding_.get(), jq_.get());
     case RecordFormat::kLineProtocol: {
-      auto lp = std::make_unique<LineProtocolFormat>(points, decoding_.get());
+      auto lp = std::make_unique<LineProtocolFormat>(points, decoding_.get(), jq_.get());
       point_formats_.push_back(lp.get());
       return lp;
     }
   }
-  return std::make_unique<JsonLinesFormat>(decoding_.get());
+  return std::make_unique<JsonLinesFormat>(decoding_.get(), jq_.get());
 }
 
 Recording::Recording(const RecordingOptions& options, const Reporter& reporter, FileMarks* marks) {
   if (options.decoders && !options.decoders->empty()) {
-    decoding_ = std::make_unique<RecordDecoding>(
-        options.decoders, [&reporter](const std::string& warning) { reporter.warning(warning); });
+    decoding_ = std::make_unique<PayloadDecoding>(
+        options.decoders, [&reporter](const std::string& warning) { reporter.warning(warning); },
+        PayloadDecoding::Kept::kRecorded);
   }
+  if (options.jq) {
+    jq_ = std::make_unique<RecordJq>(std::move(*options.jq));
+    jq_warnings_ =
+        std::make_unique<WarningLimiter>([&reporter](const std::string& warning) { reporter.warning(warning); });
+  }
+  RecordColumns columns{decoding_ ? options.decoders.get() : nullptr, jq_ != nullptr};
   for (const auto& output : options.outputs) {
     auto format = make_format(output.format, options.points);
-    std::string header = output.format == RecordFormat::kCsv
-                             ? std::string(decoding_ ? CsvFormat::kDecodedHeader : CsvFormat::kHeader)
-                             : "";
+    std::string header =
+        output.format == RecordFormat::kCsv ? std::string(CsvFormat::header(decoding_ != nullptr, jq_ != nullptr)) : "";
     if (output.path == "-") {
       if (stdout_) throw UsageError("-o: standard output can be given only once");
       stdout_buffer_ = std::make_unique<OutputBuffer>(STDOUT_FILENO);
@@ -62,7 +69,16 @@ Recording::Recording(const RecordingOptions& options, const Reporter& reporter, 
     file.rotate_clock = options.rotate_clock;
     file.durability = options.durability;
     file.follow_symlinks = options.follow_symlinks;
-    if (output.format == RecordFormat::kCsv) file.last_boundary = csv_last_record_end;
+    if (output.format == RecordFormat::kCsv) {
+      file.last_boundary = csv_last_record_end;
+      file.refuse_existing = [columns](int fd, std::uint64_t) {
+        return csv_columns_mismatch(first_line_of(fd), columns);
+      };
+    } else if (output.format == RecordFormat::kJsonLines) {
+      file.refuse_existing = [columns](int fd, std::uint64_t size) {
+        return json_lines_columns_mismatch(last_line_of(fd, size), columns);
+      };
+    }
     if ((options.rotate_bytes || options.rotate_every) &&
         (options.compress != Compression::kNone || options.keep.any())) {
       finished_files_.push_back(std::make_unique<FinishedFiles>(output.path, options.compress, options.keep, reporter));
@@ -72,9 +88,9 @@ Recording::Recording(const RecordingOptions& options, const Reporter& reporter, 
     sinks_.push_back(files_.back().get());
   }
   if (options.influx) {
-    influx_ =
-        std::make_unique<InfluxSink>(*options.influx, options.points, decoding_.get(), options.spool_directory,
-                                     options.spool_max_bytes, options.durability, reporter, options.follow_symlinks);
+    influx_ = std::make_unique<InfluxSink>(*options.influx, options.points, decoding_.get(), jq_.get(),
+                                           options.spool_directory, options.spool_max_bytes, options.durability,
+                                           reporter, options.follow_symlinks);
     sinks_.push_back(influx_.get());
   }
   if (sinks_.empty())
@@ -84,7 +100,20 @@ Recording::Recording(const RecordingOptions& options, const Reporter& reporter, 
 Recording::~Recording() = default;
 
 bool Recording::write(const Message& message) {
-  if (decoding_) decoding_->take(message);  // before the formats ask for the value
+  // Decoded and run through --jq once, before the formats ask for the results.
+  const Decoded* decoded = decoding_ ? decoding_->take(message) : nullptr;
+  if (jq_) {
+    const JqResult& result = jq_->take(message, decoded && decoded->ok() ? &decoded->value : nullptr);
+    if (!result.failure.empty()) {
+      ++jq_failures_;
+      jq_warnings_->warn(std::string(message.topic) + ": " + result.failure);
+    }
+    if (result.halt && !ended_) ended_ = sink_end_of(*result.halt);
+    if (result.outputs.empty()) {
+      ++left_out_;
+      return false;
+    }
+  }
   for (MessageSink* sink : sinks_) sink->write(message);
   return true;
 }
@@ -151,12 +180,21 @@ std::string Recording::status(long received, double rate) const {
     line += " · not points " + with_commas(skips->total());
   }
   if (decoding_ && decoding_->failures() > 0) line += " · not decoded " + with_commas(decoding_->failures());
+  if (jq_) line += " · left out " + with_commas(left_out_);
+  if (jq_failures_ > 0) line += " · jq failed " + with_commas(jq_failures_);
   return line;
 }
 
 std::vector<std::string> Recording::summary(long received) const {
   std::vector<std::string> lines;
   lines.push_back("received " + count_of(received, "message"));
+  if (jq_) {
+    lines.push_back("--jq left out " + count_of(left_out_, "message") + " (no output; acknowledged, not recorded)");
+  }
+  if (jq_failures_ > 0) {
+    lines.push_back("--jq failed on " + count_of(jq_failures_, "message") +
+                    " (warned; what it output before failing was recorded)");
+  }
   for (const auto& file : files_) {
     for (const FileSink::Written& written : file->written()) {
       lines.push_back("wrote " + count_of(written.records, "record") + " to " + written.path);

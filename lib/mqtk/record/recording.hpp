@@ -12,14 +12,17 @@
 
 #include "mqtk/base/output_buffer.hpp"
 #include "mqtk/base/reporter.hpp"
+#include "mqtk/base/warning_limiter.hpp"
 #include "mqtk/output/formatted_output.hpp"
 #include "mqtk/output/message_sink.hpp"
 #include "mqtk/payload/decoder_choice.hpp"
+#include "mqtk/payload/jq_program.hpp"
 #include "mqtk/record/durability.hpp"
 #include "mqtk/record/file_sink.hpp"
 #include "mqtk/record/influx_sink.hpp"
 #include "mqtk/record/line_protocol.hpp"
 #include "mqtk/records/record_formats.hpp"
+#include "mqtk/records/record_jq.hpp"
 
 namespace mqtk {
 
@@ -46,6 +49,10 @@ struct RecordingOptions {
   // as the fields of points (see record_formats.hpp, line_protocol.hpp);
   // none without.
   std::shared_ptr<const DecoderChoice> decoders;
+  // --jq: the program, compiled when the flags were checked; the recording
+  // takes it over. A message it makes no output of is not recorded; each
+  // output is a point, and the records carry them (record_formats.hpp).
+  std::shared_ptr<JqProgram> jq;
   Durability durability;
   std::string spool_directory;
   std::uint64_t spool_max_bytes = 1024ULL * 1024 * 1024;
@@ -63,10 +70,13 @@ class Recording final : public MessageSink {
   Recording(const RecordingOptions& options, const Reporter& reporter, FileMarks* marks);
   ~Recording() override;
 
+  // Records `message` everywhere; false when --jq left nothing of it.
   bool write(const Message& message) override;
   void commit(bool before_acknowledgements) override;
   std::size_t uncommitted() const override;
   bool can_accept() const override;
+  // --jq's halt or halt_error.
+  std::optional<SinkEnd> ended() const override { return ended_; }
 
   // Stopping: what is spooled for InfluxDB is sent for at most `grace`
   // (begin_finish), until finished(), or until stop_now().
@@ -86,7 +96,12 @@ class Recording final : public MessageSink {
   const PointSkips* point_skips() const;
   std::unique_ptr<MessageFormat> make_format(RecordFormat format, const PointOptions& points);
 
-  std::unique_ptr<RecordDecoding> decoding_;                    // with --decode
+  std::unique_ptr<PayloadDecoding> decoding_;    // with --decode
+  std::unique_ptr<RecordJq> jq_;                 // with --jq
+  std::unique_ptr<WarningLimiter> jq_warnings_;  // with --jq
+  long left_out_ = 0;                            // messages --jq made no output of
+  long jq_failures_ = 0;                         // messages --jq failed on
+  std::optional<SinkEnd> ended_;
   std::vector<std::unique_ptr<FinishedFiles>> finished_files_;  // one per rotating output
   std::vector<std::unique_ptr<FileSink>> files_;
   std::unique_ptr<OutputBuffer> stdout_buffer_;

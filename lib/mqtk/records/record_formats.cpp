@@ -12,6 +12,7 @@
 #include "mqtk/base/payload_encoding.hpp"
 #include "mqtk/payload/json_text.hpp"
 #include "mqtk/records/property_json.hpp"
+#include "mqtk/records/record_jq.hpp"
 
 namespace mqtk {
 namespace {
@@ -20,6 +21,16 @@ void append_json_string(std::string& out, std::string_view text) {
   out.push_back('"');
   append_json_escaped(out, text);
   out.push_back('"');
+}
+
+// A --jq run's outputs as one compact JSON array.
+void append_jq_outputs(const JqResult& result, std::string& out) {
+  out.push_back('[');
+  for (std::size_t i = 0; i < result.outputs.size(); ++i) {
+    if (i > 0) out.push_back(',');
+    append_json_text(result.outputs[i], out);
+  }
+  out.push_back(']');
 }
 
 }  // namespace
@@ -78,6 +89,10 @@ void JsonLinesFormat::append_tail(std::string& out) const {
       append_json_string(out, decoded->failure);
     }
   }
+  if (jq_) {
+    out.append(",\"jq\":");
+    append_jq_outputs(jq_->result(), out);
+  }
   out.append("}\n");
 }
 
@@ -134,6 +149,12 @@ void CsvFormat::render(const Message& message, std::string& out) {
       append_json_text(decoded->value, text);
       append_csv_field(out, text);
     }
+  }
+  if (jq_) {
+    out.push_back(',');
+    std::string text;
+    append_jq_outputs(jq_->result(), text);
+    append_csv_field(out, text);
   }
   out.push_back('\n');
 }

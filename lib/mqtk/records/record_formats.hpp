@@ -20,6 +20,11 @@
 // decode; neither when no decoder is chosen for the topic); in CSV as a
 // last column, "decoded", holding the value as JSON (empty when there is
 // none). Replay reads the bytes and ignores both.
+//
+// With --jq (mqtk-record; record_jq.hpp) a recorded message's record ends
+// with the program's outputs, always as one JSON array, so that its type
+// never changes: in JSON lines a last member "jq":[OUTPUT,...], in CSV a
+// last column "jq" holding that array. Replay ignores it too.
 #pragma once
 
 #include <optional>
@@ -29,9 +34,11 @@
 #include "mqtk/base/payload_encoding.hpp"
 #include "mqtk/base/rfc3339.hpp"
 #include "mqtk/output/message_format.hpp"
-#include "mqtk/records/record_decoding.hpp"
+#include "mqtk/payload/payload_decoding.hpp"
 
 namespace mqtk {
+
+class RecordJq;  // record_jq.hpp
 
 // What a recording holds: one of the formats above, or InfluxDB line
 // protocol (mqtk-record's .lp files, which replay refuses).
@@ -45,8 +52,10 @@ std::optional<RecordFormat> record_format_of(std::string_view path);
 
 class JsonLinesFormat final : public MessageFormat {
  public:
-  // With `decoding`, records carry the decoded value (see above).
-  explicit JsonLinesFormat(const RecordDecoding* decoding = nullptr) : decoding_(decoding) {}
+  // With `decoding`, records carry the decoded value; with `jq`, the
+  // program's outputs (see above).
+  explicit JsonLinesFormat(const PayloadDecoding* decoding = nullptr, const RecordJq* jq = nullptr)
+      : decoding_(decoding), jq_(jq) {}
   void render(const Message& message, std::string& out) override;
   bool frame(const Message& message, PayloadFrame& frame) override;
 
@@ -54,7 +63,8 @@ class JsonLinesFormat final : public MessageFormat {
   PayloadEncoding append_head(const Message& message, std::string& out);
   // Everything after the payload's value.
   void append_tail(std::string& out) const;
-  const RecordDecoding* decoding_;
+  const PayloadDecoding* decoding_;
+  const RecordJq* jq_;
   Rfc3339Clock clock_;
 };
 
@@ -62,12 +72,21 @@ class CsvFormat final : public MessageFormat {
  public:
   static constexpr std::string_view kHeader = "time,topic,qos,retain,encoding,payload,properties\n";
   static constexpr std::string_view kDecodedHeader = "time,topic,qos,retain,encoding,payload,properties,decoded\n";
-  // With `decoding`, every record has the column "decoded" (see above).
-  explicit CsvFormat(const RecordDecoding* decoding = nullptr) : decoding_(decoding) {}
+  static constexpr std::string_view kJqHeader = "time,topic,qos,retain,encoding,payload,properties,jq\n";
+  static constexpr std::string_view kDecodedJqHeader = "time,topic,qos,retain,encoding,payload,properties,decoded,jq\n";
+  // The header of records with the column "decoded" (--decode) and "jq" (--jq).
+  static std::string_view header(bool decoded, bool jq) {
+    return decoded ? (jq ? kDecodedJqHeader : kDecodedHeader) : (jq ? kJqHeader : kHeader);
+  }
+  // With `decoding`, every record has the column "decoded"; with `jq`, the
+  // column "jq" (see above).
+  explicit CsvFormat(const PayloadDecoding* decoding = nullptr, const RecordJq* jq = nullptr)
+      : decoding_(decoding), jq_(jq) {}
   void render(const Message& message, std::string& out) override;
 
  private:
-  const RecordDecoding* decoding_;
+  const PayloadDecoding* decoding_;
+  const RecordJq* jq_;
   Rfc3339Clock clock_;
 };
 

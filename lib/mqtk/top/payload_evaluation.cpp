@@ -8,12 +8,9 @@ namespace mqtk {
 
 PayloadEvaluation::PayloadEvaluation(DecoderChoice decoders, std::optional<JqProgram> jq, JqTextForm form,
                                      WarningCallback warn)
-    : evaluating_(!decoders.empty() || jq.has_value()), warnings_(warn) {
-  if (jq) {
-    jq_.emplace(std::move(*jq), form, PayloadDecoding(std::move(decoders), warn));
-  } else if (!decoders.empty()) {
-    decoding_.emplace(std::move(decoders), warn);
-  }
+    : evaluating_(!decoders.empty() || jq.has_value()), form_(form), warnings_(warn) {
+  if (!decoders.empty()) decoding_.emplace(std::make_shared<const DecoderChoice>(std::move(decoders)), warn);
+  if (jq) jq_.emplace(std::move(*jq));
 }
 
 Evaluation PayloadEvaluation::evaluate(std::string_view topic, const TopicStats& stats) {
@@ -25,8 +22,10 @@ Evaluation PayloadEvaluation::evaluate(std::string_view topic, const TopicStats&
   }
   Message message{.topic = topic, .payload = stats.payload, .qos = stats.qos, .retain = stats.retained};
   clock_gettime(CLOCK_REALTIME, &message.received);
+  const nlohmann::json* decoded = decoding_ ? decoding_->decode(message) : nullptr;
   if (jq_) {
-    JqTextResult result = jq_->run(message);
+    // A halt means nothing here: the view goes on.
+    JqTextResult result = jq_->run_text(message, decoded, form_);
     for (const std::string& output : result.outputs) {
       if (!shown.text.empty()) shown.text += ' ';
       shown.text += output;
@@ -35,7 +34,6 @@ Evaluation PayloadEvaluation::evaluate(std::string_view topic, const TopicStats&
     if (!result.failure.empty()) warnings_.warn(std::string(topic) + ": " + result.failure);
     return shown;
   }
-  const nlohmann::json* decoded = decoding_->decode(message);
   if (decoded == nullptr) {
     shown.as_payload = true;
     shown.value = number_in(stats.payload);

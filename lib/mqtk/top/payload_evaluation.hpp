@@ -9,8 +9,8 @@
 #include <string>
 
 #include "mqtk/base/warning_limiter.hpp"
-#include "mqtk/output/payload_decoding.hpp"
-#include "mqtk/records/message_jq.hpp"
+#include "mqtk/payload/payload_decoding.hpp"
+#include "mqtk/records/record_jq.hpp"
 #include "mqtk/top/topic_table.hpp"
 
 namespace mqtk {
@@ -28,8 +28,9 @@ class PayloadEvaluation {
 
  private:
   bool evaluating_;
-  std::optional<PayloadDecoding> decoding_;  // without --jq; with it, the program decodes
-  std::optional<MessageJq> jq_;
+  std::optional<PayloadDecoding> decoding_;  // with --decode
+  std::optional<RecordJq> jq_;               // with --jq
+  JqTextForm form_;
   WarningLimiter warnings_;
 };
 

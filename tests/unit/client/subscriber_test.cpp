@@ -39,8 +39,10 @@ class LoggingSink final : public mqtk::MessageSink {
     log_.push_back("write " + std::string(message.topic));
     written.emplace_back(message.topic);
     uncommitted_ += message.payload.size() + 1;
+    if (message.topic == end_at) ended_ = mqtk::SinkEnd{3, "halted at " + end_at};
     return message.payload != kHidden;
   }
+  std::optional<mqtk::SinkEnd> ended() const override { return ended_; }
   void commit(bool before_acknowledgements) override {
     if (failure_ && written.size() > writes_before_failure_) std::rethrow_exception(failure_);
     log_.push_back(before_acknowledgements ? kCommitBeforeAcknowledgements : "commit");
@@ -54,13 +56,15 @@ class LoggingSink final : public mqtk::MessageSink {
     failure_ = std::move(failure);
   }
 
-  Strings written;  // the topics, in order
+  Strings written;     // the topics, in order
+  std::string end_at;  // the topic whose message ends the run (as --jq's halt)
 
  private:
   std::vector<std::string>& log_;
   std::size_t uncommitted_ = 0;
   std::size_t writes_before_failure_ = 0;
   std::exception_ptr failure_;
+  std::optional<mqtk::SinkEnd> ended_;
 };
 
 // One Subscriber run against a scripted broker, subscribed to "#" at QoS 1
@@ -192,6 +196,17 @@ TEST_SUITE("subscriber") {
     CHECK(run.sink.written == Strings{"h/1", "a/1", "h/1", "a/2"});
     CHECK(run.broker.logged("PUBACK 3"));  // a message left out was handled: acknowledged
     CHECK(run.broker.unread.size() == 1);
+  }
+
+  TEST_CASE("a sink's end (--jq's halt) stops reading after its message, with its status and message") {
+    SubscriberRun run;
+    run.sink.end_at = "a/2";
+    run.broker.script = {SendMessages{{live("a/1"), live("a/2"), live("a/3")}}};
+    CHECK(run.run() == 3);
+    CHECK(run.sink.written == Strings{"a/1", "a/2"});
+    CHECK(run.acknowledged_after_commit(2, "a/2"));
+    CHECK_FALSE(run.broker.logged("PUBACK 3"));  // not read: it waits at the broker
+    CHECK(run.errors.text() == "mqtk-sub: halted at a/2\n");
   }
 
   TEST_CASE("-E exits once the broker has answered SUBSCRIBE, reading nothing more") {

@@ -18,9 +18,10 @@ mqtk::Message message(std::string_view topic, std::string_view payload) {
 }
 
 mqtk::DecodedFormat decoded(std::unique_ptr<mqtk::MessageFormat> format, std::vector<std::string>& warnings) {
-  return mqtk::DecodedFormat(std::move(format),
-                             mqtk::PayloadDecoding(mqtk::DecoderChoice::parse({"h/#=hex"}, {}),
-                                                   [&](const std::string& w) { warnings.push_back(w); }));
+  return mqtk::DecodedFormat(
+      std::move(format),
+      mqtk::PayloadDecoding(std::make_shared<const mqtk::DecoderChoice>(mqtk::DecoderChoice::parse({"h/#=hex"}, {})),
+                            [&](const std::string& w) { warnings.push_back(w); }));
 }
 
 }  // namespace

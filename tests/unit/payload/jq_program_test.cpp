@@ -236,7 +236,7 @@ TEST_SUITE("jq_program") {
     auto result = program.run(record(42));
     CHECK(result.outputs == std::vector<ordered_json>{"sensors/kitchen/temp"});
     CHECK(result.failure == "jq: error: number (42) has no keys");
-    CHECK_FALSE(result.halted);
+    CHECK_FALSE(result.halt);
     // The next message runs from the start.
     auto next = program.run(record({{"b", 1}}));
     CHECK(next.failure == "");
@@ -248,12 +248,14 @@ TEST_SUITE("jq_program") {
     CHECK(JqProgram::compile("1, error(null), 2").run(record(1)).failure == "");
   }
 
-  TEST_CASE("halt ends the outputs; halt_error is a failure; later runs are unharmed") {
+  TEST_CASE("halt and halt_error end the outputs and say how; later runs are unharmed") {
     JqProgram halt = JqProgram::compile("1, halt, 2");
     for (int run = 0; run < 3; ++run) {
       auto result = halt.run(record(1));
       CHECK(result.outputs == std::vector<ordered_json>{1});
-      CHECK(result.halted);
+      REQUIRE(result.halt);
+      CHECK(result.halt->exit_status == 0);
+      CHECK(result.halt->message == "");
       CHECK(result.failure == "");
     }
     // Each halt_error's message is a string jq would free again on every
@@ -261,14 +263,31 @@ TEST_SUITE("jq_program") {
     JqProgram halt_error = JqProgram::compile("if .payload == \"stop\" then \"bye\\n\" | halt_error else .qos end");
     for (int run = 0; run < 3; ++run) {
       auto stopped = halt_error.run(record("stop"));
-      CHECK(stopped.halted);
-      CHECK(stopped.failure == "jq: halt_error, exit status 5: bye");
+      REQUIRE(stopped.halt);
+      CHECK(stopped.halt->exit_status == 5);
+      CHECK(stopped.halt->message == "bye\n");  // a string as its bytes, as jq prints it
+      CHECK(stopped.failure == "");
       auto passed = halt_error.run(record("go"));
-      CHECK_FALSE(passed.halted);
+      CHECK_FALSE(passed.halt);
       CHECK(passed.outputs == std::vector<ordered_json>{1});
     }
-    auto object = JqProgram::compile("{a: 1} | halt_error(3)").run(record(1));
-    CHECK(object.failure == R"(jq: halt_error, exit status 3: {"a":1})");
+    // Another value: as jq -c prints it, with a line end; the status given.
+    auto object = JqProgram::compile("{a: 1} | halt_error(3)").run_text(record(1), JqTextForm::kCompact);
+    REQUIRE(object.halt);
+    CHECK(object.halt->exit_status == 3);
+    CHECK(object.halt->message == "{\"a\":1}\n");
+    CHECK(JqProgram::compile("null | halt_error(1)").run(record(1)).halt->message == "");
+    CHECK(JqProgram::compile("\"x\" | halt_error(256)").run(record(1)).halt->exit_status == 0);
+    auto not_a_number = JqProgram::compile("\"x\" | halt_error(\"no\")").run(record(1));
+    CHECK_FALSE(not_a_number.halt);  // jq's error, not a halt
+    CHECK(not_a_number.failure == "jq: error: string (\"x\") halt_error/1: number required");
+  }
+
+  TEST_CASE("run_parsing: a record's text read by jq's parser, outputs as values") {
+    JqProgram program = JqProgram::compile(".payload.t, .topic");
+    auto result = program.run_parsing(R"({"topic":"a/b","payload":{"t":-0}})");
+    CHECK(result.outputs == std::vector<ordered_json>{-0.0, "a/b"});
+    CHECK(program.run_parsing("{").failure.starts_with("jq: error: "));
   }
 
   TEST_CASE("input, inputs, $__loc__, input_filename: no next input, nothing read") {

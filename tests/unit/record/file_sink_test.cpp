@@ -13,6 +13,7 @@
 
 #include "mqtk/base/error.hpp"
 #include "mqtk/records/record_formats.hpp"
+#include "record/memory_marks.hpp"
 #include "temp_dir.hpp"
 
 namespace fs = std::filesystem;
@@ -35,15 +36,7 @@ mqtk::Message message(std::string_view payload) {
   return m;
 }
 
-// The marks a RecorderState would keep, in memory.
-struct Marks final : mqtk::FileMarks {
-  std::map<std::string, mqtk::FileMark> marks;
-  std::optional<mqtk::FileMark> mark(const std::string& output) const override {
-    auto found = marks.find(output);
-    return found == marks.end() ? std::nullopt : std::optional(found->second);
-  }
-  void set_mark(const std::string& output, const mqtk::FileMark& mark) override { marks[output] = mark; }
-};
+using Marks = test_support::MemoryMarks;
 
 mqtk::FileSinkOptions options(const std::string& path) {
   mqtk::FileSinkOptions options;
@@ -71,6 +64,31 @@ TEST_SUITE("file_sink") {
     CHECK(sink.uncommitted() == 0);
     CHECK(sink.records_written() == 1);
     CHECK(contents(path) == "{\"old\":1}\n" + kRecord1);
+  }
+
+  TEST_CASE("refuse_existing is asked of a file that holds records, not of a new or a rotated one") {
+    TempDir temp;
+    Marks marks;
+    std::string path = temp.directory + "/out.jsonl";
+    std::vector<std::uint64_t> asked;  // the sizes it was asked with
+    mqtk::FileSinkOptions refusing = options(path);
+    refusing.refuse_existing = [&asked](int, std::uint64_t size) -> std::optional<std::string> {
+      asked.push_back(size);
+      return "other columns";
+    };
+    {
+      mqtk::FileSink sink(refusing, std::make_unique<mqtk::JsonLinesFormat>(), marks);  // a new, empty file
+      sink.write(message("1"));
+      sink.commit(true);
+    }
+    CHECK(asked.empty());
+    CHECK_THROWS_WITH_AS(mqtk::FileSink(refusing, std::make_unique<mqtk::JsonLinesFormat>(), marks),
+                         (path + ": other columns").c_str(), mqtk::Error);
+    CHECK(asked == std::vector<std::uint64_t>{kRecord1.size()});
+    CHECK(contents(path) == kRecord1);
+    refusing.rotate_bytes = 1 << 20;  // rotated files are new files
+    CHECK_NOTHROW(mqtk::FileSink(refusing, std::make_unique<mqtk::JsonLinesFormat>(), marks));
+    CHECK(asked.size() == 1);
   }
 
   TEST_CASE("a file that ends inside a line somebody else wrote is refused, not cut") {

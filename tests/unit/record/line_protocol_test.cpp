@@ -32,7 +32,7 @@ struct Points {
   mqtk::PointOptions options;
   std::vector<std::string> decode;  // --decode values
   std::string render(std::string_view topic, std::string_view payload, timespec when = {1600000000, 5}) {
-    std::optional<mqtk::RecordDecoding> decoding;
+    std::optional<mqtk::PayloadDecoding> decoding;
     if (!decode.empty()) {
       decoding.emplace(std::make_shared<const mqtk::DecoderChoice>(mqtk::DecoderChoice::parse(decode, {})),
                        [](const std::string&) {});

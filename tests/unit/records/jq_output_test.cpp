@@ -15,7 +15,7 @@ struct Run {
   explicit Run(std::string_view expression, mqtk::JqTextForm form = mqtk::JqTextForm::kCompact,
                std::vector<std::string> decode = {})
       : sink(mqtk::JqProgram::compile(expression), form,
-             mqtk::PayloadDecoding(mqtk::DecoderChoice::parse(decode, {}),
+             mqtk::PayloadDecoding(std::make_shared<const mqtk::DecoderChoice>(mqtk::DecoderChoice::parse(decode, {})),
                                    [this](const std::string& w) { warnings.push_back(w); }),
              out, [this](const std::string& w) { warnings.push_back(w); }) {}
 

@@ -39,7 +39,7 @@ struct Decoding {
     format.render(m, out);
     return out;
   }
-  mqtk::RecordDecoding decoding;
+  mqtk::PayloadDecoding decoding;
   Format format;
 };
 

@@ -45,7 +45,7 @@ const std::vector<Sample> kSamples = {
 };
 
 std::string write_recording(const std::string& path, mqtk::MessageFormat& format, std::string_view header,
-                            const mosquitto_property* properties = nullptr, mqtk::RecordDecoding* decoding = nullptr) {
+                            const mosquitto_property* properties = nullptr, mqtk::PayloadDecoding* decoding = nullptr) {
   std::string text(header);
   long second = 1764000000;
   for (const Sample& s : kSamples) {
@@ -188,7 +188,7 @@ TEST_SUITE("replay_reader") {
     test_support::TempDir dir;
     // hex decodes "42" and "", and fails the others: "decoded" and "decode_error" both appear.
     auto choice = std::make_shared<const mqtk::DecoderChoice>(mqtk::DecoderChoice::parse({"hex"}, {}));
-    mqtk::RecordDecoding decoding(choice, [](const std::string&) {});
+    mqtk::PayloadDecoding decoding(choice, [](const std::string&) {});
     mqtk::JsonLinesFormat json(&decoding);
     std::string lines = write_recording(dir.directory + "/r.jsonl", json, "", nullptr, &decoding);
     CHECK(lines.find(R"("payload":42,"decoded":"B"})") != std::string::npos);
