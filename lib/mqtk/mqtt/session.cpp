@@ -560,8 +560,7 @@ void Session::run_once(int timeout_ms, std::span<pollfd> watched) {
   if (socket.handshaking && ready != 0) {
     continue_tls_handshake(ready);
   } else if (socket.reading && (ready & (POLLIN | POLLERR | POLLHUP))) {
-    read_burst();
-    read_last_turn_ = true;
+    read_dry_last_turn_ = read_burst();
   }
   settle_disconnect();
   // Before anything read in this turn is acknowledged; see session.hpp.
@@ -574,11 +573,11 @@ void Session::run_once(int timeout_ms, std::span<pollfd> watched) {
 // See set_read_batching.
 void Session::pause_between_bursts() {
   // Acknowledgements in flight mean the broker waits for us: never pause then.
-  if (read_last_turn_ && !wrote_last_turn_ && read_batching_.count() > 0 && !wants_write()) {
+  if (read_dry_last_turn_ && !wrote_last_turn_ && read_batching_.count() > 0 && !wants_write()) {
     timespec pause{0, static_cast<long>(std::chrono::nanoseconds(read_batching_).count())};
     nanosleep(&pause, nullptr);
   }
-  read_last_turn_ = false;
+  read_dry_last_turn_ = false;
   wrote_last_turn_ = false;
 }
 
@@ -640,16 +639,19 @@ void Session::continue_tls_handshake(short revents) {
   }
 }
 
-void Session::read_burst() {
+// Reads until the socket runs dry, the turn's share is read, or the events
+// want no more for now; true when it ran dry (only then is waiting for more
+// worth it: otherwise data is already waiting).
+bool Session::read_burst() {
   for (int i = 0; i < kMaxPacketsPerTurn && !reading_stopped_ && events_.read_more(); ++i) {
     int rc = loop_read();
     rethrow_pending();
     // libmosquitto reports "no more data for now" only through errno, as its
     // own loop does.
-    if (rc != MOSQ_ERR_SUCCESS || mosquitto_socket(mosq_.get()) < 0 || errno == EAGAIN || errno == EWOULDBLOCK) {
-      return;
-    }
+    if (errno == EAGAIN || errno == EWOULDBLOCK) return true;
+    if (rc != MOSQ_ERR_SUCCESS || mosquitto_socket(mosq_.get()) < 0) return false;
   }
+  return false;
 }
 
 // One mosquitto_loop_read, keeping a copy of what a SOCKS5 proxy answers

@@ -97,7 +97,7 @@ class Session final : public BrokerConnection {
   SocketInterest socket_interest() const;
   short wait(const SocketInterest& socket, int timeout_ms, std::span<pollfd> watched) const;
   void continue_tls_handshake(short revents);
-  void read_burst();
+  bool read_burst();
   int loop_read();
   void check_packet_size(std::size_t topic_size, std::size_t payload_size, int qos,
                          const mosquitto_property* properties) const;
@@ -116,7 +116,7 @@ class Session final : public BrokerConnection {
   bool reading_stopped_ = false;
   bool reading_paused_ = false;
   std::chrono::microseconds read_batching_{0};
-  bool read_last_turn_ = false;
+  bool read_dry_last_turn_ = false;  // the last turn read until no data was left
   bool wrote_last_turn_ = false;
   std::vector<std::string> addresses_;  // numeric forms of the host, tried in turn
   std::size_t next_address_ = 0;
