@@ -562,6 +562,23 @@ class DurabilityTest(UnlimitedQueueCase):
             subprocess.run(["umount", mount])
 
 
+class InfluxBatchTest(RecordCase):
+    def test_large_points_go_as_soon_as_a_request_is_full(self):
+        """A batch is full at --batch-size points or at the most one request
+        carries (8 MB): 60 KB points fill the second after about 140, so
+        they must not wait for the batch interval (here an hour)."""
+        prefix = self.topic()
+        database = self.database()
+        recorder = self.start_recorder([prefix], "--influx", self.influx.url, "--influx-db", database,
+                                       "--batch-interval", "1h")
+        try:
+            publish_all(self.port, [(prefix, b'{"n": %d, "s": "%s"}' % (i, b"x" * 60000), 1, False)
+                                    for i in range(300)])
+            self.wait_points(database, prefix, 250, timeout=60)  # two full requests at least
+        finally:
+            self.stop_recorder(recorder)
+
+
 class InfluxAuthTest(RecordCase):
     def test_user_and_password_from_the_environment_or_a_file(self):
         with InfluxDB(auth=True) as influx:

@@ -141,7 +141,7 @@ void InfluxWriter::note_failure(const InfluxClient::Answer& answer) {
 bool InfluxWriter::sleep_for(std::chrono::milliseconds delay) {
   auto until = Clock::now() + delay;
   auto limit = Clock::time_point(Clock::duration(finish_by_.load()));
-  spool_.wait(UINT64_MAX, std::min(until, stopping_ ? limit : until));
+  spool_.wait(UINT64_MAX, UINT64_MAX, std::min(until, stopping_ ? limit : until));
   return !(stopping_ && Clock::now() >= Clock::time_point(Clock::duration(finish_by_.load())));
 }
 
@@ -151,7 +151,9 @@ void InfluxWriter::run() {
   while (true) {
     auto limit = Clock::time_point(Clock::duration(finish_by_.load()));
     if (stopping_ && (spool_.pending_lines() == 0 || Clock::now() >= limit)) return;
-    if (!stopping_) spool_.wait(options_.batch_size, Clock::now() + options_.batch_interval);
+    // A batch is full at batch_size points or at the most a request carries:
+    // large points fill the second long before the first.
+    if (!stopping_) spool_.wait(options_.batch_size, kMaxBodyBytes, Clock::now() + options_.batch_interval);
     if (spool_.pending_lines() == 0) continue;
     Spool::Batch batch = spool_.read(options_.batch_size, kMaxBodyBytes);
     if (batch.count == 0) {

@@ -244,9 +244,10 @@ std::uint64_t Spool::pending_bytes() const {
   return pending_bytes_;
 }
 
-void Spool::wait(std::uint64_t min_lines, std::chrono::steady_clock::time_point deadline) {
+void Spool::wait(std::uint64_t min_lines, std::uint64_t min_bytes, std::chrono::steady_clock::time_point deadline) {
   std::unique_lock lock(mutex_);
-  changed_.wait_until(lock, deadline, [&] { return woken_ || pending_lines_ >= min_lines; });
+  changed_.wait_until(lock, deadline,
+                      [&] { return woken_ || pending_lines_ >= min_lines || pending_bytes_ >= min_bytes; });
   woken_ = false;
 }
 

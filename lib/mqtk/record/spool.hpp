@@ -58,8 +58,9 @@ class Spool {
   bool full() const;
 
   // -- the sending thread --
-  // Waits until `min_lines` are waiting, `deadline` passes or wake() is called.
-  void wait(std::uint64_t min_lines, std::chrono::steady_clock::time_point deadline);
+  // Waits until `min_lines` lines or `min_bytes` bytes are waiting (a full
+  // batch either way), `deadline` passes or wake() is called.
+  void wait(std::uint64_t min_lines, std::uint64_t min_bytes, std::chrono::steady_clock::time_point deadline);
   void wake();
   // Up to `max_lines` / about `max_bytes` of the lines after the checkpoint.
   Batch read(std::size_t max_lines, std::size_t max_bytes) const;

@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <chrono>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -105,6 +106,20 @@ TEST_SUITE("spool") {
     auto batch = spool.read(10, 100);
     CHECK(batch.count == 1);
     CHECK(batch.lines.size() == huge.size() + 1);
+  }
+
+  TEST_CASE("the sender's wait ends when a batch's lines or a batch's bytes are waiting") {
+    TempDir temp;
+    mqtk::Spool spool(temp.directory + "/s", 1 << 26, {});
+    auto far = std::chrono::steady_clock::now() + std::chrono::minutes(10);
+    spool.append(std::string(1000, 'x') + "\n");
+    spool.wait(1000, 1000, far);  // 1001 bytes in one line
+    spool.append("a 1\nb 2\n");
+    spool.wait(3, 1 << 20, far);  // three lines
+    CHECK(std::chrono::steady_clock::now() < far);
+    auto soon = std::chrono::steady_clock::now() + std::chrono::milliseconds(20);
+    spool.wait(4, 1 << 20, soon);  // neither: until the deadline
+    CHECK(std::chrono::steady_clock::now() >= soon);
   }
 
   TEST_CASE("rejected points are kept with their reason") {
