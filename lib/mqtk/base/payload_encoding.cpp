@@ -5,6 +5,8 @@
 #include <cstring>
 #include <nlohmann/json.hpp>
 
+#include "mqtk/base/json_scan.hpp"
+
 namespace mqtk {
 
 std::optional<Utf8Char> decode_utf8(std::string_view bytes) {
@@ -102,6 +104,14 @@ bool embeddable_json(std::string_view payload) {
   if (payload.starts_with("\xEF\xBB\xBF")) return false;
   for (char edge : {payload.front(), payload.back()}) {
     if (edge == ' ' || edge == '\t') return false;
+  }
+  switch (scan_json(payload, kMaxEmbeddedDepth)) {
+    case JsonScan::kValid:
+      return true;
+    case JsonScan::kInvalid:
+      return false;
+    case JsonScan::kAskParser:
+      break;
   }
   NestingCheck check;
   return nlohmann::json::sax_parse(payload, &check);

@@ -19,6 +19,15 @@ namespace {
 // separator that follows, so it is doubled. Newline, carriage return and tab
 // cannot be escaped at all: they are written as the text \n, \r, \t.
 void append_name(std::string& out, std::string_view name, std::string_view special) {
+  // Most names need no escaping: they go in whole (a character at a time
+  // was a tenth of mqtk-record's time with small JSON payloads).
+  auto may_need_escaping = [](char c) {
+    return static_cast<unsigned char>(c) <= ' ' || c == ',' || c == '=' || c == '\\';
+  };
+  if (std::none_of(name.begin(), name.end(), may_need_escaping)) {
+    out.append(name);
+    return;
+  }
   for (std::size_t i = 0; i < name.size(); ++i) {
     char c = name[i];
     if (c == '\n') {

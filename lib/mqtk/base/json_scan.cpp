@@ -1,0 +1,199 @@
+#include "mqtk/base/json_scan.hpp"
+
+#include <array>
+
+namespace mqtk {
+namespace {
+
+// The largest power of ten below DBL_MAX (about 1.8e308): a number with at
+// most this many digits before its point, exponent included, is finite.
+constexpr long kFiniteDigits = 308;
+
+// Bytes a string holds as they are: not the quote, the backslash or a
+// control character (UTF-8's bytes above 0x7F are the caller's to check).
+constexpr std::array<bool, 256> kPlainInString = [] {
+  std::array<bool, 256> plain{};
+  for (int c = 0x20; c < 256; ++c) plain[c] = c != '"' && c != '\\';
+  return plain;
+}();
+
+class Scanner {
+ public:
+  Scanner(std::string_view text, std::size_t max_depth)
+      : at_(text.data()), end_(text.data() + text.size()), max_depth_(max_depth) {}
+
+  JsonScan run() {
+    skip_space();
+    if (!value(0)) return JsonScan::kInvalid;
+    skip_space();
+    if (at_ != end_) return JsonScan::kInvalid;
+    return maybe_too_large_ ? JsonScan::kAskParser : JsonScan::kValid;
+  }
+
+ private:
+  bool more() const { return at_ != end_; }
+  char peek() const { return *at_; }
+  bool take(char c) {
+    if (!more() || *at_ != c) return false;
+    ++at_;
+    return true;
+  }
+  bool take_word(std::string_view word) {
+    if (static_cast<std::size_t>(end_ - at_) < word.size() || std::string_view(at_, word.size()) != word) {
+      return false;
+    }
+    at_ += word.size();
+    return true;
+  }
+  void skip_space() {
+    while (more() && (*at_ == ' ' || *at_ == '\t' || *at_ == '\n' || *at_ == '\r')) ++at_;
+  }
+  static bool digit(char c) { return c >= '0' && c <= '9'; }
+  long digits() {
+    const char* from = at_;
+    while (more() && digit(*at_)) ++at_;
+    return at_ - from;
+  }
+
+  // `depth`: the containers around this value.
+  bool value(std::size_t depth) {
+    if (!more()) return false;
+    switch (peek()) {
+      case '{':
+        return container(depth, '}', true);
+      case '[':
+        return container(depth, ']', false);
+      case '"':
+        return string();
+      case 't':
+        return take_word("true");
+      case 'f':
+        return take_word("false");
+      case 'n':
+        return take_word("null");
+      default:
+        return number();
+    }
+  }
+
+  // An object (members are "key": value) or an array, after its opening.
+  bool container(std::size_t depth, char close, bool object) {
+    if (depth + 1 > max_depth_) return false;
+    ++at_;
+    skip_space();
+    if (take(close)) return true;
+    while (true) {
+      if (object) {
+        if (!more() || peek() != '"' || !string()) return false;
+        skip_space();
+        if (!take(':')) return false;
+        skip_space();
+      }
+      if (!value(depth + 1)) return false;
+      skip_space();
+      if (take(close)) return true;
+      if (!take(',')) return false;
+      skip_space();
+    }
+  }
+
+  bool string() {
+    ++at_;  // the opening quote
+    while (more()) {
+      auto c = static_cast<unsigned char>(*at_);
+      if (kPlainInString[c]) {
+        ++at_;
+      } else if (c == '"') {
+        ++at_;
+        return true;
+      } else if (c == '\\') {
+        ++at_;
+        if (!escape()) return false;
+      } else {
+        return false;  // a control character
+      }
+    }
+    return false;
+  }
+
+  // After a backslash. A \u escape of a surrogate must be a high one
+  // followed by an escaped low one, as the parser demands.
+  bool escape() {
+    if (!more()) return false;
+    char c = *at_++;
+    switch (c) {
+      case '"':
+      case '\\':
+      case '/':
+      case 'b':
+      case 'f':
+      case 'n':
+      case 'r':
+      case 't':
+        return true;
+      case 'u': {
+        long unit = hex4();
+        if (unit >= 0xDC00 && unit <= 0xDFFF) return false;
+        if (unit < 0xD800 || unit > 0xDBFF) return unit >= 0;
+        if (!take('\\') || !take('u')) return false;
+        long low = hex4();
+        return low >= 0xDC00 && low <= 0xDFFF;
+      }
+      default:
+        return false;
+    }
+  }
+
+  // Four hex digits as a number; -1 when they are not.
+  long hex4() {
+    if (end_ - at_ < 4) return -1;
+    long unit = 0;
+    for (int i = 0; i < 4; ++i) {
+      char c = *at_++;
+      int nibble = digit(c) ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+      if (nibble < 0) return -1;
+      unit = unit * 16 + nibble;
+    }
+    return unit;
+  }
+
+  // -? (0 | [1-9][0-9]*) (. [0-9]+)? ([eE] [+-]? [0-9]+)?
+  bool number() {
+    take('-');
+    if (!more()) return false;
+    long whole_digits = 1;
+    if (peek() == '0') {
+      ++at_;
+    } else if (digit(peek())) {
+      whole_digits = digits();
+    } else {
+      return false;
+    }
+    if (take('.') && digits() == 0) return false;
+    long exponent = 0;
+    if (more() && (peek() == 'e' || peek() == 'E')) {
+      ++at_;
+      bool negative = take('-');
+      if (!negative) take('+');
+      const char* from = at_;
+      for (; more() && digit(peek()); ++at_) {
+        if (exponent <= kFiniteDigits) exponent = exponent * 10 + (peek() - '0');
+      }
+      if (at_ == from) return false;
+      if (negative) exponent = 0;  // small numbers underflow to zero, which the parser takes
+    }
+    if (whole_digits + exponent > kFiniteDigits) maybe_too_large_ = true;
+    return true;
+  }
+
+  const char* at_;
+  const char* end_;
+  std::size_t max_depth_;
+  bool maybe_too_large_ = false;
+};
+
+}  // namespace
+
+JsonScan scan_json(std::string_view text, std::size_t max_depth) { return Scanner(text, max_depth).run(); }
+
+}  // namespace mqtk
