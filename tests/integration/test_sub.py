@@ -337,6 +337,33 @@ class OutputTimingTest(BrokerTestCase):
         os.unlink(trace)
         self.assertLess(writes, count // 10, "%d writes to standard output for %d messages" % (writes, count))
 
+    def test_no_write_per_message_at_qos_1(self):
+        """Output is committed before acknowledgements leave, once per burst
+        read. libmosquitto leaves EAGAIN in errno when it queues an
+        acknowledgement and its own wake-up pipe is full, which once ended
+        every burst after one message (and a recorder synced its file for
+        each). The messages wait at the broker for a kept session, which sends
+        them all at once on reconnection (no limit on messages in flight)."""
+        count = 5000
+        with Broker(extra_config="max_queued_messages 0\nmax_inflight_messages 0\n") as broker:
+            t, client_id = unique("queued"), unique("queued")
+            rc, _, err = run(["mosquitto_sub", "-p", str(broker.port), "-t", t, "-q", "1", "-c", "-i", client_id,
+                              "-E"])
+            self.assertEqual(rc, 0, err)
+            rc, _, err = run([PUB, "-p", str(broker.port), "-t", t, "-q", "1", "-l"],
+                             input=b"".join(b"queued %06d\n" % i for i in range(count)))
+            self.assertEqual(rc, 0, err)
+            trace = os.path.join(tempfile.gettempdir(), unique("strace"))
+            rc, out, err = run(["strace", "-f", "-qq", "-e", "trace=write", "-o", trace, SUB, "-p", str(broker.port),
+                                "-t", t, "-q", "1", "-c", "-i", client_id, "-C", str(count), "-W", "60"],
+                               env=dict(os.environ, ASAN_OPTIONS="detect_leaks=0"), timeout=90)
+        self.assertEqual(rc, 0, err)
+        self.assertEqual(out.count(b"\n"), count)
+        with open(trace) as f:
+            writes = sum(1 for line in f if "write(1," in line)
+        os.unlink(trace)
+        self.assertLess(writes, count // 10, "%d writes to standard output for %d messages" % (writes, count))
+
 
 class ReconnectTest(unittest.TestCase):
     def test_resubscribes_after_the_broker_restarts(self):

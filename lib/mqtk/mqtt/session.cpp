@@ -646,12 +646,20 @@ bool Session::read_burst() {
   for (int i = 0; i < kMaxPacketsPerTurn && !reading_stopped_ && events_.read_more(); ++i) {
     int rc = loop_read();
     rethrow_pending();
-    // libmosquitto reports "no more data for now" only through errno, as its
-    // own loop does.
-    if (errno == EAGAIN || errno == EWOULDBLOCK) return true;
     if (rc != MOSQ_ERR_SUCCESS || mosquitto_socket(mosq_.get()) < 0) return false;
+    // libmosquitto reports "no more data for now" only through errno, as its
+    // own loop does. But it also leaves EAGAIN there when it queues an
+    // acknowledgement and cannot nudge its wake-up pipe, full because only
+    // its own loop reads it: at QoS 1 a burst ended after every message,
+    // and a recorder synced its file for each. The socket tells for sure.
+    if ((errno == EAGAIN || errno == EWOULDBLOCK) && !socket_readable()) return true;
   }
   return false;
+}
+
+bool Session::socket_readable() const {
+  pollfd socket{mosquitto_socket(mosq_.get()), POLLIN, 0};
+  return poll(&socket, 1, 0) > 0 && (socket.revents & POLLIN);
 }
 
 // One mosquitto_loop_read, keeping a copy of what a SOCKS5 proxy answers

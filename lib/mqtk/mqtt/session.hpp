@@ -98,6 +98,7 @@ class Session final : public BrokerConnection {
   short wait(const SocketInterest& socket, int timeout_ms, std::span<pollfd> watched) const;
   void continue_tls_handshake(short revents);
   bool read_burst();
+  bool socket_readable() const;
   int loop_read();
   void check_packet_size(std::size_t topic_size, std::size_t payload_size, int qos,
                          const mosquitto_property* properties) const;
