@@ -317,6 +317,14 @@ class OutputTimingTest(BrokerTestCase):
         # mosquitto_sub dies of SIGPIPE (141) without a message; so do we.
         self.assertEqual(err, b"status=141\n")
 
+    def assert_few_writes(self, trace, count):
+        """The strace file `trace` shows fewer writes to standard output than
+        a tenth of `count` messages; it is removed."""
+        with open(trace) as f:
+            writes = sum(1 for line in f if "write(1," in line)
+        os.unlink(trace)
+        self.assertLess(writes, count // 10, "%d writes to standard output for %d messages" % (writes, count))
+
     def test_no_write_per_message_under_load(self):
         t = self.topic()
         client_id = unique("load")
@@ -332,10 +340,7 @@ class OutputTimingTest(BrokerTestCase):
             rc, out, err = sub.finish(timeout=60)
         self.assertEqual(rc, 0, err)
         self.assertEqual(out.count(b"\n"), count)
-        with open(trace) as f:
-            writes = sum(1 for line in f if "write(1," in line)
-        os.unlink(trace)
-        self.assertLess(writes, count // 10, "%d writes to standard output for %d messages" % (writes, count))
+        self.assert_few_writes(trace, count)
 
     def test_no_write_per_message_at_qos_1(self):
         """Output is committed before acknowledgements leave, once per burst
@@ -359,10 +364,7 @@ class OutputTimingTest(BrokerTestCase):
                                env=dict(os.environ, ASAN_OPTIONS="detect_leaks=0"), timeout=90)
         self.assertEqual(rc, 0, err)
         self.assertEqual(out.count(b"\n"), count)
-        with open(trace) as f:
-            writes = sum(1 for line in f if "write(1," in line)
-        os.unlink(trace)
-        self.assertLess(writes, count // 10, "%d writes to standard output for %d messages" % (writes, count))
+        self.assert_few_writes(trace, count)
 
 
 class ReconnectTest(unittest.TestCase):

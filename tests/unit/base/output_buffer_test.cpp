@@ -4,41 +4,28 @@
 #include <signal.h>
 #include <unistd.h>
 
+#include <cstdint>
 #include <string>
 
 #include <doctest/doctest.h>
 
 #include "mqtk/base/fd.hpp"
+#include "mqtk/base/whole_file.hpp"
+#include "temp_dir.hpp"
 
 namespace {
 
-// A file in a fresh temporary directory, removed with it.
+// A file in a fresh temporary directory, open for writing.
 class ScratchFile {
  public:
-  ScratchFile() {
-    char pattern[] = "/tmp/mqtk-output-buffer-XXXXXX";
-    REQUIRE(mkdtemp(pattern) != nullptr);
-    directory_ = pattern;
-    path_ = directory_ + "/out";
-    fd_ = mqtk::Fd(open(path_.c_str(), O_WRONLY | O_CREAT | O_CLOEXEC, 0600));
+  ScratchFile() : path_(temp_.directory + "/out"), fd_(open(path_.c_str(), O_WRONLY | O_CREAT | O_CLOEXEC, 0600)) {
     REQUIRE(fd_.get() >= 0);
   }
-  ~ScratchFile() {
-    unlink(path_.c_str());
-    rmdir(directory_.c_str());
-  }
   int fd() const { return fd_.get(); }
-  std::string contents() const {
-    mqtk::Fd in(open(path_.c_str(), O_RDONLY | O_CLOEXEC));
-    std::string text;
-    char chunk[65536];
-    ssize_t n;
-    while ((n = read(in.get(), chunk, sizeof chunk)) > 0) text.append(chunk, static_cast<std::size_t>(n));
-    return text;
-  }
+  std::string contents() const { return *mqtk::read_whole_file(path_, "the output", SIZE_MAX); }
 
  private:
-  std::string directory_;
+  test_support::TempDir temp_;
   std::string path_;
   mqtk::Fd fd_;
 };
