@@ -6,6 +6,7 @@
 #include <cstring>
 #include <nlohmann/json.hpp>
 
+#include "mqtk/base/append_log.hpp"
 #include "mqtk/base/error.hpp"
 #include "mqtk/records/record_formats.hpp"
 
@@ -80,21 +81,9 @@ std::string first_line_of(int fd, std::size_t limit) {
 
 std::string last_line_of(int fd, std::uint64_t size) {
   if (size == 0) return {};
-  // Back from before the final line end to the one before it, a block at a time.
+  // The last line runs from the line end before the final one up to it.
   std::uint64_t end = size - 1;
-  std::uint64_t start = end;
-  char block[4096];
-  while (start > 0) {
-    std::uint64_t from = start > sizeof block ? start - sizeof block : 0;
-    auto count = static_cast<std::size_t>(start - from);
-    read_at(fd, block, count, from);
-    const void* newline = memrchr(block, '\n', count);
-    if (newline != nullptr) {
-      start = from + static_cast<std::uint64_t>(static_cast<const char*>(newline) - block) + 1;
-      break;
-    }
-    start = from;
-  }
+  std::uint64_t start = last_line_end(fd, 0, end);
   std::string line(static_cast<std::size_t>(end - start), '\0');
   if (!line.empty()) read_at(fd, line.data(), line.size(), start);
   return line;
