@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cstdio>
 #include <cstdlib>
+#include <map>
 #include <sstream>
 
 #include <mosquitto.h>
@@ -265,6 +266,14 @@ CommandLine::CommandLine(const ToolInfo& tool, const std::string& description)
 }
 
 CommandLine::~CommandLine() = default;
+
+CLI::Option* add_color_flag(CLI::App& app, ColorChoice& choice, const std::string& description) {
+  const std::map<std::string, ColorChoice> choices{
+      {"auto", ColorChoice::kAuto}, {"always", ColorChoice::kAlways}, {"never", ColorChoice::kNever}};
+  return app.add_option("--color", choice, description)
+      ->transform(CLI::CheckedTransformer(choices))
+      ->type_name("{auto,always,never}");
+}
 
 CLI::Validator decimal_between(double low, double high) {
   auto shortest = [](double value) {

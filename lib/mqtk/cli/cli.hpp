@@ -10,9 +10,11 @@
 #include "mqtk/cli/connect_flags.hpp"
 #include "mqtk/cli/flag_info.hpp"
 #include "mqtk/cli/tool.hpp"
+#include "mqtk/output/message_format.hpp"
 
 namespace CLI {
 class App;
+class Option;
 class Validator;
 }  // namespace CLI
 
@@ -64,5 +66,8 @@ class CommandLine {
 // A check for a decimal flag such as --random-filter 0.1..100 that names the
 // bounds as a user would write them (CLI::Range prints 0.100000).
 CLI::Validator decimal_between(double low, double high);
+
+// --color auto|always|never (mqtk-sub's -v topics, mqtk-top's screen).
+CLI::Option* add_color_flag(CLI::App& app, ColorChoice& choice, const std::string& description);
 
 }  // namespace mqtk

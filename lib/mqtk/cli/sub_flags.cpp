@@ -2,7 +2,6 @@
 
 #include <CLI/CLI.hpp>
 #include <cstdlib>
-#include <map>
 
 #include <mqtt_protocol.h>
 
@@ -81,12 +80,7 @@ void add_sub_flags(CLI::App& app, SubFlags& flags) {
       ->group(output);
   app.add_flag("--json", flags.json, "One JSON object per message (see man mqtk-sub)")->group(output);
   app.add_flag("--csv", flags.csv, "CSV, a header line and a row per message (see man mqtk-sub)")->group(output);
-  const std::map<std::string, ColorChoice> colors{
-      {"auto", ColorChoice::kAuto}, {"always", ColorChoice::kAlways}, {"never", ColorChoice::kNever}};
-  app.add_option("--color", flags.color, "Colour topics with -v: auto (default), always or never")
-      ->transform(CLI::CheckedTransformer(colors))
-      ->type_name("{auto,always,never}")
-      ->group(output);
+  add_color_flag(app, flags.color, "Colour topics with -v: auto (default), always or never")->group(output);
   add_payload_flags(app, flags.payload, "Payloads");
 }
 

@@ -53,12 +53,7 @@ void add_top_flags(CLI::App& app, TopFlags& flags) {
   app.add_option("--refresh", flags.refresh, "How often the screen is redrawn (default: 1s)")
       ->type_name("DURATION")
       ->group(view);
-  const std::map<std::string, ColorChoice> colors{
-      {"auto", ColorChoice::kAuto}, {"always", ColorChoice::kAlways}, {"never", ColorChoice::kNever}};
-  app.add_option("--color", flags.color, "Colour the screen: auto (default), always or never")
-      ->transform(CLI::CheckedTransformer(colors))
-      ->type_name("{auto,always,never}")
-      ->group(view);
+  add_color_flag(app, flags.color, "Colour the screen: auto (default), always or never")->group(view);
 
   const char* scripts = "Output for scripts";
   app.add_flag("--once", flags.once, "Print the table once as text, after --after, and exit")->group(scripts);
