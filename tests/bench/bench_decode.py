@@ -23,7 +23,7 @@ import tempfile
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "integration"))
 from harness import Broker, tool, unique  # noqa: E402
-from bench_sub_cpu import finish, start, wait_subscribed  # noqa: E402
+from bench_sub_cpu import run_subscribers  # noqa: E402
 from report import Bench, scaled  # noqa: E402
 
 MESSAGES = scaled(50000, 500)  # even: every other reading passes the filter
@@ -79,31 +79,15 @@ def subscribers(port, decode, filtered, count):
 def measure(broker, payloads, decode, filtered, directory):
     """{name: (cpu µs/msg, output)} for each subscriber."""
     topic, count = unique("decode"), len(payloads)
-    processes = []
-    try:
-        for name, argv in subscribers(broker.port, decode, filtered, count):
-            client_id = unique(name)
-            path = os.path.join(directory, client_id + ".out")
-            argv = argv + ["-t", topic, "-i", client_id]
-            if name == "pipeline":
-                command = " ".join("'%s'" % word for word in argv) + " | jq -c '%s'" % FILTER
-                argv = ["/bin/sh", "-c", command]
-            processes.append((name, start(argv, path), path))
-            wait_subscribed(broker, client_id, topic)
-        publish(broker.port, topic, payloads)
-        results = {}
-        for name, process, path in processes:
-            status, cpu = finish(process)
-            if status != 0:
-                raise SystemExit("%s exited with %s" % (name, status))
-            with open(path, "rb") as f:
-                results[name] = (cpu / count * 1e6, f.read())
-        return results
-    finally:
-        for _, process, _ in processes:
-            if process.returncode is None:
-                process.kill()
-                process.wait()
+    chosen = []
+    for name, argv in subscribers(broker.port, decode, filtered, count):
+        if name == "pipeline":
+            # The client id and topic go to mqtk-sub, before the pipe.
+            chosen.append((name, ["/bin/sh", "-c", '"$@" | jq -c \'%s\'' % FILTER, "sh", *argv]))
+        else:
+            chosen.append((name, argv))
+    results = run_subscribers(broker, topic, chosen, directory, lambda: publish(broker.port, topic, payloads))
+    return {name: (cpu / count * 1e6, output) for name, (cpu, output) in results.items()}
 
 
 def main():

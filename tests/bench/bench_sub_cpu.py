@@ -59,6 +59,34 @@ def wait_subscribed(broker, client_id, topic):
         raise SystemExit("%s did not subscribe" % client_id)
 
 
+def run_subscribers(broker, topic, subscribers, directory, publish):
+    """Starts each (name, argv) of `subscribers` on `topic`, its output to a
+    file, waits until it has subscribed, calls publish() and waits for each to
+    exit. Returns {name: (cpu seconds, output)}; a subscriber that fails ends
+    the bench."""
+    processes = []
+    try:
+        for name, argv in subscribers:
+            client_id = unique(name.replace(" ", "-"))
+            path = os.path.join(directory, client_id + ".out")
+            processes.append((name, start([*argv, "-t", topic, "-i", client_id], path), path))
+            wait_subscribed(broker, client_id, topic)
+        publish()
+        results = {}
+        for name, process, path in processes:
+            status, cpu = finish(process)
+            if status != 0:
+                raise SystemExit("%s exited with %s" % (name, status))
+            with open(path, "rb") as f:
+                results[name] = (cpu, f.read())
+        return results
+    finally:
+        for _, process, _ in processes:
+            if process.returncode is None:
+                process.kill()
+                process.wait()
+
+
 def payloads(size, count):
     filler = b"x" * (size - 8)
     return [b"%07d %s" % (i, filler) for i in range(count)]

@@ -14,7 +14,7 @@ import sys
 import tempfile
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "integration"))
-from bench_sub_cpu import MESSAGES, finish, start, wait_subscribed  # noqa: E402
+from bench_sub_cpu import MESSAGES, run_subscribers  # noqa: E402
 from harness import tool, unique  # noqa: E402
 from report import Bench  # noqa: E402
 from test_websockets import WebSocketBroker  # noqa: E402
@@ -26,26 +26,19 @@ def main():
     with WebSocketBroker() as broker, tempfile.TemporaryDirectory() as directory:
         broker_url = "ws://127.0.0.1:%d/mqtt" % broker.ws_port
         topic = unique("bench")
-        subscribers = [("mqtk-sub ws", [tool("sub"), "-L", broker_url]),
-                       ("mqtk-sub tcp", [tool("sub"), "-p", str(broker.port)]),
-                       ("mosquitto_sub tcp", ["mosquitto_sub", "-p", str(broker.port)])]
-        processes = []
-        for name, argv in subscribers:
-            client_id = unique("bench")
-            path = os.path.join(directory, name.replace(" ", "-") + ".out")
-            processes.append((name, start([*argv, "-t", topic, "-i", client_id, "-C", str(MESSAGES), "-W", "600"],
-                                          path), path))
-            wait_subscribed(broker, client_id, topic)
-        if subprocess.run([tool("pub"), "-p", str(broker.port), "-t", topic, "-l"], input=lines).returncode != 0:
-            raise SystemExit("mqtk-pub failed")
+        every_message = ["-C", str(MESSAGES), "-W", "600"]
+        subscribers = [("mqtk-sub ws", [tool("sub"), "-L", broker_url, *every_message]),
+                       ("mqtk-sub tcp", [tool("sub"), "-p", str(broker.port), *every_message]),
+                       ("mosquitto_sub tcp", ["mosquitto_sub", "-p", str(broker.port), *every_message])]
+
+        def publish():
+            if subprocess.run([tool("pub"), "-p", str(broker.port), "-t", topic, "-l"], input=lines).returncode != 0:
+                raise SystemExit("mqtk-pub failed")
+
         cpu = {}
-        for name, process, path in processes:
-            status, seconds = finish(process)
-            if status != 0:
-                raise SystemExit("%s exited with %d" % (name, status))
-            with open(path, "rb") as f:
-                if f.read() != lines:
-                    raise SystemExit("%s did not print every message" % name)
+        for name, (seconds, output) in run_subscribers(broker, topic, subscribers, directory, publish).items():
+            if output != lines:
+                raise SystemExit("%s did not print every message" % name)
             cpu[name] = seconds / MESSAGES * 1e6
     bench = Bench("ws")
     case = "32 B x %d" % MESSAGES
