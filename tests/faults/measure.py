@@ -6,7 +6,6 @@ space, sampled while it runs: wait4's ru_maxrss would also count the Python
 test process the tool was forked from."""
 
 import os
-import resource
 import subprocess
 import threading
 
