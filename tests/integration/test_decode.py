@@ -320,6 +320,15 @@ class JqTest(ScratchDirectory, BrokerTestCase):
                                        r"cannot be added\n$")
         self.assertIn(b"cannot be added", jq_err)
 
+    def test_debug_messages_go_to_standard_error_after_the_tools_name(self):
+        messages = [("a", b'{"t":[1,"x"]}')]
+        _, _, expected = run([JQ, "-c", ".t | debug"], input=messages[0][1])
+        self.assertTrue(expected.startswith(b'["DEBUG:",'), expected)
+        rc, out, err = self.receive(["--jq", ".payload.t | debug"], 1, messages, self.topic())
+        self.assertEqual((rc, out, err.decode()), (0, b'[1,"x"]\n', "mqtk-sub: " + expected.decode()))
+        rc, out, err = self.receive(["--jq", ".payload.t | debug", "--quiet"], 1, messages, self.topic())
+        self.assertEqual((rc, out, err), (0, b'[1,"x"]\n', b""))
+
     def test_an_invalid_expression_exits_1_naming_the_position_before_connecting(self):
         client_id = unique("badjq")
         rc, out, err = run([SUB, "-p", str(self.port), "-i", client_id, "-t", "a", "--jq", ".payload | {"])

@@ -99,6 +99,19 @@ class FilterTest(RecordJqCase):
         self.assertRegex(err, r"mqtk-record: warning: \S+/text: jq: error: Cannot index string with string \"t\"")
         self.assertIn("--jq failed on 1 message", err)
 
+    def test_debug_messages_go_to_standard_error_as_jq_prints_them_and_not_with_quiet(self):
+        prefix = self.topic()
+        messages = [(prefix + "/a", b'{"t":[1,"x"]}')]
+        expression = ".payload.t | debug"
+        _, _, expected = run([JQ, "-c", ".t | debug"], input=messages[0][1])
+        self.assertTrue(expected.startswith(b'["DEBUG:",'), expected)
+        err = self.record(prefix + "/#", messages, [self.path("loud.jsonl")], "--jq", expression, recorded=1)
+        # As mqtk-sub prints them: after the tool's name, through the reporter
+        # that keeps the status line whole and escapes what a terminal acts on.
+        self.assertIn("mqtk-record: " + expected.decode(), err.splitlines(keepends=True))
+        err = self.record(prefix + "/#", messages, [self.path("quiet.jsonl")], "--jq", expression, "--quiet", recorded=1)
+        self.assertNotIn("DEBUG", err)
+
 
 class InfluxTest(RecordJqCase):
     def test_reshaped_for_influxdb_a_point_per_output(self):

@@ -23,8 +23,11 @@ int main(int argc, char** argv) {
     mqtk::RecordFlags flags;
     mqtk::add_record_flags(command_line.app(), flags);
     if (auto status = command_line.parse(argc, argv, context.reporter)) return *status;
-    mqtk::RecordSetup setup = mqtk::build_record_setup(flags, command_line.connect_flags(),
-                                                       {std::getenv("XDG_STATE_HOME"), std::getenv("HOME")});
+    // jq's `debug` as mqtk-sub prints it: on standard error through the
+    // reporter, which keeps the status line whole, and not with --quiet.
+    mqtk::RecordSetup setup = mqtk::build_record_setup(
+        flags, command_line.connect_flags(), {std::getenv("XDG_STATE_HOME"), std::getenv("HOME")},
+        [&reporter = context.reporter](const std::string& debug) { reporter.info(debug); });
     if (setup.mode == mqtk::RecordMode::kList) return mqtk::list_recordings(setup);
     mqtk::ConnectSetup connect = command_line.connect_setup();
     if (connect.options.protocol_version == mqtk::kMqtt5) connect.options.receive_maximum = mqtk::kReceiveMaximum;

@@ -1,7 +1,6 @@
 #include "mqtk/cli/record_flags.hpp"
 
 #include <CLI/CLI.hpp>
-#include <cstdio>
 #include <map>
 
 #include "mqtk/base/error.hpp"
@@ -274,7 +273,7 @@ std::optional<InfluxOptions> influx_options(const RecordFlags& f) {
   return influx;
 }
 
-RecordingOptions recording_options(const RecordFlags& f) {
+RecordingOptions recording_options(const RecordFlags& f, WarningCallback jq_debug) {
   RecordingOptions options;
   options.outputs = outputs(f);
   add_rotation(f, options);
@@ -283,9 +282,7 @@ RecordingOptions recording_options(const RecordFlags& f) {
   options.points = point_options(f);
   options.influx = influx_options(f);
   options.spool_max_bytes = parse_size(f.spool_max, "--spool-max");
-  // jq's `debug` writes to standard error as the jq binary does.
-  PayloadSetup payload =
-      check_payload_flags(f.payload, [](const std::string& debug) { std::fprintf(stderr, "%s\n", debug.c_str()); });
+  PayloadSetup payload = check_payload_flags(f.payload, std::move(jq_debug));
   if (!payload.decoders.empty()) options.decoders = std::make_shared<const DecoderChoice>(std::move(payload.decoders));
   if (payload.jq) options.jq = std::make_shared<JqProgram>(std::move(*payload.jq));
   return options;
@@ -372,14 +369,14 @@ void choose_identity(const RecordFlags& f, ConnectFlags& connect, RecordSetup& s
 
 }  // namespace
 
-RecordSetup build_record_setup(const RecordFlags& f, ConnectFlags& connect, StateHome home) {
+RecordSetup build_record_setup(const RecordFlags& f, ConnectFlags& connect, StateHome home, WarningCallback jq_debug) {
   RecordSetup setup;
   setup.mode = mode_of(f);
   setup.state_root = RecorderState::root_directory(home.xdg_state_home, home.home);
   setup.no_status = f.no_status;
   if (setup.mode == RecordMode::kList) return setup;
   setup.subscribe = subscription(f, connect);
-  setup.recording = recording_options(f);
+  setup.recording = recording_options(f, std::move(jq_debug));
   check_destinations(setup.recording);
   choose_identity(f, connect, setup);
   if (setup.recording.influx) setup.recording.spool_directory = f.spool.value_or(*setup.state_directory + "/spool");

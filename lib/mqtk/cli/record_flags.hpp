@@ -76,7 +76,9 @@ struct StateHome {
 // Checks the flags together, and fills in the connection flags that the
 // recording decides: the client id (-i, or one made from what is recorded),
 // a kept session and, for MQTT v5, its expiry (a week unless -x). Secrets
-// are taken from the environment (and wiped there). Throws UsageError.
-RecordSetup build_record_setup(const RecordFlags& flags, ConnectFlags& connect, StateHome home);
+// are taken from the environment (and wiped there). The messages of jq's
+// `debug` go to `jq_debug` (nowhere when empty). Throws UsageError.
+RecordSetup build_record_setup(const RecordFlags& flags, ConnectFlags& connect, StateHome home,
+                               WarningCallback jq_debug = {});
 
 }  // namespace mqtk
