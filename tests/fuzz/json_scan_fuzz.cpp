@@ -1,13 +1,16 @@
-// scan_json against its reference, nlohmann/json's strict parser: for any
-// UTF-8 text, the scanner says valid exactly when the parser accepts the
-// text and it nests no deeper than the limit (a small one here, so that
-// the limit is met often), unless it defers to the parser.
+// scan_json and walk_json against their reference, nlohmann/json's strict
+// parser: for any UTF-8 text, the scanner says valid exactly when the parser
+// accepts the text and it nests no deeper than the limit (a small one here,
+// so that the limit is met often), unless it defers to the parser; and for
+// text it finds valid, the walk sends the parser's SAX events.
 #include <algorithm>
 #include <cstdint>
 #include <nlohmann/json.hpp>
 
 #include "fuzz_input.hpp"
+#include "json_sax_log.hpp"
 #include "mqtk/base/json_scan.hpp"
+#include "mqtk/base/json_walk.hpp"
 #include "mqtk/base/payload_encoding.hpp"
 
 namespace {
@@ -34,5 +37,14 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   // A deeper text is refused before the parser could overflow the stack.
   bool within_depth = accepted && depth_of(nlohmann::json::parse(text)) <= kMaxDepth;
   if ((scan == mqtk::JsonScan::kValid) != within_depth) __builtin_trap();
+  if (scan == mqtk::JsonScan::kValid) {
+    test_support::JsonSaxLog parsed;
+    nlohmann::json::sax_parse(text, &parsed, nlohmann::json::input_format_t::json, true);
+    test_support::JsonSaxLog walked;
+    mqtk::JsonWalk walk = mqtk::walk_json(text, walked);
+    if (walk != mqtk::JsonWalk::kAskParser && (walk != mqtk::JsonWalk::kDone || walked.text() != parsed.text())) {
+      __builtin_trap();
+    }
+  }
   return 0;
 }

@@ -1,10 +1,14 @@
 #include "mqtk/record/json_fields.hpp"
 
+#include <algorithm>
 #include <charconv>
 #include <cmath>
 #include <nlohmann/json.hpp>
 #include <vector>
 
+#include "mqtk/base/json_scan.hpp"
+#include "mqtk/base/json_walk.hpp"
+#include "mqtk/base/payload_encoding.hpp"
 #include "mqtk/base/rfc3339.hpp"
 #include "mqtk/record/line_protocol.hpp"
 
@@ -213,10 +217,24 @@ std::optional<std::int64_t> nanoseconds_from(std::int64_t count, TimeUnit unit) 
 
 JsonFields append_json_fields(std::string& out, std::string_view payload, const JsonFieldOptions& options) {
   std::size_t mark = out.size();
-  FieldEvents events(out, options);
-  bool parsed = Json::sax_parse(payload, &events, Json::input_format_t::json, true);
-  JsonFields result = events.result();
-  if (!parsed && result.outcome == JsonFields::Outcome::kFields) result.outcome = JsonFields::Outcome::kNotJson;
+  // Valid text no deeper than the walk may recurse is walked in place, with
+  // the events nlohmann's parser would send; the rest goes to the parser.
+  std::optional<FieldEvents> events;
+  std::optional<bool> parsed;
+  constexpr int kMostWalkedDepth = 64;
+  int walked_depth = std::min(options.max_depth, kMostWalkedDepth - 1) + 1;
+  if (is_utf8(payload) && scan_json(payload, walked_depth) == JsonScan::kValid) {
+    events.emplace(out, options);
+    JsonWalk walk = walk_json(payload, *events);
+    if (walk != JsonWalk::kAskParser) parsed = walk == JsonWalk::kDone;
+  }
+  if (!parsed) {
+    out.resize(mark);
+    events.emplace(out, options);
+    parsed = Json::sax_parse(payload, &*events, Json::input_format_t::json, true);
+  }
+  JsonFields result = events->result();
+  if (!*parsed && result.outcome == JsonFields::Outcome::kFields) result.outcome = JsonFields::Outcome::kNotJson;
   if (result.outcome != JsonFields::Outcome::kFields) {
     out.resize(mark);
     result.count = 0;
