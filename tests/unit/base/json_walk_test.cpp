@@ -83,9 +83,10 @@ TEST_SUITE("json walk") {
   TEST_CASE("a number std::from_chars cannot give as a double is left to the parser") {
     // Whether from_chars calls an underflow out of range is the library's
     // choice; what the walk must do in each case is fixed.
-    for (auto [text, number] : {std::pair{"1e-400", "1e-400"}, std::pair{"[1, 2.5e-330]", "2.5e-330"}}) {
+    for (auto text_and_number : {std::pair{"1e-400", "1e-400"}, std::pair{"[1, 2.5e-330]", "2.5e-330"}}) {
+      const char* text = text_and_number.first;
       CAPTURE(text);
-      std::string_view digits(number);
+      std::string_view digits(text_and_number.second);
       double value = 0;
       if (std::from_chars(digits.data(), digits.data() + digits.size(), value).ec == std::errc()) {
         check_like_the_parser(text);
