@@ -215,26 +215,32 @@ std::optional<std::int64_t> nanoseconds_from(std::int64_t count, TimeUnit unit) 
   return ns;
 }
 
-JsonFields append_json_fields(std::string& out, std::string_view payload, const JsonFieldOptions& options) {
-  std::size_t mark = out.size();
-  // Valid text no deeper than the walk may recurse is walked in place, with
-  // the events nlohmann's parser would send; the rest goes to the parser.
-  std::optional<FieldEvents> events;
-  std::optional<bool> parsed;
+namespace {
+
+// The events of `payload` into `out`: walked in place when the text is valid
+// and no deeper than the walk may recurse, else (or when the walk cannot
+// hold a number) through nlohmann's parser. Whether the events all came.
+bool send_events(std::string& out, std::string_view payload, const JsonFieldOptions& options,
+                 std::optional<FieldEvents>& events) {
   constexpr int kMostWalkedDepth = 64;
   int walked_depth = std::min(options.max_depth, kMostWalkedDepth - 1) + 1;
+  std::size_t mark = out.size();
   if (is_utf8(payload) && scan_json(payload, walked_depth) == JsonScan::kValid) {
-    events.emplace(out, options);
-    JsonWalk walk = walk_json(payload, *events);
-    if (walk != JsonWalk::kAskParser) parsed = walk == JsonWalk::kDone;
-  }
-  if (!parsed) {
+    JsonWalk walk = walk_json(payload, events.emplace(out, options));
+    if (walk != JsonWalk::kAskParser) return walk == JsonWalk::kDone;
     out.resize(mark);
-    events.emplace(out, options);
-    parsed = Json::sax_parse(payload, &*events, Json::input_format_t::json, true);
   }
+  return Json::sax_parse(payload, &events.emplace(out, options), Json::input_format_t::json, true);
+}
+
+}  // namespace
+
+JsonFields append_json_fields(std::string& out, std::string_view payload, const JsonFieldOptions& options) {
+  std::size_t mark = out.size();
+  std::optional<FieldEvents> events;
+  bool parsed = send_events(out, payload, options, events);
   JsonFields result = events->result();
-  if (!*parsed && result.outcome == JsonFields::Outcome::kFields) result.outcome = JsonFields::Outcome::kNotJson;
+  if (!parsed && result.outcome == JsonFields::Outcome::kFields) result.outcome = JsonFields::Outcome::kNotJson;
   if (result.outcome != JsonFields::Outcome::kFields) {
     out.resize(mark);
     result.count = 0;
