@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
@@ -177,6 +178,7 @@ bool FileSink::due_by_time(std::chrono::system_clock::time_point now) const {
 }
 
 bool FileSink::write(const Message& message) {
+  if (rotating()) start_file_for(message);
   if (message.payload.size() >= kFramedPayloadBytes && format_->frame(message, frame_)) {
     write_framed(message);
     return true;
@@ -187,12 +189,27 @@ bool FileSink::write(const Message& message) {
   return true;
 }
 
-// Writes what is pending into the file (opening it, or the next one, first).
+// Rotation goes by the records' own receive times, not by when they are
+// committed: a message received just before a boundary belongs to the file
+// before it, however late the commit that writes it comes.
+void FileSink::start_file_for(const Message& message) {
+  auto received =
+      message.received.tv_sec == 0
+          ? std::chrono::system_clock::now()
+          : std::chrono::system_clock::time_point(std::chrono::duration_cast<std::chrono::system_clock::duration>(
+                std::chrono::seconds(message.received.tv_sec) + std::chrono::nanoseconds(message.received.tv_nsec)));
+  if (file_ && due_by_time(received) && (file_->size() > started_at_ || !pending_.empty())) {
+    if (!pending_.empty()) append_pending();
+    close_file();
+  }
+  // Never named before the file it follows (a clock set back), so that the
+  // names still sort in the order the files were written.
+  if (!file_) open_file(std::max(received, opened_));
+}
+
+// Writes what is pending into the file (reopening it after close()).
 void FileSink::append_pending() {
-  auto now = std::chrono::system_clock::now();
-  // A file whose time is up is finished before the new records come.
-  if (file_ && rotating() && due_by_time(now) && file_->size() > started_at_) close_file();
-  if (!file_) open_file(now);
+  if (!file_) open_file(std::chrono::system_clock::now());
   file_->append(pending_);
   records_written_ += pending_records_;
   written_.back().records += pending_records_;

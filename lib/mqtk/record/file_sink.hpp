@@ -100,6 +100,7 @@ class FileSink final : public MessageSink {
   void open_file(std::chrono::system_clock::time_point now);
   void close_file();
   bool due_by_time(std::chrono::system_clock::time_point now) const;
+  void start_file_for(const Message& message);
   void append_pending();
   void write_framed(const Message& message);
   std::string rotated_name(std::chrono::system_clock::time_point now) const;

@@ -192,6 +192,37 @@ TEST_SUITE("file_sink") {
     CHECK(sink.written().back().path == temp.directory + "/" + names.back());
   }
 
+  TEST_CASE("rotation goes by each record's receive time, not by when the commit comes") {
+    TempDir temp;
+    Marks marks;
+    mqtk::FileSinkOptions o = options(temp.directory + "/out.jsonl");
+    o.rotate_every = 1h;
+    o.rotate_clock = mqtk::RotationClock::kUtc;
+    mqtk::FileSink sink(o, std::make_unique<mqtk::JsonLinesFormat>(), marks);
+    auto at = [](std::string_view payload, time_t seconds, long nanoseconds) {
+      mqtk::Message m = message(payload);
+      m.received = {seconds, nanoseconds};
+      return m;
+    };
+    // 2020-09-13T12:59:59.9Z and 13:00:00.1Z, committed together; then a
+    // record stamped before both (a clock set back) in the same hour.
+    sink.write(at("1", 1600001999, 900000000));
+    sink.write(at("2", 1600002000, 100000000));
+    sink.write(at("3", 1600001000, 0));
+    sink.commit(true);
+    std::vector<std::string> names;
+    for (const auto& entry : fs::directory_iterator(temp.directory)) names.push_back(entry.path().filename());
+    std::sort(names.begin(), names.end());
+    REQUIRE(names ==
+            std::vector<std::string>{"out-20200913T125959.900000Z.jsonl", "out-20200913T130000.100000Z.jsonl"});
+    std::string before = contents(temp.directory + "/" + names[0]);
+    std::string after = contents(temp.directory + "/" + names[1]);
+    CHECK(before.find("\"payload\":1}") != std::string::npos);
+    CHECK(std::count(before.begin(), before.end(), '\n') == 1);
+    CHECK(after.find("\"payload\":2}\n") < after.find("\"payload\":3}\n"));
+    CHECK(std::count(after.begin(), after.end(), '\n') == 2);
+  }
+
   TEST_CASE("clock boundaries") {
     using namespace std::chrono;
     auto at = [](long long seconds) { return system_clock::time_point(std::chrono::seconds(seconds)); };
