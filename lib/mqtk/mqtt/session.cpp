@@ -18,6 +18,7 @@
 #include "mqtk/base/error.hpp"
 #include "mqtk/mqtt/close_at_once.hpp"
 #include "mqtk/mqtt/property_read.hpp"
+#include "mqtk/mqtt/socket_read_ahead.hpp"
 
 namespace mqtk {
 namespace {
@@ -220,6 +221,10 @@ struct Session::Callbacks {
       }
       s.state_ = SessionState::kConnected;
       s.ever_connected_ = true;
+      // The socket is read ahead from the packet after the CONNACK on
+      // (socket_read_ahead.hpp), not before: a SOCKS5 exchange counts the
+      // socket's bytes itself. Closing the socket ends it.
+      start_read_ahead(mosquitto_socket(s.mosq_.get()));
       uint32_t maximum = 0;
       mosquitto_property_read_int32(props, MQTT_PROP_MAXIMUM_PACKET_SIZE, &maximum, false);
       s.broker_maximum_packet_size_ = maximum;
@@ -613,10 +618,13 @@ short Session::wait(const SocketInterest& socket, int timeout_ms, std::span<poll
   std::size_t watched_count = std::min(watched.size(), kMaxWatched);
   for (std::size_t i = 0; i < watched_count; ++i) fds[count++] = watched[i];
 
-  int ready = poll(fds.data(), count, poll_timeout(timeout_ms));
+  // Bytes already read ahead are there to read whatever the kernel says.
+  bool read_ahead = socket.fd >= 0 && (socket.events & POLLIN) && read_ahead_buffered(socket.fd) > 0;
+  int ready = poll(fds.data(), count, read_ahead ? 0 : poll_timeout(timeout_ms));
   if (ready < 0 && errno != EINTR) throw Error(std::string("poll: ") + std::strerror(errno));
   for (std::size_t i = 0; i < watched_count; ++i) watched[i].revents = ready > 0 ? fds[first_watched + i].revents : 0;
-  return ready > 0 && socket.fd >= 0 ? fds[0].revents : 0;
+  short revents = ready > 0 && socket.fd >= 0 ? fds[0].revents : 0;
+  return read_ahead ? static_cast<short>(revents | POLLIN) : revents;
 }
 
 void Session::continue_tls_handshake(short revents) {
@@ -659,6 +667,7 @@ bool Session::read_burst() {
 
 bool Session::socket_readable() const {
   pollfd socket{mosquitto_socket(mosq_.get()), POLLIN, 0};
+  if (read_ahead_buffered(socket.fd) > 0) return true;
   return poll(&socket, 1, 0) > 0 && (socket.revents & POLLIN);
 }
 
