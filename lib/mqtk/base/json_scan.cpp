@@ -1,6 +1,8 @@
 #include "mqtk/base/json_scan.hpp"
 
 #include <array>
+#include <cstdint>
+#include <cstring>
 
 namespace mqtk {
 namespace {
@@ -99,21 +101,13 @@ class Scanner {
 
   bool string() {
     ++at_;  // the opening quote
-    while (more()) {
-      auto c = static_cast<unsigned char>(*at_);
-      if (kPlainInString[c]) {
-        ++at_;
-      } else if (c == '"') {
-        ++at_;
-        return true;
-      } else if (c == '\\') {
-        ++at_;
-        if (!escape()) return false;
-      } else {
-        return false;  // a control character
-      }
+    while (true) {
+      at_ = find_string_special(at_, end_);
+      if (!more()) return false;
+      char c = *at_++;
+      if (c == '"') return true;
+      if (c != '\\' || !escape()) return false;  // a control character, or a bad escape
     }
-    return false;
   }
 
   // After a backslash. A \u escape of a surrogate must be a high one
@@ -195,5 +189,25 @@ class Scanner {
 }  // namespace
 
 JsonScan scan_json(std::string_view text, std::size_t max_depth) { return Scanner(text, max_depth).run(); }
+
+const char* find_string_special(const char* at, const char* end) {
+  constexpr std::uint64_t kOnes = 0x0101010101010101;
+  constexpr std::uint64_t kHighs = kOnes * 0x80;
+  // Whether a byte of `word` is below `n` (at most 0x80): a byte that is
+  // sets its high bit in word - n, and a borrow only ever comes from a
+  // lower byte that is below n itself (Bit Twiddling Hacks, "hasless").
+  auto has_byte_below = [](std::uint64_t word, std::uint64_t n) { return ((word - kOnes * n) & ~word & kHighs) != 0; };
+  while (end - at >= 8) {
+    std::uint64_t word;
+    std::memcpy(&word, at, sizeof word);
+    if (has_byte_below(word, 0x20) || has_byte_below(word ^ (kOnes * '"'), 1) ||
+        has_byte_below(word ^ (kOnes * '\\'), 1)) {
+      break;  // one of these eight: found byte by byte below
+    }
+    at += 8;
+  }
+  while (at != end && kPlainInString[static_cast<unsigned char>(*at)]) ++at;
+  return at;
+}
 
 }  // namespace mqtk

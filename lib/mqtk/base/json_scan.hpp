@@ -23,4 +23,9 @@ enum class JsonScan {
 // JSON value with no object or array nested deeper than `max_depth`.
 JsonScan scan_json(std::string_view text, std::size_t max_depth);
 
+// The first byte in [at, end) that a JSON string cannot hold as it is: the
+// quote, the backslash or a control character; `end` when there is none.
+// Eight bytes at a time: long string values are most of a typical payload.
+const char* find_string_special(const char* at, const char* end);
+
 }  // namespace mqtk

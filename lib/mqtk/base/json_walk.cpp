@@ -1,22 +1,14 @@
 #include "mqtk/base/json_walk.hpp"
 
-#include <array>
 #include <charconv>
 #include <cstdint>
 #include <string>
 
+#include "mqtk/base/json_scan.hpp"
 #include "mqtk/base/payload_encoding.hpp"
 
 namespace mqtk {
 namespace {
-
-// Bytes a string holds as they are: not the quote or the backslash (valid
-// text has no control characters in its strings).
-constexpr std::array<bool, 256> kPlainInString = [] {
-  std::array<bool, 256> plain{};
-  for (int c = 0; c < 256; ++c) plain[c] = c != '"' && c != '\\';
-  return plain;
-}();
 
 int hex_value(char c) {
   if (c >= '0' && c <= '9') return c - '0';
@@ -96,14 +88,15 @@ class Walker {
   // From the opening quote into string_, escapes decoded.
   void read_string() {
     ++at_;
+    // Valid text: the next special byte is the closing quote or a backslash.
     const char* from = at_;
-    while (kPlainInString[static_cast<unsigned char>(*at_)]) ++at_;
+    at_ = find_string_special(at_, end_);
     string_.assign(from, at_);
     while (*at_ == '\\') {
       ++at_;
       unescape();
       from = at_;
-      while (kPlainInString[static_cast<unsigned char>(*at_)]) ++at_;
+      at_ = find_string_special(at_, end_);
       string_.append(from, at_);
     }
     ++at_;  // the closing quote

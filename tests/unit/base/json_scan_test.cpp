@@ -60,4 +60,28 @@ TEST_SUITE("json scan") {
     CHECK(mqtk::scan_json("1e300", 128) == mqtk::JsonScan::kValid);
     CHECK(mqtk::scan_json("[1e999, \"bad]", 128) == mqtk::JsonScan::kInvalid);  // the grammar decides first
   }
+  TEST_CASE("find_string_special finds the first quote, backslash or control character, at any offset") {
+    auto special = [](unsigned char c) { return c == '"' || c == '\\' || c < 0x20; };
+    int mismatches = 0;
+    for (std::size_t length = 0; length <= 24; ++length) {
+      for (std::size_t at = 0; at < length; ++at) {
+        for (int byte = 0; byte < 256; ++byte) {
+          std::string text(length, 'a');
+          text[at] = static_cast<char>(byte);
+          if (at + 3 < length) text[at + 3] = '"';  // a later special never hides an earlier one
+          const char* expected = text.data() + length;
+          for (std::size_t i = 0; i < length; ++i) {
+            if (special(static_cast<unsigned char>(text[i]))) {
+              expected = text.data() + i;
+              break;
+            }
+          }
+          if (mqtk::find_string_special(text.data(), text.data() + length) != expected) ++mismatches;
+        }
+      }
+    }
+    CHECK(mismatches == 0);
+    std::string plain = "plain text \x7f \x80 \xff, and no quote";
+    CHECK(mqtk::find_string_special(plain.data(), plain.data() + plain.size()) == plain.data() + plain.size());
+  }
 }
