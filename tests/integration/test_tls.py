@@ -200,6 +200,20 @@ class TlsTest(SecureTestCase):
                     # Far from the usual tenth of a second and from the 60 s deadline.
                     self.assertLess(elapsed, 15, err)
 
+    def test_refused_connection_ends_the_attempt_at_once(self):
+        # OpenSSL's first write fails on a refused connection, and libmosquitto
+        # takes that for "try again": the tools polled the dead socket at full
+        # CPU until --connect-timeout.
+        port = free_port()  # nothing listens there
+        for tool_path, flags in ((PUB, ["-m", "x"]), (SUB, [])):
+            with self.subTest(tool=tool_path):
+                start = time.monotonic()
+                rc, out, err = run([tool_path, "-h", "localhost", "-p", str(port), "--cafile", self.ca, "-t", "x",
+                                    *flags, "--connect-timeout", "60"], timeout=90)
+                self.assertEqual((rc, out), (1, b""), err)
+                self.assertIn(b"cannot connect to localhost:%d: " % port, err)
+                self.assertLess(time.monotonic() - start, 15, err)
+
     def test_expired_certificate(self):
         self.assert_refused(self.ports["expired"], ["--cafile", self.ca], ["has expired"])
 

@@ -644,6 +644,29 @@ void Session::continue_tls_handshake(short revents) {
     disconnect_pending_ = true;
     disconnect_reason_ = describe_failure(rc, saved_errno);
     disconnect_code_ = 0;
+    return;
+  }
+  // A connection refused or reset before the handshake ended: OpenSSL's
+  // write fails, and libmosquitto takes that for "try again" (it returns
+  // success and keeps the socket), so each turn would find the dead socket
+  // ready and try again until the connect deadline, at full CPU.
+  // A connection that took our ClientHello and was then closed is a broker
+  // that does not speak TLS there; one that took nothing was refused (the
+  // refusal's own error went to the write inside libmosquitto's connect).
+  int sock = mosquitto_socket(mosq_.get());
+  if (sock >= 0 && (revents & (POLLHUP | POLLERR)) && !tls_established_ && !disconnect_pending_) {
+    int error = 0;
+    socklen_t length = sizeof error;
+    if (getsockopt(sock, SOL_SOCKET, SO_ERROR, &error, &length) != 0 || error == 0) error = saved_errno;
+    bool hello_sent = ssl && BIO_number_written(SSL_get_wbio(ssl)) > 0;
+    disconnect_pending_ = true;
+    if (hello_sent) {
+      disconnect_reason_ = "TLS handshake failed (the broker closed the connection); does this port speak TLS?";
+    } else {
+      disconnect_reason_ =
+          std::strerror(error == ETIMEDOUT || error == EHOSTUNREACH || error == ENETUNREACH ? error : ECONNREFUSED);
+    }
+    disconnect_code_ = 0;
   }
 }
 
