@@ -13,14 +13,17 @@ namespace {
 
 constexpr std::size_t kReadAheadBytes = 16 * 1024;
 
-// The socket read ahead and its unread bytes, data[begin, end). Only the
-// thread that reads the socket (the Session's) touches the bytes; other
-// threads calling read() or close() only load `fd`.
+// The socket read ahead (fd + 1, so that none is zero and the whole object
+// lives in .bss, not as 16 KiB of the binary's data) and its unread bytes,
+// data[begin, end). Only the thread that reads the socket (the Session's)
+// touches the bytes; other threads calling read() or close() only load fd.
 struct ReadAhead {
-  std::atomic<int> fd{-1};
+  std::atomic<int> fd_plus_one{0};
   std::size_t begin = 0;
   std::size_t end = 0;
   char data[kReadAheadBytes] = {};
+
+  int fd() const { return fd_plus_one.load(std::memory_order_relaxed) - 1; }
 };
 
 constinit ReadAhead read_ahead;
@@ -29,21 +32,21 @@ ssize_t system_read(int fd, void* buffer, std::size_t count) { return syscall(SY
 
 void drop(int fd) {
   if (fd < 0) return;
-  int expected = fd;
-  if (read_ahead.fd.compare_exchange_strong(expected, -1)) read_ahead.begin = read_ahead.end = 0;
+  int expected = fd + 1;
+  if (read_ahead.fd_plus_one.compare_exchange_strong(expected, 0)) read_ahead.begin = read_ahead.end = 0;
 }
 
 }  // namespace
 
 bool start_read_ahead(int fd) {
-  int expected = -1;
-  return fd >= 0 && (read_ahead.fd.compare_exchange_strong(expected, fd) || expected == fd);
+  int expected = 0;
+  return fd >= 0 && (read_ahead.fd_plus_one.compare_exchange_strong(expected, fd + 1) || expected == fd + 1);
 }
 
 void stop_read_ahead(int fd) { drop(fd); }
 
 std::size_t read_ahead_buffered(int fd) {
-  return fd >= 0 && read_ahead.fd.load(std::memory_order_relaxed) == fd ? read_ahead.end - read_ahead.begin : 0;
+  return fd >= 0 && read_ahead.fd() == fd ? read_ahead.end - read_ahead.begin : 0;
 }
 
 }  // namespace mqtk
@@ -51,7 +54,7 @@ std::size_t read_ahead_buffered(int fd) {
 // libc's read() and close() for every caller in the process (see the header).
 extern "C" ssize_t read(int fd, void* buffer, std::size_t count) {
   using mqtk::read_ahead;
-  if (fd < 0 || fd != read_ahead.fd.load(std::memory_order_relaxed) || count == 0) {
+  if (fd < 0 || fd != read_ahead.fd() || count == 0) {
     return mqtk::system_read(fd, buffer, count);
   }
   if (read_ahead.begin == read_ahead.end) {
