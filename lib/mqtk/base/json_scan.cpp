@@ -1,6 +1,7 @@
 #include "mqtk/base/json_scan.hpp"
 
 #include <array>
+#include <charconv>
 #include <cstdint>
 #include <cstring>
 
@@ -141,13 +142,10 @@ class Scanner {
   // Four hex digits as a number; -1 when they are not.
   long hex4() {
     if (end_ - at_ < 4) return -1;
-    long unit = 0;
-    for (int i = 0; i < 4; ++i) {
-      char c = *at_++;
-      int nibble = digit(c) ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
-      if (nibble < 0) return -1;
-      unit = unit * 16 + nibble;
-    }
+    unsigned unit = 0;  // unsigned: no sign is taken
+    auto [stop, error] = std::from_chars(at_, at_ + 4, unit, 16);
+    if (error != std::errc() || stop != at_ + 4) return -1;
+    at_ += 4;
     return unit;
   }
 

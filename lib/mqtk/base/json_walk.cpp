@@ -10,12 +10,6 @@
 namespace mqtk {
 namespace {
 
-int hex_value(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  return c - 'A' + 10;
-}
-
 class Walker {
  public:
   Walker(std::string_view text, JsonSax& sax) : at_(text.data()), end_(text.data() + text.size()), sax_(sax) {}
@@ -140,7 +134,8 @@ class Walker {
 
   std::uint32_t hex4() {
     std::uint32_t unit = 0;
-    for (int i = 0; i < 4; ++i) unit = unit * 16 + hex_value(*at_++);
+    std::from_chars(at_, at_ + 4, unit, 16);
+    at_ += 4;
     return unit;
   }
 

@@ -649,10 +649,10 @@ void Session::continue_tls_handshake(short revents) {
   // A connection refused or reset before the handshake ended: OpenSSL's
   // write fails, and libmosquitto takes that for "try again" (it returns
   // success and keeps the socket), so each turn would find the dead socket
-  // ready and try again until the connect deadline, at full CPU.
-  // A connection that took our ClientHello and was then closed is a broker
-  // that does not speak TLS there; one that took nothing was refused (the
-  // refusal's own error went to the write inside libmosquitto's connect).
+  // ready and try again until the connect deadline, at full CPU. One that
+  // took our ClientHello and was then closed is a broker that does not
+  // speak TLS there; one that took nothing was refused (the refusal's own
+  // error went to the write inside libmosquitto's connect).
   int sock = mosquitto_socket(mosq_.get());
   if (sock >= 0 && (revents & (POLLHUP | POLLERR)) && !tls_established_ && !disconnect_pending_) {
     int error = 0;

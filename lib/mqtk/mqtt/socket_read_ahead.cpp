@@ -43,8 +43,6 @@ bool start_read_ahead(int fd) {
   return fd >= 0 && (read_ahead.fd_plus_one.compare_exchange_strong(expected, fd + 1) || expected == fd + 1);
 }
 
-void stop_read_ahead(int fd) { drop(fd); }
-
 std::size_t read_ahead_buffered(int fd) {
   return fd >= 0 && read_ahead.fd() == fd ? read_ahead.end - read_ahead.begin : 0;
 }

@@ -24,10 +24,6 @@ namespace mqtk {
 // (returns whether `fd` is; true again for the same fd, whose buffer stays).
 bool start_read_ahead(int fd);
 
-// Stops reading `fd` ahead, dropping what is buffered. Only for a socket
-// whose data no longer matters (closing it does the same).
-void stop_read_ahead(int fd);
-
 // Bytes of `fd` read ahead and not yet read by anyone: a socket with some
 // is readable whatever poll() says.
 std::size_t read_ahead_buffered(int fd);

@@ -1,5 +1,6 @@
 #include "mqtk/payload/text_encoding_decoder.hpp"
 
+#include <charconv>
 #include <optional>
 #include <utility>
 
@@ -9,22 +10,15 @@ namespace mqtk {
 
 namespace {
 
-int hex_digit(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-
 std::optional<std::string> decode_hex(std::string_view text) {
   if (text.size() % 2 != 0) return std::nullopt;
   std::string bytes;
   bytes.reserve(text.size() / 2);
   for (std::size_t i = 0; i < text.size(); i += 2) {
-    int high = hex_digit(text[i]);
-    int low = hex_digit(text[i + 1]);
-    if (high < 0 || low < 0) return std::nullopt;
-    bytes.push_back(static_cast<char>(high << 4 | low));
+    unsigned byte = 0;
+    auto [stop, error] = std::from_chars(text.data() + i, text.data() + i + 2, byte, 16);
+    if (error != std::errc() || stop != text.data() + i + 2) return std::nullopt;
+    bytes.push_back(static_cast<char>(byte));
   }
   return bytes;
 }

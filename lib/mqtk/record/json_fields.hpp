@@ -2,11 +2,12 @@
 // parser does it: object keys joined with '_', array elements indexed
 // ({"a":{"b":[1,2]}} makes a_b_0=1,a_b_1=2), a bare value as field "value".
 //
-// The payload is walked event by event, with nlohmann/json's SAX events
-// (base/json_walk, or its parser), without building a document: neither memory nor the stack grows with the
-// nesting depth, so no payload can crash the recorder or cost more than a
-// small multiple of its size (the one field name being built, and the
-// output). Deeper than `max_depth` or with more than `max_fields` fields, a
+// The payload is walked event by event, with nlohmann/json's SAX events,
+// without building a document: memory does not grow with the nesting depth,
+// nor does the stack beyond 64 levels (base/json_walk recurses, so deeper
+// text goes to nlohmann's parser, which does not). No payload can crash the
+// recorder or cost more than a small multiple of its size (the one field
+// name being built, and the output). Deeper than `max_depth` or with more than `max_fields` fields, a
 // payload is not flattened at all: the caller records it as text.
 #pragma once
 
