@@ -93,11 +93,12 @@ UsageError usage_error(const CLI::ParseError& e, const std::vector<FlagInfo>& fl
 }
 
 // Arguments that are not options are collected (allow_extras) rather than
-// reported in CLI11's words, so the first one can be named plainly.
-void reject_extras(const CLI::App& app, const std::vector<FlagInfo>& flags, const std::string& where) {
+// reported in CLI11's words, so the first one can be named plainly. The
+// flags, for a suggestion, are only listed then: a start should not pay it.
+void reject_extras(const CLI::App& app, const CommandLine& command_line, const std::string& where) {
   std::vector<std::string> extras = app.remaining();
   if (extras.empty()) return;
-  std::string message = extras.front().starts_with("-") ? unknown_option_message(extras.front(), flags)
+  std::string message = extras.front().starts_with("-") ? unknown_option_message(extras.front(), command_line.flags())
                                                         : "unexpected argument '" + extras.front() + "'";
   throw UsageError(where.empty() ? message : where + ": " + message);
 }
@@ -348,7 +349,7 @@ std::optional<int> CommandLine::parse(int argc, char** argv, Reporter& reporter)
       // own, and so that what it holds is known as CLI11 reads it.
       try {
         parse_reversed(app, file_args);
-        reject_extras(app, flags(), file->path);
+        reject_extras(app, *this, file->path);
       } catch (const CLI::CallForHelp&) {
         // --help in an options file means nothing.
       } catch (const CLI::ParseError& e) {
@@ -366,7 +367,7 @@ std::optional<int> CommandLine::parse(int argc, char** argv, Reporter& reporter)
     std::vector<SecretValue> secrets = secrets_read(app, connect_flags_);
     hide_secrets(argc, argv, secrets);
     if (!secrets.empty()) keep_out_of_core_dumps();
-    reject_extras(app, flags(), "");
+    reject_extras(app, *this, "");
     password_prompt_ = !password_values_.empty() && password_values_.front() == kAskForPassword;
   } catch (const CLI::CallForHelp&) {
     std::fputs(short_help(tool_, app.get_description(), flags()).c_str(), stdout);
