@@ -1,7 +1,7 @@
 # `cpack` in the build directory makes mqtk_<version>_<arch>.deb; its
-# dependencies on shared libraries come from dpkg-shlibdeps, but for the two
-# the tools load only when they compress (lib/mqtk/base/compression.cpp),
-# which it cannot see.
+# dependencies on shared libraries come from dpkg-shlibdeps, but for those
+# the tools load only when a run needs them (lib/mqtk/base/compression.cpp,
+# lib/mqtk/record/influx_client.cpp), which it cannot see.
 set(CPACK_GENERATOR DEB)
 set(CPACK_PACKAGE_NAME mqtk)
 set(CPACK_PACKAGE_VENDOR "mqtk")
@@ -16,5 +16,5 @@ set(CPACK_DEBIAN_FILE_NAME DEB-DEFAULT)
 set(CPACK_DEBIAN_PACKAGE_MAINTAINER "mqtk developers <mqtk@localhost>")
 set(CPACK_DEBIAN_PACKAGE_SECTION net)
 set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
-set(CPACK_DEBIAN_PACKAGE_DEPENDS "zlib1g, libzstd1")
+set(CPACK_DEBIAN_PACKAGE_DEPENDS "zlib1g, libzstd1, libcurl4")
 include(CPack)

@@ -4,7 +4,9 @@ nothing on stdout, a non-zero exit, and never a hang."""
 import concurrent.futures
 import os
 import re
+import shutil
 import socket
+import subprocess
 import tempfile
 import time
 import unittest
@@ -280,6 +282,58 @@ class BadInputTest(BrokerTestCase):
             rc, out, err = run(self.sub("-t", "a"), env=env)
             self.assertEqual((rc, out), (1, b""))
             self.assertTrue(err.decode().startswith("mqtk-sub: %s: " % path), err)
+
+
+class MissingLibraryTest(BrokerTestCase):
+    """zlib, libzstd and libcurl are loaded by the runs that need them
+    (lib/mqtk/base/shared_library.hpp): when one cannot be loaded, those
+    runs fail at once, naming it, and the others do not notice. A broken
+    copy first on LD_LIBRARY_PATH stands in for a missing one."""
+
+    def setUp(self):
+        super().setUp()
+        self.directory = tempfile.mkdtemp(prefix="mqtk-missing-lib-")
+        self.addCleanup(shutil.rmtree, self.directory, ignore_errors=True)
+        broken = os.path.join(self.directory, "broken")
+        os.mkdir(broken)
+        for name in ("libz.so.1", "libzstd.so.1", "libcurl.so.4"):
+            open(os.path.join(broken, name), "w").close()
+        self.env = dict(os.environ, LD_LIBRARY_PATH=broken)
+
+    def assert_names_library(self, argv, library, purpose):
+        started = time.monotonic()
+        rc, out, err = run(argv, timeout=20, env=self.env, cwd=self.directory)
+        self.assertLess(time.monotonic() - started, 15, "not at once")
+        lines = err.decode(errors="replace").splitlines()
+        self.assertEqual((rc, out), (1, b""), err)
+        self.assertEqual(len(lines), 1, lines)
+        self.assertTrue(lines[0].startswith("%s: %s needs %s (" % (os.path.basename(argv[0]), purpose, library)),
+                        lines[0])
+
+    def write_compressed(self, name, command):
+        path = os.path.join(self.directory, name)
+        record = b'{"topic":"a/b","payload":"x"}\n'
+        with open(path, "wb") as f:
+            f.write(subprocess.run(command, input=record, stdout=subprocess.PIPE, check=True).stdout)
+        return path
+
+    def test_replaying_a_compressed_recording(self):
+        for name, command, library in (("r.jsonl.gz", ["gzip", "-c"], "libz.so.1"),
+                                       ("r.jsonl.zst", ["zstd", "-q", "-c"], "libzstd.so.1")):
+            path = self.write_compressed(name, command)
+            self.assert_names_library([PUB, "-p", str(self.port), "--replay", path], library,
+                                      "a %s file" % name[name.rindex("."):])
+
+    def test_recording_into_influxdb(self):
+        self.assert_names_library([tool("record"), "-p", str(self.port), "-t", "a/#", "--influx",
+                                   "http://127.0.0.1:%d" % free_port(), "--influx-db", "x"], "libcurl.so.4", "--influx")
+
+    def test_runs_that_need_none_of_them(self):
+        topic = unique("t")
+        rc, out, err = run([PUB, "-p", str(self.port), "-t", topic, "-m", "x", "-q", "1"], timeout=20, env=self.env)
+        self.assertEqual((rc, out, err), (0, b"", b""))
+        rc, out, err = run([tool("record"), "--version"], timeout=20, env=self.env)
+        self.assertEqual((rc, err), (0, b""))
 
 
 class UnreachableTest(unittest.TestCase):

@@ -22,7 +22,7 @@ constexpr std::size_t kChunk = 1 << 16;
 // zlib's functions, loaded by the first run that compresses or
 // decompresses gzip (base/shared_library.hpp says why).
 struct Zlib {
-  SharedLibrary library{"libz.so.1", "gzip compression"};
+  SharedLibrary library{"libz.so.1", "a .gz file"};
   decltype(deflateInit2_)* deflate_init = library.function<decltype(deflateInit2_)>("deflateInit2_");
   decltype(::deflate)* deflate = library.function<decltype(::deflate)>("deflate");
   decltype(deflateEnd)* deflate_end = library.function<decltype(deflateEnd)>("deflateEnd");
@@ -39,7 +39,7 @@ const Zlib& zlib() {
 
 // libzstd's, likewise.
 struct Zstd {
-  SharedLibrary library{"libzstd.so.1", "zstd compression"};
+  SharedLibrary library{"libzstd.so.1", "a .zst file"};
   decltype(ZSTD_createCCtx)* create_compressor = library.function<decltype(ZSTD_createCCtx)>("ZSTD_createCCtx");
   decltype(ZSTD_freeCCtx)* free_compressor = library.function<decltype(ZSTD_freeCCtx)>("ZSTD_freeCCtx");
   decltype(ZSTD_compressStream2)* compress = library.function<decltype(ZSTD_compressStream2)>("ZSTD_compressStream2");

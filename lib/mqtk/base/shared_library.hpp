@@ -11,8 +11,8 @@ namespace mqtk {
 
 class SharedLibrary {
  public:
-  // Loads `soname` (libzstd.so.1), which `purpose` ("zstd compression")
-  // needs. Throws Error naming both when it cannot.
+  // Loads `soname` (libzstd.so.1), which `purpose` ("a .zst file") needs.
+  // Throws Error naming both when it cannot.
   SharedLibrary(const char* soname, const char* purpose);
   // The library stays loaded: its functions may still be in use.
   ~SharedLibrary() = default;

@@ -6,9 +6,35 @@
 #include <curl/curl.h>
 
 #include "mqtk/base/error.hpp"
+#include "mqtk/base/shared_library.hpp"
 
 namespace mqtk {
 namespace {
+
+// libcurl's functions, loaded when a recording first writes to InfluxDB:
+// libcurl brings some thirty libraries (GnuTLS, Kerberos, LDAP, SSH...),
+// which a recording into files never calls but would keep mapped, 3 MB of
+// its resident memory, and load at every start.
+struct LibCurl {
+  SharedLibrary library{"libcurl.so.4", "--influx"};
+  decltype(curl_easy_init)* easy_init = library.function<decltype(curl_easy_init)>("curl_easy_init");
+  decltype(curl_easy_cleanup)* easy_cleanup = library.function<decltype(curl_easy_cleanup)>("curl_easy_cleanup");
+  decltype(curl_easy_reset)* easy_reset = library.function<decltype(curl_easy_reset)>("curl_easy_reset");
+  decltype(curl_easy_setopt)* easy_setopt = library.function<decltype(curl_easy_setopt)>("curl_easy_setopt");
+  decltype(curl_easy_perform)* easy_perform = library.function<decltype(curl_easy_perform)>("curl_easy_perform");
+  decltype(curl_easy_getinfo)* easy_getinfo = library.function<decltype(curl_easy_getinfo)>("curl_easy_getinfo");
+  decltype(curl_easy_strerror)* easy_strerror = library.function<decltype(curl_easy_strerror)>("curl_easy_strerror");
+  decltype(curl_easy_escape)* easy_escape = library.function<decltype(curl_easy_escape)>("curl_easy_escape");
+  decltype(curl_free)* free = library.function<decltype(curl_free)>("curl_free");
+  decltype(curl_slist_append)* slist_append = library.function<decltype(curl_slist_append)>("curl_slist_append");
+  decltype(curl_slist_free_all)* slist_free_all =
+      library.function<decltype(curl_slist_free_all)>("curl_slist_free_all");
+};
+
+const LibCurl& libcurl() {
+  static const LibCurl loaded;
+  return loaded;
+}
 
 // A server's error on one line, short enough for a message.
 std::string one_line(std::string_view text) {
@@ -44,13 +70,13 @@ std::size_t collect(char* data, std::size_t size, std::size_t count, void* targe
 
 // libcurl's objects, each given back once by its owner.
 struct CleanupEasyHandle {
-  void operator()(CURL* handle) const { curl_easy_cleanup(handle); }
+  void operator()(CURL* handle) const { libcurl().easy_cleanup(handle); }
 };
 struct FreeHeaderList {
-  void operator()(curl_slist* list) const { curl_slist_free_all(list); }
+  void operator()(curl_slist* list) const { libcurl().slist_free_all(list); }
 };
 struct FreeCurlText {
-  void operator()(char* text) const { curl_free(text); }
+  void operator()(char* text) const { libcurl().free(text); }
 };
 using HeaderList = std::unique_ptr<curl_slist, FreeHeaderList>;
 
@@ -58,7 +84,7 @@ using HeaderList = std::unique_ptr<curl_slist, FreeHeaderList>;
 // leaves the list as it was: the request goes without that header, and the
 // list is still freed.
 void append_header(HeaderList& list, const char* header) {
-  if (curl_slist* longer = curl_slist_append(list.get(), header)) {
+  if (curl_slist* longer = libcurl().slist_append(list.get(), header)) {
     (void)list.release();  // `longer` is that list itself, or the first node of a new one
     list.reset(longer);
   }
@@ -88,11 +114,11 @@ std::string InfluxClient::Answer::describe() const {
 }
 
 struct InfluxClient::Curl {
-  std::unique_ptr<CURL, CleanupEasyHandle> handle{curl_easy_init()};
+  std::unique_ptr<CURL, CleanupEasyHandle> handle{libcurl().easy_init()};
 
   std::string escape(const std::string& text) const {
     std::unique_ptr<char, FreeCurlText> escaped(
-        curl_easy_escape(handle.get(), text.c_str(), static_cast<int>(text.size())));
+        libcurl().easy_escape(handle.get(), text.c_str(), static_cast<int>(text.size())));
     return escaped ? escaped.get() : "";
   }
 };
@@ -155,40 +181,43 @@ InfluxClient::Answer InfluxClient::post(const std::string& url, std::string_view
   append_header(headers,
                 form ? "Content-Type: application/x-www-form-urlencoded" : "Content-Type: text/plain; charset=utf-8");
   if (options_.token) append_header(headers, ("Authorization: Token " + *options_.token).c_str());
-  curl_easy_reset(curl);
-  curl_easy_setopt(curl, CURLOPT_URL, url.c_str());
-  curl_easy_setopt(curl, CURLOPT_POST, 1L);
-  curl_easy_setopt(curl, CURLOPT_POSTFIELDS, data.data());
-  curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(data.size()));
-  curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers.get());
-  curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, collect);
-  curl_easy_setopt(curl, CURLOPT_WRITEDATA, &body);
-  curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, error);
-  curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, static_cast<long>(options_.timeout.count()));
-  curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(options_.timeout.count()));
-  curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
-  curl_easy_setopt(curl, CURLOPT_PROTOCOLS_STR, "http,https");
+  libcurl().easy_reset(curl);
+  // Through a pointer, curl.h's compile-time checks of each option's type
+  // do not apply: longs are written as such (1L).
+  auto setopt = libcurl().easy_setopt;
+  setopt(curl, CURLOPT_URL, url.c_str());
+  setopt(curl, CURLOPT_POST, 1L);
+  setopt(curl, CURLOPT_POSTFIELDS, data.data());
+  setopt(curl, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(data.size()));
+  setopt(curl, CURLOPT_HTTPHEADER, headers.get());
+  setopt(curl, CURLOPT_WRITEFUNCTION, collect);
+  setopt(curl, CURLOPT_WRITEDATA, &body);
+  setopt(curl, CURLOPT_ERRORBUFFER, error);
+  setopt(curl, CURLOPT_TIMEOUT_MS, static_cast<long>(options_.timeout.count()));
+  setopt(curl, CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(options_.timeout.count()));
+  setopt(curl, CURLOPT_NOSIGNAL, 1L);
+  setopt(curl, CURLOPT_PROTOCOLS_STR, "http,https");
   if (options_.username) {
-    curl_easy_setopt(curl, CURLOPT_USERNAME, options_.username->c_str());
-    curl_easy_setopt(curl, CURLOPT_PASSWORD, options_.password.value_or("").c_str());
+    setopt(curl, CURLOPT_USERNAME, options_.username->c_str());
+    setopt(curl, CURLOPT_PASSWORD, options_.password.value_or("").c_str());
   }
-  if (!options_.cafile.empty()) curl_easy_setopt(curl, CURLOPT_CAINFO, options_.cafile.c_str());
+  if (!options_.cafile.empty()) setopt(curl, CURLOPT_CAINFO, options_.cafile.c_str());
   if (options_.insecure) {
-    curl_easy_setopt(curl, CURLOPT_SSL_VERIFYPEER, 0L);
-    curl_easy_setopt(curl, CURLOPT_SSL_VERIFYHOST, 0L);
+    setopt(curl, CURLOPT_SSL_VERIFYPEER, 0L);
+    setopt(curl, CURLOPT_SSL_VERIFYHOST, 0L);
   }
   Answer answer;
-  CURLcode rc = curl_easy_perform(curl);
+  CURLcode rc = libcurl().easy_perform(curl);
   if (rc != CURLE_OK) {
-    answer.reason = one_line(error[0] ? error : curl_easy_strerror(rc));
+    answer.reason = one_line(error[0] ? error : libcurl().easy_strerror(rc));
     return answer;
   }
   long status = 0;
-  curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &status);
+  libcurl().easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &status);
   answer.status = static_cast<int>(status);
   if (!answer.ok()) answer.reason = reason_from(body);
   curl_off_t retry_after = 0;
-  if (curl_easy_getinfo(curl, CURLINFO_RETRY_AFTER, &retry_after) == CURLE_OK) {
+  if (libcurl().easy_getinfo(curl, CURLINFO_RETRY_AFTER, &retry_after) == CURLE_OK) {
     answer.retry_after_seconds = static_cast<long>(retry_after);
   }
   return answer;
