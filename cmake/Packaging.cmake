@@ -1,7 +1,8 @@
 # `cpack` in the build directory makes mqtk_<version>_<arch>.deb; its
 # dependencies on shared libraries come from dpkg-shlibdeps, but for those
 # the tools load only when a run needs them (lib/mqtk/base/compression.cpp,
-# lib/mqtk/record/influx_client.cpp), which it cannot see.
+# lib/mqtk/record/influx_client.cpp, lib/mqtk/payload/jq_library.hpp),
+# which it cannot see.
 set(CPACK_GENERATOR DEB)
 set(CPACK_PACKAGE_NAME mqtk)
 set(CPACK_PACKAGE_VENDOR "mqtk")
@@ -16,5 +17,5 @@ set(CPACK_DEBIAN_FILE_NAME DEB-DEFAULT)
 set(CPACK_DEBIAN_PACKAGE_MAINTAINER "mqtk developers <mqtk@localhost>")
 set(CPACK_DEBIAN_PACKAGE_SECTION net)
 set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
-set(CPACK_DEBIAN_PACKAGE_DEPENDS "zlib1g, libzstd1, libcurl4")
+set(CPACK_DEBIAN_PACKAGE_DEPENDS "zlib1g, libzstd1, libcurl4, libjq1")
 include(CPack)

@@ -285,7 +285,7 @@ class BadInputTest(BrokerTestCase):
 
 
 class MissingLibraryTest(BrokerTestCase):
-    """zlib, libzstd and libcurl are loaded by the runs that need them
+    """zlib, libzstd, libcurl and libjq are loaded by the runs that need them
     (lib/mqtk/base/shared_library.hpp): when one cannot be loaded, those
     runs fail at once, naming it, and the others do not notice. A broken
     copy first on LD_LIBRARY_PATH stands in for a missing one."""
@@ -296,7 +296,7 @@ class MissingLibraryTest(BrokerTestCase):
         self.addCleanup(shutil.rmtree, self.directory, ignore_errors=True)
         broken = os.path.join(self.directory, "broken")
         os.mkdir(broken)
-        for name in ("libz.so.1", "libzstd.so.1", "libcurl.so.4"):
+        for name in ("libz.so.1", "libzstd.so.1", "libcurl.so.4", "libjq.so.1"):
             open(os.path.join(broken, name), "w").close()
         self.env = dict(os.environ, LD_LIBRARY_PATH=broken)
 
@@ -328,12 +328,20 @@ class MissingLibraryTest(BrokerTestCase):
         self.assert_names_library([tool("record"), "-p", str(self.port), "-t", "a/#", "--influx",
                                    "http://127.0.0.1:%d" % free_port(), "--influx-db", "x"], "libcurl.so.4", "--influx")
 
+    def test_jq_programs(self):
+        self.assert_names_library([SUB, "-p", str(self.port), "-t", "a/#", "--jq", ".payload"], "libjq.so.1", "--jq")
+
     def test_runs_that_need_none_of_them(self):
         topic = unique("t")
-        rc, out, err = run([PUB, "-p", str(self.port), "-t", topic, "-m", "x", "-q", "1"], timeout=20, env=self.env)
+        rc, out, err = run([PUB, "-p", str(self.port), "-t", topic, "-m", "x", "-q", "1", "-r"], timeout=20,
+                           env=self.env)
         self.assertEqual((rc, out, err), (0, b"", b""))
-        rc, out, err = run([tool("record"), "--version"], timeout=20, env=self.env)
+        rc, out, err = run([SUB, "-p", str(self.port), "-t", topic, "-C", "1", "-F", "%j"], timeout=20, env=self.env)
         self.assertEqual((rc, err), (0, b""))
+        self.assertIn(b'"payload":"x"', out)
+        for name in ("record", "rr", "top"):
+            rc, out, err = run([tool(name), "--version"], timeout=20, env=self.env)
+            self.assertEqual((rc, err), (0, b""), name)
 
 
 class UnreachableTest(unittest.TestCase):

@@ -66,8 +66,8 @@ class InstallTest(unittest.TestCase):
         info = subprocess.run(["dpkg-deb", "-f", package, "Package", "Depends"], stdout=subprocess.PIPE,
                               check=True).stdout.decode()
         self.assertIn("Package: mqtk", info)
-        # zlib1g, libzstd1, libcurl4: loaded only when needed, so named by hand (cmake/Packaging.cmake).
-        for library in ("libmosquitto1", "libcurl4", "libssl3", "zlib1g", "libzstd1"):
+        # zlib1g, libzstd1, libcurl4, libjq1: loaded only when needed, so named by hand (cmake/Packaging.cmake).
+        for library in ("libmosquitto1", "libcurl4", "libssl3", "zlib1g", "libzstd1", "libjq1"):
             self.assertIn(library, info)
         # The C++ runtime is linked into the tools (tools/CMakeLists.txt).
         self.assertNotIn("libstdc++6", info)

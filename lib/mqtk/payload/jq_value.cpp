@@ -6,18 +6,23 @@
 #include <cstdint>
 #include <string>
 
+#include "mqtk/payload/jq_library.hpp"
+
 namespace mqtk {
 namespace {
 
 // Integers a double holds exactly, all of them.
 constexpr double kExactIntegers = 9007199254740992.0;  // 2^53
 
-jv too_deep() { return jv_invalid_with_msg(jv_string("input exceeds jq's depth limit for parsing")); }
+jv too_deep() {
+  return jq_library().jv_invalid_with_msg(jq_library().jv_string("input exceeds jq's depth limit for parsing"));
+}
 
 jv string_jv(const std::string& text) {
   // MQTT payloads end at 256 MiB, so this is a guard jv's int lengths need.
-  if (text.size() > static_cast<std::size_t>(INT_MAX)) return jv_invalid_with_msg(jv_string("string too long for jq"));
-  return jv_string_sized(text.data(), static_cast<int>(text.size()));
+  if (text.size() > static_cast<std::size_t>(INT_MAX))
+    return jq_library().jv_invalid_with_msg(jq_library().jv_string("string too long for jq"));
+  return jq_library().jv_string_sized(text.data(), static_cast<int>(text.size()));
 }
 
 // `open_entries` counts as jq's parser does (see kJqParsingDepthLimit): the
@@ -28,40 +33,40 @@ jv convert(const Json& value, int open_entries) {
   switch (value.type()) {
     case Kind::null:
     case Kind::discarded:
-      return jv_null();
+      return jq_library().jv_null();
     case Kind::boolean:
-      return jv_bool(value.template get<bool>());
+      return jq_library().jv_bool(value.template get<bool>());
     case Kind::number_integer:
-      return jv_number(static_cast<double>(value.template get<std::int64_t>()));
+      return jq_library().jv_number(static_cast<double>(value.template get<std::int64_t>()));
     case Kind::number_unsigned:
-      return jv_number(static_cast<double>(value.template get<std::uint64_t>()));
+      return jq_library().jv_number(static_cast<double>(value.template get<std::uint64_t>()));
     case Kind::number_float:
-      return jv_number(value.template get<double>());
+      return jq_library().jv_number(value.template get<double>());
     case Kind::string:
       return string_jv(value.template get_ref<const typename Json::string_t&>());
     case Kind::array: {
       if (open_entries >= kJqParsingDepthLimit) return too_deep();
-      jv array = jv_array_sized(static_cast<int>(value.size()));
+      jv array = jq_library().jv_array_sized(static_cast<int>(value.size()));
       for (const Json& element : value) {
         jv converted = convert(element, open_entries + 1);
-        if (!jv_is_valid(converted)) {
-          jv_free(array);
+        if (!jq_library().jv_is_valid(converted)) {
+          jq_library().jv_free(array);
           return converted;
         }
-        array = jv_array_append(array, converted);
+        array = jq_library().jv_array_append(array, converted);
       }
       return array;
     }
     case Kind::object: {
       if (open_entries >= kJqParsingDepthLimit) return too_deep();
-      jv object = jv_object();
+      jv object = jq_library().jv_object();
       for (auto member = value.begin(); member != value.end(); ++member) {
         jv converted = convert(member.value(), open_entries + 2);
-        if (!jv_is_valid(converted)) {
-          jv_free(object);
+        if (!jq_library().jv_is_valid(converted)) {
+          jq_library().jv_free(object);
           return converted;
         }
-        object = jv_object_set(object, string_jv(member.key()), converted);
+        object = jq_library().jv_object_set(object, string_jv(member.key()), converted);
       }
       return object;
     }
@@ -69,14 +74,15 @@ jv convert(const Json& value, int open_entries) {
       // As nlohmann prints it: {"bytes":[...],"subtype":null or a number}.
       if (open_entries + 2 >= kJqParsingDepthLimit) return too_deep();
       const auto& binary = value.get_binary();
-      jv bytes = jv_array_sized(static_cast<int>(binary.size()));
-      for (std::uint8_t byte : binary) bytes = jv_array_append(bytes, jv_number(byte));
-      jv subtype = binary.has_subtype() ? jv_number(static_cast<double>(binary.subtype())) : jv_null();
-      jv object = jv_object_set(jv_object(), jv_string("bytes"), bytes);
-      return jv_object_set(object, jv_string("subtype"), subtype);
+      jv bytes = jq_library().jv_array_sized(static_cast<int>(binary.size()));
+      for (std::uint8_t byte : binary) bytes = jq_library().jv_array_append(bytes, jq_library().jv_number(byte));
+      jv subtype =
+          binary.has_subtype() ? jq_library().jv_number(static_cast<double>(binary.subtype())) : jq_library().jv_null();
+      jv object = jq_library().jv_object_set(jq_library().jv_object(), jq_library().jv_string("bytes"), bytes);
+      return jq_library().jv_object_set(object, jq_library().jv_string("subtype"), subtype);
     }
   }
-  return jv_null();
+  return jq_library().jv_null();
 }
 
 nlohmann::ordered_json json_of_number(double number) {
@@ -89,7 +95,7 @@ nlohmann::ordered_json json_of_number(double number) {
 }
 
 std::optional<nlohmann::ordered_json> convert_back(jv value, int depth) {
-  switch (jv_get_kind(value)) {
+  switch (jq_library().jv_get_kind(value)) {
     case JV_KIND_NULL:
       return nlohmann::ordered_json(nullptr);
     case JV_KIND_FALSE:
@@ -97,23 +103,24 @@ std::optional<nlohmann::ordered_json> convert_back(jv value, int depth) {
     case JV_KIND_TRUE:
       return nlohmann::ordered_json(true);
     case JV_KIND_NUMBER:
-      return json_of_number(jv_number_value(value));
+      return json_of_number(jq_library().jv_number_value(value));
     case JV_KIND_STRING: {
-      std::string text(jv_string_value(value), static_cast<std::size_t>(jv_string_length_bytes(jv_copy(value))));
-      jv_free(value);
+      std::string text(jq_library().jv_string_value(value),
+                       static_cast<std::size_t>(jq_library().jv_string_length_bytes(jq_library().jv_copy(value))));
+      jq_library().jv_free(value);
       return nlohmann::ordered_json(std::move(text));
     }
     case JV_KIND_ARRAY: {
       if (depth >= kJqOutputDepthLimit) break;
       nlohmann::ordered_json array = nlohmann::ordered_json::array();
-      int length = jv_array_length(jv_copy(value));
+      int length = jq_library().jv_array_length(jq_library().jv_copy(value));
       array.get_ref<nlohmann::ordered_json::array_t&>().reserve(static_cast<std::size_t>(length));
       for (int i = 0; i < length; ++i) {
-        auto element = convert_back(jv_array_get(jv_copy(value), i), depth + 1);
+        auto element = convert_back(jq_library().jv_array_get(jq_library().jv_copy(value), i), depth + 1);
         if (!element) break;
         array.push_back(std::move(*element));
       }
-      jv_free(value);
+      jq_library().jv_free(value);
       if (array.size() != static_cast<std::size_t>(length)) return std::nullopt;
       return array;
     }
@@ -123,25 +130,27 @@ std::optional<nlohmann::ordered_json> convert_back(jv value, int depth) {
       // A jq object's keys are unique: appended without ordered_json's
       // search for each.
       auto& members = object.get_ref<nlohmann::ordered_json::object_t&>();
-      for (int i = jv_object_iter(value); jv_object_iter_valid(value, i); i = jv_object_iter_next(value, i)) {
-        auto member = convert_back(jv_object_iter_value(value, i), depth + 1);
+      for (int i = jq_library().jv_object_iter(value); jq_library().jv_object_iter_valid(value, i);
+           i = jq_library().jv_object_iter_next(value, i)) {
+        auto member = convert_back(jq_library().jv_object_iter_value(value, i), depth + 1);
         if (!member) {
-          jv_free(value);
+          jq_library().jv_free(value);
           return std::nullopt;
         }
-        jv key = jv_object_iter_key(value, i);
+        jv key = jq_library().jv_object_iter_key(value, i);
         members.emplace_back(
-            std::string(jv_string_value(key), static_cast<std::size_t>(jv_string_length_bytes(jv_copy(key)))),
+            std::string(jq_library().jv_string_value(key),
+                        static_cast<std::size_t>(jq_library().jv_string_length_bytes(jq_library().jv_copy(key)))),
             std::move(*member));
-        jv_free(key);
+        jq_library().jv_free(key);
       }
-      jv_free(value);
+      jq_library().jv_free(value);
       return object;
     }
     case JV_KIND_INVALID:
       break;
   }
-  jv_free(value);
+  jq_library().jv_free(value);
   return std::nullopt;
 }
 
