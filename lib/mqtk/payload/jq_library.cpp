@@ -2,7 +2,7 @@
 
 namespace mqtk {
 
-const JqLibrary& jq_library() {
+const JqLibrary& libjq() {
   static const JqLibrary loaded;
   return loaded;
 }

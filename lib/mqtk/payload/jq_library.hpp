@@ -2,7 +2,7 @@
 // (--jq, mqtk-top's and mqtk-record's expressions): libjq brings libonig
 // and libm, three libraries and 0.6 MB of resident memory that a run
 // without --jq never calls (base/shared_library.hpp). Named as in jq.h and
-// jv.h: jq_library().jv_free(value).
+// jv.h: libjq().jv_free(value).
 #pragma once
 
 #include <jq.h>
@@ -75,6 +75,6 @@ struct JqLibrary {
 };
 
 // Loaded at the first call. Throws Error when libjq cannot be loaded.
-const JqLibrary& jq_library();
+const JqLibrary& libjq();
 
 }  // namespace mqtk

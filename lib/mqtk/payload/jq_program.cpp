@@ -22,19 +22,19 @@ constexpr int kCompactDumpFlags = 0;
 
 // `text` (a jv string) as bytes. Consumes `text`.
 std::string bytes_of(jv text) {
-  std::string bytes(jq_library().jv_string_value(text),
-                    static_cast<std::size_t>(jq_library().jv_string_length_bytes(jq_library().jv_copy(text))));
-  jq_library().jv_free(text);
+  std::string bytes(libjq().jv_string_value(text),
+                    static_cast<std::size_t>(libjq().jv_string_length_bytes(libjq().jv_copy(text))));
+  libjq().jv_free(text);
   return bytes;
 }
 
 // `value` as `jq -c` prints it. Consumes `value`.
-std::string compact_text(jv value) { return bytes_of(jq_library().jv_dump_string(value, kCompactDumpFlags)); }
+std::string compact_text(jv value) { return bytes_of(libjq().jv_dump_string(value, kCompactDumpFlags)); }
 
 // A message jq gave as a value: a string as it is, anything else as jq -c
 // prints it. Consumes `message`.
 std::string text_of_message(jv message) {
-  if (jq_library().jv_get_kind(message) == JV_KIND_STRING) return bytes_of(message);
+  if (libjq().jv_get_kind(message) == JV_KIND_STRING) return bytes_of(message);
   return compact_text(message);
 }
 
@@ -60,7 +60,7 @@ std::string one_line_of_compile_errors(const std::vector<std::string>& reported)
 }
 
 std::string run_failure(jv message) {
-  if (jq_library().jv_get_kind(message) == JV_KIND_STRING) return "jq: error: " + bytes_of(message);
+  if (libjq().jv_get_kind(message) == JV_KIND_STRING) return "jq: error: " + bytes_of(message);
   return "jq: error (not a string): " + compact_text(message);
 }
 
@@ -69,20 +69,20 @@ std::string run_failure(jv message) {
 // another kind is jq's error, status 5) and its message the value to print.
 JqHalt halt_of(jq_state* jq) {
   JqHalt halt;
-  jv exit_code = jq_library().jq_get_exit_code(jq);
-  jv message = jq_library().jq_get_error_message(jq);
-  if (jq_library().jv_is_valid(exit_code)) {
+  jv exit_code = libjq().jq_get_exit_code(jq);
+  jv message = libjq().jq_get_error_message(jq);
+  if (libjq().jv_is_valid(exit_code)) {
     // A process's exit status is its low 8 bits (halt_error(256) exits 0, as jq does).
-    double code = jq_library().jv_get_kind(exit_code) == JV_KIND_NUMBER ? jq_library().jv_number_value(exit_code) : 5;
+    double code = libjq().jv_get_kind(exit_code) == JV_KIND_NUMBER ? libjq().jv_number_value(exit_code) : 5;
     halt.exit_status = std::isfinite(code) && std::fabs(code) < 1e9 ? static_cast<int>(code) & 0xFF : 5;
-    if (jq_library().jv_get_kind(message) == JV_KIND_STRING) {
-      halt.message = bytes_of(jq_library().jv_copy(message));
-    } else if (jq_library().jv_is_valid(message) && jq_library().jv_get_kind(message) != JV_KIND_NULL) {
-      halt.message = compact_text(jq_library().jv_copy(message)) + "\n";
+    if (libjq().jv_get_kind(message) == JV_KIND_STRING) {
+      halt.message = bytes_of(libjq().jv_copy(message));
+    } else if (libjq().jv_is_valid(message) && libjq().jv_get_kind(message) != JV_KIND_NULL) {
+      halt.message = compact_text(libjq().jv_copy(message)) + "\n";
     }
   }
-  jq_library().jv_free(exit_code);
-  jq_library().jv_free(message);
+  libjq().jv_free(exit_code);
+  libjq().jv_free(message);
   return halt;
 }
 
@@ -91,8 +91,8 @@ JqHalt halt_of(jq_state* jq) {
 // 1.8). This frees them once, then halts with nothing, so the stale
 // references are overwritten by values that need no freeing.
 void forget_halt(jq_state* jq) {
-  jq_library().jq_start(jq, jq_library().jv_null(), 0);
-  jq_library().jq_halt(jq, jq_library().jv_invalid(), jq_library().jv_invalid());
+  libjq().jq_start(jq, libjq().jv_null(), 0);
+  libjq().jq_halt(jq, libjq().jv_invalid(), libjq().jv_invalid());
 }
 
 }  // namespace
@@ -114,7 +114,7 @@ struct JqPinnedState {
   // each output, its buffer kept at the largest output's size.
   std::string compact_text(jv value) {
     std::rewind(text_stream);
-    jq_library().jv_dumpf(value, text_stream, kCompactDumpFlags);
+    libjq().jv_dumpf(value, text_stream, kCompactDumpFlags);
     std::fflush(text_stream);
     return std::string(text, static_cast<std::size_t>(std::ftell(text_stream)));
   }
@@ -134,8 +134,7 @@ void collect_report(void* data, jv message) {
 
 void forward_debug(void* data, jv value) {
   // As jq -c prints it on standard error.
-  jv line = jq_library().jv_array_append(
-      jq_library().jv_array_append(jq_library().jv_array(), jq_library().jv_string("DEBUG:")), value);
+  jv line = libjq().jv_array_append(libjq().jv_array_append(libjq().jv_array(), libjq().jv_string("DEBUG:")), value);
   (*static_cast<WarningCallback*>(data))(compact_text(line));
 }
 
@@ -144,7 +143,7 @@ void forward_debug(void* data, jv value) {
 JqProgram JqProgram::compile(std::string_view expression, JqOptions options) {
   // jq reads the expression as a C string and would stop at the NUL.
   if (expression.find('\0') != std::string_view::npos) throw UsageError("--jq: the expression contains a NUL byte");
-  jq_state* jq = jq_library().jq_init();
+  jq_state* jq = libjq().jq_init();
   if (jq == nullptr) throw Error("--jq: out of memory");
   auto pinned = std::make_unique<JqPinnedState>();
   pinned->debug = std::move(options.debug);
@@ -155,20 +154,20 @@ JqProgram JqProgram::compile(std::string_view expression, JqOptions options) {
   JqPinnedState& reached = *program.pinned_;
   reached.text_stream = open_memstream(&reached.text, &reached.text_size);
   if (reached.text_stream == nullptr) throw Error("--jq: out of memory");
-  jq_library().jq_set_error_cb(jq, collect_report, &reached.reported);
-  jq_library().jq_set_input_cb(jq, nullptr, nullptr);
-  jq_library().jq_set_debug_cb(jq, reached.debug ? forward_debug : nullptr, &reached.debug);
-  jq_library().jq_set_nomem_handler(jq, nullptr, nullptr);
+  libjq().jq_set_error_cb(jq, collect_report, &reached.reported);
+  libjq().jq_set_input_cb(jq, nullptr, nullptr);
+  libjq().jq_set_debug_cb(jq, reached.debug ? forward_debug : nullptr, &reached.debug);
+  libjq().jq_set_nomem_handler(jq, nullptr, nullptr);
   // Where `import` and `include` look. libjq 1.6 asserts (aborts) when these
   // are missing and a program imports; the jq binary sets them. Here: jq's
   // ~/.jq, and the working directory for both of jq's origins (there is no
   // jq binary whose directory $ORIGIN would be).
-  jq_library().jq_set_attr(jq, jq_library().jv_string("JQ_LIBRARY_PATH"),
-                           jq_library().jv_array_append(jq_library().jv_array(), jq_library().jv_string("~/.jq")));
-  jq_library().jq_set_attr(jq, jq_library().jv_string("JQ_ORIGIN"), jq_library().jv_string("."));
-  jq_library().jq_set_attr(jq, jq_library().jv_string("PROGRAM_ORIGIN"), jq_library().jv_string("."));
+  libjq().jq_set_attr(jq, libjq().jv_string("JQ_LIBRARY_PATH"),
+                      libjq().jv_array_append(libjq().jv_array(), libjq().jv_string("~/.jq")));
+  libjq().jq_set_attr(jq, libjq().jv_string("JQ_ORIGIN"), libjq().jv_string("."));
+  libjq().jq_set_attr(jq, libjq().jv_string("PROGRAM_ORIGIN"), libjq().jv_string("."));
 
-  if (!jq_library().jq_compile(jq, std::string(expression).c_str())) {
+  if (!libjq().jq_compile(jq, std::string(expression).c_str())) {
     throw UsageError("--jq: " + one_line_of_compile_errors(reached.reported));
   }
   reached.reported.clear();
@@ -183,7 +182,7 @@ JqProgram::JqProgram(JqProgram&& other) noexcept
 
 JqProgram& JqProgram::operator=(JqProgram&& other) noexcept {
   if (this != &other) {
-    if (jq_ != nullptr) jq_library().jq_teardown(&jq_);
+    if (jq_ != nullptr) libjq().jq_teardown(&jq_);
     jq_ = std::exchange(other.jq_, nullptr);
     pinned_ = std::move(other.pinned_);
     max_outputs_ = other.max_outputs_;
@@ -192,36 +191,36 @@ JqProgram& JqProgram::operator=(JqProgram&& other) noexcept {
 }
 
 JqProgram::~JqProgram() {
-  if (jq_ != nullptr) jq_library().jq_teardown(&jq_);
+  if (jq_ != nullptr) libjq().jq_teardown(&jq_);
 }
 
 template <class Result, class MakeInput, class AddOutput>
 Result JqProgram::run_with(MakeInput make_input, AddOutput add_output) {
   Result result;
   jv value = make_input();
-  if (!jq_library().jv_is_valid(value)) {
-    result.failure = run_failure(jq_library().jv_invalid_get_msg(value));
+  if (!libjq().jv_is_valid(value)) {
+    result.failure = run_failure(libjq().jv_invalid_get_msg(value));
     return result;
   }
-  jq_library().jq_start(jq_, value, 0);
+  libjq().jq_start(jq_, value, 0);
   jv output;
-  while (jq_library().jv_is_valid(output = jq_library().jq_next(jq_))) {
+  while (libjq().jv_is_valid(output = libjq().jq_next(jq_))) {
     if (result.outputs.size() == max_outputs_) {
-      jq_library().jv_free(output);
+      libjq().jv_free(output);
       // The run stays unfinished; the next start (or the teardown) ends it.
       result.failure = "jq: stopped after " + std::to_string(max_outputs_) + " outputs (a runaway program?)";
       return result;
     }
     if (!add_output(result, output)) return result;
   }
-  if (jq_library().jq_halted(jq_)) {
-    jq_library().jv_free(output);
+  if (libjq().jq_halted(jq_)) {
+    libjq().jv_free(output);
     result.halt = halt_of(jq_);
     forget_halt(jq_);
-  } else if (jq_library().jv_invalid_has_msg(jq_library().jv_copy(output))) {
-    result.failure = run_failure(jq_library().jv_invalid_get_msg(output));
+  } else if (libjq().jv_invalid_has_msg(libjq().jv_copy(output))) {
+    result.failure = run_failure(libjq().jv_invalid_get_msg(output));
   } else {
-    jq_library().jv_free(output);
+    libjq().jv_free(output);
   }
   return result;
 }
@@ -241,7 +240,7 @@ bool add_json(JqResult& result, jv output) {
 // Adds outputs as text in `form`, dumped through `pinned`.
 auto text_adder(JqPinnedState& pinned, JqTextForm form) {
   return [&pinned, form](JqTextResult& result, jv output) {
-    bool raw = form == JqTextForm::kRawStrings && jq_library().jv_get_kind(output) == JV_KIND_STRING;
+    bool raw = form == JqTextForm::kRawStrings && libjq().jv_get_kind(output) == JV_KIND_STRING;
     result.outputs.push_back(raw ? bytes_of(output) : pinned.compact_text(output));
     return true;
   };
@@ -271,8 +270,8 @@ namespace {
 // record that long is not MQTT's.
 jv parsed(std::string_view json_text) {
   return json_text.size() > static_cast<std::size_t>(INT_MAX)
-             ? jq_library().jv_invalid_with_msg(jq_library().jv_string("input too large for jq"))
-             : jq_library().jv_parse_sized(json_text.data(), static_cast<int>(json_text.size()));
+             ? libjq().jv_invalid_with_msg(libjq().jv_string("input too large for jq"))
+             : libjq().jv_parse_sized(json_text.data(), static_cast<int>(json_text.size()));
 }
 
 }  // namespace
