@@ -298,7 +298,8 @@ class MissingLibraryTest(BrokerTestCase):
         os.mkdir(broken)
         for name in ("libz.so.1", "libzstd.so.1", "libcurl.so.4", "libjq.so.1"):
             open(os.path.join(broken, name), "w").close()
-        self.env = dict(os.environ, LD_LIBRARY_PATH=broken)
+        self.state = os.path.join(self.directory, "state")
+        self.env = dict(os.environ, LD_LIBRARY_PATH=broken, XDG_STATE_HOME=self.state)
 
     def assert_names_library(self, argv, library, purpose):
         started = time.monotonic()
@@ -309,6 +310,10 @@ class MissingLibraryTest(BrokerTestCase):
         self.assertEqual(len(lines), 1, lines)
         self.assertTrue(lines[0].startswith("%s: %s needs %s (" % (os.path.basename(argv[0]), purpose, library)),
                         lines[0])
+        # Before anything was set up: no recording state, no output file.
+        self.assertFalse(os.path.exists(self.state) and os.listdir(self.state), "state left behind")
+        self.assertFalse([name for name in os.listdir(self.directory) if name.startswith("r.jsonl-")
+                          or name in ("r.jsonl", "spool")], os.listdir(self.directory))
 
     def write_compressed(self, name, command):
         path = os.path.join(self.directory, name)
@@ -325,8 +330,15 @@ class MissingLibraryTest(BrokerTestCase):
                                       "a %s file" % name[name.rindex("."):])
 
     def test_recording_into_influxdb(self):
-        self.assert_names_library([tool("record"), "-p", str(self.port), "-t", "a/#", "--influx",
-                                   "http://127.0.0.1:%d" % free_port(), "--influx-db", "x"], "libcurl.so.4", "--influx")
+        self.assert_names_library([tool("record"), "-p", str(self.port), "-t", "a/#", "-o", "r.jsonl", "--spool",
+                                   "spool", "--influx", "http://127.0.0.1:%d" % free_port(), "--influx-db", "x"],
+                                  "libcurl.so.4", "--influx")
+
+    def test_recording_with_compression(self):
+        # At the start, not at the first finished file.
+        for method, suffix, library in (("gzip", ".gz", "libz.so.1"), ("zstd", ".zst", "libzstd.so.1")):
+            self.assert_names_library([tool("record"), "-p", str(self.port), "-t", "a/#", "-o", "r.jsonl", "--rotate",
+                                       "1s", "--compress", method], library, "a %s file" % suffix)
 
     def test_jq_programs(self):
         self.assert_names_library([SUB, "-p", str(self.port), "-t", "a/#", "--jq", ".payload"], "libjq.so.1", "--jq")

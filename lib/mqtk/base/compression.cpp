@@ -142,6 +142,11 @@ Compression compression_of(std::string_view path) {
   return Compression::kNone;
 }
 
+void load_compression_library(Compression compression) {
+  if (compression == Compression::kGzip) zlib();
+  if (compression == Compression::kZstd) zstd();
+}
+
 bool compress_file(const std::string& from, const std::string& to, Compression compression,
                    const std::function<bool()>& cancelled) {
   Fd input(open(from.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW));

@@ -19,6 +19,11 @@ std::string_view compression_suffix(Compression compression);
 // The compression a file name says (by its suffix).
 Compression compression_of(std::string_view path);
 
+// Loads the library `compression` needs (zlib or libzstd) now, so that a
+// run that will compress fails at its start, not at its first finished
+// file. Throws Error naming the library.
+void load_compression_library(Compression compression);
+
 // Compresses the file `from` into `to`, a new file (mode 0644), synced.
 // Returns false, with `to` removed, when `cancelled` says so between
 // chunks. Throws Error naming the file that failed.

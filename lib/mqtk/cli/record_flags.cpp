@@ -3,11 +3,13 @@
 #include <CLI/CLI.hpp>
 #include <map>
 
+#include "mqtk/base/compression.hpp"
 #include "mqtk/base/error.hpp"
 #include "mqtk/base/units.hpp"
 #include "mqtk/cli/credentials.hpp"
 #include "mqtk/cli/mqtt_url.hpp"
 #include "mqtk/mqtt/topic.hpp"
+#include "mqtk/record/influx_client.hpp"
 #include "mqtk/record/recorder_state.hpp"
 #include "mqtk/record/recording_identity.hpp"
 
@@ -164,6 +166,10 @@ std::vector<RecordingOptions::Output> outputs(const RecordFlags& f) {
     if (path.size() > 1 && path.front() == '-') {
       throw UsageError("-o: '" + path + "' looks like a flag; to name a file so, write ./" + path);
     }
+    if (compression_of(path) != Compression::kNone) {
+      throw UsageError("-o: '" + path + "' would hold plain text under a compressed name; name the plain file (" +
+                       "--rotate with --compress compresses the finished ones)");
+    }
     bool named = format_for(path, RecordFormat::kCsv) == format_for(path, RecordFormat::kLineProtocol);
     outputs.push_back({absolute_output_path(path), format_for(path, chosen), path != "-" && !named && !chosen});
   }
@@ -194,6 +200,7 @@ void add_rotation(const RecordFlags& f, RecordingOptions& options) {
     auto compression = compression_from_name(*f.compress);
     if (!compression) throw UsageError("--compress: must be gzip or zstd, not '" + *f.compress + "'");
     options.compress = *compression;
+    load_compression_library(*compression);
   }
   if (f.keep) {
     if (!rotating) throw UsageError("--keep: removes old rotated files; needs --rotate");
@@ -270,6 +277,7 @@ std::optional<InfluxOptions> influx_options(const RecordFlags& f) {
   influx.cafile = f.influx_cafile.value_or("");
   influx.insecure = f.influx_insecure;
   influx.wait = f.influx_wait;
+  load_libcurl();
   return influx;
 }
 

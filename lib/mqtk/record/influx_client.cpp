@@ -92,6 +92,8 @@ void append_header(HeaderList& list, const char* header) {
 
 }  // namespace
 
+void load_libcurl() { libcurl(); }
+
 std::string InfluxOptions::describe() const {
   return url + (version2() ? " " + org + "/" + bucket : " db=" + database);
 }

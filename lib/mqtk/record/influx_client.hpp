@@ -42,6 +42,10 @@ struct InfluxOptions {
 // holding a line break).
 std::string influxql_identifier(std::string_view name, std::string_view flag);
 
+// Loads libcurl now, so that a recording into InfluxDB fails at its start,
+// before it sets anything up. Throws Error naming the library.
+void load_libcurl();
+
 class InfluxClient {
  public:
   struct Answer {

@@ -123,6 +123,12 @@ TEST_SUITE("record_flags") {
     fails_with("-t: give at least one topic to record");
     flags.topics = {"a"};
     fails_with("nothing to record into: give -o FILE (or -o - for standard output) or --influx URL");
+    flags.outputs = {"x.jsonl.gz"};  // mqtk-record writes plain text; --compress compresses finished files
+    fails_with(
+        "-o: 'x.jsonl.gz' would hold plain text under a compressed name; name the plain file (--rotate with "
+        "--compress compresses the finished ones)");
+    flags.outputs = {"x.csv.zst"};
+    CHECK_THROWS_AS(setup(), mqtk::UsageError);
     flags.outputs = {"x.jsonl"};
     flags.rotate_clock = "utc";
     fails_with("--rotate-clock: needs --rotate with a time, such as 1h or 1d");
