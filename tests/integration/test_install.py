@@ -18,7 +18,17 @@ EXPECTED = ["bin/%s" % t for t in TOOLS] + \
            ["share/man/man1/%s.1.gz" % p for p in ("mqtk",) + TOOLS] + \
            ["share/bash-completion/completions/%s" % t for t in TOOLS] + \
            ["share/zsh/site-functions/_%s" % t for t in TOOLS] + \
-           ["share/fish/vendor_completions.d/%s.fish" % t for t in TOOLS]
+           ["share/fish/vendor_completions.d/%s.fish" % t for t in TOOLS] + \
+           ["lib/mqtk/mqtk-protobuf.so"]
+
+
+def loads_protobuf_module(tool):
+    """Whether an installed tool finds and loads its mqtk-protobuf.so: the
+    module reads --decode's schema while the flags are checked, so its own
+    error about a missing file, before any connection, says it did."""
+    rc, out, err = run([tool, "-p", "1", "-t", "a", "--decode", "protobuf:no-such.proto:p.M"])
+    return (rc, out, err.decode(errors="replace").splitlines()[0]) == \
+        (1, b"", "%s: --decode: no-such.proto: File not found." % os.path.basename(tool))
 
 
 def man_pages_excluded():
@@ -48,6 +58,7 @@ class InstallTest(unittest.TestCase):
             rc, out, _ = run([os.path.join(prefix, "bin", name), "--version"])
             self.assertEqual(rc, 0)
             self.assertTrue(out.startswith(name.encode() + b" "))
+        self.assertTrue(loads_protobuf_module(os.path.join(prefix, "bin", "mqtk-sub")))
         rc, out, _ = run(["man", "-w", "mqtk-record"], env=dict(os.environ, MANPATH=os.path.join(prefix, "share/man")))
         self.assertEqual((rc, out.decode().strip()), (0, os.path.join(prefix, "share/man/man1/mqtk-record.1.gz")))
         rc, out, err = run(["man", "--warnings", "-l", os.path.join(prefix, "share/man/man1/mqtk-record.1.gz")],
@@ -69,8 +80,9 @@ class InstallTest(unittest.TestCase):
         # zlib1g, libzstd1, libcurl4, libjq1: loaded only when needed, so named by hand (cmake/Packaging.cmake).
         for library in ("libmosquitto1", "libcurl4", "libssl3", "zlib1g", "libzstd1", "libjq1"):
             self.assertIn(library, info)
-        # The C++ runtime is linked into the tools (tools/CMakeLists.txt).
-        self.assertNotIn("libstdc++6", info)
+        # mqtk-protobuf.so's (the tools carry their own C++ runtime, tools/CMakeLists.txt).
+        for library in ("libprotobuf32", "libstdc++6"):
+            self.assertIn(library, info)
         contents = subprocess.run(["dpkg-deb", "-c", package], stdout=subprocess.PIPE, check=True).stdout.decode()
         for path in EXPECTED:
             self.assertIn("./usr/" + path, contents)
@@ -84,6 +96,7 @@ class InstallTest(unittest.TestCase):
             for name in TOOLS:
                 rc, out, _ = run(["/usr/bin/" + name, "--version"])
                 self.assertEqual(rc, 0)
+            self.assertTrue(loads_protobuf_module("/usr/bin/mqtk-record"))
             if not man_pages_excluded():
                 rc, out, _ = run(["man", "-w", "mqtk-sub"])
                 self.assertEqual(out.decode().strip(), "/usr/share/man/man1/mqtk-sub.1.gz")

@@ -5,8 +5,7 @@
 
 #include "mqtk/base/error.hpp"
 #include "mqtk/payload/binary_json.hpp"
-#include "mqtk/payload/protobuf_decoder.hpp"
-#include "mqtk/payload/sparkplug_decoder.hpp"
+#include "mqtk/payload/protobuf_module_decoder.hpp"
 #include "mqtk/payload/text_encoding_decoder.hpp"
 
 namespace mqtk {
@@ -46,8 +45,8 @@ std::unique_ptr<PayloadDecoder> make_payload_decoder(std::string_view spec,
   }
   if (spec == "base64") return std::make_unique<TextEncodingDecoder>(TextEncoding::kBase64, std::move(name));
   if (spec == "hex") return std::make_unique<TextEncodingDecoder>(TextEncoding::kHex, std::move(name));
-  if (spec == "sparkplug") return std::make_unique<SparkplugDecoder>(std::move(name));
-  if (names_protobuf(spec)) return std::make_unique<ProtobufDecoder>(spec, proto_paths);
+  if (spec == "sparkplug") return ProtobufModuleDecoder::sparkplug(std::move(name));
+  if (names_protobuf(spec)) return ProtobufModuleDecoder::protobuf(spec, proto_paths);
   throw UsageError("--decode: unknown decoder \"" + name +
                    "\" (one of cbor, msgpack, bson, ubjson, bjdata, protobuf:FILE.proto:package.Message, "
                    "sparkplug, base64, hex)");

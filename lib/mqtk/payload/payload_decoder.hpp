@@ -12,6 +12,8 @@
 //                        a message of a schema read at run time
 //                        (protobuf_decoder.hpp, protobuf_json.hpp)
 //   sparkplug            a Sparkplug B payload (sparkplug_decoder.hpp)
+//                        (both in the module mqtk-protobuf.so,
+//                        protobuf_module_decoder.hpp)
 //   base64, hex          the payload is text encoding bytes (standard base64
 //                        with padding; hex digits in pairs, either case, no
 //                        separators); the value is those bytes as a JSON

@@ -2,7 +2,7 @@
 
 #include <string>
 
-#include "mqtk/payload/sparkplug_decoder.hpp"
+#include "mqtk/payload/protobuf_module_decoder.hpp"
 
 namespace mqtk {
 
@@ -12,7 +12,8 @@ PayloadDecoding::PayloadDecoding(std::shared_ptr<const DecoderChoice> decoders, 
 const Decoded* PayloadDecoding::take(const Message& message) {
   decoder_ = decoders_->for_topic(message.topic);
   if (decoder_ == nullptr) return nullptr;
-  sparkplug_ = dynamic_cast<const SparkplugDecoder*>(decoder_) != nullptr;
+  const auto* module_decoder = dynamic_cast<const ProtobufModuleDecoder*>(decoder_);
+  sparkplug_ = module_decoder != nullptr && module_decoder->sparkplug();
   decoded_ = decoder_->decode(message.payload);
   if (decoded_.ok()) {
     if (sparkplug_) aliases_.apply(message.topic, decoded_.value);

@@ -1,0 +1,68 @@
+#include "mqtk/payload/protobuf_module_decoder.hpp"
+
+#include <memory>
+#include <utility>
+
+#include "mqtk/base/error.hpp"
+#include "mqtk/payload/protobuf_library.hpp"
+
+namespace mqtk {
+
+namespace {
+
+// What the module wrote into `bytes`, freed by the module.
+std::string take(char* bytes, std::size_t size) {
+  std::string taken = bytes == nullptr ? std::string() : std::string(bytes, size);
+  protobuf_library().mqtk_protobuf_free(bytes);
+  return taken;
+}
+
+// The decoder the module opened, or a UsageError with why it did not.
+mqtk_protobuf_decoder* opened(mqtk_protobuf_decoder* decoder, char* error) {
+  if (decoder != nullptr) return decoder;
+  std::string why = error == nullptr ? std::string() : std::string(error);
+  protobuf_library().mqtk_protobuf_free(error);
+  throw UsageError(why.empty() ? "--decode: out of memory" : why);
+}
+
+}  // namespace
+
+std::unique_ptr<ProtobufModuleDecoder> ProtobufModuleDecoder::protobuf(std::string_view spec,
+                                                                       const std::vector<std::string>& proto_paths) {
+  const ProtobufLibrary& module = protobuf_library();
+  std::string name(spec);
+  std::vector<const char*> paths;
+  for (const std::string& path : proto_paths) paths.push_back(path.c_str());
+  char* error = nullptr;
+  mqtk_protobuf_decoder* decoder = module.mqtk_protobuf_open(name.c_str(), paths.data(), paths.size(), &error);
+  decoder = opened(decoder, error);
+  return std::unique_ptr<ProtobufModuleDecoder>(new ProtobufModuleDecoder(std::move(name), decoder, false));
+}
+
+std::unique_ptr<ProtobufModuleDecoder> ProtobufModuleDecoder::sparkplug(std::string name) {
+  char* error = nullptr;
+  mqtk_protobuf_decoder* decoder = protobuf_library().mqtk_sparkplug_open(&error);
+  decoder = opened(decoder, error);
+  return std::unique_ptr<ProtobufModuleDecoder>(new ProtobufModuleDecoder(std::move(name), decoder, true));
+}
+
+ProtobufModuleDecoder::ProtobufModuleDecoder(std::string name, mqtk_protobuf_decoder* decoder, bool sparkplug)
+    : name_(std::move(name)), decoder_(decoder), sparkplug_(sparkplug) {}
+
+ProtobufModuleDecoder::~ProtobufModuleDecoder() { protobuf_library().mqtk_protobuf_close(decoder_); }
+
+Decoded ProtobufModuleDecoder::decode(std::string_view payload) const {
+  char* out = nullptr;
+  std::size_t size = 0;
+  bool ok = protobuf_library().mqtk_protobuf_decode(decoder_, payload.data(), payload.size(), &out, &size) == 1;
+  std::string bytes = take(out, size);
+  if (!ok) return {{}, bytes.empty() ? "out of memory" : bytes};
+  // The module's own CBOR, nested no deeper than its decoders build
+  // (payload_decoder.hpp's kMaxDecodedDepth); read without exceptions, as
+  // decode() never throws.
+  nlohmann::json value = nlohmann::json::from_cbor(bytes, true, false);
+  if (value.is_discarded()) return {{}, "the protobuf module's value could not be read"};
+  return {std::move(value), {}};
+}
+
+}  // namespace mqtk
