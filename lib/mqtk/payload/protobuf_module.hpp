@@ -21,7 +21,8 @@ struct mqtk_protobuf_decoder;
 // A decoder for the spec "protobuf:FILE.proto:package.Message", its files
 // looked up as protobuf_decoder.hpp says (`proto_paths`: the --proto-path
 // directories). Null when it cannot be made, with why in *error: the
-// message of the UsageError the tool throws.
+// message of the UsageError the tool throws (or of an Error, for Sparkplug's
+// own schema).
 mqtk_protobuf_decoder* mqtk_protobuf_open(const char* spec, const char* const* proto_paths, std::size_t path_count,
                                           char** error);
 

@@ -17,12 +17,15 @@ std::string take(char* bytes, std::size_t size) {
   return taken;
 }
 
-// The decoder the module opened, or a UsageError with why it did not.
-mqtk_protobuf_decoder* opened(mqtk_protobuf_decoder* decoder, char* error) {
+// The decoder the module opened, or an error with why it did not: a
+// UsageError when the user's schema is why.
+mqtk_protobuf_decoder* opened(mqtk_protobuf_decoder* decoder, char* error, bool users_schema) {
   if (decoder != nullptr) return decoder;
   std::string why = error == nullptr ? std::string() : std::string(error);
   protobuf_library().mqtk_protobuf_free(error);
-  throw UsageError(why.empty() ? "--decode: out of memory" : why);
+  if (why.empty()) throw Error("--decode: out of memory");
+  if (users_schema) throw UsageError(why);
+  throw Error(why);
 }
 
 }  // namespace
@@ -35,14 +38,14 @@ std::unique_ptr<ProtobufModuleDecoder> ProtobufModuleDecoder::protobuf(std::stri
   for (const std::string& path : proto_paths) paths.push_back(path.c_str());
   char* error = nullptr;
   mqtk_protobuf_decoder* decoder = module.mqtk_protobuf_open(name.c_str(), paths.data(), paths.size(), &error);
-  decoder = opened(decoder, error);
+  decoder = opened(decoder, error, true);
   return std::unique_ptr<ProtobufModuleDecoder>(new ProtobufModuleDecoder(std::move(name), decoder, false));
 }
 
 std::unique_ptr<ProtobufModuleDecoder> ProtobufModuleDecoder::sparkplug(std::string name) {
   char* error = nullptr;
   mqtk_protobuf_decoder* decoder = protobuf_library().mqtk_sparkplug_open(&error);
-  decoder = opened(decoder, error);
+  decoder = opened(decoder, error, false);
   return std::unique_ptr<ProtobufModuleDecoder>(new ProtobufModuleDecoder(std::move(name), decoder, true));
 }
 

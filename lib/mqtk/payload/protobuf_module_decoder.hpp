@@ -22,7 +22,7 @@ class ProtobufModuleDecoder : public PayloadDecoder {
   static std::unique_ptr<ProtobufModuleDecoder> protobuf(std::string_view spec,
                                                          const std::vector<std::string>& proto_paths);
   // A Sparkplug B decoder named `name`. Throws Error when the module cannot
-  // be loaded.
+  // be loaded or make one.
   static std::unique_ptr<ProtobufModuleDecoder> sparkplug(std::string name);
 
   ~ProtobufModuleDecoder() override;
