@@ -5,6 +5,7 @@ Run with Debian's /usr/bin/python3. Every process started here is stopped
 here; nothing listens or connects beyond 127.0.0.1.
 """
 
+import atexit
 import contextlib
 import json
 import os
@@ -24,8 +25,11 @@ import uuid
 
 # mqtk-record keeps each recording's state under $XDG_STATE_HOME: the tests'
 # recorders keep theirs out of the home directory of whoever runs them.
+# Removed when the tests' process ends (not a child forked from it).
 if "MQTK_KEEP_XDG_STATE_HOME" not in os.environ:
     os.environ["XDG_STATE_HOME"] = tempfile.mkdtemp(prefix="mqtk-test-state-")
+    atexit.register(lambda directory=os.environ["XDG_STATE_HOME"], owner=os.getpid():
+                    os.getpid() == owner and shutil.rmtree(directory, ignore_errors=True))
 
 BIN_DIR = os.environ.get("MQTK_BIN_DIR", os.path.join(os.path.dirname(__file__), "..", "..", "build", "tools"))
 STATE_DIR = os.environ.get("MQTK_TEST_STATE")  # where the CTest broker fixture keeps its state
