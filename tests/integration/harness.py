@@ -28,8 +28,12 @@ import uuid
 # Removed when the tests' process ends (not a child forked from it).
 if "MQTK_KEEP_XDG_STATE_HOME" not in os.environ:
     os.environ["XDG_STATE_HOME"] = tempfile.mkdtemp(prefix="mqtk-test-state-")
-    atexit.register(lambda directory=os.environ["XDG_STATE_HOME"], owner=os.getpid():
-                    os.getpid() == owner and shutil.rmtree(directory, ignore_errors=True))
+
+    def remove_state_home(directory=os.environ["XDG_STATE_HOME"], owner=os.getpid()):
+        if os.getpid() == owner:
+            shutil.rmtree(directory, ignore_errors=True)
+
+    atexit.register(remove_state_home)
 
 BIN_DIR = os.environ.get("MQTK_BIN_DIR", os.path.join(os.path.dirname(__file__), "..", "..", "build", "tools"))
 STATE_DIR = os.environ.get("MQTK_TEST_STATE")  # where the CTest broker fixture keeps its state

@@ -1,6 +1,8 @@
 #include "mqtk/payload/protobuf_module_decoder.hpp"
 
+#include <cstring>
 #include <memory>
+#include <string_view>
 #include <utility>
 
 #include "mqtk/base/error.hpp"
@@ -10,19 +12,25 @@ namespace mqtk {
 
 namespace {
 
-// What the module wrote into `bytes`, freed by the module.
-std::string take(char* bytes, std::size_t size) {
-  std::string taken = bytes == nullptr ? std::string() : std::string(bytes, size);
-  protobuf_library().mqtk_protobuf_free(bytes);
-  return taken;
-}
+// Bytes the module returned (an error, a failure or a value), freed by it.
+class ModuleBytes {
+ public:
+  ModuleBytes(char* bytes, std::size_t size) : bytes_(bytes), size_(bytes == nullptr ? 0 : size) {}
+  ~ModuleBytes() { protobuf_library().mqtk_protobuf_free(bytes_); }
+  ModuleBytes(const ModuleBytes&) = delete;
+  ModuleBytes& operator=(const ModuleBytes&) = delete;
+  std::string_view view() const { return {bytes_, size_}; }
 
-// The decoder the module opened, or an error with why it did not: a
-// UsageError when the user's schema is why.
+ private:
+  char* bytes_;
+  std::size_t size_;
+};
+
+// The decoder the module opened, or an error with why it did not (its
+// text NUL-terminated): a UsageError when the user's schema is why.
 mqtk_protobuf_decoder* opened(mqtk_protobuf_decoder* decoder, char* error, bool users_schema) {
   if (decoder != nullptr) return decoder;
-  std::string why = error == nullptr ? std::string() : std::string(error);
-  protobuf_library().mqtk_protobuf_free(error);
+  std::string why(ModuleBytes(error, error == nullptr ? 0 : std::strlen(error)).view());
   if (why.empty()) throw Error("--decode: out of memory");
   if (users_schema) throw UsageError(why);
   throw Error(why);
@@ -58,12 +66,12 @@ Decoded ProtobufModuleDecoder::decode(std::string_view payload) const {
   char* out = nullptr;
   std::size_t size = 0;
   bool ok = protobuf_library().mqtk_protobuf_decode(decoder_, payload.data(), payload.size(), &out, &size) == 1;
-  std::string bytes = take(out, size);
-  if (!ok) return {{}, bytes.empty() ? "out of memory" : bytes};
-  // The module's own CBOR, nested no deeper than its decoders build
-  // (payload_decoder.hpp's kMaxDecodedDepth); read without exceptions, as
-  // decode() never throws.
-  nlohmann::json value = nlohmann::json::from_cbor(bytes, true, false);
+  ModuleBytes bytes(out, size);
+  if (!ok) return {{}, bytes.view().empty() ? "out of memory" : std::string(bytes.view())};
+  // The module's own CBOR, read where it is, nested no deeper than its
+  // decoders build (payload_decoder.hpp's kMaxDecodedDepth); without
+  // exceptions, as decode() never throws.
+  nlohmann::json value = nlohmann::json::from_cbor(bytes.view().begin(), bytes.view().end(), true, false);
   if (value.is_discarded()) return {{}, "the protobuf module's value could not be read"};
   return {std::move(value), {}};
 }
