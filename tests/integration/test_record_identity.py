@@ -7,6 +7,7 @@ import json
 import os
 import re
 import signal
+import socket
 import unittest
 
 from harness import (BrokerTestCase, InfluxDB, Process, ScratchDirectory, json_records, publish_all, run, silent_listener,
@@ -180,6 +181,27 @@ class FailuresTest(RecorderCase):
         rc, _, err = recorder.finish(timeout=30)
         self.assertEqual(rc, 0, err)
         self.assertIn(b"3 points wait in ", err)
+
+    def test_a_second_signal_does_not_wait_for_an_influxdb_that_hangs(self):
+        # A server that takes the request and never answers: libcurl would
+        # wait out its 10 s timeout.
+        with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as server:
+            server.bind(("127.0.0.1", 0))
+            server.listen(4)
+            server.settimeout(30)
+            t = self.topic()
+            influx = ["--influx", "http://127.0.0.1:%d" % server.getsockname()[1], "--influx-db", "d", "--influx-wait"]
+            recorder, _ = self.record("-t", t, *influx)
+            publish_all(self.port, [(t, b"%d" % i, 1, False) for i in range(3)])
+            connection, _ = server.accept()  # the batch is being sent
+            with connection:
+                recorder.signal(signal.SIGTERM)
+                wait_until(lambda: b"Ctrl-C again to stop now" in recorder.errors(), what="the stop's drain")
+                recorder.signal(signal.SIGTERM)
+                rc, _, err = recorder.finish(timeout=5)
+        self.assertEqual(rc, 0, err)
+        self.assertIn(b"3 points wait in ", err)
+        self.assertNotIn(b"keeping points spooled", err)  # a cancelled request is no failure of InfluxDB's
 
     def test_spool_carried_over_when_influxdb_is_down_at_first(self):
         t = self.topic()

@@ -68,6 +68,11 @@ std::size_t collect(char* data, std::size_t size, std::size_t count, void* targe
   return size * count;
 }
 
+// libcurl's progress callback: a non-zero return ends the transfer.
+int stop_if_cancelled(void* cancelled, curl_off_t, curl_off_t, curl_off_t, curl_off_t) {
+  return static_cast<const std::atomic<bool>*>(cancelled)->load() ? 1 : 0;
+}
+
 // libcurl's objects, each given back once by its owner.
 struct CleanupEasyHandle {
   void operator()(CURL* handle) const { libcurl().easy_cleanup(handle); }
@@ -176,6 +181,7 @@ void InfluxClient::check(const Reporter& reporter) {
 }
 
 InfluxClient::Answer InfluxClient::post(const std::string& url, std::string_view data, bool form) {
+  if (cancelled_) return Answer{.reason = "cancelled"};
   CURL* curl = curl_->handle.get();
   std::string body;
   char error[CURL_ERROR_SIZE] = "";
@@ -198,6 +204,9 @@ InfluxClient::Answer InfluxClient::post(const std::string& url, std::string_view
   setopt(curl, CURLOPT_TIMEOUT_MS, static_cast<long>(options_.timeout.count()));
   setopt(curl, CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(options_.timeout.count()));
   setopt(curl, CURLOPT_NOSIGNAL, 1L);
+  setopt(curl, CURLOPT_NOPROGRESS, 0L);
+  setopt(curl, CURLOPT_XFERINFOFUNCTION, stop_if_cancelled);
+  setopt(curl, CURLOPT_XFERINFODATA, &cancelled_);
   setopt(curl, CURLOPT_PROTOCOLS_STR, "http,https");
   if (options_.username) {
     setopt(curl, CURLOPT_USERNAME, options_.username->c_str());

@@ -3,6 +3,7 @@
 // made at start-up, over one reused libcurl handle.
 #pragma once
 
+#include <atomic>
 #include <chrono>
 #include <memory>
 #include <optional>
@@ -71,6 +72,13 @@ class InfluxClient {
   // 1.x: CREATE DATABASE for options.database.
   Answer create_database();
 
+  // From another thread: ends the request under way within about a second
+  // (as often as libcurl looks) and every later one at once, as network
+  // errors. A stop need not wait out the timeout of a server that does not
+  // answer.
+  void cancel() { cancelled_ = true; }
+  bool cancelled() const { return cancelled_; }
+
   // At start-up: does the URL take writes? A missing 1.x database is
   // created (with a note); a wrong path, refused credentials, an
   // unreachable server or a TLS failure throw Error saying which.
@@ -83,6 +91,7 @@ class InfluxClient {
   const InfluxOptions& options_;
   std::unique_ptr<Curl> curl_;
   std::string write_url_;
+  std::atomic<bool> cancelled_ = false;
 };
 
 }  // namespace mqtk

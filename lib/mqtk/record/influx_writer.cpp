@@ -127,6 +127,7 @@ void InfluxWriter::finish(std::chrono::milliseconds grace) {
 void InfluxWriter::stop_now() {
   finish_by_ = Clock::now().time_since_epoch().count();
   stopping_ = true;
+  client_.cancel();  // a server that does not answer is not waited for
   spool_.wake();
 }
 
@@ -187,7 +188,7 @@ bool InfluxWriter::send(const Spool::Batch& batch) {
                           spool_.directory() + "/rejected.lp" + (hint.empty() ? ")" : "; " + hint + ")"));
       });
   if (!delivered) {
-    note_failure(delivery_.failure());
+    if (!client_.cancelled()) note_failure(delivery_.failure());
     return false;
   }
   settled_bytes_ = 0;

@@ -72,7 +72,8 @@ class InfluxWriter {
   bool finished();
   // begin_finish() and wait.
   void finish(std::chrono::milliseconds grace);
-  // Stops sending as soon as the request under way ends (a second Ctrl-C).
+  // Stops sending now (a second Ctrl-C): the request under way is cancelled
+  // (within about a second) and its points stay spooled.
   void stop_now();
 
   long points_sent() const { return delivery_.sent(); }
