@@ -2,6 +2,7 @@
 
 #include <ctime>
 
+#include "mqtk/records/record_jq.hpp"
 #include "mqtk/top/top_text.hpp"
 
 namespace mqtk {
@@ -24,7 +25,6 @@ Evaluation PayloadEvaluation::evaluate(std::string_view topic, const TopicStats&
   clock_gettime(CLOCK_REALTIME, &message.received);
   const nlohmann::json* decoded = decoding_ ? decoding_->decode(message) : nullptr;
   if (jq_) {
-    // A halt means nothing here: the view goes on.
     JqTextResult result = jq_->run_text(message, decoded, form_);
     for (const std::string& output : result.outputs) {
       if (!shown.text.empty()) shown.text += ' ';
@@ -32,6 +32,15 @@ Evaluation PayloadEvaluation::evaluate(std::string_view topic, const TopicStats&
     }
     if (result.outputs.size() == 1) shown.value = number_in(result.outputs.front());
     if (!result.failure.empty()) warnings_.warn(std::string(topic) + ": " + result.failure);
+    // A halt ends the other tools' runs; the view goes on, saying the error
+    // the program halted with (halt_error).
+    if (result.halt) {
+      SinkEnd end = sink_end_of(*result.halt);
+      if (end.exit_status != 0 || !end.message.empty()) {
+        warnings_.warn(std::string(topic) + ": jq halted with exit status " + std::to_string(end.exit_status) +
+                       (end.message.empty() ? "" : ": " + end.message));
+      }
+    }
     return shown;
   }
   if (decoded == nullptr) {

@@ -67,6 +67,16 @@ TEST_SUITE("payload_evaluation") {
     CHECK(warnings[0].rfind("bad: jq: error", 0) == 0);
   }
 
+  TEST_CASE_FIXTURE(Evaluated, "--jq: halt_error is a warning naming the topic; halt is not") {
+    mqtk::PayloadEvaluation evaluation({}, mqtk::JqProgram::compile(".payload | halt_error(3)"),
+                                       mqtk::JqTextForm::kCompact, warn);
+    CHECK(of(evaluation, "s/1", "too hot\n").text.empty());
+    mqtk::PayloadEvaluation plain({}, mqtk::JqProgram::compile("1, halt"), mqtk::JqTextForm::kCompact, warn);
+    CHECK(of(plain, "s/2", "x").text == "1");
+    REQUIRE(warnings.size() == 1);
+    CHECK(warnings[0] == "s/1: jq halted with exit status 3: too hot");
+  }
+
   TEST_CASE_FIXTURE(Evaluated, "--decode then --jq: the program sees the decoded payload") {
     mqtk::PayloadEvaluation evaluation(mqtk::DecoderChoice::parse({"hex"}, {}), mqtk::JqProgram::compile(".payload"),
                                        mqtk::JqTextForm::kRawStrings, warn);
