@@ -74,6 +74,17 @@ class PubTest(BrokerTestCase):
                                         input=b"x\ny\nz\n")
                 self.assertEqual(received, ("%s x\n%s y\n%s z\n" % (qos, qos, qos)).encode())
 
+    def test_nagle_is_off_at_qos_2_only(self):
+        # At QoS 2 our PUBREL, a few bytes, would wait behind large publishes
+        # for TCP's delayed acknowledgement (the bench's 64 KB QoS 2 row).
+        for qos, nodelay in (("0", False), ("1", False), ("2", True)):
+            with self.subTest(qos=qos):
+                t = self.topic()
+                rc, _, err = run(["strace", "-f", "-qq", "-e", "trace=setsockopt", PUB, "-p", str(self.port), "-t", t,
+                                  "-q", qos, "-m", "x"])
+                self.assertEqual(rc, 0, err)
+                self.assertEqual(b"TCP_NODELAY, [1]" in err, nodelay, err)
+
     def test_retained(self):
         t = self.topic()
         rc, _, err = run([PUB, "-p", str(self.port), "-t", t, "-m", "kept", "-r", "-q", "1"])
