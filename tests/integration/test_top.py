@@ -122,6 +122,19 @@ class TestTopSnapshots(BrokerTestCase):
         finally:
             publish_all(self.port, [(base + "/kept/%d" % i, b"", 1, True) for i in range(3)])
 
+    def test_jq_sees_payloads_longer_than_the_kilobyte_shown(self):
+        base = unique("top")
+        big = b'{"pad": "%s", "n": 7}' % (b"x" * 5000)
+        publish_all(self.port, [(base + "/big", big, 1, True)])
+        try:
+            status, out, err = run([TOP, "-p", str(self.port), "-t", base + "/#", "--json", "--after", "500ms",
+                                    "--jq", ".payload.n"])
+            self.assertEqual((status, err), (0, b""))
+            [row] = [json.loads(line) for line in out.splitlines()]
+            self.assertEqual((row["shown"], row["value"], row["size"]), ("7", 7, len(big)))
+        finally:
+            publish_all(self.port, [(base + "/big", b"", 1, True)])
+
     def test_rates_and_jq(self):
         base = unique("top")
         top = subscriber(self.broker, TOP, [base + "/#"],

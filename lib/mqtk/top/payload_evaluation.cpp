@@ -21,6 +21,16 @@ Evaluation PayloadEvaluation::evaluate(std::string_view topic, const TopicStats&
     shown.value = number_in(stats.payload);
     return shown;
   }
+  if (stats.payload.size() < stats.size) {
+    // Cut, past the budget for payloads waiting to be evaluated: a decoder
+    // would misread it, a jq program see broken JSON.
+    warnings_.warn(std::string(topic) + ": the " + std::to_string(stats.size) +
+                   "-byte payload came in a burst of large payloads and was cut to its first " +
+                   std::to_string(stats.payload.size()) + " bytes; shown as it came, not evaluated");
+    shown.as_payload = true;
+    shown.value = number_in(stats.payload);
+    return shown;
+  }
   Message message{.topic = topic, .payload = stats.payload, .qos = stats.qos, .retain = stats.retained};
   clock_gettime(CLOCK_REALTIME, &message.received);
   const nlohmann::json* decoded = decoding_ ? decoding_->decode(message) : nullptr;

@@ -22,6 +22,10 @@ constexpr milliseconds kKeyPoll{50};
 constexpr std::size_t kSnapshotBuffer = 64 * 1024;
 // How long a line written to standard error stays in the header.
 constexpr auto kMessageShown = std::chrono::seconds(15);
+// Payloads waiting for --decode or --jq are kept whole up to this much in
+// all (beyond the 1 KiB every topic keeps): a burst of large payloads
+// between two refreshes cannot take more memory than this.
+constexpr std::size_t kEvaluationBudget = 64 * 1024 * 1024;
 
 // Every message into the table; nothing to commit.
 class TableSink final : public MessageSink {
@@ -67,7 +71,7 @@ class TopRun {
         evaluation_(evaluation),
         out_(out),
         clock_(steady_clock()),
-        table_(clock_.now(), options.max_topics),
+        table_(clock_.now(), options.max_topics, evaluation.evaluating() ? kEvaluationBudget : 0),
         sink_(table_, clock_),
         subscriber_(connect, subscribe, sink_, reporter, signals, [](std::string_view) {}) {
     state_.view = options.view;

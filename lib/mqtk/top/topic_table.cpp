@@ -15,6 +15,15 @@ double ValueHistory::at(int i) const {
   return values_[static_cast<std::size_t>((oldest + i) % kValues)];
 }
 
+namespace {
+
+// What a payload has beyond what every topic keeps.
+std::size_t beyond_kept(std::string_view payload) {
+  return payload.size() > TopicTable::kKeptPayload ? payload.size() - TopicTable::kKeptPayload : 0;
+}
+
+}  // namespace
+
 void TopicTable::add(std::string_view topic, std::string_view payload, int qos, bool retained, TopTime now) {
   std::int64_t s = second(now);
   ++messages_;
@@ -35,7 +44,13 @@ void TopicTable::add(std::string_view topic, std::string_view payload, int qos, 
   stats.size = payload.size();
   // assign() reuses the string's buffer: no allocation per message once a
   // topic's payloads have reached their usual size.
-  stats.payload.assign(payload.substr(0, kKeptPayload));
+  kept_whole_ -= beyond_kept(stats.payload);
+  std::size_t kept = kKeptPayload;
+  if (kept_whole_ + beyond_kept(payload) <= evaluation_budget_) {
+    kept = payload.size();
+    kept_whole_ += beyond_kept(payload);
+  }
+  stats.payload.assign(payload.substr(0, kept));
   stats.qos = qos;
   stats.retained = retained;
   stats.last_seen = now;
@@ -49,6 +64,11 @@ void TopicTable::evaluate_changed(const Evaluator& evaluate) {
     stats.shown = evaluate(topic, stats);
     stats.evaluated = true;
     if (!std::isnan(stats.shown.value)) stats.values.add(stats.shown.value);
+    if (stats.payload.size() > kKeptPayload) {
+      kept_whole_ -= beyond_kept(stats.payload);
+      stats.payload.resize(kKeptPayload);
+      stats.payload.shrink_to_fit();
+    }
   }
 }
 

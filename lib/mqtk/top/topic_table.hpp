@@ -6,7 +6,9 @@
 // Memory is bounded whatever the broker sends: at most `max_topics` topics
 // are kept (messages on further topics are counted in the totals and as
 // dropped, which the header says), a payload is kept up to kKeptPayload
-// bytes, and every history is a fixed ring.
+// bytes, and every history is a fixed ring. A table that evaluates keeps
+// each payload whole until it is evaluated (a decoder or a jq program needs
+// all of it), within a budget for all payloads waiting to be.
 //
 // Time comes in as a parameter (MonotonicClock's time points), so the tests
 // move it by hand.
@@ -54,7 +56,8 @@ struct TopicStats {
   long long count = 0;
   long long bytes = 0;    // of every payload
   std::size_t size = 0;   // of the last payload
-  std::string payload;    // the last payload, its first kKeptPayload bytes
+  std::string payload;    // the last payload: whole until evaluated, if the
+                          // budget allowed, and then its first kKeptPayload bytes
   int qos = 0;            // the last message's
   bool retained = false;  // the last message's retain flag
   TopTime first_seen{};
@@ -70,20 +73,24 @@ struct TopicStats {
 
 class TopicTable {
  public:
-  // Bytes of a payload kept for showing and evaluating: a line on a screen
-  // shows far fewer, and a decoder of a longer payload sees it cut (the
-  // size column still says how long it was).
+  // Bytes of a payload kept for showing: a line on a screen shows far
+  // fewer (the size column says how long the payload was).
   static constexpr std::size_t kKeptPayload = 1024;
 
   // `start` is the table's time zero (its seconds are counted from there).
-  TopicTable(TopTime start, std::size_t max_topics) : start_(start), max_topics_(max_topics) {}
+  // With an `evaluation_budget`, payloads are kept whole until evaluated
+  // while those kept so total at most that many bytes beyond kKeptPayload
+  // each; later ones are cut to kKeptPayload (TopicStats::size says so).
+  TopicTable(TopTime start, std::size_t max_topics, std::size_t evaluation_budget = 0)
+      : start_(start), max_topics_(max_topics), evaluation_budget_(evaluation_budget) {}
 
   // A message on `topic`, at `now`.
   void add(std::string_view topic, std::string_view payload, int qos, bool retained, TopTime now);
 
   // Evaluates the last payload of every topic that got a message since it
   // was last evaluated (at most once a topic a call, however many messages
-  // it got), adding numbers to the topic's values.
+  // it got), adding numbers to the topic's values, and cuts the payload to
+  // kKeptPayload bytes.
   using Evaluator = std::function<Evaluation(std::string_view topic, const TopicStats& stats)>;
   void evaluate_changed(const Evaluator& evaluate);
 
@@ -119,6 +126,8 @@ class TopicTable {
   };
   TopTime start_;
   std::size_t max_topics_;
+  std::size_t evaluation_budget_;
+  std::size_t kept_whole_ = 0;  // bytes beyond kKeptPayload of the payloads kept whole
   std::unordered_map<std::string, TopicStats, Hash, std::equal_to<>> topics_;
   long long messages_ = 0;
   long long bytes_ = 0;

@@ -77,6 +77,24 @@ TEST_SUITE("payload_evaluation") {
     CHECK(warnings[0] == "s/1: jq halted with exit status 3: too hot");
   }
 
+  TEST_CASE_FIXTURE(Evaluated,
+                    "--jq: a payload longer than 1 KiB is seen whole; one cut for the budget is not evaluated") {
+    mqtk::PayloadEvaluation evaluation({}, mqtk::JqProgram::compile(".payload.n"), mqtk::JqTextForm::kCompact, warn);
+    std::string json = "{\"pad\": \"" + std::string(3000, 'x') + "\", \"n\": 7}";
+    mqtk::TopicTable table(kStart, 10, 10000);
+    table.add("whole", json, 0, false, kStart);
+    CHECK(evaluation.evaluate("whole", *table.find("whole")).text == "7");
+    mqtk::TopicTable tight(kStart, 10, 100);  // no room beyond the first 1 KiB
+    tight.add("cut", json, 0, false, kStart);
+    mqtk::Evaluation shown = evaluation.evaluate("cut", *tight.find("cut"));
+    CHECK(shown.as_payload);
+    REQUIRE(warnings.size() == 1);
+    CHECK(
+        warnings[0].rfind("cut: the 3019-byte payload came in a burst of large payloads and was cut to its first 1024 "
+                          "bytes",
+                          0) == 0);
+  }
+
   TEST_CASE_FIXTURE(Evaluated, "--decode then --jq: the program sees the decoded payload") {
     mqtk::PayloadEvaluation evaluation(mqtk::DecoderChoice::parse({"hex"}, {}), mqtk::JqProgram::compile(".payload"),
                                        mqtk::JqTextForm::kRawStrings, warn);

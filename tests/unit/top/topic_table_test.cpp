@@ -1,6 +1,7 @@
 #include "mqtk/top/topic_table.hpp"
 
 #include <string>
+#include <vector>
 
 #include <doctest/doctest.h>
 
@@ -47,6 +48,32 @@ TEST_SUITE("topic_table") {
     table.add("big", big, 0, false, kStart);
     CHECK(table.find("big")->payload.size() == mqtk::TopicTable::kKeptPayload);
     CHECK(table.find("big")->size == big.size());
+  }
+
+  TEST_CASE("with an evaluation budget: payloads whole until evaluated, within the budget") {
+    constexpr std::size_t kKept = mqtk::TopicTable::kKeptPayload;
+    std::string big(kKept + 4000, 'p');  // 4,000 bytes beyond what every topic keeps
+    mqtk::TopicTable table(kStart, 10, 10000);
+    table.add("a", big, 0, false, kStart);
+    table.add("a", big, 0, false, kStart);  // replaces its own: counted once
+    table.add("b", big, 0, false, kStart);
+    table.add("c", big, 0, false, kStart);  // 12,000 beyond: over the budget
+    CHECK(table.find("a")->payload == big);
+    CHECK(table.find("b")->payload == big);
+    CHECK(table.find("c")->payload == big.substr(0, kKept));
+    CHECK(table.find("c")->size == big.size());
+    std::vector<std::size_t> evaluated;
+    table.evaluate_changed([&](std::string_view, const mqtk::TopicStats& stats) {
+      evaluated.push_back(stats.payload.size());
+      return mqtk::Evaluation{};
+    });
+    CHECK(evaluated.size() == 3);
+    // Evaluated, each keeps what every topic keeps, and the budget is free again.
+    for (const char* topic : {"a", "b", "c"}) CHECK(table.find(topic)->payload.size() == kKept);
+    table.add("c", big, 0, false, kStart);
+    table.add("d", big, 0, false, kStart);
+    CHECK(table.find("c")->payload == big);
+    CHECK(table.find("d")->payload == big);
   }
 
   TEST_CASE("topics beyond the cap are counted, not kept") {
