@@ -8,6 +8,7 @@ import os
 import re
 import signal
 import socket
+import time
 import unittest
 
 from harness import (BrokerTestCase, InfluxDB, Process, ScratchDirectory, json_records, publish_all, run, silent_listener,
@@ -202,6 +203,29 @@ class FailuresTest(RecorderCase):
         self.assertEqual(rc, 0, err)
         self.assertIn(b"3 points wait in ", err)
         self.assertNotIn(b"keeping points spooled", err)  # a cancelled request is no failure of InfluxDB's
+
+    def test_the_stop_ends_with_its_grace_when_influxdb_hangs(self):
+        # One signal: the spool is sent "for up to 10 s". A request InfluxDB
+        # never answers is cut there, not at libcurl's own 10 s timeout (of
+        # that request, and of the next one, tried at once).
+        with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as server:
+            server.bind(("127.0.0.1", 0))
+            server.listen(4)
+            server.settimeout(30)
+            t = self.topic()
+            influx = ["--influx", "http://127.0.0.1:%d" % server.getsockname()[1], "--influx-db", "d", "--influx-wait"]
+            recorder, _ = self.record("-t", t, *influx)
+            publish_all(self.port, [(t, b"%d" % i, 1, False) for i in range(3)])
+            connection, _ = server.accept()
+            with connection:
+                time.sleep(3)  # the request has run for a while when the stop comes
+                recorder.signal(signal.SIGINT)
+                stopped = time.monotonic()
+                rc, _, err = recorder.finish(timeout=30)
+                took = time.monotonic() - stopped
+        self.assertEqual(rc, 0, err)
+        self.assertIn(b"3 points wait in ", err)
+        self.assertLess(took, 15, err)  # 10 s of grace; without the cut, 17 s and more
 
     def test_spool_carried_over_when_influxdb_is_down_at_first(self):
         t = self.topic()

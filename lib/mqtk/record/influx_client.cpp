@@ -69,8 +69,8 @@ std::size_t collect(char* data, std::size_t size, std::size_t count, void* targe
 }
 
 // libcurl's progress callback: a non-zero return ends the transfer.
-int stop_if_cancelled(void* cancelled, curl_off_t, curl_off_t, curl_off_t, curl_off_t) {
-  return static_cast<const std::atomic<bool>*>(cancelled)->load() ? 1 : 0;
+int stop_if_cancelled(void* client, curl_off_t, curl_off_t, curl_off_t, curl_off_t) {
+  return static_cast<const InfluxClient*>(client)->cancelled() ? 1 : 0;
 }
 
 // libcurl's objects, each given back once by its owner.
@@ -142,6 +142,10 @@ InfluxClient::InfluxClient(const InfluxOptions& options) : options_(options), cu
 
 InfluxClient::~InfluxClient() = default;
 
+bool InfluxClient::cancelled() const {
+  return std::chrono::steady_clock::now().time_since_epoch().count() >= deadline_;
+}
+
 InfluxClient::Answer InfluxClient::write(std::string_view lines) { return post(write_url_, lines, false); }
 
 InfluxClient::Answer InfluxClient::create_database() {
@@ -181,7 +185,7 @@ void InfluxClient::check(const Reporter& reporter) {
 }
 
 InfluxClient::Answer InfluxClient::post(const std::string& url, std::string_view data, bool form) {
-  if (cancelled_) return Answer{.reason = "cancelled"};
+  if (cancelled()) return Answer{.reason = "cancelled"};
   CURL* curl = curl_->handle.get();
   std::string body;
   char error[CURL_ERROR_SIZE] = "";
@@ -206,7 +210,7 @@ InfluxClient::Answer InfluxClient::post(const std::string& url, std::string_view
   setopt(curl, CURLOPT_NOSIGNAL, 1L);
   setopt(curl, CURLOPT_NOPROGRESS, 0L);
   setopt(curl, CURLOPT_XFERINFOFUNCTION, stop_if_cancelled);
-  setopt(curl, CURLOPT_XFERINFODATA, &cancelled_);
+  setopt(curl, CURLOPT_XFERINFODATA, this);
   setopt(curl, CURLOPT_PROTOCOLS_STR, "http,https");
   if (options_.username) {
     setopt(curl, CURLOPT_USERNAME, options_.username->c_str());

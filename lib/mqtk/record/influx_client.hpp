@@ -72,12 +72,13 @@ class InfluxClient {
   // 1.x: CREATE DATABASE for options.database.
   Answer create_database();
 
-  // From another thread: ends the request under way within about a second
-  // (as often as libcurl looks) and every later one at once, as network
-  // errors. A stop need not wait out the timeout of a server that does not
-  // answer.
-  void cancel() { cancelled_ = true; }
-  bool cancelled() const { return cancelled_; }
+  // From another thread: requests end at `deadline`, the one under way
+  // within about a second of it (as often as libcurl looks) and any later
+  // one at once, as network errors. A stop need not wait out the timeout of
+  // a server that does not answer.
+  void cancel_at(std::chrono::steady_clock::time_point deadline) { deadline_ = deadline.time_since_epoch().count(); }
+  void cancel() { cancel_at(std::chrono::steady_clock::now()); }
+  bool cancelled() const;  // the deadline has passed
 
   // At start-up: does the URL take writes? A missing 1.x database is
   // created (with a note); a wrong path, refused credentials, an
@@ -91,7 +92,7 @@ class InfluxClient {
   const InfluxOptions& options_;
   std::unique_ptr<Curl> curl_;
   std::string write_url_;
-  std::atomic<bool> cancelled_ = false;
+  std::atomic<std::chrono::steady_clock::rep> deadline_ = std::chrono::steady_clock::duration::max().count();
 };
 
 }  // namespace mqtk

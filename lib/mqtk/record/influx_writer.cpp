@@ -108,7 +108,9 @@ InfluxWriter::~InfluxWriter() { finish(std::chrono::milliseconds(0)); }
 
 void InfluxWriter::begin_finish(std::chrono::milliseconds grace) {
   if (stopping_) return;
-  finish_by_ = (Clock::now() + grace).time_since_epoch().count();
+  auto deadline = Clock::now() + grace;
+  finish_by_ = deadline.time_since_epoch().count();
+  client_.cancel_at(deadline);  // a request under way ends with the grace too
   stopping_ = true;
   spool_.wake();
 }

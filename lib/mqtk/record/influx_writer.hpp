@@ -65,8 +65,9 @@ class InfluxWriter {
   InfluxWriter(const InfluxWriter&) = delete;
   InfluxWriter& operator=(const InfluxWriter&) = delete;
 
-  // Asks the thread to send what is spooled, for at most `grace`, and stop.
-  // Whatever is left stays in the spool for the next run.
+  // Asks the thread to send what is spooled, for at most `grace` (a request
+  // still under way then is cancelled), and stop. Whatever is left stays in
+  // the spool for the next run.
   void begin_finish(std::chrono::milliseconds grace);
   // Whether the thread has stopped (it is joined once it has).
   bool finished();
