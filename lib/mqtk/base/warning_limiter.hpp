@@ -20,6 +20,12 @@ class WarningLimiter {
   static constexpr std::chrono::seconds kInterval{10};
 
   explicit WarningLimiter(WarningCallback out) : out_(std::move(out)) {}
+  // Says how many were left out since the last one passed on, if any: at
+  // the end of a run there is no later warning to say it.
+  ~WarningLimiter();
+  // Moved, the count goes with it: it is said once.
+  WarningLimiter(WarningLimiter&& other) noexcept;
+  WarningLimiter& operator=(WarningLimiter&&) = delete;
 
   // Passes `warning` on or counts it as left out. `now` is the clock's
   // time, given by tests.

@@ -26,4 +26,22 @@ TEST_SUITE("warning_limiter") {
     limiter.warn("w12", t + 32s);
     CHECK(shown.back() == "w12 (1 more warning like it not shown)");
   }
+
+  TEST_CASE("those left out at the end are counted when the limiter goes, once however it was moved") {
+    std::vector<std::string> shown;
+    {
+      mqtk::WarningLimiter limiter([&](const std::string& w) { shown.push_back(w); });
+      for (int i = 0; i < 7; ++i) limiter.warn("w" + std::to_string(i));
+      mqtk::WarningLimiter moved(std::move(limiter));
+      moved.warn("w7");
+      CHECK(shown.size() == 5);
+    }
+    CHECK(shown.size() == 6);
+    CHECK(shown.back() == "3 more warnings like those above not shown");
+    {
+      mqtk::WarningLimiter quiet([&](const std::string& w) { shown.push_back(w); });
+      quiet.warn("only");
+    }
+    CHECK(shown.back() == "only");  // nothing left out: nothing more said
+  }
 }
