@@ -3,6 +3,7 @@ directory of its own, no -i, defaults left alone. The recording's identity
 (client id, session, state, spool) stays the same from run to run, follows
 its filters, and is listed and forgotten on request; its failures say so."""
 
+import contextlib
 import json
 import os
 import re
@@ -183,9 +184,11 @@ class FailuresTest(RecorderCase):
         self.assertEqual(rc, 0, err)
         self.assertIn(b"3 points wait in ", err)
 
-    def test_a_second_signal_does_not_wait_for_an_influxdb_that_hangs(self):
-        # A server that takes the request and never answers: libcurl would
-        # wait out its 10 s timeout.
+    @contextlib.contextmanager
+    def sending_to_an_influxdb_that_hangs(self):
+        """A recorder whose first batch of 3 points went to a server that took
+        the request and never answers (libcurl would wait out its 10 s
+        timeout). Yields the recorder; the server stays until the end."""
         with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as server:
             server.bind(("127.0.0.1", 0))
             server.listen(4)
@@ -194,12 +197,19 @@ class FailuresTest(RecorderCase):
             influx = ["--influx", "http://127.0.0.1:%d" % server.getsockname()[1], "--influx-db", "d", "--influx-wait"]
             recorder, _ = self.record("-t", t, *influx)
             publish_all(self.port, [(t, b"%d" % i, 1, False) for i in range(3)])
-            connection, _ = server.accept()  # the batch is being sent
-            with connection:
-                recorder.signal(signal.SIGTERM)
-                wait_until(lambda: b"Ctrl-C again to stop now" in recorder.errors(), what="the stop's drain")
-                recorder.signal(signal.SIGTERM)
-                rc, _, err = recorder.finish(timeout=5)
+            try:
+                connection, _ = server.accept()
+                with connection:
+                    yield recorder
+            finally:
+                recorder.stop()  # when the test failed before it ended
+
+    def test_a_second_signal_does_not_wait_for_an_influxdb_that_hangs(self):
+        with self.sending_to_an_influxdb_that_hangs() as recorder:
+            recorder.signal(signal.SIGTERM)
+            wait_until(lambda: b"Ctrl-C again to stop now" in recorder.errors(), what="the stop's drain")
+            recorder.signal(signal.SIGTERM)
+            rc, _, err = recorder.finish(timeout=5)
         self.assertEqual(rc, 0, err)
         self.assertIn(b"3 points wait in ", err)
         self.assertNotIn(b"keeping points spooled", err)  # a cancelled request is no failure of InfluxDB's
@@ -208,21 +218,12 @@ class FailuresTest(RecorderCase):
         # One signal: the spool is sent "for up to 10 s". A request InfluxDB
         # never answers is cut there, not at libcurl's own 10 s timeout (of
         # that request, and of the next one, tried at once).
-        with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as server:
-            server.bind(("127.0.0.1", 0))
-            server.listen(4)
-            server.settimeout(30)
-            t = self.topic()
-            influx = ["--influx", "http://127.0.0.1:%d" % server.getsockname()[1], "--influx-db", "d", "--influx-wait"]
-            recorder, _ = self.record("-t", t, *influx)
-            publish_all(self.port, [(t, b"%d" % i, 1, False) for i in range(3)])
-            connection, _ = server.accept()
-            with connection:
-                time.sleep(3)  # the request has run for a while when the stop comes
-                recorder.signal(signal.SIGINT)
-                stopped = time.monotonic()
-                rc, _, err = recorder.finish(timeout=30)
-                took = time.monotonic() - stopped
+        with self.sending_to_an_influxdb_that_hangs() as recorder:
+            time.sleep(3)  # the request has run for a while when the stop comes
+            recorder.signal(signal.SIGINT)
+            stopped = time.monotonic()
+            rc, _, err = recorder.finish(timeout=30)
+            took = time.monotonic() - stopped
         self.assertEqual(rc, 0, err)
         self.assertIn(b"3 points wait in ", err)
         self.assertLess(took, 15, err)  # 10 s of grace; without the cut, 17 s and more
