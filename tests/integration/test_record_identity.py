@@ -13,7 +13,7 @@ import time
 import unittest
 
 from harness import (BrokerTestCase, InfluxDB, Process, ScratchDirectory, json_records, publish_all, run, silent_listener,
-                     tool, unique, wait_until)
+                     tool, unique, wait_until, wait_until_handling)
 
 RECORD = tool("record")
 SUB = tool("sub")
@@ -227,6 +227,22 @@ class FailuresTest(RecorderCase):
         self.assertEqual(rc, 0, err)
         self.assertIn(b"3 points wait in ", err)
         self.assertLess(took, 15, err)  # 10 s of grace; without the cut, 17 s and more
+
+    def test_a_failure_is_said_even_when_a_signal_came_meanwhile(self):
+        # Ctrl-C while the start-up check waits for an InfluxDB that never
+        # answers: the check's failure is printed, then the signal ends the
+        # process, as it ends mosquitto's clients (it died before the message).
+        with silent_listener() as port:
+            recorder = Process([RECORD, "-p", str(self.port), "-t", self.topic(), "--influx",
+                                "http://127.0.0.1:%d" % port, "--influx-db", "d"], cwd=self.directory)
+            try:
+                wait_until_handling(recorder.popen.pid, signal.SIGINT)
+                recorder.signal(signal.SIGINT)
+                rc, _, err = recorder.finish(timeout=30)
+            finally:
+                recorder.stop()
+        self.assertEqual(rc, -signal.SIGINT, err)
+        self.assertIn(b"mqtk-record: cannot reach InfluxDB at http://127.0.0.1:%d" % port, err)
 
     def test_spool_carried_over_when_influxdb_is_down_at_first(self):
         t = self.topic()

@@ -4,6 +4,7 @@
 
 #include <cstdio>
 #include <exception>
+#include <optional>
 
 #include <mosquitto.h>
 
@@ -27,13 +28,21 @@ int run_tool(const ToolInfo& tool, const std::function<int(ToolContext&)>& body)
   // A closed reader is noticed as EPIPE where output is written, not by dying.
   signal(SIGPIPE, SIG_IGN);
   Reporter reporter(tool.name);
+  // The signals stay blocked until the run's end is said: a signal that
+  // came while the run was failing (with nothing reading them) ends the
+  // process after its error is printed, not before.
+  std::optional<SignalWatch> signals;
   try {
     // The closed standard streams are taken before anything opens a
     // descriptor (the signals' own included), then the signals are blocked.
     StandardStreams streams = StandardStreams::reserve();
-    SignalWatch signals = tool.stops_on_hangup ? SignalWatch{SIGINT, SIGTERM, SIGHUP} : SignalWatch{SIGINT, SIGTERM};
+    if (tool.stops_on_hangup) {
+      signals.emplace(std::initializer_list<int>{SIGINT, SIGTERM, SIGHUP});
+    } else {
+      signals.emplace(std::initializer_list<int>{SIGINT, SIGTERM});
+    }
     MosquittoLibrary library;
-    ToolContext context{reporter, streams, signals};
+    ToolContext context{reporter, streams, *signals};
     return body(context);
   } catch (const OutputClosed&) {
     return kExitBrokenPipe;  // quietly, as a process killed by SIGPIPE
