@@ -142,10 +142,6 @@ InfluxClient::InfluxClient(const InfluxOptions& options) : options_(options), cu
 
 InfluxClient::~InfluxClient() = default;
 
-bool InfluxClient::cancelled() const {
-  return std::chrono::steady_clock::now().time_since_epoch().count() >= deadline_;
-}
-
 InfluxClient::Answer InfluxClient::write(std::string_view lines) { return post(write_url_, lines, false); }
 
 InfluxClient::Answer InfluxClient::create_database() {

@@ -78,7 +78,10 @@ class InfluxClient {
   // a server that does not answer.
   void cancel_at(std::chrono::steady_clock::time_point deadline) { deadline_ = deadline.time_since_epoch().count(); }
   void cancel() { cancel_at(std::chrono::steady_clock::now()); }
-  bool cancelled() const;  // the deadline has passed
+  std::chrono::steady_clock::time_point deadline() const {
+    return std::chrono::steady_clock::time_point(std::chrono::steady_clock::duration(deadline_.load()));
+  }
+  bool cancelled() const { return std::chrono::steady_clock::now() >= deadline(); }
 
   // At start-up: does the URL take writes? A missing 1.x database is
   // created (with a note); a wrong path, refused credentials, an

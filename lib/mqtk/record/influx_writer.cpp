@@ -108,9 +108,9 @@ InfluxWriter::~InfluxWriter() { finish(std::chrono::milliseconds(0)); }
 
 void InfluxWriter::begin_finish(std::chrono::milliseconds grace) {
   if (stopping_) return;
-  auto deadline = Clock::now() + grace;
-  finish_by_ = deadline.time_since_epoch().count();
-  client_.cancel_at(deadline);  // a request under way ends with the grace too
+  // The client's deadline is the stop's: a request under way ends with the
+  // grace too. Set before stopping_, which the thread reads first.
+  client_.cancel_at(Clock::now() + grace);
   stopping_ = true;
   spool_.wake();
 }
@@ -127,9 +127,8 @@ void InfluxWriter::finish(std::chrono::milliseconds grace) {
 }
 
 void InfluxWriter::stop_now() {
-  finish_by_ = Clock::now().time_since_epoch().count();
-  stopping_ = true;
   client_.cancel();  // a server that does not answer is not waited for
+  stopping_ = true;
   spool_.wake();
 }
 
@@ -142,18 +141,15 @@ void InfluxWriter::note_failure(const InfluxClient::Answer& answer) {
 }
 
 bool InfluxWriter::sleep_for(std::chrono::milliseconds delay) {
-  auto until = Clock::now() + delay;
-  auto limit = Clock::time_point(Clock::duration(finish_by_.load()));
-  spool_.wait(UINT64_MAX, UINT64_MAX, std::min(until, stopping_ ? limit : until));
-  return !(stopping_ && Clock::now() >= Clock::time_point(Clock::duration(finish_by_.load())));
+  spool_.wait(UINT64_MAX, UINT64_MAX, std::min(Clock::now() + delay, client_.deadline()));
+  return !client_.cancelled();
 }
 
 void InfluxWriter::run() {
   std::chrono::milliseconds retry = kFirstRetry;
   std::mt19937 jitter(std::random_device{}());
   while (true) {
-    auto limit = Clock::time_point(Clock::duration(finish_by_.load()));
-    if (stopping_ && (spool_.pending_lines() == 0 || Clock::now() >= limit)) return;
+    if (stopping_ && (spool_.pending_lines() == 0 || client_.cancelled())) return;
     // A batch is full at batch_size points or at the most a request carries:
     // large points fill the second long before the first.
     if (!stopping_) spool_.wait(options_.batch_size, kMaxBodyBytes, Clock::now() + options_.batch_interval);

@@ -98,8 +98,6 @@ class InfluxWriter {
   std::atomic<bool> stopping_{false};
   std::atomic<bool> failing_{false};
   std::atomic<bool> done_{false};
-  std::atomic<std::chrono::steady_clock::rep> finish_by_{
-      std::chrono::steady_clock::time_point::max().time_since_epoch().count()};
   std::string last_failure_;  // said once, not at every retry
   // How much of the batch starting at `start` is already in the database or
   // set aside, so that a retry after a failure part-way does not repeat it.
