@@ -6,6 +6,15 @@
 #include "mqtk/top/top_text.hpp"
 
 namespace mqtk {
+namespace {
+
+// Nothing made anything of the payload: it shows as it came (not copied:
+// the table keeps it), and is a number if it reads as one.
+Evaluation as_it_came(const TopicStats& stats) {
+  return Evaluation{.text = {}, .as_payload = true, .value = number_in(stats.payload)};
+}
+
+}  // namespace
 
 PayloadEvaluation::PayloadEvaluation(DecoderChoice decoders, std::optional<JqProgram> jq, JqTextForm form,
                                      WarningCallback warn)
@@ -15,25 +24,19 @@ PayloadEvaluation::PayloadEvaluation(DecoderChoice decoders, std::optional<JqPro
 }
 
 Evaluation PayloadEvaluation::evaluate(std::string_view topic, const TopicStats& stats) {
-  Evaluation shown;
-  if (!evaluating_) {
-    shown.as_payload = true;  // not copied: the table keeps the payload
-    shown.value = number_in(stats.payload);
-    return shown;
-  }
+  if (!evaluating_) return as_it_came(stats);
   if (stats.payload.size() < stats.size) {
     // Cut, past the budget for payloads waiting to be evaluated: a decoder
     // would misread it, a jq program see broken JSON.
     warnings_.warn(std::string(topic) + ": the " + std::to_string(stats.size) +
                    "-byte payload came in a burst of large payloads and was cut to its first " +
                    std::to_string(stats.payload.size()) + " bytes; shown as it came, not evaluated");
-    shown.as_payload = true;
-    shown.value = number_in(stats.payload);
-    return shown;
+    return as_it_came(stats);
   }
   Message message{.topic = topic, .payload = stats.payload, .qos = stats.qos, .retain = stats.retained};
   clock_gettime(CLOCK_REALTIME, &message.received);
   const nlohmann::json* decoded = decoding_ ? decoding_->decode(message) : nullptr;
+  Evaluation shown;
   if (jq_) {
     JqTextResult result = jq_->run_text(message, decoded, form_);
     for (const std::string& output : result.outputs) {
@@ -53,13 +56,9 @@ Evaluation PayloadEvaluation::evaluate(std::string_view topic, const TopicStats&
     }
     return shown;
   }
-  if (decoded == nullptr) {
-    shown.as_payload = true;
-    shown.value = number_in(stats.payload);
-  } else {
-    shown.text = decoded->dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
-    if (decoded->is_number()) shown.value = decoded->get<double>();
-  }
+  if (decoded == nullptr) return as_it_came(stats);
+  shown.text = decoded->dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  if (decoded->is_number()) shown.value = decoded->get<double>();
   return shown;
 }
 
