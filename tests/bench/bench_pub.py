@@ -217,10 +217,11 @@ def broker_limit(broker, qos, size, count, data, directory):
     counter = Counter(broker, topic, qos, count, size, directory)
     failures = []
 
+    nodelay = ["--nodelay"] if qos == 2 else []
+
     def stream(paths):
         for path in paths:
             with open(path, "rb") as stdin:
-                nodelay = ["--nodelay"] if qos == 2 else []
                 if subprocess.run(["mosquitto_pub", "-p", str(broker.port), "-q", str(qos), "-l", "-t", topic,
                                    *nodelay], stdin=stdin, stderr=subprocess.DEVNULL).returncode:
                     failures.append(path)
