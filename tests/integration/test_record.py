@@ -579,6 +579,21 @@ class InfluxBatchTest(RecordCase):
             self.stop_recorder(recorder)
 
 
+    def test_points_go_once_the_messages_pause(self):
+        """Points wait for a full batch only while messages keep coming:
+        after a pause of a twentieth of --batch-interval (here 3 of 60 s),
+        what waits is sent, long before the interval ends."""
+        prefix = self.topic()
+        database = self.database()
+        recorder = self.start_recorder([prefix], "--influx", self.influx.url, "--influx-db", database,
+                                       "--batch-interval", "60s")
+        try:
+            publish_all(self.port, [(prefix, b'{"n": %d}' % i, 1, False) for i in range(3)])
+            self.wait_points(database, prefix, 3, timeout=30)
+        finally:
+            self.stop_recorder(recorder)
+
+
 class InfluxAuthTest(RecordCase):
     def test_user_and_password_from_the_environment_or_a_file(self):
         with InfluxDB(auth=True) as influx:

@@ -15,6 +15,12 @@ using Clock = std::chrono::steady_clock;
 
 // InfluxDB 1.x refuses bodies over 25,000,000 bytes by default.
 constexpr std::size_t kMaxBodyBytes = 8 * 1024 * 1024;
+// Lines wait for a full batch while messages keep coming; once they pause
+// for this share of --batch-interval, what waits is sent: the end of a
+// burst, or a lone reading, is in the database a moment later, not up to a
+// whole interval. A long interval (fewer requests to a remote database)
+// keeps a long pause, so a trickle of messages is still sent in batches.
+constexpr int kPauseShareOfInterval = 20;
 constexpr std::chrono::milliseconds kFirstRetry{500};
 constexpr std::chrono::milliseconds kMaxRetry{30000};
 
@@ -148,11 +154,12 @@ bool InfluxWriter::sleep_for(std::chrono::milliseconds delay) {
 void InfluxWriter::run() {
   std::chrono::milliseconds retry = kFirstRetry;
   std::mt19937 jitter(std::random_device{}());
+  const auto pause = options_.batch_interval / kPauseShareOfInterval;
   while (true) {
     if (stopping_ && (spool_.pending_lines() == 0 || client_.cancelled())) return;
     // A batch is full at batch_size points or at the most a request carries:
     // large points fill the second long before the first.
-    if (!stopping_) spool_.wait(options_.batch_size, kMaxBodyBytes, Clock::now() + options_.batch_interval);
+    if (!stopping_) spool_.wait(options_.batch_size, kMaxBodyBytes, Clock::now() + options_.batch_interval, pause);
     if (spool_.pending_lines() == 0) continue;
     Spool::Batch batch = spool_.read(options_.batch_size, kMaxBodyBytes);
     if (batch.count == 0) {

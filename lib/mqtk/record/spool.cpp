@@ -80,36 +80,6 @@ std::vector<std::uint64_t> segment_ids(const std::string& directory) {
   return ids;
 }
 
-// Appends the bytes of the segment at `path` from `offset` on: `window` of
-// them, or all `remaining` when the window holds no whole line.
-void append_segment(const std::string& path, std::uint64_t offset, std::uint64_t remaining, std::size_t window,
-                    std::string& lines) {
-  Fd file(open(path.c_str(), O_RDONLY | O_CLOEXEC));
-  if (!file.valid()) fail("open", path, errno);
-  std::size_t start = lines.size();
-  auto read_more = [&](std::size_t bytes) {
-    std::size_t at = lines.size();
-    lines.resize(at + bytes);
-    ssize_t n = pread(file.get(), lines.data() + at, bytes, static_cast<off_t>(offset + (at - start)));
-    lines.resize(at + static_cast<std::size_t>(std::max<ssize_t>(n, 0)));
-  };
-  std::size_t want = static_cast<std::size_t>(std::min<std::uint64_t>(remaining, window));
-  read_more(want);
-  // A line longer than the window: read on until it is whole.
-  if (lines.find('\n', start) == std::string::npos && want < remaining) {
-    read_more(static_cast<std::size_t>(remaining - want));
-  }
-}
-
-// Cuts the batch after its last whole line, and after `max_lines` lines in
-// all, counting the lines from `start` on.
-void keep_whole_lines(Spool::Batch& batch, std::size_t start, std::size_t max_lines) {
-  std::string_view added = std::string_view(batch.lines).substr(start);
-  WholeLines whole = first_whole_lines(added, max_lines > batch.count ? max_lines - batch.count : 0);
-  batch.count += whole.count;
-  batch.lines.resize(start + whole.bytes);
-}
-
 std::optional<Spool::Position> read_checkpoint(const std::string& directory) {
   std::optional<std::string> text = read_whole_file(directory + "/checkpoint", "spool checkpoint", 4096, true);
   unsigned long long segment = 0, offset = 0;
@@ -218,6 +188,7 @@ void Spool::append(std::string_view lines) {
     segments_.back().size = segment_->size();
     pending_bytes_ += lines.size();
     pending_lines_ += count_newlines(lines);
+    last_append_ = std::chrono::steady_clock::now();
   }
   changed_.notify_all();
 }
@@ -244,10 +215,20 @@ std::uint64_t Spool::pending_bytes() const {
   return pending_bytes_;
 }
 
-void Spool::wait(std::uint64_t min_lines, std::uint64_t min_bytes, std::chrono::steady_clock::time_point deadline) {
+void Spool::wait(std::uint64_t min_lines, std::uint64_t min_bytes, std::chrono::steady_clock::time_point deadline,
+                 std::chrono::steady_clock::duration pause) {
+  using Clock = std::chrono::steady_clock;
   std::unique_lock lock(mutex_);
-  changed_.wait_until(lock, deadline,
-                      [&] { return woken_ || pending_lines_ >= min_lines || pending_bytes_ >= min_bytes; });
+  while (!woken_ && pending_lines_ < min_lines && pending_bytes_ < min_bytes) {
+    Clock::time_point now = Clock::now(), until = deadline;
+    if (pending_lines_ > 0 && pause != Clock::duration::max()) {
+      Clock::time_point paused = last_append_ + pause;
+      if (now >= paused) break;
+      until = std::min(until, paused);
+    }
+    if (now >= deadline) break;
+    changed_.wait_until(lock, until);
+  }
   woken_ = false;
 }
 
@@ -272,20 +253,36 @@ Spool::Batch Spool::read(std::size_t max_lines, std::size_t max_bytes) const {
   batch.end = position;
   for (const Segment& segment : segments) {
     if (segment.id < position.segment) continue;
-    std::uint64_t offset = segment.id == position.segment ? position.offset : 0;
+    const bool last = segment.id == segments.back().id;
+    const std::uint64_t offset = segment.id == position.segment ? position.offset : 0;
     if (offset >= segment.size) {
-      if (segment.id != segments.back().id) batch.end = {segment.id + 1, 0};
+      if (last) break;
+      batch.end = {segment.id + 1, 0};  // a finished segment, sent to its end: step over it
       continue;
     }
-    std::size_t room = max_bytes > batch.lines.size() ? max_bytes - batch.lines.size() : 0;
-    std::size_t start = batch.lines.size();
-    append_segment(segment_path(segment.id), offset, segment.size - offset, std::max<std::size_t>(room, 1 << 16),
-                   batch.lines);
-    keep_whole_lines(batch, start, max_lines);
-    batch.end = {segment.id, offset + (batch.lines.size() - start)};
-    bool segment_done = batch.end.offset >= segment.size && segment.id != segments.back().id;
-    if (segment_done) batch.end = {segment.id + 1, 0};
-    if (batch.count >= max_lines || batch.lines.size() >= max_bytes || !segment_done) break;
+    // `segment.size` ends a line, and the segment only grows: what is
+    // mapped stays in the file.
+    const std::string path = segment_path(segment.id);
+    Fd file(open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW));
+    if (!file.valid()) fail("open", path, errno);
+    const std::uint64_t remaining = segment.size - offset;
+    auto window = static_cast<std::size_t>(std::min<std::uint64_t>(remaining, std::max<std::size_t>(max_bytes, 1)));
+    // What a full batch would leave of a finished segment comes too: a
+    // sliver is a request of its own, and the database's cost of a request
+    // (a sync of its log) does not shrink with it.
+    if (!last && remaining - window < max_bytes / 4) window = static_cast<std::size_t>(remaining);
+    batch.pages = MappedRegion(file.get(), offset, window, path);
+    WholeLines whole = first_whole_lines(batch.pages.bytes(), max_lines);
+    if (whole.count == 0 && window < remaining) {
+      // A line longer than the window: it comes alone.
+      batch.pages = MappedRegion(file.get(), offset, static_cast<std::size_t>(remaining), path);
+      whole = first_whole_lines(batch.pages.bytes(), 1);
+    }
+    batch.lines = batch.pages.bytes().substr(0, whole.bytes);
+    batch.count = whole.count;
+    batch.end = {segment.id, offset + whole.bytes};
+    if (batch.end.offset >= segment.size && !last) batch.end = {segment.id + 1, 0};
+    break;
   }
   return batch;
 }

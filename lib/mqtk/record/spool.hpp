@@ -21,6 +21,7 @@
 
 #include "mqtk/base/append_log.hpp"
 #include "mqtk/base/fd.hpp"
+#include "mqtk/base/mapped_region.hpp"
 #include "mqtk/record/durability.hpp"
 
 namespace mqtk {
@@ -32,11 +33,14 @@ class Spool {
     std::uint64_t offset = 0;
     bool operator==(const Position&) const = default;
   };
+  // Lines of one segment, read where they lie: the segment's pages are
+  // mapped, not copied (8 MB batches were a fresh 8 MB to zero and fill).
   struct Batch {
-    std::string lines;  // whole lines, each ending in '\n'
+    std::string_view lines;  // whole lines, each ending in '\n', in `pages`
     std::size_t count = 0;
     Position start;
     Position end;
+    MappedRegion pages;
   };
 
   // Opens (creates) the spool and takes it over from a previous run,
@@ -59,10 +63,15 @@ class Spool {
 
   // -- the sending thread --
   // Waits until `min_lines` lines or `min_bytes` bytes are waiting (a full
-  // batch either way), `deadline` passes or wake() is called.
-  void wait(std::uint64_t min_lines, std::uint64_t min_bytes, std::chrono::steady_clock::time_point deadline);
+  // batch either way), lines are waiting and none has come for `pause` (the
+  // messages paused: holding those lines gains nothing), `deadline` passes
+  // or wake() is called.
+  void wait(std::uint64_t min_lines, std::uint64_t min_bytes, std::chrono::steady_clock::time_point deadline,
+            std::chrono::steady_clock::duration pause = std::chrono::steady_clock::duration::max());
   void wake();
-  // Up to `max_lines` / about `max_bytes` of the lines after the checkpoint.
+  // Up to `max_lines` / about `max_bytes` of the lines after the checkpoint,
+  // in one segment: a line longer than `max_bytes` comes alone, and the last
+  // quarter of `max_bytes` of a segment with the lines before it.
   Batch read(std::size_t max_lines, std::size_t max_bytes) const;
   // The database has the batch: move the checkpoint past it (durably) and
   // delete segments left behind.
@@ -101,6 +110,7 @@ class Spool {
   Position checkpoint_;
   std::uint64_t pending_lines_ = 0;
   std::uint64_t pending_bytes_ = 0;
+  std::chrono::steady_clock::time_point last_append_;
   bool woken_ = false;
 };
 

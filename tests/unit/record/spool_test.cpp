@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <fstream>
 #include <string>
+#include <vector>
 
 #include <doctest/doctest.h>
 
@@ -20,7 +21,7 @@ namespace {
 
 using test_support::TempDir;
 
-std::string read_all(const mqtk::Spool& spool) { return spool.read(1000000, 1 << 26).lines; }
+std::string read_all(const mqtk::Spool& spool) { return std::string(spool.read(1000000, 1 << 26).lines); }
 
 }  // namespace
 
@@ -120,6 +121,39 @@ TEST_SUITE("spool") {
     auto soon = std::chrono::steady_clock::now() + std::chrono::milliseconds(20);
     spool.wait(4, 1 << 20, soon);  // neither: until the deadline
     CHECK(std::chrono::steady_clock::now() >= soon);
+  }
+
+  TEST_CASE("the sender's wait ends once the lines stop coming for a pause, not before") {
+    TempDir temp;
+    mqtk::Spool spool(temp.directory + "/s", 1 << 26, {});
+    using Clock = std::chrono::steady_clock;
+    auto far = Clock::now() + std::chrono::seconds(10);
+    auto soon = Clock::now() + std::chrono::milliseconds(30);
+    spool.wait(1, 1 << 20, soon, std::chrono::milliseconds(1));  // nothing waits: a pause sends nothing
+    CHECK(Clock::now() >= soon);
+    spool.append("a 1\n");
+    auto appended = Clock::now();
+    spool.wait(1000, 1 << 20, far, std::chrono::milliseconds(30));
+    CHECK(Clock::now() >= appended + std::chrono::milliseconds(30));
+    CHECK(Clock::now() < far);
+  }
+
+  TEST_CASE("a batch stays in its segment, and takes a sliver at the segment's end along") {
+    TempDir temp;
+    mqtk::Spool spool(temp.directory + "/s", 1ULL << 32, {});
+    std::string line(1023, 'x');
+    line += '\n';
+    for (int i = 0; i < 17 * 1024; ++i) spool.append(line);  // 16 MiB in the first segment, 1 MiB in the second
+    std::vector<std::size_t> counts;
+    while (spool.pending_lines() > 0) {
+      auto batch = spool.read(100000, 5 << 20);
+      REQUIRE(batch.count > 0);
+      CHECK(batch.lines.size() == batch.count * line.size());
+      counts.push_back(batch.count);
+      spool.consume(batch);
+    }
+    // 5, 5 and 6 MiB (the last 1 MiB is under a quarter of a batch), then the second segment's 1 MiB.
+    CHECK(counts == std::vector<std::size_t>{5120, 5120, 6144, 1024});
   }
 
   TEST_CASE("rejected points are kept with their reason") {
