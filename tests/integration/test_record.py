@@ -17,8 +17,8 @@ import urllib.request
 
 import paho.mqtt.client as mqtt
 
-from harness import (BrokerTestCase, InfluxDB, Process, ScratchDirectory, answering_http_server, publish_all, run,
-                     shared_influx_url, silent_listener, tool, unique, volume, wait_until, wait_until_handling)
+from harness import (BrokerTestCase, InfluxDB, Process, ScratchDirectory, answering_http_server, free_port,
+                     publish_all, run, shared_influx_url, silent_listener, tool, unique, volume, wait_until, wait_until_handling)
 from harness import json_records as records
 
 RECORD = tool("record")
@@ -592,6 +592,28 @@ class InfluxBatchTest(RecordCase):
             self.wait_points(database, prefix, 3, timeout=30)
         finally:
             self.stop_recorder(recorder)
+
+
+class SpoolDamageTest(RecordCase):
+    def test_a_spool_segment_deleted_under_the_recorder_ends_the_run_with_the_reason(self):
+        """The writer thread cannot read the spool: the recorder stops with
+        the error and status 1, not an abort, and not a silent stall."""
+        prefix = self.topic()
+        client_id = unique("damaged")
+        spool = self.path("spool-" + client_id)
+        nothing_there = "http://127.0.0.1:%d" % free_port()  # refused at once: the writer retries every second or so
+        recorder = self.start_recorder([prefix], "--influx", nothing_there, "--influx-db", "d", "--influx-wait",
+                                       client_id=client_id)
+        publish_all(self.port, [(prefix, b'{"n": %d}' % i, 1, False) for i in range(3)])
+        segment = os.path.join(spool, "0000000000000001.lp")
+        wait_until(lambda: os.path.getsize(segment) > 0, what="the points in the spool")
+        os.unlink(segment)
+        rc, _, err = recorder.finish(timeout=60)
+        self.assertEqual(rc, 1, err)
+        self.assertIn(b"cannot send to InfluxDB: spool: cannot open %s: No such file or directory" % segment.encode(),
+                      err)
+        self.assertNotIn(b"will be sent on the next run", err)
+        self.assertNotIn(b"terminate called", err)
 
 
 class InfluxAuthTest(RecordCase):

@@ -74,6 +74,7 @@ std::optional<int> Subscriber::turn() {
   connection_->run_once(turn_timeout(), std::span(watched.data(), count));
   connection_->pause_reading(!sink_.can_accept());
   tick_when_due();
+  check_sink_end();  // a sink can also end the run between messages (its writer failed)
   connected_once_ = connected_once_ || connection_->connected();
   if ((watched[0].revents & POLLIN) && signals_.take() != 0) {
     if (!connected_once_) return options_.interrupted_connecting_status;

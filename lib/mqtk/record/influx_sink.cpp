@@ -1,5 +1,7 @@
 #include "mqtk/record/influx_sink.hpp"
 
+#include "mqtk/base/error.hpp"
+
 namespace mqtk {
 
 InfluxSink::InfluxSink(InfluxOptions influx, PointOptions points, const PayloadDecoding* decoding, const RecordJq* jq,
@@ -9,6 +11,12 @@ InfluxSink::InfluxSink(InfluxOptions influx, PointOptions points, const PayloadD
       format_(std::move(points), decoding, jq),
       spool_(std::move(spool_directory), spool_max_bytes, durability, follow_symlinks),
       writer_(std::make_unique<InfluxWriter>(options_, spool_, reporter, format_.options().fields.integers)) {}
+
+std::optional<SinkEnd> InfluxSink::ended() const {
+  std::optional<std::string> error = writer_->stopped_by();
+  if (!error) return std::nullopt;
+  return SinkEnd{kExitFailure, "cannot send to InfluxDB: " + *error};
+}
 
 void InfluxSink::commit(bool before_acknowledgements) {
   spool_.append(pending_);

@@ -29,6 +29,8 @@ class InfluxSink final : public MessageSink {
   std::size_t uncommitted() const override { return pending_.size(); }
   // The spool is over its bound: stop taking messages until it drains.
   bool can_accept() const override { return !spool_.full(); }
+  // The writer stopped on an error of its own (the spool could not be read).
+  std::optional<SinkEnd> ended() const override;
 
   InfluxWriter& writer() { return *writer_; }
 

@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <random>
 
+#include "mqtk/base/error.hpp"
 #include "mqtk/base/newlines.hpp"
 
 namespace mqtk {
@@ -104,7 +105,14 @@ InfluxWriter::InfluxWriter(InfluxOptions options, Spool& spool, const Reporter& 
   sigfillset(&all);
   pthread_sigmask(SIG_BLOCK, &all, &previous);
   thread_ = std::thread([this] {
-    run();
+    try {
+      run();
+    } catch (const Error& e) {
+      // The spool cannot be read (a segment deleted under us): the run
+      // ends with the error (see stopped_by()); what waits stays spooled.
+      std::lock_guard lock(stopped_by_mutex_);
+      stopped_by_ = e.what();
+    }
     done_ = true;
   });
   pthread_sigmask(SIG_SETMASK, &previous, nullptr);
@@ -119,6 +127,12 @@ void InfluxWriter::begin_finish(std::chrono::milliseconds grace) {
   client_.cancel_at(Clock::now() + grace);
   stopping_ = true;
   spool_.wake();
+}
+
+std::optional<std::string> InfluxWriter::stopped_by() const {
+  if (!done_) return std::nullopt;
+  std::lock_guard lock(stopped_by_mutex_);
+  return stopped_by_;
 }
 
 bool InfluxWriter::finished() {
@@ -163,6 +177,10 @@ void InfluxWriter::run() {
     if (spool_.pending_lines() == 0) continue;
     Spool::Batch batch = spool_.read(options_.batch_size, kMaxBodyBytes);
     if (batch.count == 0) {
+      if (batch.end == batch.start) {
+        // Nothing to read where lines are counted: not a reason to spin.
+        if (!sleep_for(options_.batch_interval)) return;
+      }
       spool_.consume(batch);  // only stepped over an empty segment
       continue;
     }

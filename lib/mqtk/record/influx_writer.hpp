@@ -13,6 +13,7 @@
 #include <chrono>
 #include <functional>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <thread>
@@ -81,6 +82,9 @@ class InfluxWriter {
   long points_rejected() const { return delivery_.refused_count(); }
   // Whether the last attempt failed (the database is unreachable or refusing).
   bool failing() const { return failing_.load(); }
+  // The error that stopped the thread before it was asked to stop (the
+  // spool could not be read), if one did.
+  std::optional<std::string> stopped_by() const;
   const InfluxOptions& options() const { return options_; }
 
  private:
@@ -98,6 +102,8 @@ class InfluxWriter {
   std::atomic<bool> stopping_{false};
   std::atomic<bool> failing_{false};
   std::atomic<bool> done_{false};
+  mutable std::mutex stopped_by_mutex_;
+  std::optional<std::string> stopped_by_;
   std::string last_failure_;  // said once, not at every retry
   // How much of the batch starting at `start` is already in the database or
   // set aside, so that a retry after a failure part-way does not repeat it.

@@ -23,6 +23,7 @@ using Clock = std::chrono::steady_clock;
 // stays in the spool for the next run.
 constexpr auto kDrainGrace = 10s;
 constexpr auto kStatusPeriod = 500ms;
+constexpr auto kWriterCheckPeriod = 1000ms;
 
 std::string joined(const std::vector<std::string>& items, std::string_view separator = ", ") {
   std::string text;
@@ -88,7 +89,7 @@ std::string start_line(const RecorderSetup& setup, const ConnectOptions& connect
 // signal says to stop now.
 void drain(Recording& recording, const Reporter& reporter, SignalWatch& signals) {
   recording.begin_finish(kDrainGrace);
-  if (std::uint64_t left = recording.spooled(); left > 0) {
+  if (std::uint64_t left = recording.spooled(); left > 0 && !recording.finished()) {
     reporter.info("sending " + count_of(static_cast<long long>(left), "spooled point") + " to InfluxDB, for up to " +
                   std::to_string(std::chrono::duration_cast<std::chrono::seconds>(kDrainGrace).count()) +
                   " s; Ctrl-C again to stop now (they wait for the next run)");
@@ -160,6 +161,10 @@ int run_recorder(const RecorderSetup& setup, const ConnectOptions& connect, cons
     }
     if (!setup.no_status && !reporter.quiet() && isatty(STDERR_FILENO) == 1) {
       show_status_line(subscriber, recording, reporter);
+    } else if (setup.recording.influx) {
+      // The InfluxDB writer can fail between messages (Recording::ended()):
+      // a turn at least this often notices, without a message to wait for.
+      subscriber.set_ticker(kWriterCheckPeriod, [] {});
     }
     try {
       status = subscriber.run();

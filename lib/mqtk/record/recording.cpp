@@ -118,6 +118,11 @@ bool Recording::write(const Message& message) {
   return true;
 }
 
+std::optional<SinkEnd> Recording::ended() const {
+  if (ended_ || !influx_) return ended_;
+  return influx_->ended();
+}
+
 void Recording::commit(bool before_acknowledgements) {
   for (MessageSink* sink : sinks_) sink->commit(before_acknowledgements);
 }
@@ -218,7 +223,9 @@ std::vector<std::string> Recording::summary(long received) const {
               "/rejected.lp)";
     }
     lines.push_back(line);
-    if (std::uint64_t left = influx_->spool().pending_lines(); left > 0) {
+    // After a spool that could not be read (the error said why), what it
+    // counts may not be there any more.
+    if (std::uint64_t left = influx_->spool().pending_lines(); left > 0 && !writer.stopped_by()) {
       lines.push_back(count_of(static_cast<long long>(left), "point") + (left == 1 ? " waits" : " wait") + " in " +
                       influx_->spool().directory() + " and will be sent on the next run");
     }

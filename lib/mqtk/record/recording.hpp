@@ -75,8 +75,8 @@ class Recording final : public MessageSink {
   void commit(bool before_acknowledgements) override;
   std::size_t uncommitted() const override;
   bool can_accept() const override;
-  // --jq's halt or halt_error.
-  std::optional<SinkEnd> ended() const override { return ended_; }
+  // --jq's halt or halt_error, or the InfluxDB writer's failure.
+  std::optional<SinkEnd> ended() const override;
 
   // Stopping: what is spooled for InfluxDB is sent for at most `grace`
   // (begin_finish), until finished(), or until stop_now().

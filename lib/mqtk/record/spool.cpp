@@ -108,35 +108,39 @@ Spool::Spool(std::string directory, std::uint64_t max_bytes, Durability durabili
 }
 
 // Takes the spool over from a previous run: segments sent before a crash cut
-// the clean-up short are deleted, a torn last line is cut off (its message
-// was never acknowledged), and what waits is counted.
+// the clean-up short are deleted, a torn line at the end of a segment is cut
+// off (its message was never acknowledged; in an earlier segment it can only
+// be damage, and left there it would stop the sending), and what waits is
+// counted.
 void Spool::take_over() {
-  std::vector<std::uint64_t> ids = segment_ids(directory_);
   checkpoint_ = read_checkpoint(directory_).value_or(Position{});
-  if (ids.empty()) ids.push_back(std::max<std::uint64_t>(checkpoint_.segment, 1));
-  if (checkpoint_.segment < ids.front()) checkpoint_ = {ids.front(), 0};
-  for (std::uint64_t id : ids) {
+  for (std::uint64_t id : segment_ids(directory_)) {
     if (id < checkpoint_.segment) {
       std::remove(segment_path(id).c_str());
     } else {
       segments_.push_back({id, 0});
     }
   }
+  if (segments_.empty()) segments_.push_back({std::max<std::uint64_t>(checkpoint_.segment, 1), 0});
+  if (checkpoint_.segment < segments_.front().id) checkpoint_ = {segments_.front().id, 0};
   open_segment(segments_.back().id);
-  segment_->repair(0, last_line_end);  // the spool is all ours
   for (Segment& segment : segments_) {
-    bool last = segment.id == segments_.back().id;
-    Fd reader;
-    if (!last) {
-      reader.reset(open(segment_path(segment.id).c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW));
-      if (!reader.valid()) fail("open", segment_path(segment.id), errno);
+    std::optional<AppendLog> earlier;
+    if (segment.id != segments_.back().id) {
+      earlier.emplace(segment_path(segment.id),
+                      AppendLog::Options{.create_new = false, .follow_symlinks = false, .mode = 0600});
     }
-    int fd = last ? segment_->fd() : reader.get();
-    struct stat info {};
-    if (fstat(fd, &info) != 0) fail("inspect", segment_path(segment.id), errno);
-    segment.size = static_cast<std::uint64_t>(info.st_size);
-    std::uint64_t from = segment.id == checkpoint_.segment ? std::min(checkpoint_.offset, segment.size) : 0;
-    pending_lines_ += count_lines(fd, from, segment.size);
+    AppendLog& log = earlier ? *earlier : *segment_;
+    log.repair(0, last_line_end);  // the spool is all ours
+    segment.size = log.size();
+    if (segment.id == checkpoint_.segment && checkpoint_.offset > segment.size) {
+      // The segment lost a tail that was sent but not yet synced when the
+      // machine went down: all it holds now was sent, and what comes next
+      // is appended from here.
+      checkpoint_.offset = segment.size;
+    }
+    std::uint64_t from = segment.id == checkpoint_.segment ? checkpoint_.offset : 0;
+    pending_lines_ += count_lines(log.fd(), from, segment.size);
     pending_bytes_ += segment.size - from;
   }
 }
@@ -277,6 +281,13 @@ Spool::Batch Spool::read(std::size_t max_lines, std::size_t max_bytes) const {
       // A line longer than the window: it comes alone.
       batch.pages = MappedRegion(file.get(), offset, static_cast<std::size_t>(remaining), path);
       whole = first_whole_lines(batch.pages.bytes(), 1);
+    }
+    if (whole.count == 0 && !last) {
+      // No whole line is left in a finished segment (it was damaged after
+      // it was taken over): step over the rest rather than stop here.
+      batch.pages = {};
+      batch.end = {segment.id + 1, 0};
+      continue;
     }
     batch.lines = batch.pages.bytes().substr(0, whole.bytes);
     batch.count = whole.count;

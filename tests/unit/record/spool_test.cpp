@@ -156,6 +156,82 @@ TEST_SUITE("spool") {
     CHECK(counts == std::vector<std::size_t>{5120, 5120, 6144, 1024});
   }
 
+  TEST_CASE("a torn line at the end of an earlier segment is cut off at take-over, and the rest is sent") {
+    TempDir temp;
+    std::string dir = temp.directory + "/s";
+    std::string line(1023, 'x');
+    line += '\n';
+    {
+      mqtk::Spool spool(dir, 1ULL << 32, {});
+      for (int i = 0; i < 16 * 1024 + 10; ++i) spool.append(line);  // 16 MiB in the first segment, 10 lines after
+    }
+    fs::resize_file(dir + "/0000000000000001.lp", 16 * 1024 * 1024 - 500);  // damage
+    mqtk::Spool spool(dir, 1ULL << 32, {});
+    CHECK(fs::file_size(dir + "/0000000000000001.lp") == (16 * 1024 - 1) * 1024);
+    CHECK(spool.pending_lines() == 16 * 1024 - 1 + 10);
+    CHECK(spool.pending_bytes() == (16 * 1024 - 1 + 10) * 1024);
+    std::uint64_t sent = 0;
+    for (int batches = 0; spool.pending_lines() > 0 && batches < 100; ++batches) {
+      auto batch = spool.read(100000, 5 << 20);
+      sent += batch.count;
+      spool.consume(batch);
+    }
+    CHECK(sent == 16 * 1024 - 1 + 10);
+    CHECK(spool.pending_lines() == 0);
+  }
+
+  TEST_CASE("a checkpoint past its segment's end (a sent tail lost with the power) is taken back to the end") {
+    TempDir temp;
+    std::string dir = temp.directory + "/s";
+    {
+      mqtk::Spool spool(dir, 1 << 20, {});
+      spool.append("a 1\nb 2\n");
+      spool.consume(spool.read(10, 1 << 20));  // checkpoint: segment 1, offset 8
+    }
+    fs::resize_file(dir + "/0000000000000001.lp", 4);
+    mqtk::Spool spool(dir, 1 << 20, {});
+    CHECK(spool.pending_lines() == 0);
+    spool.append("c 3\nd 4\n");  // at offset 4: not below the checkpoint, where it would never be sent
+    CHECK(read_all(spool) == "c 3\nd 4\n");
+  }
+
+  TEST_CASE("a checkpoint naming a segment newer than every file starts that segment") {
+    TempDir temp;
+    std::string dir = temp.directory + "/s";
+    fs::create_directory(dir);
+    fs::permissions(dir, fs::perms::owner_all);
+    std::ofstream(dir + "/0000000000000003.lp") << "x 1\n";
+    std::ofstream(dir + "/checkpoint") << "4 0\n";
+    mqtk::Spool spool(dir, 1 << 20, {});
+    CHECK(spool.pending_lines() == 0);
+    spool.append("y 2\n");
+    CHECK(read_all(spool) == "y 2\n");
+    CHECK_FALSE(fs::exists(dir + "/0000000000000003.lp"));  // sent, by the checkpoint's word
+  }
+
+  TEST_CASE("a finished segment damaged while the spool is open is stepped over, not stopped at") {
+    TempDir temp;
+    std::string dir = temp.directory + "/s";
+    mqtk::Spool spool(dir, 1ULL << 32, {});
+    std::string line(1023, 'x');
+    line += '\n';
+    for (int i = 0; i < 16 * 1024 + 10; ++i) spool.append(line);
+    {
+      // The last 3 lines of the first segment lose their line ends.
+      std::fstream file(dir + "/0000000000000001.lp", std::ios::in | std::ios::out | std::ios::binary);
+      file.seekp(16 * 1024 * 1024 - 3 * 1024);
+      file << std::string(3 * 1024, 'z');
+    }
+    std::uint64_t sent = 0;
+    for (int batches = 0; spool.pending_lines() > 0 && batches < 100; ++batches) {
+      auto batch = spool.read(100000, 5 << 20);
+      if (batch.count == 0 && batch.end == batch.start) break;
+      sent += batch.count;
+      spool.consume(batch);
+    }
+    CHECK(sent == 16 * 1024 - 3 + 10);
+  }
+
   TEST_CASE("rejected points are kept with their reason") {
     TempDir temp;
     mqtk::Spool spool(temp.directory + "/s", 1 << 20, {});
