@@ -7,6 +7,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <numeric>
 #include <string>
 #include <vector>
 
@@ -22,6 +23,29 @@ namespace {
 using test_support::TempDir;
 
 std::string read_all(const mqtk::Spool& spool) { return std::string(spool.read(1000000, 1 << 26).lines); }
+
+// Lines of 1 KiB: a segment (16 MiB) holds 16,384 of them.
+const std::string kKibLine = std::string(1023, 'x') + "\n";
+constexpr int kKibLinesPerSegment = 16 * 1024;
+
+void append_kib_lines(mqtk::Spool& spool, int count) {
+  for (int i = 0; i < count; ++i) spool.append(kKibLine);
+}
+
+// Reads and consumes batches until nothing waits or nothing more can be
+// read: the number of lines in each batch.
+std::vector<std::size_t> send_all(mqtk::Spool& spool, std::size_t max_lines, std::size_t max_bytes) {
+  std::vector<std::size_t> counts;
+  while (spool.pending_lines() > 0 && counts.size() < 1000) {
+    auto batch = spool.read(max_lines, max_bytes);
+    if (batch.count == 0 && batch.end == batch.start) break;
+    if (batch.count > 0) counts.push_back(batch.count);
+    spool.consume(batch);
+  }
+  return counts;
+}
+
+std::size_t total(const std::vector<std::size_t>& counts) { return std::accumulate(counts.begin(), counts.end(), 0UL); }
 
 }  // namespace
 
@@ -79,23 +103,15 @@ TEST_SUITE("spool") {
     TempDir temp;
     std::string dir = temp.directory + "/s";
     mqtk::Spool spool(dir, 1ULL << 32, {});
-    std::string line(1023, 'x');
-    line += '\n';
-    for (int i = 0; i < 17 * 1024; ++i) spool.append(line);  // a little over 16 MiB
+    append_kib_lines(spool, 17 * 1024);  // a little over 16 MiB
     auto count_segments = [&] {
       int n = 0;
       for (const auto& entry : fs::directory_iterator(dir)) n += entry.path().extension() == ".lp";
       return n;
     };
     CHECK(count_segments() == 2);
-    std::uint64_t total = 0;
-    while (spool.pending_lines() > 0) {
-      auto batch = spool.read(5000, 1 << 22);
-      REQUIRE(batch.count > 0);
-      total += batch.count;
-      spool.consume(batch);
-    }
-    CHECK(total == 17 * 1024);
+    CHECK(total(send_all(spool, 5000, 1 << 22)) == 17 * 1024);
+    CHECK(spool.pending_lines() == 0);
     CHECK(count_segments() == 1);
   }
 
@@ -141,42 +157,24 @@ TEST_SUITE("spool") {
   TEST_CASE("a batch stays in its segment, and takes a sliver at the segment's end along") {
     TempDir temp;
     mqtk::Spool spool(temp.directory + "/s", 1ULL << 32, {});
-    std::string line(1023, 'x');
-    line += '\n';
-    for (int i = 0; i < 17 * 1024; ++i) spool.append(line);  // 16 MiB in the first segment, 1 MiB in the second
-    std::vector<std::size_t> counts;
-    while (spool.pending_lines() > 0) {
-      auto batch = spool.read(100000, 5 << 20);
-      REQUIRE(batch.count > 0);
-      CHECK(batch.lines.size() == batch.count * line.size());
-      counts.push_back(batch.count);
-      spool.consume(batch);
-    }
+    append_kib_lines(spool, kKibLinesPerSegment + 1024);  // 16 MiB in the first segment, 1 MiB in the second
     // 5, 5 and 6 MiB (the last 1 MiB is under a quarter of a batch), then the second segment's 1 MiB.
-    CHECK(counts == std::vector<std::size_t>{5120, 5120, 6144, 1024});
+    CHECK(send_all(spool, 100000, 5 << 20) == std::vector<std::size_t>{5120, 5120, 6144, 1024});
   }
 
   TEST_CASE("a torn line at the end of an earlier segment is cut off at take-over, and the rest is sent") {
     TempDir temp;
     std::string dir = temp.directory + "/s";
-    std::string line(1023, 'x');
-    line += '\n';
     {
       mqtk::Spool spool(dir, 1ULL << 32, {});
-      for (int i = 0; i < 16 * 1024 + 10; ++i) spool.append(line);  // 16 MiB in the first segment, 10 lines after
+      append_kib_lines(spool, kKibLinesPerSegment + 10);  // 16 MiB in the first segment, 10 lines after
     }
     fs::resize_file(dir + "/0000000000000001.lp", 16 * 1024 * 1024 - 500);  // damage
     mqtk::Spool spool(dir, 1ULL << 32, {});
-    CHECK(fs::file_size(dir + "/0000000000000001.lp") == (16 * 1024 - 1) * 1024);
-    CHECK(spool.pending_lines() == 16 * 1024 - 1 + 10);
-    CHECK(spool.pending_bytes() == (16 * 1024 - 1 + 10) * 1024);
-    std::uint64_t sent = 0;
-    for (int batches = 0; spool.pending_lines() > 0 && batches < 100; ++batches) {
-      auto batch = spool.read(100000, 5 << 20);
-      sent += batch.count;
-      spool.consume(batch);
-    }
-    CHECK(sent == 16 * 1024 - 1 + 10);
+    CHECK(fs::file_size(dir + "/0000000000000001.lp") == (kKibLinesPerSegment - 1) * 1024);
+    CHECK(spool.pending_lines() == kKibLinesPerSegment - 1 + 10);
+    CHECK(spool.pending_bytes() == (kKibLinesPerSegment - 1 + 10) * 1024);
+    CHECK(total(send_all(spool, 100000, 5 << 20)) == kKibLinesPerSegment - 1 + 10);
     CHECK(spool.pending_lines() == 0);
   }
 
@@ -213,23 +211,14 @@ TEST_SUITE("spool") {
     TempDir temp;
     std::string dir = temp.directory + "/s";
     mqtk::Spool spool(dir, 1ULL << 32, {});
-    std::string line(1023, 'x');
-    line += '\n';
-    for (int i = 0; i < 16 * 1024 + 10; ++i) spool.append(line);
+    append_kib_lines(spool, kKibLinesPerSegment + 10);
     {
       // The last 3 lines of the first segment lose their line ends.
       std::fstream file(dir + "/0000000000000001.lp", std::ios::in | std::ios::out | std::ios::binary);
       file.seekp(16 * 1024 * 1024 - 3 * 1024);
       file << std::string(3 * 1024, 'z');
     }
-    std::uint64_t sent = 0;
-    for (int batches = 0; spool.pending_lines() > 0 && batches < 100; ++batches) {
-      auto batch = spool.read(100000, 5 << 20);
-      if (batch.count == 0 && batch.end == batch.start) break;
-      sent += batch.count;
-      spool.consume(batch);
-    }
-    CHECK(sent == 16 * 1024 - 3 + 10);
+    CHECK(total(send_all(spool, 100000, 5 << 20)) == kKibLinesPerSegment - 3 + 10);
   }
 
   TEST_CASE("rejected points are kept with their reason") {
