@@ -33,6 +33,7 @@ SignalWatch::SignalWatch(std::initializer_list<int> signals) {
   // The descriptor first: blocking is the step to undo, and a constructor
   // that throws after it gets no destructor to undo it (a failed signalfd,
   // out of descriptors, left the signals blocked for good).
+  watched_ = mask;
   fd_.reset(signalfd(-1, &mask, SFD_NONBLOCK | SFD_CLOEXEC));
   if (!fd_.valid()) throw Error(std::string("signalfd: ") + std::strerror(errno));
   if (sigprocmask(SIG_BLOCK, &mask, &previous_mask_) != 0) {
@@ -41,6 +42,15 @@ SignalWatch::SignalWatch(std::initializer_list<int> signals) {
 }
 
 SignalWatch::~SignalWatch() { sigprocmask(SIG_SETMASK, &previous_mask_, nullptr); }
+
+bool SignalWatch::pending() const {
+  sigset_t pending;
+  if (sigpending(&pending) != 0) return false;
+  for (int signo = 1; signo < NSIG; ++signo) {
+    if (sigismember(&watched_, signo) == 1 && sigismember(&pending, signo) == 1) return true;
+  }
+  return false;
+}
 
 int SignalWatch::take() {
   signalfd_siginfo info{};

@@ -21,9 +21,14 @@ class SignalWatch {
   int fd() const { return fd_.get(); }
   // The next pending signal number, or 0 when none is pending.
   int take();
+  // Whether a signal waits to be taken, left for take(): a blocking call
+  // that cannot poll fd() (libcurl's, at start-up) can still give up when
+  // the user asks to stop. Any thread may ask.
+  bool pending() const;
 
  private:
   Fd fd_;
+  sigset_t watched_{};
   sigset_t previous_mask_{};
 };
 

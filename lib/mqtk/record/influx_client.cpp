@@ -70,7 +70,7 @@ std::size_t collect(char* data, std::size_t size, std::size_t count, void* targe
 
 // libcurl's progress callback: a non-zero return ends the transfer.
 int stop_if_cancelled(void* client, curl_off_t, curl_off_t, curl_off_t, curl_off_t) {
-  return static_cast<const InfluxClient*>(client)->cancelled() ? 1 : 0;
+  return static_cast<const InfluxClient*>(client)->stop_now() ? 1 : 0;
 }
 
 // libcurl's objects, each given back once by its owner.
@@ -149,10 +149,15 @@ InfluxClient::Answer InfluxClient::create_database() {
   return post(options_.url + "/query", query, true);
 }
 
-void InfluxClient::check(const Reporter& reporter) {
+void InfluxClient::check(const Reporter& reporter, const SignalWatch* signals) {
   const std::string where = "InfluxDB at " + options_.url;
   const std::string wait_hint = "; --influx-wait starts anyway and keeps points spooled until it answers";
+  stop_signals_ = signals;
   Answer answer = write("");  // an empty write: the endpoint, the database and the credentials, nothing stored
+  stop_signals_ = nullptr;
+  if (answer.status == Answer::kNetworkError && signals != nullptr && signals->pending()) {
+    throw Error("stopped while waiting for " + where + " to answer");
+  }
   if (answer.status == 404 && !options_.version2() && answer.reason.find("database not found") != std::string::npos) {
     Answer created = create_database();
     if (!created.ok()) {

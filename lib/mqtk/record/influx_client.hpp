@@ -11,6 +11,7 @@
 #include <string_view>
 
 #include "mqtk/base/reporter.hpp"
+#include "mqtk/base/signal_watch.hpp"
 
 namespace mqtk {
 
@@ -85,8 +86,12 @@ class InfluxClient {
 
   // At start-up: does the URL take writes? A missing 1.x database is
   // created (with a note); a wrong path, refused credentials, an
-  // unreachable server or a TLS failure throw Error saying which.
-  void check(const Reporter& reporter);
+  // unreachable server or a TLS failure throw Error saying which. A signal
+  // `signals` watches (Ctrl-C) ends the wait for an answer within about a
+  // second, with an Error.
+  void check(const Reporter& reporter, const SignalWatch* signals = nullptr);
+  // Whether the request under way is to end now.
+  bool stop_now() const { return cancelled() || (stop_signals_ != nullptr && stop_signals_->pending()); }
 
  private:
   struct Curl;
@@ -96,6 +101,7 @@ class InfluxClient {
   std::unique_ptr<Curl> curl_;
   std::string write_url_;
   std::atomic<std::chrono::steady_clock::rep> deadline_ = std::chrono::steady_clock::duration::max().count();
+  const SignalWatch* stop_signals_ = nullptr;  // during check() only: the writer's thread is not started yet
 };
 
 }  // namespace mqtk

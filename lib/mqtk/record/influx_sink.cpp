@@ -6,11 +6,11 @@ namespace mqtk {
 
 InfluxSink::InfluxSink(InfluxOptions influx, PointOptions points, const PayloadDecoding* decoding, const RecordJq* jq,
                        std::string spool_directory, std::uint64_t spool_max_bytes, Durability durability,
-                       const Reporter& reporter, bool follow_symlinks)
+                       const Reporter& reporter, bool follow_symlinks, const SignalWatch* signals)
     : options_(std::move(influx)),
       format_(std::move(points), decoding, jq),
       spool_(std::move(spool_directory), spool_max_bytes, durability, follow_symlinks),
-      writer_(std::make_unique<InfluxWriter>(options_, spool_, reporter, format_.options().fields.integers)) {}
+      writer_(std::make_unique<InfluxWriter>(options_, spool_, reporter, format_.options().fields.integers, signals)) {}
 
 std::optional<SinkEnd> InfluxSink::ended() const {
   std::optional<std::string> error = writer_->stopped_by();

@@ -16,10 +16,10 @@ namespace mqtk {
 class InfluxSink final : public MessageSink {
  public:
   // `decoding`, `jq`: the fields come from decoded payloads, or from a
-  // program's outputs (line_protocol.hpp).
+  // program's outputs (line_protocol.hpp). `signals`: see InfluxWriter.
   InfluxSink(InfluxOptions influx, PointOptions points, const PayloadDecoding* decoding, const RecordJq* jq,
              std::string spool_directory, std::uint64_t spool_max_bytes, Durability durability,
-             const Reporter& reporter, bool follow_symlinks);
+             const Reporter& reporter, bool follow_symlinks, const SignalWatch* signals);
 
   bool write(const Message& message) override {
     format_.render(message, pending_);

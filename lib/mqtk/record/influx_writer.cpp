@@ -91,14 +91,15 @@ bool LineDelivery::deliver(std::string_view lines, std::size_t& settled, const R
   return true;
 }
 
-InfluxWriter::InfluxWriter(InfluxOptions options, Spool& spool, const Reporter& reporter, bool integers)
+InfluxWriter::InfluxWriter(InfluxOptions options, Spool& spool, const Reporter& reporter, bool integers,
+                           const SignalWatch* signals)
     : options_(std::move(options)),
       spool_(spool),
       reporter_(reporter),
       integers_(integers),
       client_(options_),
       delivery_(client_, reporter) {
-  if (!options_.wait) client_.check(reporter_);
+  if (!options_.wait) client_.check(reporter_, signals);
   // The thread must not take SIGINT/SIGTERM (the main thread reads them from
   // a SignalWatch): start it with every signal blocked.
   sigset_t all, previous;

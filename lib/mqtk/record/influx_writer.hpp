@@ -58,10 +58,12 @@ std::string refusal_hint(const std::string& reason, bool integers);
 
 class InfluxWriter {
  public:
-  // Checks the server first unless options.wait (see InfluxClient::check);
-  // throws Error when it cannot take writes. Messages go to `reporter`, from
-  // the writer's thread. `integers` is --integers, for hints.
-  InfluxWriter(InfluxOptions options, Spool& spool, const Reporter& reporter, bool integers);
+  // Checks the server first unless options.wait (see InfluxClient::check;
+  // a signal `signals` watches ends the check); throws Error when it cannot
+  // take writes. Messages go to `reporter`, from the writer's thread.
+  // `integers` is --integers, for hints.
+  InfluxWriter(InfluxOptions options, Spool& spool, const Reporter& reporter, bool integers,
+               const SignalWatch* signals = nullptr);
   ~InfluxWriter();
   InfluxWriter(const InfluxWriter&) = delete;
   InfluxWriter& operator=(const InfluxWriter&) = delete;

@@ -143,7 +143,7 @@ int run_recorder(const RecorderSetup& setup, const ConnectOptions& connect, cons
   std::vector<std::string> summary;
   long refused = 0;
   {
-    Recording recording(setup.recording, reporter, state ? &*state : nullptr);
+    Recording recording(setup.recording, reporter, state ? &*state : nullptr, &signals);
     reporter.info(start_line(setup, connect));
     for (const auto& output : setup.recording.outputs) {
       if (output.format_assumed) {

@@ -36,7 +36,8 @@ std::unique_ptr<MessageFormat> Recording::make_format(RecordFormat format, const
   return std::make_unique<JsonLinesFormat>(decoding_.get(), jq_.get());
 }
 
-Recording::Recording(const RecordingOptions& options, const Reporter& reporter, FileMarks* marks) {
+Recording::Recording(const RecordingOptions& options, const Reporter& reporter, FileMarks* marks,
+                     const SignalWatch* signals) {
   if (options.decoders && !options.decoders->empty()) {
     decoding_ = std::make_unique<PayloadDecoding>(
         options.decoders, [&reporter](const std::string& warning) { reporter.warning(warning); },
@@ -90,7 +91,7 @@ Recording::Recording(const RecordingOptions& options, const Reporter& reporter, 
   if (options.influx) {
     influx_ = std::make_unique<InfluxSink>(*options.influx, options.points, decoding_.get(), jq_.get(),
                                            options.spool_directory, options.spool_max_bytes, options.durability,
-                                           reporter, options.follow_symlinks);
+                                           reporter, options.follow_symlinks, signals);
     sinks_.push_back(influx_.get());
   }
   if (sinks_.empty())

@@ -12,6 +12,7 @@
 
 #include "mqtk/base/output_buffer.hpp"
 #include "mqtk/base/reporter.hpp"
+#include "mqtk/base/signal_watch.hpp"
 #include "mqtk/base/warning_limiter.hpp"
 #include "mqtk/output/formatted_output.hpp"
 #include "mqtk/output/message_sink.hpp"
@@ -67,7 +68,9 @@ class Recording final : public MessageSink {
  public:
   // Opens every sink; `marks` keeps where the files stand (needed when
   // there are files). Throws Error naming the file or directory at fault.
-  Recording(const RecordingOptions& options, const Reporter& reporter, FileMarks* marks);
+  // A signal `signals` watches ends the wait for InfluxDB's first answer.
+  Recording(const RecordingOptions& options, const Reporter& reporter, FileMarks* marks,
+            const SignalWatch* signals = nullptr);
   ~Recording() override;
 
   // Records `message` everywhere; false when --jq left nothing of it.

@@ -29,6 +29,16 @@ TEST_SUITE("signal watch") {
     CHECK(watch.take() == 0);
   }
 
+  TEST_CASE("a watched signal is seen pending, and left for take()") {
+    mqtk::SignalWatch watch{SIGUSR1};
+    CHECK_FALSE(watch.pending());
+    raise(SIGUSR1);
+    CHECK(watch.pending());
+    CHECK(watch.pending());  // still there
+    CHECK(watch.take() == SIGUSR1);
+    CHECK_FALSE(watch.pending());
+  }
+
   TEST_CASE("a SIGHUP ignored from the start (nohup) is not watched") {
     signal(SIGHUP, SIG_IGN);
     {
