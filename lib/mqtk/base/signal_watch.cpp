@@ -44,12 +44,10 @@ SignalWatch::SignalWatch(std::initializer_list<int> signals) {
 SignalWatch::~SignalWatch() { sigprocmask(SIG_SETMASK, &previous_mask_, nullptr); }
 
 bool SignalWatch::pending() const {
-  sigset_t pending;
+  sigset_t pending, watched_and_pending;
   if (sigpending(&pending) != 0) return false;
-  for (int signo = 1; signo < NSIG; ++signo) {
-    if (sigismember(&watched_, signo) == 1 && sigismember(&pending, signo) == 1) return true;
-  }
-  return false;
+  sigandset(&watched_and_pending, &pending, &watched_);
+  return sigisemptyset(&watched_and_pending) == 0;
 }
 
 int SignalWatch::take() {

@@ -23,6 +23,9 @@ namespace {
 
 // A new segment is started past this size, so sent data can be deleted.
 constexpr std::uint64_t kSegmentBytes = 16 * 1024 * 1024;
+// How the spool's segments and rejected.lp are opened: existing ones kept,
+// links refused, readable by their owner only.
+constexpr AppendLog::Options kSpoolFile{.create_new = false, .follow_symlinks = false, .mode = 0600};
 
 [[noreturn]] void fail(const std::string& what, const std::string& path, int error) {
   throw Error("spool: cannot " + what + " " + path + ": " + std::strerror(error));
@@ -87,13 +90,14 @@ std::optional<Spool::Position> read_checkpoint(const std::string& directory) {
   return std::nullopt;
 }
 
-}  // namespace
-
-std::string Spool::segment_path(std::uint64_t id) const {
+// The file of segment `id` in the spool at `directory`.
+std::string segment_path(const std::string& directory, std::uint64_t id) {
   char name[32];
   std::snprintf(name, sizeof name, "/%016llu.lp", static_cast<unsigned long long>(id));
-  return directory_ + name;
+  return directory + name;
 }
+
+}  // namespace
 
 Spool::Spool(std::string directory, std::uint64_t max_bytes, Durability durability, bool follow_symlinks)
     : directory_(std::move(directory)), max_bytes_(max_bytes), sync_(durability) {
@@ -116,7 +120,7 @@ void Spool::take_over() {
   checkpoint_ = read_checkpoint(directory_).value_or(Position{});
   for (std::uint64_t id : segment_ids(directory_)) {
     if (id < checkpoint_.segment) {
-      std::remove(segment_path(id).c_str());
+      std::remove(segment_path(directory_, id).c_str());
     } else {
       segments_.push_back({id, 0});
     }
@@ -127,8 +131,7 @@ void Spool::take_over() {
   for (Segment& segment : segments_) {
     std::optional<AppendLog> earlier;
     if (segment.id != segments_.back().id) {
-      earlier.emplace(segment_path(segment.id),
-                      AppendLog::Options{.create_new = false, .follow_symlinks = false, .mode = 0600});
+      earlier.emplace(segment_path(directory_, segment.id), kSpoolFile);
     }
     AppendLog& log = earlier ? *earlier : *segment_;
     log.repair(0, last_line_end);  // the spool is all ours
@@ -152,9 +155,7 @@ std::optional<std::uint64_t> Spool::count_pending(const std::string& directory) 
   std::uint64_t lines = 0;
   for (std::uint64_t id : segment_ids(directory)) {
     if (id < checkpoint.segment) continue;
-    char name[32];
-    std::snprintf(name, sizeof name, "/%016llu.lp", static_cast<unsigned long long>(id));
-    Fd fd(open((directory + name).c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW));
+    Fd fd(open(segment_path(directory, id).c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW));
     if (!fd.valid() || fstat(fd.get(), &info) != 0) continue;
     std::uint64_t size = static_cast<std::uint64_t>(info.st_size);
     lines += count_lines(fd.get(), id == checkpoint.segment ? std::min(checkpoint.offset, size) : 0, size);
@@ -172,9 +173,7 @@ Spool::~Spool() {
   }
 }
 
-void Spool::open_segment(std::uint64_t id) {
-  segment_.emplace(segment_path(id), AppendLog::Options{.create_new = false, .follow_symlinks = false, .mode = 0600});
-}
+void Spool::open_segment(std::uint64_t id) { segment_.emplace(segment_path(directory_, id), kSpoolFile); }
 
 void Spool::append(std::string_view lines) {
   if (lines.empty()) return;
@@ -266,7 +265,7 @@ Spool::Batch Spool::read(std::size_t max_lines, std::size_t max_bytes) const {
     }
     // `segment.size` ends a line, and the segment only grows: what is
     // mapped stays in the file.
-    const std::string path = segment_path(segment.id);
+    const std::string path = segment_path(directory_, segment.id);
     Fd file(open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW));
     if (!file.valid()) fail("open", path, errno);
     const std::uint64_t remaining = segment.size - offset;
@@ -329,14 +328,14 @@ void Spool::consume(const Batch& batch) {
       segments_.pop_front();
     }
   }
-  for (std::uint64_t id : finished) std::remove(segment_path(id).c_str());
+  for (std::uint64_t id : finished) std::remove(segment_path(directory_, id).c_str());
 }
 
 void Spool::reject(std::string_view line, std::string_view reason) {
   std::string record = "# " + std::string(reason) + "\n" + std::string(line);
   if (record.back() != '\n') record.push_back('\n');
   try {
-    AppendLog rejected(directory_ + "/rejected.lp", {.create_new = false, .follow_symlinks = false, .mode = 0600});
+    AppendLog rejected(directory_ + "/rejected.lp", kSpoolFile);
     rejected.append(record);
     rejected.sync();
   } catch (const Error&) {

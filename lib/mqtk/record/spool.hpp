@@ -92,7 +92,6 @@ class Spool {
     std::uint64_t id;
     std::uint64_t size;
   };
-  std::string segment_path(std::uint64_t id) const;
   void open_segment(std::uint64_t id);
   void take_over();
   void write_checkpoint(Position position);
