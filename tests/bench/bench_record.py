@@ -216,7 +216,8 @@ def main():
             for size, count in SIZES if qos == "0" else SIZES[:1]:
                 case = "%s x %d QoS %s, median of %d" % (size_label(size), count, qos, RUNS)
                 data = lines(size, count)
-                runs = [(into_file(broker, directory, "sub", data, qos), into_file(broker, directory, "record", data, qos),
+                runs = [(into_file(broker, directory, "sub", data, qos),
+                         into_file(broker, directory, "record", data, qos),
                          into_influx(broker, influx, directory, data, qos)) for _ in range(RUNS)]
                 sub = statistics.median(run[0][0] for run in runs)
                 sub_cpu = statistics.median(run[0][1] for run in runs)

@@ -18,7 +18,8 @@ import urllib.request
 import paho.mqtt.client as mqtt
 
 from harness import (BrokerTestCase, InfluxDB, Process, ScratchDirectory, answering_http_server, free_port,
-                     publish_all, run, shared_influx_url, silent_listener, tool, unique, volume, wait_until, wait_until_handling)
+                     publish_all, run, shared_influx_url, silent_listener, tool, unique, volume, wait_until,
+                     wait_until_handling)
 from harness import json_records as records
 
 RECORD = tool("record")
@@ -577,7 +578,6 @@ class InfluxBatchTest(RecordCase):
             self.wait_points(database, prefix, 250, timeout=60)  # two full requests at least
         finally:
             self.stop_recorder(recorder)
-
 
     def test_points_go_once_the_messages_pause(self):
         """Points wait for a full batch only while messages keep coming:
