@@ -2,7 +2,9 @@
 receives into a file, on the same broker in the same run; and into InfluxDB
 against the hand-written per-message subscriber (paho + influxdb-python, one
 request per message). Each rate runs from the start of publishing (by
-mosquitto_pub -l) until the last message is in the file or in InfluxDB.
+mosquitto_pub -l) until the last message is in the file or in InfluxDB
+(its write counter, read every 20 ms: a count query would cost InfluxDB a
+share of the cores the run measures; the points are counted once after).
 
 Targets, at QoS 0, for JSON payloads of ~32 bytes, 1 KB and 64 KB (100,000,
 20,000 and 2,000 messages): mqtk-record into a file (JSON lines) and into
@@ -63,6 +65,31 @@ def count_points(influx, database, measurement):
     except (AssertionError, OSError):
         return 0
     return rows[0]["count"] if rows else 0
+
+
+def points_written(influx, database):
+    """The points InfluxDB has stored in `database` (its shards' writePointsOk
+    in /debug/vars). What a run polls every 20 ms until the last message is
+    in: a counter, where SELECT count() reads every point and took 26 ms at
+    100,000, a share of the very cores the run measures."""
+    with urllib.request.urlopen(influx.url + "/debug/vars", timeout=10) as answer:
+        stats = json.load(answer)
+    return sum(value["values"].get("writePointsOk", 0) for value in stats.values()
+               if isinstance(value, dict) and value.get("name") == "shard"
+               and value["tags"].get("database") == database)
+
+
+def written_to(influx, database, measurement):
+    """Timed by a rate() into InfluxDB: polls the write counter until
+    `count` points are in, then, off the clock, reads them back (a resent
+    batch would count twice)."""
+    def written(count):
+        return points_written(influx, database) >= count
+
+    def read_back(count):
+        found = count_points(influx, database, measurement)
+        assert found == count, "%d points written, %d read back" % (count, found)
+    return written, read_back
 
 
 def publish(broker, topic, data, qos, chunk=50000):
@@ -144,8 +171,9 @@ def into_influx(broker, influx, directory, data, qos):
     client_id, topic, db = unique("rec"), unique("record"), database(influx, "record")
     argv = [tool("record"), "-p", str(broker.port), "-t", topic, "-i", client_id, "--quiet",
             "--influx", influx.url, "--influx-db", db, "--spool", os.path.join(directory, client_id)]
-    result, _ = rate(broker, argv, topic, data, qos, lambda: broker.wait_for_subscription(client_id, topic),
-                     lambda count: count_points(influx, db, topic) >= count)
+    written, read_back = written_to(influx, db, topic)
+    result, _ = rate(broker, argv, topic, data, qos, lambda: broker.wait_for_subscription(client_id, topic), written)
+    read_back(data.count(b"\n"))
     influx.query('DROP DATABASE "%s"' % db)
     return result
 
@@ -199,9 +227,11 @@ def per_message(broker, influx, data, qos):
     argv = ["/usr/bin/python3", os.path.join(os.path.dirname(__file__), "per_message_subscriber.py"),
             str(broker.port), topic, str(influx.port), db]
     subscribed = re.compile(r" 1 %s$" % re.escape(topic), re.M)
+    written, read_back = written_to(influx, db, topic)
     result, _ = rate(broker, argv, topic, data, qos,
                      lambda: wait_until(lambda: subscribed.search(broker.log()), what="the per-message subscriber"),
-                     lambda count: count_points(influx, db, topic) >= count)
+                     written)
+    read_back(data.count(b"\n"))
     influx.query('DROP DATABASE "%s"' % db)
     return result
 
