@@ -184,6 +184,7 @@ class BadInputTest(BrokerTestCase):
         self.assert_rejected(self.pub("-t", "a", "-m", "x", "--bogus"), ["unknown option", "--bogus"])
         self.assert_rejected(self.sub("-t", "a", "-Z"), ["unknown option", "-Z"])
         self.assert_rejected(self.sub("-t", "a", "stray"), ["unexpected argument", "stray"])
+        self.assert_rejected(self.pub("-t", "a", "-m", "x", ""), ["unexpected argument ''"])
         self.assert_rejected(self.pub("-t", "a", "-m", "x", "-F", "%p"), ["-F"])  # a mosquitto_sub-only flag
         self.assert_rejected(self.sub("-t", "a", "-m", "x"), ["-m"])  # a mosquitto_pub-only flag
 

@@ -258,6 +258,21 @@ class CommandLineTest(unittest.TestCase):
                 self.assertEqual((rc, out), (1, b""))
                 self.assertIn(b"no terminal to ask on", err)
 
+    def test_an_empty_value_is_an_empty_password_not_a_question(self):
+        # As in mosquitto_sub: -P "" connects with a password of no bytes.
+        for words in (["-P", ""], ["--pw", ""]):
+            with self.subTest(flags=words), listening() as (listener, port), \
+                    started(tool_argv("sub", "-h", "127.0.0.1", "-p", str(port), "-t", "a", "-u", "alice", *words),
+                            start_new_session=True) as process:
+                with connected(listener, process) as connection:
+                    connection.settimeout(20)
+                    packet = b""
+                    while not packet.endswith(b"\x00\x05alice\x00\x00"):  # the user name, then an empty password
+                        chunk = connection.recv(4096)
+                        self.assertTrue(chunk, "CONNECT so far: %r" % packet)
+                        packet += chunk
+                        self.assertLess(len(packet), 200, packet)
+
     def prompted(self, port):
         """mqtk-sub asking for -P's password on a pseudo-terminal of its own;
         returns (pid, terminal) once the prompt shows with echo off."""
