@@ -256,6 +256,12 @@ void add_connect_flags(CLI::App& app, ConnectFlags& flags) {
 
 }  // namespace
 
+// Every flag is added to the one App, its heading set by ->group(). CLI11
+// 2.1 checks each new flag's names against every flag before it, a fifth of
+// mqtk-pub's instructions at start; its option groups would each check only
+// their own, but a group answers to the empty name, so that -P "" (an empty
+// password) and a stray "" would be taken for a group (test_secrets,
+// test_bad_input).
 CommandLine::CommandLine(const ToolInfo& tool, const std::string& description)
     : tool_(tool), app_(std::make_unique<CLI::App>(description, tool.name)) {
   app_->set_help_flag();  // CLI11's -h,--help: -h is the host; --help comes last (parse())
