@@ -128,8 +128,10 @@ class Peer:
 
 
 class HostileBroker:
-    def __init__(self, *scripts):
+    def __init__(self, *scripts, tls=None):
+        """`tls`: an ssl.SSLContext that each connection is wrapped in."""
         self.scripts = list(scripts)
+        self.tls = tls
         self.connections = 0
         self.errors = []  # what went wrong inside a script, for the test to show
         self._listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
@@ -184,6 +186,9 @@ class HostileBroker:
 
     def _serve(self, client, script):
         try:
+            if self.tls:
+                client.settimeout(READ_TIMEOUT)
+                client = self.tls.wrap_socket(client, server_side=True)
             script(Peer(client))
         except (ConnectionError, OSError):
             pass  # the client went away: the tool under test decides when

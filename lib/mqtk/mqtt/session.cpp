@@ -618,8 +618,8 @@ short Session::wait(const SocketInterest& socket, int timeout_ms, std::span<poll
   std::size_t watched_count = std::min(watched.size(), kMaxWatched);
   for (std::size_t i = 0; i < watched_count; ++i) fds[count++] = watched[i];
 
-  // Bytes already read ahead are there to read whatever the kernel says.
-  bool read_ahead = socket.fd >= 0 && (socket.events & POLLIN) && read_ahead_buffered(socket.fd) > 0;
+  // Bytes held on this side of the socket are there to read whatever the kernel says.
+  bool read_ahead = socket.fd >= 0 && (socket.events & POLLIN) && bytes_held(socket.fd);
   int ready = poll(fds.data(), count, read_ahead ? 0 : poll_timeout(timeout_ms));
   if (ready < 0 && errno != EINTR) throw Error(std::string("poll: ") + std::strerror(errno));
   for (std::size_t i = 0; i < watched_count; ++i) watched[i].revents = ready > 0 ? fds[first_watched + i].revents : 0;
@@ -690,8 +690,19 @@ bool Session::read_burst() {
 
 bool Session::socket_readable() const {
   pollfd socket{mosquitto_socket(mosq_.get()), POLLIN, 0};
-  if (read_ahead_buffered(socket.fd) > 0) return true;
+  if (bytes_held(socket.fd)) return true;
   return poll(&socket, 1, 0) > 0 && (socket.revents & POLLIN);
+}
+
+// Bytes taken from the socket that libmosquitto has not read yet: read
+// ahead (socket_read_ahead), or left in a TLS record that OpenSSL has
+// decrypted whole. A broker that packs many packets into one record (not
+// mosquitto, which sends a record a packet) leaves the rest of the burst
+// there while the socket itself is dry.
+bool Session::bytes_held(int fd) const {
+  if (read_ahead_buffered(fd) > 0) return true;
+  auto* ssl = static_cast<SSL*>(mosquitto_ssl_get(mosq_.get()));
+  return ssl != nullptr && SSL_pending(ssl) > 0;
 }
 
 // One mosquitto_loop_read, keeping a copy of what a SOCKS5 proxy answers

@@ -99,6 +99,7 @@ class Session final : public BrokerConnection {
   void continue_tls_handshake(short revents);
   bool read_burst();
   bool socket_readable() const;
+  bool bytes_held(int fd) const;
   int loop_read();
   void check_packet_size(std::size_t topic_size, std::size_t payload_size, int qos,
                          const mosquitto_property* properties) const;
