@@ -8,6 +8,7 @@
 #include <cstring>
 #include <ctime>
 
+#include "mqtk/base/compression.hpp"
 #include "mqtk/base/error.hpp"
 
 namespace mqtk {
@@ -22,6 +23,16 @@ bool ends_with_newline(int fd, std::uint64_t size) {
   if (size == 0) return true;
   char last = 0;
   return pread(fd, &last, 1, static_cast<off_t>(size - 1)) == 1 && last == '\n';
+}
+
+// A rotated name is taken while the file or a compressed copy of it is
+// there: a clock set back can bring the name of an earlier run's file round
+// again, and compressing the new file would replace the old one's copy.
+bool rotated_name_taken(const std::string& name) {
+  for (Compression compression : {Compression::kNone, Compression::kGzip, Compression::kZstd}) {
+    if (access((name + std::string(compression_suffix(compression))).c_str(), F_OK) == 0) return true;
+  }
+  return false;
 }
 
 }  // namespace
@@ -109,7 +120,7 @@ void FileSink::open_file(std::chrono::system_clock::time_point now) {
       // rotations within a microsecond) moves on by a microsecond.
       for (auto when = now;; when += std::chrono::microseconds(1)) {
         std::string name = rotated_name(when);
-        if (access(name.c_str(), F_OK) == 0) continue;
+        if (rotated_name_taken(name)) continue;
         file_.emplace(name, AppendLog::Options{.create_new = true, .follow_symlinks = options_.follow_symlinks});
         break;
       }

@@ -1,12 +1,14 @@
 #include "mqtk/record/finished_files.hpp"
 
 #include <dirent.h>
+#include <fcntl.h>
 #include <pthread.h>
 #include <signal.h>
 #include <sys/stat.h>
 
 #include <algorithm>
 #include <cctype>
+#include <cerrno>
 #include <charconv>
 #include <cstdio>
 #include <memory>
@@ -178,7 +180,12 @@ void FinishedFiles::run() {
           return stop_now_;
         });
         if (done) {
-          if (std::rename((target + ".tmp").c_str(), target.c_str()) != 0) throw Error("cannot rename to " + target);
+          // Never over a file that is there: an earlier run's, of the same name.
+          if (renameat2(AT_FDCWD, (target + ".tmp").c_str(), AT_FDCWD, target.c_str(), RENAME_NOREPLACE) != 0) {
+            int error = errno;
+            std::remove((target + ".tmp").c_str());
+            throw Error(error == EEXIST ? target + " is there already" : "cannot rename to " + target);
+          }
           sync_parent_directory(target);
           std::remove(path.c_str());
           std::lock_guard lock(mutex_);

@@ -192,6 +192,25 @@ TEST_SUITE("file_sink") {
     CHECK(sink.written().back().path == temp.directory + "/" + names.back());
   }
 
+  TEST_CASE("a rotated name is not taken again while a compressed copy of it is there (a clock set back)") {
+    TempDir temp;
+    Marks marks;
+    mqtk::FileSinkOptions o = options(temp.directory + "/out.jsonl");
+    o.rotate_bytes = 1000;
+    // An earlier run's file, finished and compressed, named for the very
+    // microsecond of the next record: 2020-09-13T12:26:40Z.
+    std::ofstream(temp.directory + "/out-20200913T122640.000000Z.jsonl.gz") << "earlier";
+    std::ofstream(temp.directory + "/out-20200913T122640.000001Z.jsonl.zst") << "earlier";
+    {
+      mqtk::FileSink sink(o, std::make_unique<mqtk::JsonLinesFormat>(), marks);
+      sink.write(message("1"));
+      sink.commit(true);
+    }
+    CHECK(contents(temp.directory + "/out-20200913T122640.000000Z.jsonl.gz") == "earlier");
+    CHECK(contents(temp.directory + "/out-20200913T122640.000001Z.jsonl.zst") == "earlier");
+    CHECK(contents(temp.directory + "/out-20200913T122640.000002Z.jsonl") == kRecord1);
+  }
+
   TEST_CASE("rotation goes by each record's receive time, not by when the commit comes") {
     TempDir temp;
     Marks marks;

@@ -74,4 +74,21 @@ TEST_SUITE("finished_files") {
                                                             "out-20260101T020000.000000Z.jsonl.gz",
                                                             "out-20260101T030000.000000Z.jsonl", "unrelated.txt"});
   }
+
+  TEST_CASE("a compressed file that is there already is not replaced: the finished one stays as it is") {
+    test_support::TempDir temp;
+    mqtk::Reporter reporter("test");
+    std::string finished = temp.directory + "/out-20260101T000000.000000Z.jsonl";
+    std::ofstream(finished + ".gz") << "an earlier run's";
+    std::ofstream(finished) << "{\"a\":1}\n";
+    {
+      mqtk::FinishedFiles files(temp.directory + "/out.jsonl", mqtk::Compression::kGzip, mqtk::Retention{}, reporter);
+      finish(files);
+      CHECK(files.compressed() == 0);
+    }
+    std::ifstream earlier(finished + ".gz");
+    CHECK(std::string(std::istreambuf_iterator<char>(earlier), {}) == "an earlier run's");
+    CHECK(names(temp.directory) ==
+          std::vector<std::string>{"out-20260101T000000.000000Z.jsonl", "out-20260101T000000.000000Z.jsonl.gz"});
+  }
 }
