@@ -148,6 +148,18 @@ class IdentityTest(RecorderCase):
         self.assertNotIn(client_id.encode(), out)
 
 
+    def test_a_start_refused_is_listed_as_ended_not_as_a_crash(self):
+        t = self.topic()
+        with open(self.path("theirs.jsonl"), "wb") as f:
+            f.write(b'{"written by": "another program"')  # no newline: inside a line
+        rc, _, err = self.run_record("-t", t, "-o", "theirs.jsonl")
+        self.assertEqual(rc, 1)
+        self.assertIn(b"ends inside a line that mqtk-record did not write", err)
+        rc, out, _ = self.run_record("--list")
+        self.assertRegex(out.decode(), r"  outputs:  %s\n  last run: \S+Z to \S+Z\n"
+                         % re.escape(self.path("theirs.jsonl")))
+
+
 class FailuresTest(RecorderCase):
     def test_takeover_is_named_and_ends_the_run(self):
         for version in ("mqttv5", "mqttv311"):

@@ -142,7 +142,7 @@ int run_recorder(const RecorderSetup& setup, const ConnectOptions& connect, cons
   int status = kExitSuccess;
   std::vector<std::string> summary;
   long refused = 0;
-  {
+  try {
     Recording recording(setup.recording, reporter, state ? &*state : nullptr, &signals);
     reporter.info(start_line(setup, connect));
     for (const auto& output : setup.recording.outputs) {
@@ -180,6 +180,11 @@ int run_recorder(const RecorderSetup& setup, const ConnectOptions& connect, cons
     reporter.clear_status();
     summary = recording.summary(subscriber.received());
     refused = recording.refused();
+  } catch (const Error&) {
+    // Refused at its start (an output that is not ours, InfluxDB not there):
+    // the run ended, it did not crash, as --list tells.
+    if (state) state->end_run();
+    throw;
   }  // the files are closed and marked finished here
   if (state) {
     state->end_run();
