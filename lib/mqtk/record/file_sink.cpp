@@ -55,7 +55,7 @@ std::chrono::system_clock::time_point next_clock_boundary(std::chrono::system_cl
 
 FileSink::FileSink(FileSinkOptions options, std::unique_ptr<MessageFormat> format, FileMarks& marks)
     : options_(std::move(options)), format_(std::move(format)), marks_(marks), sync_(options_.durability) {
-  finish_crashed_file();
+  finish_crashed_file(options_, marks_);
   if (rotating()) {
     // Opened at the first record, so that a run with nothing to record
     // leaves no empty file; but a directory that cannot take it is an error now.
@@ -79,22 +79,24 @@ FileSink::~FileSink() {
 
 const std::string& FileSink::current_path() const { return file_ ? file_->path() : options_.path; }
 
-// A rotated file that a crashed run was still writing: repaired and marked
-// finished, as the run would have done. (The output's own file is repaired
-// when it is opened.)
-void FileSink::finish_crashed_file() {
-  std::optional<FileMark> mark = marks_.mark(options_.path);
-  if (!mark || !mark->open || mark->file == options_.path) return;
+// (The output's own file, not rotated, is repaired when it is opened.)
+void FileSink::finish_crashed_file(const FileSinkOptions& options, FileMarks& marks) {
+  std::optional<FileMark> mark = marks.mark(options.path);
+  if (!mark || !mark->open || mark->file == options.path) return;
   if (access(mark->file.c_str(), F_OK) != 0) return;  // moved away since
-  AppendLog file(mark->file, {.create_new = false, .follow_symlinks = options_.follow_symlinks});
-  if (file.identity() == mark->identity && file.size() >= mark->from) {
-    file.repair(mark->from, options_.last_boundary);
+  AppendLog file(mark->file, {.create_new = false, .follow_symlinks = options.follow_symlinks});
+  bool ours = file.identity() == mark->identity;
+  if (ours && file.size() >= mark->from) {
+    file.repair(mark->from, options.last_boundary);
     file.sync();
   }
+  // Killed between starting the file and writing into it: a file is
+  // started only when there is something to write into it.
+  if (ours && file.size() == 0) std::remove(mark->file.c_str());
   FileMark finished = *mark;
   finished.open = false;
   finished.size = file.size();
-  marks_.set_mark(options_.path, finished);
+  marks.set_mark(options.path, finished);
 }
 
 std::string FileSink::rotated_name(std::chrono::system_clock::time_point now) const {

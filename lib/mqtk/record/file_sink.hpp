@@ -70,6 +70,11 @@ class FileSink final : public MessageSink {
   // path: unwritable, a symbolic link, or a file that ends inside a record
   // the recorder did not write.
   FileSink(FileSinkOptions options, std::unique_ptr<MessageFormat> format, FileMarks& marks);
+  // The rotated file a crashed earlier run was writing: its torn record
+  // cut off and marked finished, as the run would have done, or removed if
+  // no record is left in it. Done by the constructor too; a recording does
+  // it first, before its finished files are looked at for compression.
+  static void finish_crashed_file(const FileSinkOptions& options, FileMarks& marks);
   // Syncs and closes the file, marking it as cleanly finished.
   ~FileSink() override;
   FileSink(const FileSink&) = delete;
@@ -96,7 +101,6 @@ class FileSink final : public MessageSink {
 
  private:
   bool rotating() const { return options_.rotate_bytes || options_.rotate_every; }
-  void finish_crashed_file();
   void open_file(std::chrono::system_clock::time_point now);
   void close_file();
   bool due_by_time(std::chrono::system_clock::time_point now) const;

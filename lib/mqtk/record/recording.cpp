@@ -82,6 +82,8 @@ Recording::Recording(const RecordingOptions& options, const Reporter& reporter, 
     }
     if ((options.rotate_bytes || options.rotate_every) &&
         (options.compress != Compression::kNone || options.keep.any())) {
+      // Repaired before the compressor looks: it would take the torn record too.
+      FileSink::finish_crashed_file(file, *marks);
       finished_files_.push_back(std::make_unique<FinishedFiles>(output.path, options.compress, options.keep, reporter));
       file.finished_files = finished_files_.back().get();
     }

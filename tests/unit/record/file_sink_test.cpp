@@ -125,6 +125,29 @@ TEST_SUITE("file_sink") {
     CHECK(contents(path) == "{\"old\":1}\n" + kRecord1);
   }
 
+  TEST_CASE("a rotated file that a crash left without a whole record is removed, not finished") {
+    TempDir temp;
+    Marks marks;
+    mqtk::FileSinkOptions o = options(temp.directory + "/out.jsonl");
+    o.rotate_bytes = 1000;
+    std::map<std::string, mqtk::FileMark> at_crash;
+    std::string started;
+    {
+      mqtk::FileSink crashed(o, std::make_unique<mqtk::JsonLinesFormat>(), marks);
+      crashed.write(message("1"));
+      crashed.commit(true);
+      started = crashed.current_path();
+      at_crash = marks.marks;
+    }
+    REQUIRE(at_crash[o.path].open);
+    // Killed in its first write: part of the record reached the file.
+    std::ofstream(started, std::ios::trunc) << "{\"time\":\"2020-09-13T12:26:40.000";
+    marks.marks = at_crash;
+    mqtk::FileSink::finish_crashed_file(o, marks);
+    CHECK(fs::is_empty(temp.directory));
+    CHECK_FALSE(marks.marks[o.path].open);
+  }
+
   TEST_CASE("a file closed cleanly is the recorder's up to where it ended") {
     TempDir temp;
     Marks marks;
