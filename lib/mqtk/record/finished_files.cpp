@@ -172,7 +172,12 @@ void FinishedFiles::run() {
       path = queue_.front();
       queue_.pop_front();
     }
-    if (compression_ != Compression::kNone && compression_of(path) == Compression::kNone) {
+    struct stat status {};
+    if (stat(path.c_str(), &status) == 0 && status.st_size == 0) {
+      // Started by a run killed before its first record reached it (or
+      // before it was marked as started): nothing to keep.
+      std::remove(path.c_str());
+    } else if (compression_ != Compression::kNone && compression_of(path) == Compression::kNone) {
       std::string target = path + std::string(compression_suffix(compression_));
       try {
         bool done = compress_file(path, target + ".tmp", compression_, [this] {

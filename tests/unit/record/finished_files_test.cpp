@@ -75,6 +75,19 @@ TEST_SUITE("finished_files") {
                                                             "out-20260101T030000.000000Z.jsonl", "unrelated.txt"});
   }
 
+  TEST_CASE("an empty finished file (a kill before its first record) is removed, not compressed") {
+    test_support::TempDir temp;
+    mqtk::Reporter reporter("test");
+    std::ofstream(temp.directory + "/out-20260101T000000.000000Z.jsonl");
+    std::ofstream(temp.directory + "/out-20260101T010000.000000Z.jsonl") << "{\"a\":1}\n";
+    {
+      mqtk::FinishedFiles files(temp.directory + "/out.jsonl", mqtk::Compression::kZstd, mqtk::Retention{}, reporter);
+      finish(files);
+      CHECK(files.compressed() == 1);
+    }
+    CHECK(names(temp.directory) == std::vector<std::string>{"out-20260101T010000.000000Z.jsonl.zst"});
+  }
+
   TEST_CASE("a compressed file that is there already is not replaced: the finished one stays as it is") {
     test_support::TempDir temp;
     mqtk::Reporter reporter("test");
