@@ -167,7 +167,8 @@ def line_mode(bench, broker, directory, cli):
                         samples.setdefault(name, []).append(
                             timed(argv + [topic], path if lines_here == count else path + ".part") * count / lines_here)
                     finally:
-                        faults[name] = faults.get(name) or counter.check(subset)
+                        fault = counter.check(subset)  # also ends the counting subscriber
+                        faults[name] = faults.get(name) or fault
                     if lines_here < count:
                         scaled_from[name] = lines_here
             times = {name: statistics.median(values) for name, values in samples.items()}
