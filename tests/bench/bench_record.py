@@ -79,19 +79,6 @@ def points_written(influx, database):
                and value["tags"].get("database") == database)
 
 
-def written_to(influx, database, measurement):
-    """Timed by a rate() into InfluxDB: polls the write counter until
-    `count` points are in, then, off the clock, reads them back (a resent
-    batch would count twice)."""
-    def written(count):
-        return points_written(influx, database) >= count
-
-    def read_back(count):
-        found = count_points(influx, database, measurement)
-        assert found == count, "%d points written, %d read back" % (count, found)
-    return written, read_back
-
-
 def publish(broker, topic, data, qos, chunk=50000):
     """mosquitto_pub -l, one run per `chunk` lines: mosquitto_pub 2.0.11
     loses lines at QoS 1 and 2 past 65,535 unacknowledged (message ids wrap)."""
@@ -150,6 +137,17 @@ def database(influx, prefix):
     return name
 
 
+def rate_into_influx(broker, influx, database, argv, topic, data, qos, ready):
+    """rate() into InfluxDB: until its write counter has every point; then,
+    off the clock, the points are read back (a resent batch would count
+    twice) and the database dropped."""
+    result, _ = rate(broker, argv, topic, data, qos, ready, lambda count: points_written(influx, database) >= count)
+    count, found = data.count(b"\n"), count_points(influx, database, topic)
+    assert found == count, "%d points written, %d read back" % (count, found)
+    influx.query('DROP DATABASE "%s"' % database)
+    return result
+
+
 def into_file(broker, directory, ours, data, qos):
     """mqtk-sub -q 1 > file, or mqtk-record -o file.jsonl: (messages per
     second, the machine's busy CPU-seconds)."""
@@ -171,11 +169,8 @@ def into_influx(broker, influx, directory, data, qos):
     client_id, topic, db = unique("rec"), unique("record"), database(influx, "record")
     argv = [tool("record"), "-p", str(broker.port), "-t", topic, "-i", client_id, "--quiet",
             "--influx", influx.url, "--influx-db", db, "--spool", os.path.join(directory, client_id)]
-    written, read_back = written_to(influx, db, topic)
-    result, _ = rate(broker, argv, topic, data, qos, lambda: broker.wait_for_subscription(client_id, topic), written)
-    read_back(data.count(b"\n"))
-    influx.query('DROP DATABASE "%s"' % db)
-    return result
+    return rate_into_influx(broker, influx, db, argv, topic, data, qos,
+                            lambda: broker.wait_for_subscription(client_id, topic))
 
 
 def points(size, count, measurement):
@@ -227,13 +222,9 @@ def per_message(broker, influx, data, qos):
     argv = ["/usr/bin/python3", os.path.join(os.path.dirname(__file__), "per_message_subscriber.py"),
             str(broker.port), topic, str(influx.port), db]
     subscribed = re.compile(r" 1 %s$" % re.escape(topic), re.M)
-    written, read_back = written_to(influx, db, topic)
-    result, _ = rate(broker, argv, topic, data, qos,
-                     lambda: wait_until(lambda: subscribed.search(broker.log()), what="the per-message subscriber"),
-                     written)
-    read_back(data.count(b"\n"))
-    influx.query('DROP DATABASE "%s"' % db)
-    return result
+    return rate_into_influx(broker, influx, db, argv, topic, data, qos,
+                            lambda: wait_until(lambda: subscribed.search(broker.log()),
+                                               what="the per-message subscriber"))
 
 
 def main():
