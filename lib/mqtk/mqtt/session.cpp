@@ -619,12 +619,12 @@ short Session::wait(const SocketInterest& socket, int timeout_ms, std::span<poll
   for (std::size_t i = 0; i < watched_count; ++i) fds[count++] = watched[i];
 
   // Bytes held on this side of the socket are there to read whatever the kernel says.
-  bool read_ahead = socket.fd >= 0 && (socket.events & POLLIN) && bytes_held(socket.fd);
-  int ready = poll(fds.data(), count, read_ahead ? 0 : poll_timeout(timeout_ms));
+  bool held = socket.fd >= 0 && (socket.events & POLLIN) && bytes_held(socket.fd);
+  int ready = poll(fds.data(), count, held ? 0 : poll_timeout(timeout_ms));
   if (ready < 0 && errno != EINTR) throw Error(std::string("poll: ") + std::strerror(errno));
   for (std::size_t i = 0; i < watched_count; ++i) watched[i].revents = ready > 0 ? fds[first_watched + i].revents : 0;
   short revents = ready > 0 && socket.fd >= 0 ? fds[0].revents : 0;
-  return read_ahead ? static_cast<short>(revents | POLLIN) : revents;
+  return held ? static_cast<short>(revents | POLLIN) : revents;
 }
 
 void Session::continue_tls_handshake(short revents) {

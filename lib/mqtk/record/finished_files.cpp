@@ -179,16 +179,17 @@ void FinishedFiles::run() {
       std::remove(path.c_str());
     } else if (compression_ != Compression::kNone && compression_of(path) == Compression::kNone) {
       std::string target = path + std::string(compression_suffix(compression_));
+      std::string temporary = target + ".tmp";
       try {
-        bool done = compress_file(path, target + ".tmp", compression_, [this] {
+        bool done = compress_file(path, temporary, compression_, [this] {
           std::lock_guard lock(mutex_);
           return stop_now_;
         });
         if (done) {
           // Never over a file that is there: an earlier run's, of the same name.
-          if (renameat2(AT_FDCWD, (target + ".tmp").c_str(), AT_FDCWD, target.c_str(), RENAME_NOREPLACE) != 0) {
+          if (renameat2(AT_FDCWD, temporary.c_str(), AT_FDCWD, target.c_str(), RENAME_NOREPLACE) != 0) {
             int error = errno;
-            std::remove((target + ".tmp").c_str());
+            std::remove(temporary.c_str());
             throw Error(error == EEXIST ? target + " is there already" : "cannot rename to " + target);
           }
           sync_parent_directory(target);
