@@ -24,6 +24,7 @@ InfluxDB is the median of three runs, taken in turn.
 Run: ./scripts/bench   (or /usr/bin/python3 tests/bench/bench_record.py)
 """
 
+import contextlib
 import json
 import os
 import re
@@ -79,13 +80,30 @@ def points_written(influx, database):
                and value["tags"].get("database") == database)
 
 
-def publish(broker, topic, data, qos, chunk=50000):
-    """mosquitto_pub -l, one run per `chunk` lines: mosquitto_pub 2.0.11
-    loses lines at QoS 1 and 2 past 65,535 unacknowledged (message ids wrap)."""
+@contextlib.contextmanager
+def publisher_input(data, chunk=50000):
+    """`data` in files of `chunk` lines each, written before the clock starts:
+    mosquitto_pub then reads its input from a file, and the run's two cores
+    do not also carry Python pumping 128 MB through a pipe (it took about a
+    third of a core at 64 KB). One mosquitto_pub per file: mosquitto_pub
+    2.0.11 loses lines at QoS 1 and 2 past 65,535 unacknowledged (message
+    ids wrap)."""
     lines = data.splitlines(keepends=True)
-    for start in range(0, len(lines), chunk):
-        subprocess.run(["mosquitto_pub", "-p", str(broker.port), "-t", topic, "-q", qos, "-l"],
-                       input=b"".join(lines[start:start + chunk]), check=True)
+    with tempfile.TemporaryDirectory() as directory:
+        paths = []
+        for start in range(0, len(lines), chunk):
+            paths.append(os.path.join(directory, "%d.txt" % start))
+            with open(paths[-1], "wb") as f:
+                f.write(b"".join(lines[start:start + chunk]))
+        yield paths
+
+
+def publish(broker, topic, paths, qos):
+    """mosquitto_pub -l, once for each file of publisher_input()."""
+    for path in paths:
+        with open(path, "rb") as f:
+            subprocess.run(["mosquitto_pub", "-p", str(broker.port), "-t", topic, "-q", qos, "-l"], stdin=f,
+                           check=True)
 
 
 def busy_cpu_seconds():
@@ -101,16 +119,17 @@ def rate(broker, argv, topic, data, qos, ready, arrived, stdout=subprocess.DEVNU
     returns (messages per second until `arrived(count)`, the CPU-seconds the
     whole machine was busy meanwhile)."""
     count = data.count(b"\n")
-    process = subprocess.Popen(argv, stdout=stdout, stderr=subprocess.DEVNULL)
-    try:
-        ready()
-        started, busy = time.monotonic(), busy_cpu_seconds()
-        publish(broker, topic, data, qos)
-        wait_until(lambda: arrived(count), timeout=600, interval=0.02, what="%d messages" % count)
-        return count / (time.monotonic() - started), busy_cpu_seconds() - busy
-    finally:
-        process.terminate()
-        process.wait()
+    with publisher_input(data) as paths:
+        process = subprocess.Popen(argv, stdout=stdout, stderr=subprocess.DEVNULL)
+        try:
+            ready()
+            started, busy = time.monotonic(), busy_cpu_seconds()
+            publish(broker, topic, paths, qos)
+            wait_until(lambda: arrived(count), timeout=600, interval=0.02, what="%d messages" % count)
+            return count / (time.monotonic() - started), busy_cpu_seconds() - busy
+        finally:
+            process.terminate()
+            process.wait()
 
 
 class LineCounter:
