@@ -13,6 +13,7 @@ import signal
 import subprocess
 import time
 import unittest
+import urllib.error
 import urllib.request
 
 import paho.mqtt.client as mqtt
@@ -592,6 +593,163 @@ class InfluxBatchTest(RecordCase):
             self.wait_points(database, prefix, 3, timeout=30)
         finally:
             self.stop_recorder(recorder)
+
+
+class InfluxProxy:
+    """A loopback HTTP proxy in front of a real InfluxDB that keeps every
+    write it was given: (the lines' "n" fields, whether it was passed on).
+    With `hold`, a write waits up to 5 s for a second before it goes on, so
+    that two sent at once are seen at once (max_in_flight), and writes held
+    together go on one after the other, the one with the highest "n" first:
+    the order least kind to points that should have been sent in order.
+    `refuse(body)` true answers 503 and passes nothing on."""
+
+    def __init__(self, influx_url, hold=False, refuse=lambda body: False):
+        import http.server
+        import threading
+        proxy = self
+        self.writes, self.max_in_flight, self.in_flight = [], 0, 0
+        changed = threading.Condition()
+        held = []  # the highest "n" of each write held
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def forward(self):
+                body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+                is_write = self.path.startswith("/write") and body  # not the empty one of the check at start-up
+                numbers = [int(n) for n in re.findall(rb"\bn=(\d+)", body)]
+                if is_write:
+                    with changed:
+                        proxy.in_flight += 1
+                        proxy.max_in_flight = max(proxy.max_in_flight, proxy.in_flight)
+                        held.append(max(numbers, default=-1))
+                        changed.notify_all()
+                        if hold:
+                            changed.wait_for(lambda: len(held) >= 2, timeout=5)
+                            changed.wait_for(lambda: held[-1] == max(held))
+                try:
+                    refused = is_write and refuse(body)
+                    if refused:
+                        status, answer = 503, b'{"error":"refused by the test"}'
+                    else:
+                        request = urllib.request.Request(influx_url + self.path, data=body if body else None,
+                                                         method=self.command)
+                        try:
+                            with urllib.request.urlopen(request, timeout=60) as response:
+                                status, answer = response.status, response.read()
+                        except urllib.error.HTTPError as e:
+                            status, answer = e.code, e.read()
+                    if is_write:
+                        with changed:
+                            proxy.writes.append((numbers, 200 <= status < 300))
+                finally:
+                    if is_write:
+                        with changed:
+                            proxy.in_flight -= 1
+                            held.remove(max(numbers, default=-1))
+                            changed.notify_all()
+                self.send_response(status)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(answer)))
+                self.end_headers()
+                self.wfile.write(answer)
+
+            do_GET = do_POST = forward
+
+            def log_message(self, *args):
+                pass
+
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.url = "http://127.0.0.1:%d" % self.server.server_address[1]
+
+    def passed(self):
+        """Each number's count of writes that reached InfluxDB."""
+        counts = {}
+        for numbers, ok in self.writes:
+            for n in numbers if ok else ():
+                counts[n] = counts.get(n, 0) + 1
+        return counts
+
+    def __enter__(self):
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self.server.shutdown()
+        self.server.server_close()
+        self.thread.join()
+
+
+class InfluxRequestsAtOnceTest(RecordCase):
+    """A batch over a megabyte goes as two requests at once, cut by time:
+    InfluxDB keeps the later of two points with the same series and time, so
+    points sharing a time must stay in one request, in order."""
+
+    def large_messages(self, topic, count, **extra):
+        return [(topic, json.dumps({"n": i, "s": "x" * 30000, **{k: f(i) for k, f in extra.items()}}).encode(),
+                 1, False) for i in range(count)]
+
+    def test_two_requests_at_once_and_the_later_of_two_points_at_one_time_stays(self):
+        prefix = self.topic()
+        database = self.database()
+        with InfluxProxy(self.influx.url, hold=True) as proxy:
+            recorder = self.start_recorder([prefix], "--influx", proxy.url, "--influx-db", database,
+                                           "--batch-interval", "2s", "--time-field", "t", "--time-unit", "s")
+            try:
+                # 210 messages at 21 times: of each time's ten points the last (n = 189 + k) stays.
+                publish_all(self.port, self.large_messages(prefix, 210, t=lambda i: 1700000000 + i % 21))
+                wait_until(lambda: len(proxy.passed()) == 210, timeout=60, what="every point passed on")
+            finally:
+                self.stop_recorder(recorder)
+        self.assertEqual(proxy.max_in_flight, 2)
+        self.assertEqual(set(proxy.passed().values()), {1})
+        rows = self.influx.rows('SELECT n FROM "%s"' % prefix, database)
+        self.assertEqual(sorted(row["n"] for row in rows), list(range(189, 210)))
+
+    def test_a_part_that_fails_is_sent_again_and_only_it(self):
+        prefix = self.topic()
+        database = self.database()
+        refused = []
+
+        def refuse_once(body):  # the request with point 50, the first time
+            if not refused and re.search(rb"\bn=50i?\b", body):
+                refused.append(body)
+                return True
+            return False
+
+        with InfluxProxy(self.influx.url, refuse=refuse_once) as proxy:
+            recorder = self.start_recorder([prefix], "--influx", proxy.url, "--influx-db", database,
+                                           "--batch-interval", "2s")
+            publish_all(self.port, self.large_messages(prefix, 100))
+            wait_until(lambda: len(proxy.passed()) == 100, timeout=60, what="every point passed on")
+            _, err = self.stop_recorder(recorder)
+        self.assertTrue(refused)
+        self.assertEqual(set(proxy.passed().values()), {1}, "a point went twice: %r" % proxy.writes)
+        self.assertIn(b"HTTP 503", err)
+        self.assertIn(b"is accepting points again", err)
+        self.wait_points(database, prefix, 100)
+
+    def test_a_refused_point_in_a_large_batch_is_set_aside_once(self):
+        prefix = self.topic()
+        database = self.database()
+        recorder = self.start_recorder([prefix], "--influx", self.influx.url, "--influx-db", database,
+                                       "--batch-interval", "2s")
+        publish_all(self.port, self.large_messages(prefix, 1))
+        self.wait_points(database, prefix, 1)
+        messages = self.large_messages(prefix, 100)
+        messages[60] = (prefix, b'{"n": 60, "s": 5}', 1, False)  # "s" holds strings: a field type conflict
+        publish_all(self.port, messages)
+        self.wait_points(database, prefix, 100)  # the first message's point, and 99
+        time.sleep(0.5)
+        _, err = self.stop_recorder(recorder, expect_status=65)
+        self.assertEqual(err.count(b"InfluxDB refused a point ("), 1, err)
+        with open(os.path.join(self.path("spool-" + recorder.argv[4]), "rejected.lp")) as f:
+            kept = f.read()
+        self.assertEqual(kept.count("\n# "), 0)  # one reason
+        self.assertEqual(len(kept.splitlines()), 2)  # and its point
+        self.assertIn("n=60", kept)
 
 
 class SpoolDamageTest(RecordCase):

@@ -4,10 +4,12 @@
 #include <signal.h>
 
 #include <algorithm>
+#include <exception>
 #include <random>
 
 #include "mqtk/base/error.hpp"
 #include "mqtk/base/newlines.hpp"
+#include "mqtk/record/point_partition.hpp"
 
 namespace mqtk {
 namespace {
@@ -16,6 +18,10 @@ using Clock = std::chrono::steady_clock;
 
 // InfluxDB 1.x refuses bodies over 25,000,000 bytes by default.
 constexpr std::size_t kMaxBodyBytes = 8 * 1024 * 1024;
+// A batch this large goes as kRequestsAtOnce requests at once. A smaller one
+// takes InfluxDB a few milliseconds: cutting it gains nothing.
+constexpr std::size_t kSplitBytes = 1024 * 1024;
+constexpr std::size_t kRequestsAtOnce = 2;
 // Lines wait for a full batch while messages keep coming; once they pause
 // for this share of --batch-interval, what waits is sent: the end of a
 // burst, or a lone reading, is in the database a moment later, not up to a
@@ -93,13 +99,12 @@ bool LineDelivery::deliver(std::string_view lines, std::size_t& settled, const R
 
 InfluxWriter::InfluxWriter(InfluxOptions options, Spool& spool, const Reporter& reporter, bool integers,
                            const SignalWatch* signals)
-    : options_(std::move(options)),
-      spool_(spool),
-      reporter_(reporter),
-      integers_(integers),
-      client_(options_),
-      delivery_(client_, reporter) {
-  if (!options_.wait) client_.check(reporter_, signals);
+    : options_(std::move(options)), spool_(spool), reporter_(reporter), integers_(integers) {
+  for (std::size_t i = 0; i < kRequestsAtOnce; ++i) senders_.push_back(std::make_unique<Sender>(options_, reporter_));
+  if (!options_.wait) {
+    client().check(reporter_, signals);
+    server_taking_ = true;
+  }
   // The thread must not take SIGINT/SIGTERM (the main thread reads them from
   // a SignalWatch): start it with every signal blocked.
   sigset_t all, previous;
@@ -123,11 +128,23 @@ InfluxWriter::~InfluxWriter() { finish(std::chrono::milliseconds(0)); }
 
 void InfluxWriter::begin_finish(std::chrono::milliseconds grace) {
   if (stopping_) return;
-  // The client's deadline is the stop's: a request under way ends with the
+  // The clients' deadline is the stop's: a request under way ends with the
   // grace too. Set before stopping_, which the thread reads first.
-  client_.cancel_at(Clock::now() + grace);
+  for (auto& sender : senders_) sender->client.cancel_at(Clock::now() + grace);
   stopping_ = true;
   spool_.wake();
+}
+
+long InfluxWriter::points_sent() const {
+  long sent = 0;
+  for (const auto& sender : senders_) sent += sender->delivery.sent();
+  return sent;
+}
+
+long InfluxWriter::points_rejected() const {
+  long refused = 0;
+  for (const auto& sender : senders_) refused += sender->delivery.refused_count();
+  return refused;
 }
 
 std::optional<std::string> InfluxWriter::stopped_by() const {
@@ -148,7 +165,7 @@ void InfluxWriter::finish(std::chrono::milliseconds grace) {
 }
 
 void InfluxWriter::stop_now() {
-  client_.cancel();  // a server that does not answer is not waited for
+  for (auto& sender : senders_) sender->client.cancel();  // a server that does not answer is not waited for
   stopping_ = true;
   spool_.wake();
 }
@@ -162,8 +179,8 @@ void InfluxWriter::note_failure(const InfluxClient::Answer& answer) {
 }
 
 bool InfluxWriter::sleep_for(std::chrono::milliseconds delay) {
-  spool_.wait(UINT64_MAX, UINT64_MAX, std::min(Clock::now() + delay, client_.deadline()));
-  return !client_.cancelled();
+  spool_.wait(UINT64_MAX, UINT64_MAX, std::min(Clock::now() + delay, client().deadline()));
+  return !client().cancelled();
 }
 
 void InfluxWriter::run() {
@@ -171,7 +188,7 @@ void InfluxWriter::run() {
   std::mt19937 jitter(std::random_device{}());
   const auto pause = options_.batch_interval / kPauseShareOfInterval;
   while (true) {
-    if (stopping_ && (spool_.pending_lines() == 0 || client_.cancelled())) return;
+    if (stopping_ && (spool_.pending_lines() == 0 || client().cancelled())) return;
     // A batch is full at batch_size points or at the most a request carries:
     // large points fill the second long before the first.
     if (!stopping_) spool_.wait(options_.batch_size, kMaxBodyBytes, Clock::now() + options_.batch_interval, pause);
@@ -190,7 +207,7 @@ void InfluxWriter::run() {
       retry = kFirstRetry;
       continue;
     }
-    long retry_after = delivery_.failure().retry_after_seconds;
+    long retry_after = failure_.retry_after_seconds;
     auto delay = retry_after > 0 ? std::chrono::milliseconds(retry_after * 1000)
                                  : retry + std::chrono::milliseconds(jitter() % (retry.count() / 4 + 1));
     retry = std::min(retry * 2, kMaxRetry);
@@ -201,26 +218,65 @@ void InfluxWriter::run() {
 // Sends a batch; true once every line is in the database or set aside as
 // refused, false to try the whole batch again later.
 bool InfluxWriter::send(const Spool::Batch& batch) {
-  if (!(settled_start_ == batch.start)) settled_bytes_ = 0;
-  settled_start_ = batch.start;
-  bool delivered =
-      delivery_.deliver(batch.lines, settled_bytes_, [&](std::string_view line, const std::string& reason) {
-        spool_.reject(line, reason);
-        std::string hint = refusal_hint(reason, integers_);
-        std::string_view shown = line.substr(0, std::min<std::size_t>(line.size() - 1, 300));
-        reporter_.warning("InfluxDB refused a point (" + reason + "): " + std::string(shown) + " (kept in " +
-                          spool_.directory() + "/rejected.lp" + (hint.empty() ? ")" : "; " + hint + ")"));
-      });
-  if (!delivered) {
-    if (!client_.cancelled()) note_failure(delivery_.failure());
+  if (batch_parts_ == 0 || !(batch_start_ == batch.start)) {
+    batch_start_ = batch.start;
+    batch_parts_ = server_taking_ && batch.lines.size() >= kSplitBytes ? senders_.size() : 1;
+    for (auto& sender : senders_) sender->settled = 0;
+  }
+  std::vector<std::string> parts;
+  if (batch_parts_ > 1) parts = partition_by_time(batch.lines, batch_parts_);
+  std::vector<std::exception_ptr> errors(batch_parts_);
+  std::vector<std::thread> others;
+  for (std::size_t i = 1; i < batch_parts_; ++i) {
+    // Started from this thread, they block every signal too.
+    others.emplace_back([&, i] {
+      try {
+        deliver(*senders_[i], parts[i]);
+      } catch (...) {
+        errors[i] = std::current_exception();
+      }
+    });
+  }
+  try {
+    deliver(*senders_[0], batch_parts_ > 1 ? std::string_view(parts[0]) : batch.lines);
+  } catch (...) {
+    errors[0] = std::current_exception();
+  }
+  for (std::thread& other : others) other.join();
+  for (const std::exception_ptr& error : errors) {
+    if (error) std::rethrow_exception(error);
+  }
+
+  for (std::size_t i = 0; i < batch_parts_; ++i) {
+    if (senders_[i]->delivered) continue;
+    server_taking_ = false;
+    failure_ = senders_[i]->delivery.failure();
+    if (!client().cancelled()) note_failure(failure_);
     return false;
   }
-  settled_bytes_ = 0;
+  batch_parts_ = 0;
+  server_taking_ = true;
   if (failing_.exchange(false)) {
     last_failure_.clear();
     reporter_.note("InfluxDB at " + options_.describe() + " is accepting points again");
   }
   return true;
+}
+
+void InfluxWriter::deliver(Sender& sender, std::string_view lines) {
+  sender.delivered =
+      sender.settled >= lines.size() ||
+      sender.delivery.deliver(lines, sender.settled,
+                              [this](std::string_view line, const std::string& reason) { set_aside(line, reason); });
+}
+
+void InfluxWriter::set_aside(std::string_view line, const std::string& reason) {
+  std::lock_guard lock(set_aside_mutex_);  // one line at a time in rejected.lp and on standard error
+  spool_.reject(line, reason);
+  std::string hint = refusal_hint(reason, integers_);
+  std::string_view shown = line.substr(0, std::min<std::size_t>(line.size() - 1, 300));
+  reporter_.warning("InfluxDB refused a point (" + reason + "): " + std::string(shown) + " (kept in " +
+                    spool_.directory() + "/rejected.lp" + (hint.empty() ? ")" : "; " + hint + ")"));
 }
 
 }  // namespace mqtk
