@@ -619,15 +619,16 @@ class InfluxProxy:
                 body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
                 is_write = self.path.startswith("/write") and body  # not the empty one of the check at start-up
                 numbers = [int(n) for n in re.findall(rb"\bn=(\d+)", body)]
+                highest = max(numbers, default=-1)
                 if is_write:
                     with changed:
                         proxy.in_flight += 1
                         proxy.max_in_flight = max(proxy.max_in_flight, proxy.in_flight)
-                        held.append(max(numbers, default=-1))
+                        held.append(highest)
                         changed.notify_all()
                         if hold:
                             changed.wait_for(lambda: len(held) >= 2, timeout=5)
-                            changed.wait_for(lambda: held[-1] == max(held))
+                            changed.wait_for(lambda: highest == max(held))
                 try:
                     refused = is_write and refuse(body)
                     if refused:
@@ -647,7 +648,7 @@ class InfluxProxy:
                     if is_write:
                         with changed:
                             proxy.in_flight -= 1
-                            held.remove(max(numbers, default=-1))
+                            held.remove(highest)
                             changed.notify_all()
                 self.send_response(status)
                 self.send_header("Content-Type", "application/json")
