@@ -89,7 +89,13 @@ std::chrono::milliseconds parse_duration(std::string_view text, std::string_view
     total += number * found->milliseconds;
     rest = unit.substr(unit_length);
   }
-  if (!(total >= 1 && total < 1e15)) throw fail();
+  if (!(total >= 1)) throw fail();
+  // Clocks count nanoseconds in 64 bits: now plus more than about 292 years
+  // wraps around to the past, and a wait would end at once.
+  constexpr double kMaxMilliseconds = 36500.0 * 86400000;
+  if (!(total <= kMaxMilliseconds)) {
+    throw UsageError(std::string(flag) + ": at most 36500d (100 years), not '" + std::string(text) + "'");
+  }
   return std::chrono::milliseconds(static_cast<long long>(total));
 }
 

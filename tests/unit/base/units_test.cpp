@@ -31,6 +31,12 @@ TEST_SUITE("units") {
     CHECK_THROWS_AS(mqtk::parse_duration("0s", "--rotate"), mqtk::UsageError);
     CHECK_THROWS_AS(mqtk::parse_duration("1y", "--rotate"), mqtk::UsageError);
     CHECK(mqtk::parse_duration("1h30m", "--rotate") == 90min);
+    // Past about 292 years a steady_clock time point wraps: refused well before.
+    CHECK(mqtk::parse_duration("36500d", "--after") == std::chrono::hours(24 * 36500));
+    CHECK_THROWS_WITH(mqtk::parse_duration("36501d", "--after"), "--after: at most 36500d (100 years), not '36501d'");
+    CHECK_THROWS_WITH(mqtk::parse_duration("9999999999s", "--interval"),
+                      "--interval: at most 36500d (100 years), not '9999999999s'");
+    CHECK_THROWS_AS(mqtk::parse_duration("1e300s", "--interval"), mqtk::UsageError);
     CHECK(mqtk::parse_duration("1d12h", "--rotate") == 36h);
     CHECK(mqtk::parse_duration("2m30s500ms", "--rotate") == 150500ms);
     CHECK(mqtk::parse_duration("1min", "--rotate") == 1min);
