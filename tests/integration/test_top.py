@@ -2,7 +2,7 @@
 checked exactly against what a scripted publisher sent, rates within a
 tolerance, and the full screen driven in a real terminal (Debian's tmux:
 keys sent, the pane captured), down to the terminal being given back as it
-was after q, Ctrl-C, SIGTERM and a crash."""
+was after q, Ctrl-C, Ctrl-\\, SIGTERM, SIGHUP and a crash."""
 
 import json
 import os
@@ -122,6 +122,25 @@ class TestTopSnapshots(BrokerTestCase):
         finally:
             publish_all(self.port, [(base + "/kept/%d" % i, b"", 1, True) for i in range(3)])
 
+    def test_once_lines_are_120_terminal_columns_with_wide_characters(self):
+        """CJK ideographs and emoji take two columns each: a line cut by
+        character count would run past the width into the next."""
+        import unicodedata
+        base = unique("top")
+        publish_all(self.port, [(base + "/温度センサー" * 4, "全角文字".encode() * 20, 1, True),
+                                (base + "/emoji", "🔥".encode() * 80, 1, True)])
+        try:
+            status, out, err = run([TOP, "-p", str(self.port), "-t", base + "/#", "--once", "--after", "1s"])
+            self.assertEqual(status, 0, err)
+            lines = out.decode().splitlines()
+            self.assertEqual(len(lines), 5, lines)
+            for line in lines:
+                width = sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in line)
+                self.assertLessEqual(width, 120, line)
+            self.assertTrue(lines[3].endswith("…") and lines[4].endswith("…"), lines)
+        finally:
+            publish_all(self.port, [(base + "/温度センサー" * 4, b"", 1, True), (base + "/emoji", b"", 1, True)])
+
     def test_jq_sees_payloads_longer_than_the_kilobyte_shown(self):
         base = unique("top")
         big = b'{"pad": "%s", "n": 7}' % (b"x" * 5000)
@@ -177,6 +196,35 @@ class TestTopUsage(BrokerTestCase):
             self.assertEqual(out, b"")
             self.assertIn(words, err.decode().splitlines()[0], argv)
 
+    def test_a_broker_that_never_answers_is_an_error_not_a_quiet_table(self):
+        """--after counts from the broker's acceptance: a snapshot of a
+        connection still being made would look like a broker with no traffic."""
+        from hostile_broker import HostileBroker
+
+        with HostileBroker(lambda peer: peer.drain()) as broker:
+            for mode in ("--json", "--once"):
+                status, out, err = run([TOP, "-p", str(broker.port), mode, "--after", "1s", "--connect-timeout", "2"],
+                                       stdin=subprocess.DEVNULL, timeout=30)
+                self.assertEqual((status, out), (1, b""), (mode, err))
+                self.assertIn(b"no answer within 2 s", err)
+
+    def test_a_terminal_that_cannot_be_driven_is_refused(self):
+        """A terminal curses does not know, and one it knows but that cannot
+        move the cursor (TERM=dumb: Emacs' shell), get the hint, not a
+        screen run together on one line."""
+        import pty
+        for term in ("dumb", "no-such-terminal"):
+            main, terminal = pty.openpty()
+            try:
+                process = subprocess.run([TOP, "-p", str(self.port)], stdin=terminal, stdout=terminal,
+                                         stderr=subprocess.PIPE, env=dict(os.environ, TERM=term), timeout=30)
+            finally:
+                os.close(terminal)
+                os.close(main)
+            self.assertEqual(process.returncode, 1, term)
+            self.assertEqual(process.stderr.decode().splitlines(),
+                             ["mqtk-top: cannot drive this terminal (TERM=%s); use --once or --json for text" % term])
+
 
 class Terminal:
     """A tmux server of its own (its own socket), one 80x24 window running
@@ -220,7 +268,8 @@ class TestTopScreen(ScratchDirectory, BrokerTestCase):
         top = " ".join(shlex.quote(a) for a in [TOP, "-p", str(self.port), "-i", self.client_id, "-t", base + "/#"])
         # sh outlives the Ctrl-C sent to the terminal's foreground (a trap
         # of its own, which mqtk-top does not inherit as it would an ignored signal).
-        command = ("trap : INT; stty -g > before; %s %s; echo $? > status; stty -g > after; echo DONE; exec sleep 600"
+        command = ("trap : INT QUIT; stty -g > before; %s %s; echo $? > status; stty -g > after; echo DONE; "
+                   "exec sleep 600"
                    % (top, extra))
         terminal = Terminal("cd %s && %s" % (shlex.quote(self.directory), command), self.directory)
         self.addCleanup(terminal.close)
@@ -289,15 +338,16 @@ class TestTopScreen(ScratchDirectory, BrokerTestCase):
         self.assert_terminal_restored(terminal)
 
     def test_ctrl_c_sigterm_and_a_crash_give_the_terminal_back(self):
-        for how, expected in [("C-c", 0), (signal.SIGTERM, 0), (signal.SIGSEGV, 128 + signal.SIGSEGV)]:
+        for how, expected in [("C-c", 0), ("C-\\", 0), (signal.SIGTERM, 0), (signal.SIGHUP, 0),
+                              (signal.SIGSEGV, 128 + signal.SIGSEGV)]:
             with self.subTest(how=how):
                 for name in ("before", "after", "status"):
                     if os.path.exists(self.path(name)):
                         os.remove(self.path(name))
                 terminal = self.start(unique("top"))
                 terminal.shows("connected")
-                if how == "C-c":
-                    terminal.keys("C-c")
+                if isinstance(how, str):
+                    terminal.keys(how)
                 else:
                     os.kill(self.top_pid(terminal), how)
                 self.assertEqual(self.finished(terminal), expected)

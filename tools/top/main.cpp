@@ -7,13 +7,16 @@
 #include "mqtk/cli/top_flags.hpp"
 
 int main(int argc, char** argv) {
-  const mqtk::ToolInfo tool{"mqtk-top",
-                            "mqtk-top [-h host] [-t filter] [--once] [--json] [--interval T]",
-                            "top",
-                            {"mqtk-top -h broker                        # every topic, on the full screen",
-                             "mqtk-top -t 'sensors/#' --sort name        # one subtree, by name",
-                             "mqtk-top --once --after 10s                # the table once, as text",
-                             "mqtk-top --json --interval 5s | jq .topic  # a snapshot every 5 s, for scripts"}};
+  mqtk::ToolInfo tool{"mqtk-top",
+                      "mqtk-top [-h host] [-t filter] [--once] [--json] [--interval T]",
+                      "top",
+                      {"mqtk-top -h broker                        # every topic, on the full screen",
+                       "mqtk-top -t 'sensors/#' --sort name        # one subtree, by name",
+                       "mqtk-top --once --after 10s                # the table once, as text",
+                       "mqtk-top --json --interval 5s | jq .topic  # a snapshot every 5 s, for scripts"}};
+  // A clean stop gives the terminal back; Ctrl-\ and a closed terminal too.
+  tool.stops_on_hangup = true;
+  tool.stops_on_quit = true;
   return mqtk::run_tool(tool, [&](mqtk::ToolContext& context) {
     mqtk::CommandLine command_line(tool, "Watch every topic of a broker: counts, rates, last payloads.");
     mqtk::TopFlags flags;

@@ -36,7 +36,9 @@ int run_tool(const ToolInfo& tool, const std::function<int(ToolContext&)>& body)
     // The closed standard streams are taken before anything opens a
     // descriptor (the signals' own included), then the signals are blocked.
     StandardStreams streams = StandardStreams::reserve();
-    if (tool.stops_on_hangup) {
+    if (tool.stops_on_quit) {
+      signals.emplace(std::initializer_list<int>{SIGINT, SIGTERM, SIGHUP, SIGQUIT});
+    } else if (tool.stops_on_hangup) {
       signals.emplace(std::initializer_list<int>{SIGINT, SIGTERM, SIGHUP});
     } else {
       signals.emplace(std::initializer_list<int>{SIGINT, SIGTERM});

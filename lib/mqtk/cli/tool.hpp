@@ -20,6 +20,9 @@ struct ToolInfo {
   // SIGHUP stops the tool cleanly, as SIGINT and SIGTERM do (mqtk-record: a
   // closed terminal must not cut a write short); mosquitto's clients die of it.
   bool stops_on_hangup = false;
+  // SIGQUIT (Ctrl-\) stops it cleanly too: mqtk-top holds the terminal in
+  // modes that only a clean stop gives back.
+  bool stops_on_quit = false;
   // --quiet still prints the error that ends the run (mqtk-record); it
   // silences every runtime error in mosquitto's clients.
   bool quiet_keeps_errors = false;
@@ -29,7 +32,7 @@ struct ToolInfo {
 struct ToolContext {
   Reporter& reporter;
   const StandardStreams& streams;  // which of 0-2 were closed at start-up
-  // The stop signals (SIGINT, SIGTERM and, with stops_on_hangup, SIGHUP),
+  // The stop signals (SIGINT, SIGTERM and, as ToolInfo says, SIGHUP and SIGQUIT),
   // blocked before anything else happens and read as events: there is no
   // moment at which one of them kills the tool by its default action.
   SignalWatch& signals;

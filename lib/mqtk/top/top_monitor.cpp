@@ -100,8 +100,16 @@ class TopRun {
 
   int run_snapshots() {
     milliseconds period = options_.interval.value_or(options_.after);
-    next_snapshot_ = table_.start() + period;
+    // The watch starts once the broker has accepted the connection: a broker
+    // that never answers is an error at the connect timeout, not an empty
+    // table that looks like a quiet broker.
+    next_snapshot_ = MonotonicClock::time_point::max();
     subscriber_.set_ticker(std::min(period, milliseconds(100)), [this, period] {
+      if (!watching_) {
+        if (subscriber_.state() != SessionState::kConnected) return;
+        watching_ = true;
+        next_snapshot_ = clock_.now() + period;
+      }
       if (clock_.now() < next_snapshot_) return;
       snapshot();
       if (!options_.interval) {
@@ -143,8 +151,10 @@ class TopRun {
     if (options_.output != TopOutput::kScreen) rows_ = {};  // not needed until the next snapshot
   }
 
+  // A line of the text table, cut at the width (a terminal's narrower than
+  // the fixed columns, or a wide character's second column).
   void put_line(std::string_view line) {
-    out_.append(line);
+    out_.append(line.substr(0, fitting_bytes(line, options_.width)));
     out_.put('\n');
     end_line();
   }
@@ -239,6 +249,7 @@ class TopRun {
   std::vector<TopicRow> rows_;
   Rfc3339Clock wall_clock_;
   MonotonicClock::time_point next_snapshot_{};
+  bool watching_ = false;  // connected once: --after and --interval count from then
   int snapshots_ = 0;
   TopScreen* screen_ = nullptr;
   StderrCapture* errors_ = nullptr;

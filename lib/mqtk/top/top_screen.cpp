@@ -11,6 +11,7 @@
 
 #include "mqtk/base/error.hpp"
 #include "mqtk/top/screen_controls.hpp"
+#include "mqtk/top/top_text.hpp"
 
 namespace mqtk {
 namespace {
@@ -37,6 +38,11 @@ extern "C" void restore_terminal_and_die(int signo) {
   }
   // SA_RESETHAND made the default action current again: die of the signal.
   raise(signo);
+}
+
+bool has_capability(const char* name) {
+  char* value = tigetstr(const_cast<char*>(name));
+  return value != nullptr && value != reinterpret_cast<char*>(-1);
 }
 
 void append_capability(const char* name) {
@@ -102,14 +108,10 @@ int screen_key(int key) {
   }
 }
 
-// Bytes of `line`'s first `columns` code points: a line longer than the
-// screen would wrap onto the next one.
+// Bytes of `line` that fit in `columns`: a line longer than the screen
+// would wrap onto the next one.
 int clipped(const std::string& line, int columns) {
-  int seen = 0;
-  for (std::size_t i = 0; i < line.size(); ++i) {
-    if ((static_cast<unsigned char>(line[i]) & 0xC0) != 0x80 && seen++ == columns) return static_cast<int>(i);
-  }
-  return static_cast<int>(line.size());
+  return static_cast<int>(fitting_bytes(line, static_cast<std::size_t>(std::max(columns, 0))));
 }
 
 enum ColorPair : short { kHeaderColor = 1, kFooterColor = 2 };
@@ -125,6 +127,13 @@ TopScreen::TopScreen(bool color) : color_(color) {
   termios modes{};
   bool have_modes = tcgetattr(STDIN_FILENO, &modes) == 0;
   screen_ = newterm(nullptr, stdout, stdin);
+  // A terminal that cannot move the cursor (TERM=dumb, Emacs' shell) is
+  // known to curses but would get the screen as one run-on line.
+  if (screen_ != nullptr && !has_capability("cup")) {
+    endwin();
+    delscreen(screen_);
+    screen_ = nullptr;
+  }
   if (screen_ == nullptr) {
     const char* term = std::getenv("TERM");
     throw Error(std::string("cannot drive this terminal (TERM=") + (term != nullptr ? term : "") +

@@ -1,10 +1,13 @@
 #include "mqtk/top/top_text.hpp"
 
+#include <locale.h>
+
 #include <algorithm>
 #include <cerrno>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
+#include <cwchar>
 
 #include "mqtk/base/counts.hpp"
 #include "mqtk/base/reporter.hpp"
@@ -33,15 +36,32 @@ std::string right(std::string text, std::size_t width) {
   return text;
 }
 
-// Code points in UTF-8 `text` (continuation bytes do not count).
-std::size_t columns(std::string_view text) {
-  return static_cast<std::size_t>(
-      std::count_if(text.begin(), text.end(), [](char c) { return (static_cast<unsigned char>(c) & 0xC0) != 0x80; }));
+// The code point starting at `text[at]` (valid UTF-8), and where the next starts.
+char32_t decode(std::string_view text, std::size_t& at) {
+  auto byte = [&](std::size_t i) { return static_cast<unsigned char>(text[i]); };
+  unsigned char lead = byte(at++);
+  if (lead < 0x80) return lead;
+  int more = lead >= 0xF0 ? 3 : lead >= 0xE0 ? 2 : 1;
+  char32_t c = lead & (0x3F >> more);
+  for (; more > 0 && at < text.size() && (byte(at) & 0xC0) == 0x80; --more) c = (c << 6) | (byte(at++) & 0x3F);
+  return c;
+}
+
+// Columns of one code point by glibc's wcwidth in C.UTF-8: the user's locale
+// may be C, where every character past ASCII has no width.
+std::size_t code_point_columns(char32_t c) {
+  if (c >= 0x20 && c < 0x7F) return 1;
+  static const locale_t utf8 = newlocale(LC_CTYPE_MASK, "C.UTF-8", static_cast<locale_t>(nullptr));
+  if (utf8 == static_cast<locale_t>(nullptr)) return 1;
+  locale_t previous = uselocale(utf8);
+  int width = wcwidth(static_cast<wchar_t>(c));
+  uselocale(previous);
+  return width < 0 ? 1 : static_cast<std::size_t>(width);
 }
 
 // `text` padded with spaces to `width` columns.
 std::string padded(std::string text, std::size_t width) {
-  std::size_t used = columns(text);
+  std::size_t used = text_columns(text);
   if (used < width) text.append(width - used, ' ');
   return text;
 }
@@ -69,6 +89,25 @@ std::pair<std::size_t, std::size_t> free_widths(std::size_t width) {
 }
 
 }  // namespace
+
+std::size_t text_columns(std::string_view text) {
+  std::size_t used = 0;
+  for (std::size_t at = 0; at < text.size();) used += code_point_columns(decode(text, at));
+  return used;
+}
+
+std::size_t fitting_bytes(std::string_view text, std::size_t width) {
+  std::size_t used = 0;
+  std::size_t at = 0;
+  while (at < text.size()) {
+    std::size_t next = at;
+    std::size_t columns = code_point_columns(decode(text, next));
+    if (used + columns > width) break;
+    used += columns;
+    at = next;
+  }
+  return at;
+}
 
 std::string short_rate(double per_second) {
   if (per_second < 999.95) return printed("%.1f", per_second);
@@ -137,19 +176,10 @@ std::string one_line(std::string_view text, std::size_t width, TextStyle style) 
     if (c == '\n' || c == '\r' || c == '\t') c = ' ';
   }
   std::string safe = terminal_safe(flat);
-  if (columns(safe) <= width) return safe;
+  if (text_columns(safe) <= width) return safe;
   if (width == 0) return {};
   // Cut at a code point's start, leaving a column for the mark.
-  std::size_t kept = 0;
-  std::size_t end = 0;
-  while (end < safe.size()) {
-    std::size_t next = end + 1;
-    while (next < safe.size() && (static_cast<unsigned char>(safe[next]) & 0xC0) == 0x80) ++next;
-    if (kept + 1 > width - 1) break;
-    ++kept;
-    end = next;
-  }
-  return safe.substr(0, end) + (style.unicode ? "…" : "~");
+  return safe.substr(0, fitting_bytes(safe, width - 1)) + (style.unicode ? "…" : "~");
 }
 
 double number_in(std::string_view text) {

@@ -48,7 +48,14 @@ std::string short_count(long long count);   // "999999", "1.23M"
 std::string short_bytes(long long bytes);   // "512", "1.5K", "2.0M"
 std::string short_age(double seconds);      // "0.4s", "12s", "3m", "2h", "4d"
 
-// `text` as one line of at most `width` characters (code points): control
+// Terminal columns of valid UTF-8 `text`: CJK ideographs and most emoji
+// take two, combining marks none (glibc's tables, whatever the locale).
+std::size_t text_columns(std::string_view text);
+// Bytes of the longest start of valid UTF-8 `text` within `width` columns,
+// cut between code points.
+std::size_t fitting_bytes(std::string_view text, std::size_t width);
+
+// `text` as one line of at most `width` terminal columns: control
 // characters escaped, line breaks and tabs made spaces, and a longer text cut
 // with "…" ("~" in ASCII).
 std::string one_line(std::string_view text, std::size_t width, TextStyle style);

@@ -55,6 +55,22 @@ TEST_SUITE("top_text") {
     CHECK(mqtk::one_line("ééééé", 3, kUnicode) == "éé…");
     // A terminal's control sequences are shown, not obeyed.
     CHECK(mqtk::one_line("\x1b[2J", 20, kAscii) == "\\x1b[2J");
+    // Wide characters take two columns: cut to the width, not to a count.
+    CHECK(mqtk::one_line("温度センサー", 7, kUnicode) == "温度セ…");
+    CHECK(mqtk::one_line("温度センサー", 6, kUnicode) == "温度…");
+    CHECK(mqtk::one_line("🔥🔥🔥", 4, kAscii) == "🔥~");
+  }
+
+  TEST_CASE("terminal columns of text") {
+    CHECK(mqtk::text_columns("abc") == 3);
+    CHECK(mqtk::text_columns("é") == 1);
+    CHECK(mqtk::text_columns("e\u0301") == 1);  // a combining accent takes no column
+    CHECK(mqtk::text_columns("温度") == 4);
+    CHECK(mqtk::text_columns("🔥x") == 3);
+    CHECK(mqtk::fitting_bytes("温度x", 3) == 3);  // the second ideograph would need columns 3 and 4
+    CHECK(mqtk::fitting_bytes("温度x", 4) == 6);
+    CHECK(mqtk::fitting_bytes("abc", 10) == 3);
+    CHECK(mqtk::fitting_bytes("abc", 0) == 0);
   }
 
   TEST_CASE("numbers in payloads") {
