@@ -218,6 +218,34 @@ class RequestResponseTest(BrokerTestCase):
                 self.assertEqual(ours[0], theirs[0])
                 self.assertTrue(ours[1])
 
+    def test_empty_standard_input_is_an_empty_request_as_in_mosquitto_rr(self):
+        topic = self.topic()
+        for program in (RR, "mosquitto_rr"):
+            with self.subTest(program=program), Responder(self.port, topic + "/req", reply=b"got it") as responder:
+                rc, out, err = run([program, "-p", str(self.port), "-t", topic + "/req", "-e", topic + "/resp",
+                                    "-s", "-W", "20"], input=b"", timeout=60)
+                self.assertEqual((rc, out, responder.requests), (0, b"got it\n", 1), err)
+
+    def test_a_request_on_the_response_topic_is_not_its_own_reply(self):
+        """mosquitto_rr prints its own request as the reply; mqtk-rr
+        subscribes with No Local, and waits for a real one."""
+        topic = self.topic()
+        rc, out, err = self.rr(topic, topic, "-W", "1")
+        self.assertEqual((rc, out), (27, b""), err)
+
+    def test_a_broker_without_mqtt_5_is_named_without_a_flag_mqtk_rr_refuses(self):
+        from hostile_broker import CONNECT, HostileBroker, connack
+
+        def refuse_v5(peer):
+            peer.expect(CONNECT)
+            peer.send(connack(reason=0x84))  # Unsupported Protocol Version
+
+        with HostileBroker(refuse_v5) as broker:
+            rc, out, err = run([RR, "-p", str(broker.port), "-t", "a", "-e", "b", "-m", "x", "-W", "5"], timeout=60)
+        self.assertEqual((rc, out), (0x84, b""), err)
+        self.assertIn(b"Unsupported Protocol Version (this needs an MQTT v5 broker)", err)
+        self.assertNotIn(b"mqttv311", err)
+
 
 if __name__ == "__main__":
     unittest.main()

@@ -22,6 +22,7 @@ int main(int argc, char** argv) {
     if (auto status = command_line.parse(argc, argv, context.reporter)) return *status;
     mqtk::require_mqtt5(command_line.connect_flags());
     mqtk::ConnectSetup setup = command_line.connect_setup();
+    setup.options.mqtt5_only = true;
     context.streams.require(STDOUT_FILENO, "mqtk-rr prints the replies there (use > /dev/null to drop them)");
     mqtk::OutputBuffer out(STDOUT_FILENO);
     mqtk::RrSetup rr = mqtk::make_rr_setup(flags, setup, context.streams, context.reporter);

@@ -164,7 +164,9 @@ std::string message_payload(const PubFlags& flags) {
   }
   if (flags.stdin_whole) {
     std::string payload = read_whole(STDIN_FILENO, "-s: standard input", kMaxPayload);
-    if (payload.empty()) throw UsageError("-s: standard input was empty; use -n to publish an empty message");
+    if (payload.empty() && !flags.empty_stdin_is_a_message) {
+      throw UsageError("-s: standard input was empty; use -n to publish an empty message");
+    }
     return payload;
   }
   return {};  // -n

@@ -26,6 +26,9 @@ struct PubFlags {
   std::optional<std::string> message;
   std::optional<std::string> file;
   bool stdin_whole = false;
+  // -s reading nothing sends an empty message, as mosquitto_rr does;
+  // mosquitto_pub (and mqtk-pub) refuse it, pointing to -n.
+  bool empty_stdin_is_a_message = false;
   bool stdin_lines = false;
   bool null_message = false;
   std::optional<int> qos;  // unset: 0, or the recording's with --replay

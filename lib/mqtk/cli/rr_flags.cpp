@@ -102,6 +102,7 @@ RrSetup make_rr_setup(const RrFlags& flags, const ConnectSetup& connect, const S
   setup.options = request_options(flags, connect);
   PubFlags request = flags.request;
   if (flags.count) request.repeat = *flags.count;
+  request.empty_stdin_is_a_message = true;
   if (flags.interval) {
     request.repeat_delay = std::chrono::duration<double>(parse_duration(*flags.interval, "--interval")).count();
   }

@@ -42,19 +42,33 @@ Requester::Requester(const ConnectOptions& connect, const RequestOptions& option
       connection_(open(*this)) {}
 
 int Requester::run() {
-  connection_->connect();
-  if (options_.timeout.count() > 0) deadline_ = clock_.now() + options_.timeout;
-  while (connection_->state() != SessionState::kClosed) {
-    if (connection_->state() == SessionState::kLost) {
-      throw Error("lost the connection to " + connect_.describe_server() + " (" + lost_reason_ + ")");
+  try {
+    connection_->connect();
+    if (options_.timeout.count() > 0) deadline_ = clock_.now() + options_.timeout;
+    while (connection_->state() != SessionState::kClosed) {
+      if (connection_->state() == SessionState::kLost) {
+        throw Error("lost the connection to " + connect_.describe_server() + " (" + lost_reason_ + ")");
+      }
+      if (subscribed_ && !outstanding_ && !stopping_ && connection_->connected()) send_next();
+      turn();
+      give_up_when_late();
     }
-    if (subscribed_ && !outstanding_ && !stopping_ && connection_->connected()) send_next();
-    turn();
-    give_up_when_late();
+    sink_.commit(true);
+  } catch (const Error&) {
+    // A probe that lost its broker, or was interrupted again, still says
+    // what it measured until then.
+    if (connected_once_) print_summary();
+    throw;
   }
-  sink_.commit(true);
-  if (options_.report_summary) reporter_.info(round_trips_.summary());
+  print_summary();
   return exit_status_;
+}
+
+void Requester::print_summary() {
+  if (!options_.report_summary) return;
+  if (outstanding_) round_trips_.unanswered();
+  outstanding_.reset();
+  reporter_.info(round_trips_.summary());
 }
 
 // One turn of the connection, watching for signals, for the requests' input
@@ -141,7 +155,9 @@ void Requester::finish(int exit_status, int reason_code) {
 
 void Requester::on_connected(bool) {
   subscribed_ = false;
-  int options = options_.skip_retained ? MQTT_SUB_OPT_SEND_RETAIN_NEVER : 0;
+  // No Local: a request sent to the response topic itself is not its own
+  // reply (mosquitto_rr prints it as one).
+  int options = MQTT_SUB_OPT_NO_LOCAL | (options_.skip_retained ? MQTT_SUB_OPT_SEND_RETAIN_NEVER : 0);
   connection_->subscribe({options_.response_topic}, options_.qos, options, connect_.properties.subscribe.get());
 }
 

@@ -61,7 +61,8 @@ class Requester : private SessionEvents {
 
   // Runs until every request is answered (or lost); returns the exit
   // status: 0, 27 when a reply did not come in time, 128+N after signal N.
-  // Throws Error (a refused subscription, a lost connection).
+  // Throws Error (a refused subscription, a lost connection), with --count's
+  // summary printed first once connected.
   int run();
 
   const RoundTrips& round_trips() const { return round_trips_; }
@@ -85,6 +86,8 @@ class Requester : private SessionEvents {
   void give_up_when_late();
   void answered(const Message& message);
   void finish(int exit_status, int reason_code = 0);
+  // --count's summary, counting a request still waiting as unanswered.
+  void print_summary();
 
   const ConnectOptions& connect_;
   const RequestOptions& options_;

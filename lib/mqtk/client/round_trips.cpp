@@ -26,6 +26,7 @@ std::string RoundTrips::summary() const {
   };
   std::string text = plural(sent(), "request", "requests") + ", " + plural(replies(), "reply", "replies") + ", " +
                      std::to_string(lost_) + " lost";
+  if (unanswered_ > 0) text += ", " + std::to_string(unanswered_) + " unanswered";
   if (times_.empty()) return text;
   return text + "; round trip min " + milliseconds_text(percentile(0)) + ", median " +
          milliseconds_text(percentile(50)) + ", p99 " + milliseconds_text(percentile(99)) + ", max " +

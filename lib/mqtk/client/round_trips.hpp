@@ -14,8 +14,11 @@ class RoundTrips {
 
   void answered(Duration round_trip) { times_.push_back(round_trip); }
   void lost() { ++lost_; }
+  // A request still waiting for its reply when the run ended (Ctrl-C, or the
+  // connection lost): neither answered nor given up on.
+  void unanswered() { ++unanswered_; }
 
-  long sent() const { return static_cast<long>(times_.size()) + lost_; }
+  long sent() const { return static_cast<long>(times_.size()) + lost_ + unanswered_; }
   long replies() const { return static_cast<long>(times_.size()); }
   long lost_count() const { return lost_; }
 
@@ -25,12 +28,14 @@ class RoundTrips {
   Duration percentile(double percent) const;
 
   // "5 requests, 4 replies, 1 lost; round trip min 0.210 ms, median 0.400 ms,
-  // p99 1.300 ms, max 1.300 ms" (no times when no reply came).
+  // p99 1.300 ms, max 1.300 ms" (no times when no reply came; ", 1
+  // unanswered" after "lost" when the run ended during a wait).
   std::string summary() const;
 
  private:
   std::vector<Duration> times_;
   long lost_ = 0;
+  long unanswered_ = 0;
 };
 
 // "0.412 ms": milliseconds with three decimals (microseconds).

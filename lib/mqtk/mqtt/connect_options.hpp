@@ -39,6 +39,8 @@ struct ConnectOptions {
   // unset for plain MQTT over TCP. With tls, wss://.
   std::optional<std::string> websocket_path;
   int protocol_version = kMqtt311;
+  // MQTT v5 or nothing (mqtk-rr): a broker without v5 has no -V to fall back on.
+  bool mqtt5_only = false;
   std::string client_id;  // empty: libmosquitto or the broker chooses one
   int keepalive = 60;
   std::optional<std::string> username;

@@ -162,11 +162,11 @@ std::string describe_proxy_failure(int rc, int saved_errno, const ProxyOptions& 
   return where + describe_refusal(progress, proxy.username.has_value());
 }
 
-std::string connack_text(int protocol_version, int result) {
-  if (protocol_version != kMqtt5) return mosquitto_connack_string(result);
+std::string connack_text(const ConnectOptions& options, int result) {
+  if (options.protocol_version != kMqtt5) return mosquitto_connack_string(result);
   std::string text = mosquitto_reason_string(result);
   if (result == MQTT_RC_UNSUPPORTED_PROTOCOL_VERSION) {
-    text += " (try an MQTT v5 broker, or -V mqttv311)";
+    text += options.mqtt5_only ? " (this needs an MQTT v5 broker)" : " (try an MQTT v5 broker, or -V mqttv311)";
   }
   return text;
 }
@@ -215,8 +215,7 @@ struct Session::Callbacks {
   static void on_connect(mosquitto*, void* obj, int result, int flags, const mosquitto_property* props) {
     guarded(obj, [&](Session& s) {
       if (result != 0) {
-        throw Error("connection refused by " + s.options_.describe_server() + ": " +
-                        connack_text(s.options_.protocol_version, result),
+        throw Error("connection refused by " + s.options_.describe_server() + ": " + connack_text(s.options_, result),
                     result);
       }
       s.state_ = SessionState::kConnected;

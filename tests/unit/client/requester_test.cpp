@@ -16,7 +16,9 @@ namespace {
 
 using namespace std::chrono_literals;
 using Strings = std::vector<std::string>;
+using test_support::DropConnection;
 using test_support::Incoming;
+using test_support::RaiseSignal;
 using test_support::SendMessages;
 using test_support::StayQuiet;
 
@@ -129,6 +131,30 @@ TEST_SUITE("requester") {
     CHECK(run.round_trips.sent() == 3);
     CHECK(run.round_trips.lost_count() == 1);
     CHECK(run.errors.text().find("3 requests, 2 replies, 1 lost; round trip min ") != std::string::npos);
+  }
+
+  TEST_CASE("--count: a run cut short says what it measured, the request still waiting as unanswered") {
+    SUBCASE("by Ctrl-C") {
+      RequesterRun run;
+      run.options.timeout = 10s;
+      run.options.carry_on_when_lost = true;
+      run.options.report_summary = true;
+      run.broker.script = {kUntilRequested, kUntilRequested, SendMessages{{reply("one", "c1")}}, kUntilRequested,
+                           RaiseSignal{SIGINT}};
+      CHECK(run.run(5) == 128 + SIGINT);
+      CHECK(run.round_trips.sent() == 2);
+      CHECK(run.errors.text().find("2 requests, 1 reply, 0 lost, 1 unanswered; round trip min ") != std::string::npos);
+    }
+    SUBCASE("by a lost connection") {
+      RequesterRun run;
+      run.options.timeout = 10s;
+      run.options.carry_on_when_lost = true;
+      run.options.report_summary = true;
+      run.broker.script = {kUntilRequested, kUntilRequested, SendMessages{{reply("one", "c1")}}, kUntilRequested,
+                           DropConnection{}};
+      CHECK_THROWS_WITH_AS(run.run(5), doctest::Contains("lost the connection"), mqtk::Error);
+      CHECK(run.errors.text().find("2 requests, 1 reply, 0 lost, 1 unanswered; round trip min ") != std::string::npos);
+    }
   }
 
   TEST_CASE("a request the broker refuses is said, and has no reply") {

@@ -23,5 +23,8 @@ TEST_SUITE("round_trips") {
     trips.answered(1250us);
     CHECK(trips.summary() ==
           "3 requests, 2 replies, 1 lost; round trip min 0.412 ms, median 0.412 ms, p99 1.250 ms, max 1.250 ms");
+    trips.unanswered();
+    CHECK(trips.sent() == 4);
+    CHECK(trips.summary().find("4 requests, 2 replies, 1 lost, 1 unanswered; round trip min ") == 0);
   }
 }
