@@ -9,7 +9,7 @@ complete -c mqtk-rr -s l -l stdin-line -d 'Send each line of standard input as a
 complete -c mqtk-rr -s n -l null-message -d 'Send an empty request'
 complete -c mqtk-rr -s q -l qos -x -a '0 1 2' -d 'Quality of service of the request and the reply: 0, 1 or 2 (default: 0)'
 complete -c mqtk-rr -s W -x -d 'Exit (status 27) when no reply came in this many seconds'
-complete -c mqtk-rr -s R -d 'A retained (stale) message is never the reply'
+complete -c mqtk-rr -s R -d 'Ask the broker not to send the response topic\'s retained message'
 complete -c mqtk-rr -l latency -d 'Print each round trip\'s time on standard error'
 complete -c mqtk-rr -l count -x -d 'Send the request N times, one after another; summary on standard error'
 complete -c mqtk-rr -l interval -x -d 'With --count, pause this long after each reply (default: none)'

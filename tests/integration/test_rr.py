@@ -233,6 +233,27 @@ class RequestResponseTest(BrokerTestCase):
         rc, out, err = self.rr(topic, topic, "-W", "1")
         self.assertEqual((rc, out), (27, b""), err)
 
+    def test_a_retained_message_with_the_same_correlation_data_is_not_the_reply(self):
+        import paho.mqtt.client as mqtt
+        from paho.mqtt.packettypes import PacketTypes
+        from paho.mqtt.properties import Properties
+        topic = self.topic()
+        client = mqtt.Client(client_id=unique("stale"), protocol=mqtt.MQTTv5)
+        client.connect("127.0.0.1", self.port)
+        client.loop_start()
+        try:
+            properties = Properties(PacketTypes.PUBLISH)
+            properties.CorrelationData = b"fixed"
+            client.publish(topic + "/resp", b"an old reply", qos=1, retain=True,
+                           properties=properties).wait_for_publish(timeout=10)
+            rc, out, err = self.rr(topic + "/nobody", topic + "/resp", "-W", "1", "-D", "publish",
+                                   "correlation-data", "fixed")
+            self.assertEqual((rc, out), (27, b""), err)
+        finally:
+            client.publish(topic + "/resp", b"", qos=1, retain=True).wait_for_publish(timeout=10)
+            client.disconnect()
+            client.loop_stop()
+
     def test_a_broker_without_mqtt_5_is_named_without_a_flag_mqtk_rr_refuses(self):
         from hostile_broker import CONNECT, HostileBroker, connack
 

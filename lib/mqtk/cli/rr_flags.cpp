@@ -30,7 +30,8 @@ void add_rr_flags(CLI::App& app, RrFlags& flags) {
       ->type_name("SECONDS")
       ->check(CLI::Range(1, 2147483647))
       ->group(group);
-  app.add_flag("-R", flags.skip_retained, "A retained (stale) message is never the reply")->group(group);
+  app.add_flag("-R", flags.skip_retained, "Ask the broker not to send the response topic's retained message")
+      ->group(group);
 
   const char* probe = "Round trips";
   app.add_flag("--latency", flags.latency, "Print each round trip's time on standard error")->group(probe);

@@ -174,7 +174,10 @@ void Requester::on_subscribed(int mid, std::span<const int> granted_qos) {
 
 void Requester::on_message(const Message& message) {
   if (stopping_ || !outstanding_ || message.topic != options_.response_topic) return;
-  if (message.retain && options_.skip_retained) return;
+  // A message delivered with the retain flag was stored before this
+  // subscription, so before the request: never its reply, even when it
+  // carries the same correlation data (-D publish correlation-data).
+  if (message.retain) return;
   std::optional<PropertyBytes> correlation = read_binary_property(message.properties, MQTT_PROP_CORRELATION_DATA);
   if (!correlation || correlation->view() != outstanding_->correlation_data) {
     // Someone else's reply, or a stale one. A responder that drops the
