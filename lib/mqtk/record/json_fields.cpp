@@ -27,6 +27,18 @@ std::optional<std::int64_t> time_from_float(double value, TimeUnit unit) {
   return static_cast<std::int64_t>(whole) * static_cast<std::int64_t>(factor) + std::llround(fraction * factor);
 }
 
+// An RFC 3339 time in nanoseconds since 1970, when 64 bits hold it (about
+// 1677 to 2262).
+std::optional<std::int64_t> time_from_text(std::string_view text) {
+  std::optional<timespec> time = parse_rfc3339(text);
+  std::int64_t nanoseconds = 0;
+  if (!time || __builtin_mul_overflow(static_cast<std::int64_t>(time->tv_sec), 1000000000, &nanoseconds) ||
+      __builtin_add_overflow(nanoseconds, time->tv_nsec, &nanoseconds)) {
+    return std::nullopt;
+  }
+  return nanoseconds;
+}
+
 // The SAX events of one payload, turned into fields as they come. The name
 // of the current field is one string, grown and cut back as the walk goes
 // down and up the tree.
@@ -67,11 +79,7 @@ class FieldEvents final : public nlohmann::json_sax<Json> {
     return scalar([&] { line_protocol::append_float(out_, value); }, std::isfinite(value));
   }
   bool string(string_t& value) override {
-    if (taking_time()) {
-      auto time = parse_rfc3339(value);
-      return take_time(time ? std::optional(static_cast<std::int64_t>(time->tv_sec) * 1000000000 + time->tv_nsec)
-                            : std::nullopt);
-    }
+    if (taking_time()) return take_time(time_from_text(value));
     return scalar([&] { line_protocol::append_string_value(out_, value); }, true, "_string");
   }
   bool binary(binary_t&) override {

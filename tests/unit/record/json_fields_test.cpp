@@ -86,6 +86,14 @@ TEST_SUITE("json_fields") {
     CHECK(last.time == 1588801680250000000);
     CHECK(of(R"({"v": 1, "at": 1e300})") == " v=1");  // out of range: no time
     CHECK_FALSE(last.time.has_value());
+    // RFC 3339 text too: 64-bit nanoseconds end in April 2262 and begin in 1677.
+    CHECK(of(R"({"v": 1, "at": "2262-04-11T23:47:16Z"})") == " v=1");
+    CHECK(last.time == 9223372036000000000);
+    for (const char* outside : {R"({"at": "2262-04-12T00:00:00Z"})", R"({"at": "2300-01-01T00:00:00Z"})",
+                                R"({"at": "1600-01-01T00:00:00Z"})", R"({"at": "9999-12-31T23:59:59Z"})"}) {
+      of(outside);
+      CHECK_FALSE(last.time.has_value());
+    }
     CHECK(of(R"({"v": 1, "at": {"deep": [1, 2]}, "w": 2})") == " v=1,w=2");  // a container is neither
     CHECK_FALSE(last.time.has_value());
     CHECK(of(R"({"v": {"at": 5}})") == " v_at=5");  // only a top-level member
