@@ -602,13 +602,18 @@ class InfluxProxy:
     that two sent at once are seen at once (max_in_flight), and writes held
     together go on one after the other, the one with the highest "n" first:
     the order least kind to points that should have been sent in order.
-    `refuse(body)` true answers 503 and passes nothing on."""
+    `refuse(body, first, paired)` true answers 503 and passes nothing on; a
+    number is the status to answer with, and a Retry-After of 3 s. `first`:
+    the write came on the recorder's first connection, the one of its check
+    at start-up (the first of its two senders); `paired`: another write was
+    under way with it (with `hold`). `started` holds when each write came."""
 
-    def __init__(self, influx_url, hold=False, refuse=lambda body: False):
+    def __init__(self, influx_url, hold=False, refuse=lambda body, first, paired: False):
         import http.server
         import threading
         proxy = self
-        self.writes, self.max_in_flight, self.in_flight = [], 0, 0
+        self.writes, self.started, self.max_in_flight, self.in_flight = [], [], 0, 0
+        first_connection = []  # the client port of the check's empty write
         changed = threading.Condition()
         held = []  # the highest "n" of each write held
 
@@ -618,21 +623,31 @@ class InfluxProxy:
             def forward(self):
                 body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
                 is_write = self.path.startswith("/write") and body  # not the empty one of the check at start-up
+                if self.path.startswith("/write") and not body and not first_connection:
+                    first_connection.append(self.client_address[1])
                 numbers = [int(n) for n in re.findall(rb"\bn=(\d+)", body)]
                 highest = max(numbers, default=-1)
+                headers = {}
+                paired = False
                 if is_write:
                     with changed:
+                        proxy.started.append(time.monotonic())
+                        arrived = len(proxy.started)
                         proxy.in_flight += 1
                         proxy.max_in_flight = max(proxy.max_in_flight, proxy.in_flight)
                         held.append(highest)
                         changed.notify_all()
                         if hold:
-                            changed.wait_for(lambda: len(held) >= 2, timeout=5)
+                            # Paired: another write is held, or came since (and may be done already).
+                            paired = changed.wait_for(lambda: len(held) >= 2 or len(proxy.started) > arrived,
+                                                      timeout=5)
                             changed.wait_for(lambda: highest == max(held))
                 try:
-                    refused = is_write and refuse(body)
+                    refused = is_write and refuse(body, self.client_address[1] in first_connection, paired)
                     if refused:
-                        status, answer = 503, b'{"error":"refused by the test"}'
+                        status, answer = 503 if refused is True else refused, b'{"error":"refused by the test"}'
+                        if refused is not True:
+                            headers["Retry-After"] = "3"
                     else:
                         request = urllib.request.Request(influx_url + self.path, data=body if body else None,
                                                          method=self.command)
@@ -653,6 +668,8 @@ class InfluxProxy:
                 self.send_response(status)
                 self.send_header("Content-Type", "application/json")
                 self.send_header("Content-Length", str(len(answer)))
+                for name, value in headers.items():
+                    self.send_header(name, value)
                 self.end_headers()
                 self.wfile.write(answer)
 
@@ -714,7 +731,7 @@ class InfluxRequestsAtOnceTest(RecordCase):
         database = self.database()
         refused = []
 
-        def refuse_once(body):  # the request with point 50, the first time
+        def refuse_once(body, first, paired):  # the request with point 50, the first time
             if not refused and re.search(rb"\bn=50i?\b", body):
                 refused.append(body)
                 return True
@@ -731,6 +748,63 @@ class InfluxRequestsAtOnceTest(RecordCase):
         self.assertIn(b"HTTP 503", err)
         self.assertIn(b"is accepting points again", err)
         self.wait_points(database, prefix, 100)
+
+    def test_the_longest_retry_after_of_the_two_requests_is_waited_for(self):
+        """Of a batch's two requests, the first sender's answered 503 and the
+        second's 429 with Retry-After: 3: the batch goes again after 3 s, not
+        after the first sender's short backoff."""
+        prefix = self.topic()
+        database = self.database()
+        answered = []  # (first sender, when) of the pair of writes refused
+
+        def refuse(body, first, paired):
+            if len(answered) == 2 or not paired:
+                return False
+            answered.append((first, time.monotonic()))
+            return True if first else 429
+
+        with InfluxProxy(self.influx.url, hold=True, refuse=refuse) as proxy:
+            recorder = self.start_recorder([prefix], "--influx", proxy.url, "--influx-db", database,
+                                           "--batch-interval", "2s")
+            try:
+                publish_all(self.port, self.large_messages(prefix, 100))
+                wait_until(lambda: len(proxy.passed()) == 100, timeout=60, what="every point passed on")
+            finally:
+                self.stop_recorder(recorder)
+        self.assertEqual(sorted(first for first, _ in answered), [False, True])  # one answer to each sender
+        refused_at = max(when for _, when in answered)
+        next_write = min(t for t in proxy.started if t > refused_at)
+        self.assertGreaterEqual(next_write - refused_at, 2.9, (answered, proxy.started))
+
+    def test_a_database_dropped_mid_run_is_created_again_once(self):
+        """Both requests of a batch find the database gone: it is created once
+        (one note), not by each; dropped again, it is an error to report, and
+        the points wait in the spool."""
+        prefix = self.topic()
+        database = self.database()
+        recorder = self.start_recorder([prefix], "--influx", self.influx.url, "--influx-db", database,
+                                       "--batch-interval", "2s")
+        try:
+            publish_all(self.port, self.large_messages(prefix, 50))
+            self.wait_points(database, prefix, 50)
+            self.influx.query('DROP DATABASE "%s"' % database)
+            publish_all(self.port, self.large_messages(prefix, 50))
+            self.wait_points(database, prefix, 50)
+            self.influx.query('DROP DATABASE "%s"' % database)
+            publish_all(self.port, self.large_messages(prefix, 50))
+            spool = self.path("spool-" + recorder.argv[4])
+            wait_until(lambda: spooled_bytes(spool) > 50 * 30000, what="the points waiting in the spool")
+            time.sleep(1)  # retries, which must not create it again
+        finally:
+            recorder.signal(signal.SIGINT)
+            wait_until(lambda: b"Ctrl-C again" in recorder.errors() or recorder.popen.poll() is not None,
+                       what="the recorder stopping")
+            recorder.signal(signal.SIGINT)
+            _, _, err = recorder.finish(timeout=30)
+        # One note from the check at the start, one from the first drop.
+        self.assertEqual(err.count(b'had no database "%s": created it' % database.encode()), 2, err)
+        self.assertIn(b"database not found", err)
+        self.assertGreater(spooled_bytes(spool), 50 * 30000)
 
     def test_a_refused_point_in_a_large_batch_is_set_aside_once(self):
         prefix = self.topic()
@@ -751,6 +825,46 @@ class InfluxRequestsAtOnceTest(RecordCase):
         self.assertEqual(kept.count("\n# "), 0)  # one reason
         self.assertEqual(len(kept.splitlines()), 2)  # and its point
         self.assertIn("n=60", kept)
+
+
+class RejectedOnceTest(RecordCase):
+    def test_a_point_refused_again_after_a_restart_is_kept_once(self):
+        """A batch whose refused point was set aside, but whose other lines
+        failed, is sent again by the next run (its checkpoint never moved):
+        InfluxDB refuses the point again, and rejected.lp keeps it once."""
+        prefix = self.topic()
+        database = self.database()
+        self.influx.query('CREATE DATABASE "%s"' % database)
+        request = urllib.request.Request("%s/write?db=%s" % (self.influx.url, database),
+                                         data=("%s v=1 %d" % (prefix, time.time_ns() - 10**9)).encode(),
+                                         method="POST")
+        urllib.request.urlopen(request, timeout=10).close()  # "v" holds floats
+        client_id = unique("rec")
+        first_run = [True]
+
+        def refuse(body, first, paired):  # the second half of the batch, while the first run lasts
+            return first_run[0] and re.search(rb"\bn=9\b", body) and not re.search(rb"\bn=0\b", body)
+
+        messages = [(prefix, b'{"n": %d, "v": %d}' % (i, i), 1, False) for i in range(10)]
+        messages[2] = (prefix, b'{"n": 2, "v": "text"}', 1, False)
+        with InfluxProxy(self.influx.url, refuse=refuse) as proxy:
+            flags = ["--influx", proxy.url, "--influx-db", database, "--batch-interval", "2s"]
+            recorder = self.start_recorder([prefix], *flags, client_id=client_id)
+            publish_all(self.port, messages)
+            wait_until(lambda: b"keeping points spooled and retrying" in recorder.errors(), what="the failure")
+            recorder.signal(signal.SIGINT)
+            wait_until(lambda: b"Ctrl-C again" in recorder.errors(), what="the recorder stopping")
+            recorder.signal(signal.SIGINT)
+            rc, _, err = recorder.finish(timeout=30)
+            self.assertEqual(rc, 65, err)
+            self.assertEqual(err.count(b"InfluxDB refused a point ("), 1, err)
+            first_run[0] = False
+            recorder = self.start_recorder([prefix], *flags, client_id=client_id)
+            self.wait_points(database, prefix, 10)  # the point written first, and 9
+            _, err = self.stop_recorder(recorder)
+        self.assertNotIn(b"InfluxDB refused a point", err)  # said by the first run
+        with open(os.path.join(self.path("spool-" + client_id), "rejected.lp")) as f:
+            self.assertEqual(f.read().count('v="text"'), 1)
 
 
 class SpoolDamageTest(RecordCase):

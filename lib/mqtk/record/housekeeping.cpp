@@ -2,6 +2,7 @@
 
 #include <poll.h>
 
+#include <atomic>
 #include <cstdio>
 #include <filesystem>
 
@@ -61,21 +62,6 @@ class SessionClearing final : private SessionEvents {
   bool connected_ = false;
 };
 
-// The point lines of rejected.lp (each after a "# reason" line).
-std::vector<std::string> rejected_points(const std::string& path) {
-  std::optional<std::string> text = read_whole_file(path, path, std::size_t{1} << 32, true);
-  std::vector<std::string> points;
-  if (!text) return points;
-  std::size_t start = 0;
-  while (start < text->size()) {
-    std::size_t end = text->find('\n', start);
-    if (end == std::string::npos) end = text->size();
-    if (end > start && (*text)[start] != '#') points.push_back(text->substr(start, end - start + 1));
-    start = end + 1;
-  }
-  return points;
-}
-
 }  // namespace
 
 int list_recordings(const RecorderSetup& setup) {
@@ -116,7 +102,7 @@ int forget_recording(const RecorderSetup& setup, const ConnectOptions& connect, 
                 (state ? " and its state in " + directory : " (no state is kept here for it)"));
   if (!spool.empty()) {
     std::uint64_t waiting = Spool::count_pending(spool).value_or(0);
-    std::size_t refused = rejected_points(spool + "/rejected.lp").size();
+    std::size_t refused = Spool::rejected_points(spool).size();
     if (waiting + refused > 0) {
       reporter.warning("also removing " + spool + ": " + count_of(static_cast<long long>(waiting), "point") +
                        " not yet sent to InfluxDB and " + count_of(static_cast<long long>(refused), "refused point"));
@@ -135,20 +121,22 @@ int resend_rejected(const RecorderSetup& setup, const Reporter& reporter) {
   RecorderState state(*setup.state_directory);  // not while the recording runs
   const InfluxOptions& influx = *setup.recording.influx;
   std::string path = setup.recording.spool_directory + "/rejected.lp";
-  std::vector<std::string> points = rejected_points(path);
+  std::vector<std::string> points = Spool::rejected_points(setup.recording.spool_directory);
   if (points.empty()) {
     reporter.info("no refused points in " + path);
     return kExitSuccess;
   }
   InfluxClient client(influx);
   client.check(reporter);
-  LineDelivery delivery(client, reporter);
+  std::atomic<bool> database_created{false};
+  LineDelivery delivery(client, reporter, database_created);
   std::string again;  // refused again, with the reasons
   std::string lines;
   for (const std::string& point : points) lines += point;
   std::size_t settled = 0;
   bool delivered = delivery.deliver(lines, settled, [&](std::string_view line, const std::string& reason) {
     again += "# " + reason + "\n" + std::string(line);
+    return true;
   });
   if (!delivered)
     throw Error("InfluxDB at " + influx.describe() + ": " + delivery.failure().describe() +

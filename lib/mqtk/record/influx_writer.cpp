@@ -74,15 +74,13 @@ bool LineDelivery::deliver(std::string_view lines, std::size_t& settled, const R
       continue;
     }
     if (refusal(answer.status)) {
-      ++refused_;
       settle(part);
-      refused(part, answer.reason);
+      if (refused(part, answer.reason)) ++refused_;
       continue;
     }
     const InfluxOptions& options = client_.options();
-    if (answer.status == 404 && !options.version2() && !created_database_ &&
-        answer.reason.find("database not found") != std::string::npos) {
-      created_database_ = true;  // once: a database dropped again and again is an error to report
+    if (answer.status == 404 && !options.version2() && answer.reason.find("database not found") != std::string::npos &&
+        !database_created_.exchange(true)) {
       InfluxClient::Answer created = client_.create_database();
       if (created.ok()) {
         reporter_.note("InfluxDB at " + options.url + " had no database \"" + options.database + "\": created it");
@@ -100,7 +98,9 @@ bool LineDelivery::deliver(std::string_view lines, std::size_t& settled, const R
 InfluxWriter::InfluxWriter(InfluxOptions options, Spool& spool, const Reporter& reporter, bool integers,
                            const SignalWatch* signals)
     : options_(std::move(options)), spool_(spool), reporter_(reporter), integers_(integers) {
-  for (std::size_t i = 0; i < kRequestsAtOnce; ++i) senders_.push_back(std::make_unique<Sender>(options_, reporter_));
+  for (std::size_t i = 0; i < kRequestsAtOnce; ++i) {
+    senders_.push_back(std::make_unique<Sender>(options_, reporter_, database_created_));
+  }
   if (!options_.wait) {
     client().check(reporter_, signals);
     server_taking_ = true;
@@ -247,10 +247,18 @@ bool InfluxWriter::send(const Spool::Batch& batch) {
     if (error) std::rethrow_exception(error);
   }
 
+  // A part that failed: the batch is tried again, after the longest
+  // Retry-After any of its parts was given.
+  std::optional<InfluxClient::Answer> failure;
   for (std::size_t i = 0; i < batch_parts_; ++i) {
-    if (senders_[i]->delivered) continue;
+    const InfluxClient::Answer& answer = senders_[i]->delivery.failure();
+    if (!senders_[i]->delivered && (!failure || answer.retry_after_seconds > failure->retry_after_seconds)) {
+      failure = answer;
+    }
+  }
+  if (failure) {
     server_taking_ = false;
-    failure_ = senders_[i]->delivery.failure();
+    failure_ = *failure;
     if (!client().cancelled()) note_failure(failure_);
     return false;
   }
@@ -264,19 +272,21 @@ bool InfluxWriter::send(const Spool::Batch& batch) {
 }
 
 void InfluxWriter::deliver(Sender& sender, std::string_view lines) {
-  sender.delivered =
-      sender.settled >= lines.size() ||
-      sender.delivery.deliver(lines, sender.settled,
-                              [this](std::string_view line, const std::string& reason) { set_aside(line, reason); });
+  sender.delivered = sender.settled >= lines.size() ||
+                     sender.delivery.deliver(
+                         lines, sender.settled,
+                         [this](std::string_view line, const std::string& reason) { return set_aside(line, reason); });
 }
 
-void InfluxWriter::set_aside(std::string_view line, const std::string& reason) {
+bool InfluxWriter::set_aside(std::string_view line, const std::string& reason) {
   std::lock_guard lock(set_aside_mutex_);  // one line at a time in rejected.lp and on standard error
-  spool_.reject(line, reason);
+  // Already kept (and reported) by an earlier run that sent this batch.
+  if (!spool_.reject(line, reason)) return false;
   std::string hint = refusal_hint(reason, integers_);
   std::string_view shown = line.substr(0, std::min<std::size_t>(line.size() - 1, 300));
   reporter_.warning("InfluxDB refused a point (" + reason + "): " + std::string(shown) + " (kept in " +
                     spool_.directory() + "/rejected.lp" + (hint.empty() ? ")" : "; " + hint + ")"));
+  return true;
 }
 
 }  // namespace mqtk

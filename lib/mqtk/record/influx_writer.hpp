@@ -33,11 +33,16 @@
 namespace mqtk {
 
 // Sends runs of whole lines, splitting a batch the server refuses until each
-// refused line is alone; those are handed to `refused` with the reason.
+// refused line is alone; those are handed to `refused` with the reason,
+// which says whether the line is newly set aside (counted) or was already.
 class LineDelivery {
  public:
-  using Refused = std::function<void(std::string_view line, const std::string& reason)>;
-  LineDelivery(InfluxClient& client, const Reporter& reporter) : client_(client), reporter_(reporter) {}
+  using Refused = std::function<bool(std::string_view line, const std::string& reason)>;
+  // `database_created`: whether a missing database was created already, by
+  // this delivery or another of the same run (once per run: a database
+  // dropped again and again is an error to report).
+  LineDelivery(InfluxClient& client, const Reporter& reporter, std::atomic<bool>& database_created)
+      : client_(client), reporter_(reporter), database_created_(database_created) {}
 
   // Sends `lines` (skipping the first `settled` bytes, already in the
   // database or set aside by an earlier attempt). Returns true once every
@@ -47,7 +52,6 @@ class LineDelivery {
 
   long sent() const { return sent_.load(); }
   long refused_count() const { return refused_.load(); }
-  bool created_database() const { return created_database_; }
   const InfluxClient::Answer& failure() const { return failure_; }
 
  private:
@@ -55,7 +59,7 @@ class LineDelivery {
   const Reporter& reporter_;
   std::atomic<long> sent_{0};
   std::atomic<long> refused_{0};
-  bool created_database_ = false;
+  std::atomic<bool>& database_created_;
   InfluxClient::Answer failure_;
 };
 
@@ -101,7 +105,8 @@ class InfluxWriter {
   // under way is already in the database or set aside, so that a retry
   // after a failure part-way does not repeat it.
   struct Sender {
-    Sender(const InfluxOptions& options, const Reporter& reporter) : client(options), delivery(client, reporter) {}
+    Sender(const InfluxOptions& options, const Reporter& reporter, std::atomic<bool>& database_created)
+        : client(options), delivery(client, reporter, database_created) {}
     InfluxClient client;
     LineDelivery delivery;
     std::size_t settled = 0;
@@ -111,7 +116,7 @@ class InfluxWriter {
   void run();
   bool send(const Spool::Batch& batch);
   void deliver(Sender& sender, std::string_view lines);
-  void set_aside(std::string_view line, const std::string& reason);
+  bool set_aside(std::string_view line, const std::string& reason);
   void note_failure(const InfluxClient::Answer& answer);
   bool sleep_for(std::chrono::milliseconds delay);
   InfluxClient& client() { return senders_.front()->client; }
@@ -120,6 +125,7 @@ class InfluxWriter {
   Spool& spool_;
   const Reporter& reporter_;
   bool integers_;
+  std::atomic<bool> database_created_{false};
   std::vector<std::unique_ptr<Sender>> senders_;  // the first sends a batch that is not split
   std::atomic<bool> stopping_{false};
   std::atomic<bool> failing_{false};

@@ -331,9 +331,20 @@ void Spool::consume(const Batch& batch) {
   for (std::uint64_t id : finished) std::remove(segment_path(directory_, id).c_str());
 }
 
-void Spool::reject(std::string_view line, std::string_view reason) {
-  std::string record = "# " + std::string(reason) + "\n" + std::string(line);
-  if (record.back() != '\n') record.push_back('\n');
+bool Spool::reject(std::string_view line, std::string_view reason) {
+  std::string point(line);
+  if (point.empty() || point.back() != '\n') point.push_back('\n');
+  std::lock_guard lock(rejected_mutex_);
+  if (!rejected_) {
+    rejected_.emplace();
+    try {
+      for (std::string& kept : rejected_points(directory_)) rejected_->insert(std::move(kept));
+    } catch (const Error&) {
+      // Unreadable: every refusal is kept, as before there was a check.
+    }
+  }
+  if (!rejected_->insert(point).second) return false;
+  std::string record = "# " + std::string(reason) + "\n" + point;
   try {
     AppendLog rejected(directory_ + "/rejected.lp", kSpoolFile);
     rejected.append(record);
@@ -341,6 +352,22 @@ void Spool::reject(std::string_view line, std::string_view reason) {
   } catch (const Error&) {
     // Best effort: the point and the reason are also reported on standard error.
   }
+  return true;
+}
+
+std::vector<std::string> Spool::rejected_points(const std::string& directory) {
+  std::string path = directory + "/rejected.lp";
+  std::optional<std::string> text = read_whole_file(path, path, std::size_t{1} << 32, true);
+  std::vector<std::string> points;
+  if (!text) return points;
+  std::size_t start = 0;
+  while (start < text->size()) {
+    std::size_t end = text->find('\n', start);
+    if (end == std::string::npos) end = text->size();
+    if (end > start && (*text)[start] != '#') points.push_back(text->substr(start, end - start + 1));
+    start = end + 1;
+  }
+  return points;
 }
 
 }  // namespace mqtk

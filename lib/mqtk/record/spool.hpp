@@ -18,6 +18,8 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_set>
+#include <vector>
 
 #include "mqtk/base/append_log.hpp"
 #include "mqtk/base/fd.hpp"
@@ -76,8 +78,10 @@ class Spool {
   // The database has the batch: move the checkpoint past it (durably) and
   // delete segments left behind.
   void consume(const Batch& batch);
-  // Keeps a refused line, with the reason, in rejected.lp.
-  void reject(std::string_view line, std::string_view reason);
+  // Keeps a refused line, with the reason, in rejected.lp; false when the
+  // same line is kept there already (a batch sent again after a restart is
+  // refused again; the same line is the same point, kept once).
+  bool reject(std::string_view line, std::string_view reason);
 
   std::uint64_t pending_lines() const;
   std::uint64_t pending_bytes() const;
@@ -86,6 +90,8 @@ class Spool {
   // The lines waiting in the spool at `directory`, read without taking it
   // over (for mqtk-record --list); nothing when there is no spool there.
   static std::optional<std::uint64_t> count_pending(const std::string& directory);
+  // The point lines kept in `directory`/rejected.lp (each after its "# reason" line).
+  static std::vector<std::string> rejected_points(const std::string& directory);
 
  private:
   struct Segment {
@@ -111,6 +117,8 @@ class Spool {
   std::uint64_t pending_bytes_ = 0;
   std::chrono::steady_clock::time_point last_append_;
   bool woken_ = false;
+  std::mutex rejected_mutex_;
+  std::optional<std::unordered_set<std::string>> rejected_;  // rejected.lp's lines, read at the first refusal
 };
 
 }  // namespace mqtk

@@ -221,12 +221,24 @@ TEST_SUITE("spool") {
     CHECK(total(send_all(spool, 100000, 5 << 20)) == kKibLinesPerSegment - 3 + 10);
   }
 
-  TEST_CASE("rejected points are kept with their reason") {
+  TEST_CASE("rejected points are kept with their reason, each once, across runs") {
     TempDir temp;
+    auto kept = [&] {
+      std::ifstream file(temp.directory + "/s/rejected.lp");
+      return std::string((std::istreambuf_iterator<char>(file)), std::istreambuf_iterator<char>());
+    };
+    {
+      mqtk::Spool spool(temp.directory + "/s", 1 << 20, {});
+      CHECK(spool.reject("bad v=\"x\" 1\n", "field type conflict"));
+      CHECK(kept() == "# field type conflict\nbad v=\"x\" 1\n");
+      CHECK_FALSE(spool.reject("bad v=\"x\" 1\n", "field type conflict"));  // the same point again
+      CHECK(spool.reject("bad v=\"x\" 2\n", "field type conflict"));        // another time: another point
+    }
+    // The next run sends the batch again (its checkpoint had not moved): refused again, kept once.
     mqtk::Spool spool(temp.directory + "/s", 1 << 20, {});
-    spool.reject("bad v=\"x\" 1\n", "field type conflict");
-    std::ifstream file(temp.directory + "/s/rejected.lp");
-    std::string text((std::istreambuf_iterator<char>(file)), std::istreambuf_iterator<char>());
-    CHECK(text == "# field type conflict\nbad v=\"x\" 1\n");
+    CHECK_FALSE(spool.reject("bad v=\"x\" 1\n", "field type conflict"));
+    CHECK(kept() == "# field type conflict\nbad v=\"x\" 1\n# field type conflict\nbad v=\"x\" 2\n");
+    CHECK(mqtk::Spool::rejected_points(temp.directory + "/s") ==
+          std::vector<std::string>{"bad v=\"x\" 1\n", "bad v=\"x\" 2\n"});
   }
 }
