@@ -19,7 +19,7 @@ bool ignored(int signo) {
 
 }  // namespace
 
-SignalWatch::SignalWatch(std::initializer_list<int> signals) {
+SignalWatch::SignalWatch(std::span<const int> signals) {
   sigset_t mask;
   sigemptyset(&mask);
   for (int signo : signals) {

@@ -6,6 +6,7 @@
 #include <signal.h>
 
 #include <initializer_list>
+#include <span>
 
 #include "mqtk/base/fd.hpp"
 
@@ -13,7 +14,9 @@ namespace mqtk {
 
 class SignalWatch {
  public:
-  explicit SignalWatch(std::initializer_list<int> signals);
+  explicit SignalWatch(std::span<const int> signals);
+  explicit SignalWatch(std::initializer_list<int> signals)
+      : SignalWatch(std::span<const int>(signals.begin(), signals.size())) {}
   ~SignalWatch();
   SignalWatch(const SignalWatch&) = delete;
   SignalWatch& operator=(const SignalWatch&) = delete;

@@ -5,6 +5,8 @@
 #include <cstdio>
 #include <exception>
 #include <optional>
+#include <span>
+#include <vector>
 
 #include <mosquitto.h>
 
@@ -36,13 +38,10 @@ int run_tool(const ToolInfo& tool, const std::function<int(ToolContext&)>& body)
     // The closed standard streams are taken before anything opens a
     // descriptor (the signals' own included), then the signals are blocked.
     StandardStreams streams = StandardStreams::reserve();
-    if (tool.stops_on_quit) {
-      signals.emplace(std::initializer_list<int>{SIGINT, SIGTERM, SIGHUP, SIGQUIT});
-    } else if (tool.stops_on_hangup) {
-      signals.emplace(std::initializer_list<int>{SIGINT, SIGTERM, SIGHUP});
-    } else {
-      signals.emplace(std::initializer_list<int>{SIGINT, SIGTERM});
-    }
+    std::vector<int> stops{SIGINT, SIGTERM};
+    if (tool.stops_on_hangup) stops.push_back(SIGHUP);
+    if (tool.stops_on_quit) stops.push_back(SIGQUIT);
+    signals.emplace(std::span<const int>(stops));
     MosquittoLibrary library;
     ToolContext context{reporter, streams, *signals};
     return body(context);

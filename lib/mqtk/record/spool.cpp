@@ -90,6 +90,9 @@ std::optional<Spool::Position> read_checkpoint(const std::string& directory) {
   return std::nullopt;
 }
 
+// Where the spool at `directory` keeps the points the database refused.
+std::string rejected_path(const std::string& directory) { return directory + "/rejected.lp"; }
+
 // The file of segment `id` in the spool at `directory`.
 std::string segment_path(const std::string& directory, std::uint64_t id) {
   char name[32];
@@ -346,7 +349,7 @@ bool Spool::reject(std::string_view line, std::string_view reason) {
   if (!rejected_->insert(point).second) return false;
   std::string record = "# " + std::string(reason) + "\n" + point;
   try {
-    AppendLog rejected(directory_ + "/rejected.lp", kSpoolFile);
+    AppendLog rejected(rejected_path(directory_), kSpoolFile);
     rejected.append(record);
     rejected.sync();
   } catch (const Error&) {
@@ -356,7 +359,7 @@ bool Spool::reject(std::string_view line, std::string_view reason) {
 }
 
 std::vector<std::string> Spool::rejected_points(const std::string& directory) {
-  std::string path = directory + "/rejected.lp";
+  std::string path = rejected_path(directory);
   std::optional<std::string> text = read_whole_file(path, path, std::size_t{1} << 32, true);
   std::vector<std::string> points;
   if (!text) return points;

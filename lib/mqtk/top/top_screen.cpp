@@ -40,14 +40,15 @@ extern "C" void restore_terminal_and_die(int signo) {
   raise(signo);
 }
 
-bool has_capability(const char* name) {
+// The terminal's string capability `name`, or nullptr when it has none.
+const char* capability(const char* name) {
   char* value = tigetstr(const_cast<char*>(name));
-  return value != nullptr && value != reinterpret_cast<char*>(-1);
+  return value == reinterpret_cast<char*>(-1) ? nullptr : value;
 }
 
 void append_capability(const char* name) {
-  char* value = tigetstr(const_cast<char*>(name));
-  if (value == nullptr || value == reinterpret_cast<char*>(-1)) return;
+  const char* value = capability(name);
+  if (value == nullptr) return;
   std::size_t length = std::strlen(value);
   if (crash_restore.length + length >= sizeof crash_restore.sequence) return;
   std::memcpy(crash_restore.sequence + crash_restore.length, value, length);
@@ -129,7 +130,7 @@ TopScreen::TopScreen(bool color) : color_(color) {
   screen_ = newterm(nullptr, stdout, stdin);
   // A terminal that cannot move the cursor (TERM=dumb, Emacs' shell) is
   // known to curses but would get the screen as one run-on line.
-  if (screen_ != nullptr && !has_capability("cup")) {
+  if (screen_ != nullptr && capability("cup") == nullptr) {
     endwin();
     delscreen(screen_);
     screen_ = nullptr;

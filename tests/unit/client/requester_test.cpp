@@ -138,27 +138,21 @@ TEST_SUITE("requester") {
   }
 
   TEST_CASE("--count: a run cut short says what it measured, the request still waiting as unanswered") {
+    RequesterRun run;
+    run.options.timeout = 10s;
+    run.options.carry_on_when_lost = true;
+    run.options.report_summary = true;
+    run.broker.script = {kUntilRequested, kUntilRequested, SendMessages{{reply("one", "c1")}}, kUntilRequested};
     SUBCASE("by Ctrl-C") {
-      RequesterRun run;
-      run.options.timeout = 10s;
-      run.options.carry_on_when_lost = true;
-      run.options.report_summary = true;
-      run.broker.script = {kUntilRequested, kUntilRequested, SendMessages{{reply("one", "c1")}}, kUntilRequested,
-                           RaiseSignal{SIGINT}};
+      run.broker.script.push_back(RaiseSignal{SIGINT});
       CHECK(run.run(5) == 128 + SIGINT);
       CHECK(run.round_trips.sent() == 2);
-      CHECK(run.errors.text().find("2 requests, 1 reply, 0 lost, 1 unanswered; round trip min ") != std::string::npos);
     }
     SUBCASE("by a lost connection") {
-      RequesterRun run;
-      run.options.timeout = 10s;
-      run.options.carry_on_when_lost = true;
-      run.options.report_summary = true;
-      run.broker.script = {kUntilRequested, kUntilRequested, SendMessages{{reply("one", "c1")}}, kUntilRequested,
-                           DropConnection{}};
+      run.broker.script.push_back(DropConnection{});
       CHECK_THROWS_WITH_AS(run.run(5), doctest::Contains("lost the connection"), mqtk::Error);
-      CHECK(run.errors.text().find("2 requests, 1 reply, 0 lost, 1 unanswered; round trip min ") != std::string::npos);
     }
+    CHECK(run.errors.text().find("2 requests, 1 reply, 0 lost, 1 unanswered; round trip min ") != std::string::npos);
   }
 
   TEST_CASE("a request the broker refuses is said, and has no reply") {
